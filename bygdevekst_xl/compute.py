@@ -1,0 +1,131 @@
+"""The budget's totals computed in plain Python, the way the workbook's formulas compute them.
+
+The layout attaches these numbers to its formulas as cached values, and the checker compares
+them with what the workbook's own formulas give: two independent routes to the same totals.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .model import Amount, Budget, Project
+
+
+def number(value: Amount | object) -> float:
+    """What SUM sees in a cell: numbers count, text, blanks and booleans are 0."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0
+    return value
+
+
+def excel_round(value: float, digits: int = 0) -> float:
+    """Excel's ROUND: halves away from zero (Python's round() rounds halves to even)."""
+    factor = 10.0**digits
+    return math.copysign(math.floor(abs(value) * factor + 0.5) / factor, value)
+
+
+def per_year(values: tuple[Amount, ...], years: int) -> list[float]:
+    """The numeric value of each year's cell (a missing year reads as an empty cell)."""
+    return [number(values[y]) if y < len(values) else 0 for y in range(years)]
+
+
+@dataclass(frozen=True)
+class ProjectTotals:
+    """One project's totals per year; each list has one entry per project year."""
+
+    line_totals: list[float]
+    costs: list[float]
+    by_category: dict[str, list[float]]
+    uncategorised: list[float]
+    kdd_eligible: list[float]
+    hours_by_municipality: list[list[float]]
+    hours: list[float]
+    in_kind: list[float]
+    kdd: list[float]
+    statsforvalteren: list[float]
+    financing: list[float]
+    total_costs: list[float]
+    balance: list[float]
+    municipalities_without_hours: int
+
+
+def project_totals(budget: Budget, project: Project) -> ProjectTotals:
+    """All totals of one project, computed from its inputs."""
+    years = len(budget.pilot.years)
+    lines = [per_year(line.amounts, years) for line in project.costs]
+    costs = [sum(line[y] for line in lines) for y in range(years)]
+    by_category = {
+        c.id: [
+            sum(v[y] for v, line in zip(lines, project.costs, strict=True) if line.category == c.id)
+            for y in range(years)
+        ]
+        for c in budget.categories
+    }
+    categorised = [sum(v[y] for v in by_category.values()) for y in range(years)]
+    eligible = [
+        sum(by_category[c.id][y] for c in budget.categories if c.kdd_eligible) for y in range(years)
+    ]
+    hours_rows = [per_year(project.hours_of(m), years) for m in budget.pilot.municipalities]
+    hours = [sum(row[y] for row in hours_rows) for y in range(years)]
+    in_kind = [excel_round(h * budget.pilot.hourly_rate) for h in hours]
+    kdd = per_year(project.kdd, years)
+    statsforvalteren = per_year(project.statsforvalteren, years)
+    financing = [kdd[y] + statsforvalteren[y] + in_kind[y] for y in range(years)]
+    total_costs = [costs[y] + in_kind[y] for y in range(years)]
+    return ProjectTotals(
+        line_totals=[sum(line) for line in lines],
+        costs=costs,
+        by_category=by_category,
+        uncategorised=[costs[y] - categorised[y] for y in range(years)],
+        kdd_eligible=eligible,
+        hours_by_municipality=hours_rows,
+        hours=hours,
+        in_kind=in_kind,
+        kdd=kdd,
+        statsforvalteren=statsforvalteren,
+        financing=financing,
+        total_costs=total_costs,
+        balance=[financing[y] - total_costs[y] for y in range(years)],
+        municipalities_without_hours=sum(1 for row in hours_rows if sum(row) <= 0),
+    )
+
+
+@dataclass(frozen=True)
+class BudgetTotals:
+    """The whole application's totals over both years, as the combined sheet shows them."""
+
+    costs: float
+    in_kind: float
+    total_costs: float
+    kdd: float
+    statsforvalteren: float
+    financing: float
+    balance: float
+    kdd_eligible: float
+    kdd_cap: int
+
+    @property
+    def kdd_headroom(self) -> float:
+        """How much more KDD money the cap allows."""
+        return self.kdd_cap - self.kdd
+
+
+def budget_totals(budget: Budget) -> BudgetTotals:
+    """The application's totals over all projects and years."""
+    totals = [project_totals(budget, p) for p in budget.projects]
+
+    def total(attribute: str) -> float:
+        return sum(sum(getattr(t, attribute)) for t in totals)
+
+    return BudgetTotals(
+        costs=total("costs"),
+        in_kind=total("in_kind"),
+        total_costs=total("total_costs"),
+        kdd=total("kdd"),
+        statsforvalteren=total("statsforvalteren"),
+        financing=total("financing"),
+        balance=total("balance"),
+        kdd_eligible=total("kdd_eligible"),
+        kdd_cap=budget.pilot.kdd_cap,
+    )

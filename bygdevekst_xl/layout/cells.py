@@ -1,0 +1,172 @@
+"""The vocabulary of a layout: cells, validations, formats, sheets (0-based rows and columns)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+CellKind = Literal["label", "input", "formula"]
+InputType = Literal["amount", "hours", "category", "text"]
+MAX_FORMULA_CHARS = 8192
+
+
+def col_letter(col: int) -> str:
+    """Column letters of a 0-based column index (0 -> A, 26 -> AA)."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def a1(row: int, col: int, *, absolute: bool = False) -> str:
+    """The A1 address of a 0-based cell; ``absolute`` gives ``$C$8``."""
+    dollar = "$" if absolute else ""
+    return f"{dollar}{col_letter(col)}{dollar}{row + 1}"
+
+
+def a1_range(
+    first_row: int, first_col: int, last_row: int, last_col: int, *, absolute: bool = False
+) -> str:
+    """The A1 range between two 0-based cells (a single cell when they are the same)."""
+    start = a1(first_row, first_col, absolute=absolute)
+    end = a1(last_row, last_col, absolute=absolute)
+    return start if start == end else f"{start}:{end}"
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet name as a formula reference prefix, quoted when Excel needs it."""
+    if name.isidentifier() and name.isascii() and not any(ch.isdigit() for ch in name[:1]):
+        return name
+    return "'" + name.replace("'", "''") + "'"
+
+
+def ref(sheet: str, address: str) -> str:
+    """A reference to a cell or range on another sheet: ``'2 Boligbygging'!C20``."""
+    return f"{quote_sheet(sheet)}!{address}"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A cell: a label (locked text or number), an input (unlocked) or a formula with its value."""
+
+    row: int
+    col: int
+    kind: CellKind
+    style: str
+    value: Any = None
+    formula: str | None = None
+    input_type: InputType | None = None
+
+    @property
+    def address(self) -> str:
+        """The cell's A1 address."""
+        return a1(self.row, self.col)
+
+
+@dataclass(frozen=True)
+class Validation:
+    """A data validation rule over a range, in xlsxwriter's option vocabulary."""
+
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+    options: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ConditionalFormat:
+    """A conditional format over a range; ``style`` names a format in the style sheet."""
+
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+    options: dict[str, Any]
+    style: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink to a place in the workbook."""
+
+    row: int
+    col: int
+    target: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart: type, title, series (name, categories, values) and its anchor cell."""
+
+    kind: str
+    title: str
+    series: tuple[tuple[str, str, str], ...]
+    row: int
+    col: int
+    stacked: bool = False
+
+
+@dataclass
+class SheetLayout:
+    """Everything that goes on one sheet."""
+
+    name: str
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    widths: dict[int, float] = field(default_factory=dict)
+    heights: dict[int, float] = field(default_factory=dict)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    validations: list[Validation] = field(default_factory=list)
+    conditional: list[ConditionalFormat] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    freeze: tuple[int, int] | None = None
+    repeat_rows: tuple[int, int] | None = None
+    tab_color: str | None = None
+
+    def label(self, row: int, col: int, value: Any, style: str = "text") -> None:
+        """A locked constant: text from the spec or the layout, or a fixed number."""
+        self._put(Cell(row, col, "label", style, value))
+
+    def input(self, row: int, col: int, value: Any, input_type: InputType, style: str) -> None:
+        """An unlocked cell a person types into."""
+        self._put(Cell(row, col, "input", style, value, input_type=input_type))
+
+    def formula(self, row: int, col: int, formula: str, value: Any, style: str) -> None:
+        """A locked formula with the value our Python recomputation gives it."""
+        if len(formula) > MAX_FORMULA_CHARS:
+            raise ValueError(
+                f"{self.name}!{a1(row, col)}: formula of {len(formula)} characters "
+                f"exceeds Excel's limit of {MAX_FORMULA_CHARS}"
+            )
+        self._put(Cell(row, col, "formula", style, value, formula="=" + formula))
+
+    def _put(self, cell: Cell) -> None:
+        key = (cell.row, cell.col)
+        if key in self.cells:
+            raise ValueError(f"{self.name}!{cell.address} is laid out twice")
+        self.cells[key] = cell
+
+
+@dataclass
+class WorkbookLayout:
+    """The whole workbook: sheets in order, defined names, and named anchor cells."""
+
+    sheets: list[SheetLayout]
+    names: dict[str, str]
+    anchors: dict[str, tuple[str, int, int]]
+
+    def sheet(self, name: str) -> SheetLayout:
+        """The sheet with this name."""
+        for sheet in self.sheets:
+            if sheet.name == name:
+                return sheet
+        raise KeyError(name)
+
+    def anchor(self, key: str) -> Cell:
+        """The cell behind a named anchor (``kdd_total``, ``status_all`` ...)."""
+        sheet, row, col = self.anchors[key]
+        return self.sheet(sheet).cells[(row, col)]

@@ -1,0 +1,137 @@
+"""The Forside: the application at a glance, the key figures, the checks and a table of contents."""
+
+from __future__ import annotations
+
+from ..compute import BudgetTotals
+from ..model import Budget
+from ..texts import FRONT_SHEET, PARAMETER_SHEET, SUMMARY_SHEET, period_label
+from .cells import Link, SheetLayout, a1, ref
+from .parameter_sheet import excel_date
+from .rows import PARAM_VALUE_COL, ParameterRows
+from .summary_sheet import RULE_NAMES
+from .validation import status_formats
+
+HEADING_ROWS = 3
+HOW_TO = (
+    "Gule celler er inndata. Alt annet er formler eller faste verdier og er låst "
+    "(arkbeskyttelse uten passord).",
+    "Nye kostnadslinjer: bruk de tomme linjene i kostnadstabellen, eller sett inn hele rader midt "
+    "i tabellen (over siste tomme linje). Summene tar med nye linjer uten at formler må endres.",
+    "Kategori velges fra listen; arket Parametre viser hva KDD kan finansiere.",
+    "Egenandelen er timer × timesats og regnes ut av timene i hvert prosjekt.",
+    "Kontroller budsjettet før innsending: python -m bygdevekst_xl check <arbeidsbok>.xlsx",
+)
+
+
+def front_sheet(
+    budget: Budget,
+    parameter_rows: ParameterRows,
+    summary_anchors: dict[str, tuple[int, int]],
+    summary_values: dict[str, object],
+    totals: BudgetTotals,
+    sheet_names: list[str],
+) -> SheetLayout:
+    """Lay out the Forside; every fact and figure is a formula linking to where it lives."""
+    pilot = budget.pilot
+    sheet = SheetLayout(FRONT_SHEET, tab_color="#C00000")
+    sheet.widths = {0: 52, 1: 20, 2: 60}
+    sheet.repeat_rows = (0, 0)
+    sheet.label(0, 0, f"{pilot.name}: søknad om bygdevekstavtale", "title")
+    sheet.label(
+        1,
+        0,
+        f"Budsjett og finansiering {period_label(pilot.years)} for "
+        f"{', '.join(pilot.municipalities)}",
+        "subtitle",
+    )
+    row = HEADING_ROWS
+    sheet.label(row, 0, "Om søknaden", "heading")
+    facts = (
+        ("Søker", parameter_rows.pilot_name, pilot.name, "text"),
+        ("Søknadsfrist", parameter_rows.deadline, excel_date(pilot.application_deadline), "date"),
+        (
+            "Kommunestyremøte",
+            parameter_rows.council_meeting,
+            excel_date(pilot.council_meeting),
+            "date",
+        ),
+        ("Prosjektleder", parameter_rows.project_leader, pilot.project_leader, "text"),
+        ("KDD-tak for hele perioden", parameter_rows.kdd_cap, pilot.kdd_cap, "amount"),
+        ("Timesats for egeninnsats", parameter_rows.hourly_rate, pilot.hourly_rate, "amount"),
+    )
+    for label, source_row, value, style in facts:
+        row += 1
+        sheet.label(row, 0, label, "text")
+        sheet.formula(
+            row,
+            1,
+            ref(PARAMETER_SHEET, a1(source_row, PARAM_VALUE_COL, absolute=True)),
+            value,
+            style,
+        )
+    row += 1
+    sheet.label(row, 0, "Kommuner", "text")
+    sheet.label(row, 1, ", ".join(pilot.municipalities), "text")
+    if pilot.reservation:
+        row += 1
+        sheet.label(row, 0, "Forbehold", "text")
+        sheet.formula(
+            row,
+            1,
+            ref(PARAMETER_SHEET, a1(parameter_rows.reservation, PARAM_VALUE_COL, absolute=True)),
+            pilot.reservation,
+            "wrap",
+        )
+        sheet.merges.append((row, 1, row, 2))
+        sheet.heights[row] = 15 * max(1, len(pilot.reservation) // 70 + 1)
+
+    row += 2
+    sheet.label(row, 0, f"Nøkkeltall {period_label(pilot.years)}", "heading")
+    figures = (
+        ("Sum kostnader inkl. egeninnsats", "total_costs"),
+        ("Herav kontante kostnader", "costs"),
+        ("Søkt fra KDD", "kdd_total"),
+        ("Statsforvalteren", "statsforvalteren"),
+        ("Kommunenes egenandel i timer", "own_share"),
+        ("Balanse (finansiering − kostnader)", "balance"),
+    )
+    for label, key in figures:
+        row += 1
+        sheet.label(row, 0, label, "text")
+        sheet.formula(
+            row, 1, ref(SUMMARY_SHEET, a1(*summary_anchors[key])), summary_values[key], "amount"
+        )
+    row += 1
+    sheet.label(row, 0, "Igjen under KDD-taket", "text_bold")
+    sheet.formula(
+        row,
+        1,
+        f"KDD_Tak-{ref(SUMMARY_SHEET, a1(*summary_anchors['kdd_total']))}",
+        totals.kdd_headroom,
+        "amount_total",
+    )
+
+    row += 2
+    sheet.label(row, 0, "Kontroller", "heading")
+    for key, text in (*RULE_NAMES, ("rule_all", "Alle regler oppfylt")):
+        row += 1
+        sheet.label(row, 0, text, "text_bold" if key == "rule_all" else "text")
+        sheet.formula(
+            row, 1, ref(SUMMARY_SHEET, a1(*summary_anchors[key])), summary_values[key], "status"
+        )
+        sheet.conditional += status_formats(row, 1)
+
+    row += 2
+    sheet.label(row, 0, "Innhold", "heading")
+    for name in sheet_names:
+        row += 1
+        sheet.links.append(Link(row, 0, f"internal:{ref(name, 'A1')}", name))
+
+    row += 2
+    sheet.label(row, 0, "Slik bruker du arbeidsboka", "heading")
+    for line in HOW_TO:
+        row += 1
+        sheet.label(row, 0, line, "wrap")
+        sheet.merges.append((row, 0, row, 2))
+        sheet.heights[row] = 30
+    return sheet

@@ -1,0 +1,131 @@
+"""The Parametre sheet: the rules and facts that formulas and dropdowns refer to by name."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..model import Budget
+from ..texts import PARAMETER_SHEET, YES
+from .cells import SheetLayout, a1, a1_range, ref
+from .rows import (
+    CATEGORY_ID_COL,
+    CATEGORY_KDD_COL,
+    CATEGORY_NAME_COL,
+    CATEGORY_NOTE_COL,
+    PARAM_VALUE_COL,
+    PROJECT_ID_COL,
+    PROJECT_NAME_COL,
+    PROJECT_NO_COL,
+    PROJECT_SHEET_COL,
+    PROJECT_WG_COL,
+    ParameterRows,
+)
+
+
+def excel_date(iso: str) -> dt.datetime:
+    """An ISO date as the datetime xlsxwriter writes as a date serial."""
+    return dt.datetime.fromisoformat(iso)
+
+
+def parameter_sheet(budget: Budget, rows: ParameterRows) -> tuple[SheetLayout, dict[str, str]]:
+    """Lay out Parametre; returns the sheet and its defined names (name -> absolute reference)."""
+    pilot = budget.pilot
+    sheet = SheetLayout(PARAMETER_SHEET, tab_color="#7F7F7F")
+    sheet.widths = {0: 40, 1: 30, 2: 22, 3: 60, 4: 16}
+    sheet.freeze = (rows.title + 1, 0)
+    sheet.repeat_rows = (rows.title, rows.title)
+    sheet.label(rows.title, 0, "Parametre", "title")
+    sheet.label(
+        rows.note,
+        0,
+        "Reglene for ordningen og fakta om søknaden. Arket er låst: endringer "
+        "gjøres i spesifikasjonen (YAML), og arbeidsboka genereres på nytt.",
+        "note",
+    )
+    value = PARAM_VALUE_COL
+    facts = [
+        (rows.kdd_cap, "KDD-tak for hele perioden (kr)", pilot.kdd_cap, "amount"),
+        (rows.hourly_rate, "Timesats for egeninnsats (kr per time)", pilot.hourly_rate, "amount"),
+        (rows.pilot_name, "Søker", pilot.name, "text"),
+        (rows.deadline, "Søknadsfrist", excel_date(pilot.application_deadline), "date"),
+        (rows.council_meeting, "Kommunestyremøte", excel_date(pilot.council_meeting), "date"),
+        (rows.project_leader, "Prosjektleder", pilot.project_leader, "text"),
+        (rows.reservation, "Forbehold", pilot.reservation, "wrap"),
+    ]
+    for row, name, fact, style in facts:
+        sheet.label(row, 0, name, "text")
+        sheet.label(row, value, fact, style)
+    sheet.merges.append((rows.reservation, value, rows.reservation, CATEGORY_NOTE_COL))
+    sheet.heights[rows.reservation] = 15 * max(1, len(pilot.reservation) // 100 + 1)
+    sheet.label(rows.years, 0, "Prosjektår", "text")
+    for y, year in enumerate(pilot.years):
+        sheet.label(rows.years, value + y, year, "year")
+
+    sheet.label(rows.municipality_heading, 0, "Kommuner", "heading")
+    for m, municipality in enumerate(pilot.municipalities):
+        sheet.label(rows.municipality_first + m, 0, municipality, "text")
+
+    sheet.label(rows.category_heading, 0, "Kategorier", "heading")
+    for col, text in (
+        (CATEGORY_NAME_COL, "Kategori"),
+        (CATEGORY_KDD_COL, "KDD kan finansiere"),
+        (CATEGORY_ID_COL, "Id"),
+        (CATEGORY_NOTE_COL, "Merknad"),
+    ):
+        sheet.label(rows.category_header, col, text, "header")
+    for k, category in enumerate(budget.categories):
+        row = rows.category_first + k
+        sheet.label(row, CATEGORY_NAME_COL, category.name, "text")
+        sheet.label(row, CATEGORY_KDD_COL, int(category.kdd_eligible), "flag")
+        sheet.label(row, CATEGORY_ID_COL, category.id, "text")
+        sheet.label(row, CATEGORY_NOTE_COL, category.note, "text")
+
+    sheet.label(rows.project_heading, 0, "Prosjekter", "heading")
+    for col, text in (
+        (PROJECT_NO_COL, "Nr"),
+        (PROJECT_ID_COL, "Id"),
+        (PROJECT_NAME_COL, "Navn"),
+        (PROJECT_SHEET_COL, "Ark"),
+        (PROJECT_WG_COL, "Arbeidsgruppe"),
+    ):
+        sheet.label(rows.project_header, col, text, "header")
+    for p, project in enumerate(budget.projects):
+        row = rows.project_first + p
+        sheet.label(row, PROJECT_NO_COL, p + 1, "count")
+        sheet.label(row, PROJECT_ID_COL, project.id, "text")
+        sheet.label(row, PROJECT_NAME_COL, project.name, "text")
+        sheet.label(row, PROJECT_SHEET_COL, project.sheet, "text")
+        sheet.label(row, PROJECT_WG_COL, YES if project.working_group else "Nei", "text")
+
+    def name_ref(first_row: int, first_col: int, last_row: int, last_col: int) -> str:
+        return ref(
+            PARAMETER_SHEET, a1_range(first_row, first_col, last_row, last_col, absolute=True)
+        )
+
+    n_years = len(pilot.years)
+    names = {
+        "KDD_Tak": ref(PARAMETER_SHEET, a1(rows.kdd_cap, value, absolute=True)),
+        "Timesats": ref(PARAMETER_SHEET, a1(rows.hourly_rate, value, absolute=True)),
+        "Prosjektaar": name_ref(rows.years, value, rows.years, value + n_years - 1),
+        "Kommuner": name_ref(rows.municipality_first, 0, rows.municipality_last, 0),
+        "Kategorier": name_ref(
+            rows.category_first, CATEGORY_NAME_COL, rows.category_last, CATEGORY_NAME_COL
+        ),
+        "Kategori_KDD": name_ref(
+            rows.category_first, CATEGORY_KDD_COL, rows.category_last, CATEGORY_KDD_COL
+        ),
+        "Prosjekter": name_ref(
+            rows.project_first, PROJECT_NO_COL, rows.project_last, PROJECT_WG_COL
+        ),
+    }
+    return sheet, names
+
+
+def category_refs(rows: ParameterRows, n_categories: int) -> dict[str, str]:
+    """References to each category's name and KDD flag, for formulas on other sheets."""
+    out = {}
+    for k in range(n_categories):
+        row = rows.category_first + k
+        out[f"category_name:{k}"] = ref(PARAMETER_SHEET, a1(row, CATEGORY_NAME_COL, absolute=True))
+        out[f"category_kdd:{k}"] = ref(PARAMETER_SHEET, a1(row, CATEGORY_KDD_COL, absolute=True))
+    return out

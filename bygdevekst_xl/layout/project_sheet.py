@@ -1,0 +1,269 @@
+"""One project's budget sheet: costs, in-kind hours, financing, categories, balance."""
+
+from __future__ import annotations
+
+from ..compute import ProjectTotals, number
+from ..model import Budget, Project
+from ..texts import MISSING_HOURS, NOT_BALANCED, OK, UNCATEGORISED, period_label
+from .cells import SheetLayout, Validation, a1, a1_range, col_letter
+from .rows import FIRST_YEAR_COL, ProjectRows, sum_col, year_col
+from .validation import AMOUNT, CATEGORY, HOURS, TEXT, status_formats
+
+LABEL, TEXT_COL = 0, 1
+
+
+def project_sheet(
+    budget: Budget,
+    project: Project,
+    number_in_order: int,
+    rows: ProjectRows,
+    totals: ProjectTotals,
+    parameters: dict[str, str],
+) -> SheetLayout:
+    """Lay out one project's sheet; ``parameters`` holds references to the category cells."""
+    years = budget.pilot.years
+    n_years = len(years)
+    total_col = sum_col(n_years)
+    sheet = SheetLayout(project.sheet, tab_color="#5B8C5A")
+    sheet.widths = {
+        LABEL: 34,
+        TEXT_COL: 46,
+        **{year_col(y): 15 for y in range(n_years)},
+        total_col: 16,
+    }
+    sheet.freeze = (rows.title + 1, 0)
+    sheet.repeat_rows = (rows.title, rows.title)
+
+    sheet.label(rows.title, LABEL, f"Prosjekt {number_in_order}: {project.name}", "title")
+    group = (
+        "arbeidsgruppe med en representant fra hver kommune"
+        if project.working_group
+        else ("uten egen arbeidsgruppe")
+    )
+    sheet.label(
+        rows.subtitle,
+        LABEL,
+        f"{budget.pilot.name} · budsjett {period_label(years)} · {group}",
+        "subtitle",
+    )
+    description = "\n".join(f"• {line}" for line in project.description)
+    sheet.label(rows.description, LABEL, description, "wrap")
+    sheet.merges.append((rows.description, LABEL, rows.description, total_col))
+    sheet.heights[rows.description] = max(15, 15 * len(project.description))
+
+    def header(row: int, first: str, second: str, last: str = "Sum") -> None:
+        sheet.label(row, LABEL, first, "header")
+        sheet.label(row, TEXT_COL, second, "header")
+        for y, year in enumerate(years):
+            sheet.label(row, year_col(y), str(year), "header_num")
+        sheet.label(row, total_col, last, "header_num")
+
+    def row_sum(row: int, value: float, style: str = "amount") -> None:
+        first, last = a1(row, FIRST_YEAR_COL), a1(row, total_col - 1)
+        sheet.formula(row, total_col, f"SUM({first}:{last})", value, style)
+
+    def column_sum(row: int, first: int, last: int, values: list[float], style: str) -> None:
+        for y in range(n_years):
+            col = year_col(y)
+            sheet.formula(row, col, f"SUM({a1_range(first, col, last, col)})", values[y], style)
+        row_sum(row, sum(values), style)
+
+    # Costs
+    sheet.label(rows.cost_heading, LABEL, "Kostnader", "heading")
+    header(rows.cost_header, "Kategori", "Beskrivelse")
+    names = {c.id: c.name for c in budget.categories}
+    for i in range(rows.capacity):
+        row = rows.cost_first + i
+        line = project.costs[i] if i < len(project.costs) else None
+        category = names.get(line.category, line.category) if line else None
+        sheet.input(row, LABEL, category, "category", "input_text")
+        sheet.input(row, TEXT_COL, line.description if line else None, "text", "input_text")
+        for y in range(n_years):
+            value = line.amounts[y] if line and y < len(line.amounts) else None
+            sheet.input(row, year_col(y), value, "amount", "input_amount")
+        row_sum(row, totals.line_totals[i] if line else 0)
+    sheet.label(rows.cost_total, LABEL, "Sum kostnader", "total_label")
+    sheet.label(rows.cost_total, TEXT_COL, None, "total_label")
+    column_sum(rows.cost_total, rows.cost_first, rows.cost_last, totals.costs, "amount_total")
+    sheet.validations += [
+        Validation(rows.cost_first, LABEL, rows.cost_last, LABEL, CATEGORY),
+        Validation(rows.cost_first, TEXT_COL, rows.cost_last, TEXT_COL, TEXT),
+        Validation(rows.cost_first, FIRST_YEAR_COL, rows.cost_last, total_col - 1, AMOUNT),
+    ]
+
+    # In-kind hours
+    sheet.label(
+        rows.hours_heading, LABEL, "Egeninnsats i timer (arbeidsgruppe og oppfølging)", "heading"
+    )
+    header(rows.hours_header, "Kommune", "", "Sum timer")
+    for m, municipality in enumerate(budget.pilot.municipalities):
+        row = rows.hours_first + m
+        hours = project.hours_of(municipality)
+        sheet.label(row, LABEL, municipality, "text")
+        for y in range(n_years):
+            value = hours[y] if y < len(hours) else None
+            sheet.input(row, year_col(y), value, "hours", "input_hours")
+        row_sum(row, sum(totals.hours_by_municipality[m]), "hours")
+    sheet.label(rows.hours_total, LABEL, "Sum timer", "total_label")
+    column_sum(rows.hours_total, rows.hours_first, rows.hours_last, totals.hours, "hours_total")
+    sheet.label(rows.in_kind, LABEL, "Verdi av egeninnsatsen (timer × timesats)", "text")
+    for y in range(n_years):
+        col = year_col(y)
+        sheet.formula(
+            rows.in_kind,
+            col,
+            f"ROUND({a1(rows.hours_total, col)}*Timesats,0)",
+            totals.in_kind[y],
+            "amount",
+        )
+    row_sum(rows.in_kind, sum(totals.in_kind))
+    sheet.validations.append(
+        Validation(rows.hours_first, FIRST_YEAR_COL, rows.hours_last, total_col - 1, HOURS)
+    )
+    if project.working_group:
+        sheet.label(rows.working_group, LABEL, "Kommuner uten timer i arbeidsgruppen", "text")
+        hours_range = a1_range(rows.hours_first, total_col, rows.hours_last, total_col)
+        count_cell = a1(rows.working_group, FIRST_YEAR_COL)
+        sheet.formula(
+            rows.working_group,
+            FIRST_YEAR_COL,
+            f'COUNTIF({hours_range},"<=0")',
+            totals.municipalities_without_hours,
+            "count",
+        )
+        status = OK if totals.municipalities_without_hours == 0 else MISSING_HOURS
+        sheet.formula(
+            rows.working_group,
+            TEXT_COL,
+            f'IF({count_cell}=0,"{OK}","{MISSING_HOURS}")',
+            status,
+            "status",
+        )
+        sheet.conditional += status_formats(rows.working_group, TEXT_COL)
+    else:
+        sheet.label(rows.working_group, LABEL, "Prosjektet har ingen egen arbeidsgruppe", "note")
+
+    # Financing
+    sheet.label(rows.financing_heading, LABEL, "Finansiering", "heading")
+    header(rows.financing_header, "Kilde", "")
+    for row, name, values in (
+        (rows.kdd, "KDD (bygdevekstavtalen)", project.kdd),
+        (rows.statsforvalteren, "Statsforvalteren", project.statsforvalteren),
+    ):
+        sheet.label(row, LABEL, name, "text")
+        for y in range(n_years):
+            sheet.input(
+                row, year_col(y), values[y] if y < len(values) else None, "amount", "input_amount"
+            )
+        row_sum(row, sum(number(v) for v in values[:n_years]))
+    sheet.validations.append(
+        Validation(rows.kdd, FIRST_YEAR_COL, rows.statsforvalteren, total_col - 1, AMOUNT)
+    )
+    sheet.label(rows.own_share, LABEL, "Kommunenes egenandel i timer", "text")
+    for y in range(n_years):
+        col = year_col(y)
+        sheet.formula(rows.own_share, col, a1(rows.in_kind, col), totals.in_kind[y], "amount")
+    row_sum(rows.own_share, sum(totals.in_kind))
+    sheet.label(rows.financing_total, LABEL, "Sum finansiering", "total_label")
+    sheet.label(rows.financing_total, TEXT_COL, None, "total_label")
+    column_sum(rows.financing_total, rows.kdd, rows.own_share, totals.financing, "amount_total")
+
+    # Costs by category
+    sheet.label(rows.category_heading, LABEL, "Kostnader per kategori", "heading")
+    header(rows.category_header, "Kategori", "KDD-støttbar")
+    category_range = a1_range(rows.cost_first, LABEL, rows.cost_last, LABEL, absolute=True)
+    for k, category in enumerate(budget.categories):
+        row = rows.category_first + k
+        sheet.formula(row, LABEL, parameters[f"category_name:{k}"], category.name, "text")
+        sheet.formula(
+            row, TEXT_COL, parameters[f"category_kdd:{k}"], int(category.kdd_eligible), "flag"
+        )
+        for y in range(n_years):
+            col = year_col(y)
+            letter = col_letter(col)
+            amount_range = f"{letter}${rows.cost_first + 1}:{letter}${rows.cost_last + 1}"
+            criterion = f"${col_letter(LABEL)}{row + 1}"
+            sheet.formula(
+                row,
+                col,
+                f"SUMIF({category_range},{criterion},{amount_range})",
+                totals.by_category[category.id][y],
+                "amount",
+            )
+        row_sum(row, sum(totals.by_category[category.id]))
+    sheet.label(rows.uncategorised, LABEL, "Uten gyldig kategori", "text")
+    status = OK if not any(totals.uncategorised) else UNCATEGORISED
+    sheet.formula(
+        rows.uncategorised,
+        TEXT_COL,
+        f'IF({a1(rows.uncategorised, total_col)}=0,"{OK}","{UNCATEGORISED}")',
+        status,
+        "status",
+    )
+    sheet.conditional += status_formats(rows.uncategorised, TEXT_COL)
+    for y in range(n_years):
+        col = year_col(y)
+        categories = a1_range(rows.category_first, col, rows.category_last, col)
+        sheet.formula(
+            rows.uncategorised,
+            col,
+            f"{a1(rows.cost_total, col)}-SUM({categories})",
+            totals.uncategorised[y],
+            "amount",
+        )
+    row_sum(rows.uncategorised, sum(totals.uncategorised))
+    sheet.label(rows.kdd_eligible, LABEL, "Herav KDD-støttbare kostnader", "total_label")
+    flags = a1_range(rows.category_first, TEXT_COL, rows.category_last, TEXT_COL, absolute=True)
+    for y in range(n_years):
+        col = year_col(y)
+        values = a1_range(rows.category_first, col, rows.category_last, col)
+        sheet.formula(
+            rows.kdd_eligible,
+            col,
+            f"SUMIF({flags},1,{values})",
+            totals.kdd_eligible[y],
+            "amount_total",
+        )
+    row_sum(rows.kdd_eligible, sum(totals.kdd_eligible), "amount_total")
+
+    # Balance
+    sheet.label(rows.balance_heading, LABEL, "Balanse", "heading")
+    sheet.label(rows.total_costs, LABEL, "Sum kostnader inkl. egeninnsats", "text")
+    for y in range(n_years):
+        col = year_col(y)
+        sheet.formula(
+            rows.total_costs,
+            col,
+            f"{a1(rows.cost_total, col)}+{a1(rows.in_kind, col)}",
+            totals.total_costs[y],
+            "amount",
+        )
+    row_sum(rows.total_costs, sum(totals.total_costs))
+    sheet.label(rows.balance, LABEL, "Balanse (finansiering − kostnader)", "total_label")
+    for y in range(n_years):
+        col = year_col(y)
+        sheet.formula(
+            rows.balance,
+            col,
+            f"{a1(rows.financing_total, col)}-{a1(rows.total_costs, col)}",
+            totals.balance[y],
+            "amount_total",
+        )
+    sheet.formula(
+        rows.balance,
+        total_col,
+        f"{a1(rows.financing_total, total_col)}-{a1(rows.total_costs, total_col)}",
+        sum(totals.balance),
+        "amount_total",
+    )
+    balances = ",".join(f"{a1(rows.balance, year_col(y))}=0" for y in range(n_years))
+    balanced = all(b == 0 for b in totals.balance)
+    sheet.formula(
+        rows.balance,
+        TEXT_COL,
+        f'IF(AND({balances}),"{OK}","{NOT_BALANCED}")',
+        OK if balanced else NOT_BALANCED,
+        "status",
+    )
+    sheet.conditional += status_formats(rows.balance, TEXT_COL)
+    return sheet

@@ -1,0 +1,75 @@
+"""The budget as plain frozen data: what a spec says and what a workbook holds. No I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Amount = int | float | str | None
+"""A typed amount. Specs give whole kroner; a workbook may hold anything a person typed."""
+
+
+@dataclass(frozen=True)
+class Pilot:
+    """The applicant and the fixed facts of the application."""
+
+    name: str
+    municipalities: tuple[str, ...]
+    years: tuple[int, ...]
+    kdd_cap: int
+    hourly_rate: int
+    application_deadline: str
+    council_meeting: str
+    project_leader: str
+    reservation: str = ""
+
+
+@dataclass(frozen=True)
+class Category:
+    """A cost category and whether KDD money may pay for it."""
+
+    id: str
+    name: str
+    kdd_eligible: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """One cost line: a category id, what it is, and one amount per project year."""
+
+    category: str
+    description: str
+    amounts: tuple[Amount, ...]
+
+
+@dataclass(frozen=True)
+class Project:
+    """One project with its own budget sheet."""
+
+    id: str
+    name: str
+    sheet: str
+    description: tuple[str, ...]
+    working_group: bool
+    costs: tuple[CostLine, ...]
+    hours: tuple[tuple[str, tuple[Amount, ...]], ...]
+    """Hours per municipality per year, in municipality order; the municipalities' in-kind share."""
+    kdd: tuple[Amount, ...]
+    statsforvalteren: tuple[Amount, ...]
+
+    def hours_of(self, municipality: str) -> tuple[Amount, ...]:
+        """The hours a municipality sets aside, per year (empty when it has none)."""
+        return dict(self.hours).get(municipality, ())
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A whole application: the pilot, the categories and the projects."""
+
+    pilot: Pilot
+    categories: tuple[Category, ...]
+    projects: tuple[Project, ...] = field(default_factory=tuple)
+
+    def category(self, category_id: str) -> Category | None:
+        """The category with this id, or None when it is not defined."""
+        return next((c for c in self.categories if c.id == category_id), None)

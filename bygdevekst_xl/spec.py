@@ -1,0 +1,332 @@
+"""Read a budget spec (YAML), validate it against the JSON schema and build the model.
+
+Every problem is reported as ``path: message`` with the path in the spec
+(``projects[2].costs[4].amounts[1]: must be a whole number``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import Budget, Category, CostLine, Pilot, Project
+
+SCHEMA_NAME = "budget-spec.schema.json"
+EXAMPLE_NAME = "hjerteregionen.yaml"
+MAX_SPEC_BYTES = 10 * 1024 * 1024
+RESERVED_SHEETS = ("Forside", "Parametre", "Samlet budsjett og finansiering")
+
+
+class SpecError(ValueError):
+    """A spec that cannot be used; ``problems`` holds one ``path: message`` line each."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__("\n".join(f"{source}: {p}" for p in problems))
+
+
+def example_path() -> Path:
+    """The built-in Hjerteregionen spec shipped with the package."""
+    return Path(str(resources.files("bygdevekst_xl.examples").joinpath(EXAMPLE_NAME)))
+
+
+def load_schema() -> dict[str, Any]:
+    """The budget spec JSON schema shipped with the package."""
+    text = resources.files("bygdevekst_xl.schemas").joinpath(SCHEMA_NAME).read_text("utf-8")
+    return json.loads(text)
+
+
+def load_spec(path: Path | str) -> Budget:
+    """Read, validate and build the budget from a YAML spec file."""
+    path = Path(path)
+    source = str(path)
+    try:
+        if path.is_dir():
+            raise SpecError(source, ["is a folder, not a spec file"])
+        size = path.stat().st_size
+        if size > MAX_SPEC_BYTES:
+            raise SpecError(
+                source, [f"file is {size} bytes; a spec may be at most {MAX_SPEC_BYTES}"]
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SpecError(source, ["file not found"]) from None
+    except PermissionError:
+        raise SpecError(source, ["permission denied"]) from None
+    except OSError as exc:
+        raise SpecError(source, [f"cannot read file: {exc.strerror or exc}"]) from None
+    return parse_spec(raw, source)
+
+
+def parse_spec(raw: bytes | str, source: str = "<spec>") -> Budget:
+    """Validate and build the budget from YAML text."""
+    data = _load_yaml(raw, source)
+    return budget_from_dict(data, source)
+
+
+def budget_from_dict(data: Any, source: str = "<spec>") -> Budget:
+    """Validate a spec already read into Python data and build the budget."""
+    problems = list(validate(data))
+    if problems:
+        raise SpecError(source, problems)
+    return _build(data)
+
+
+def validate(data: Any) -> Iterator[str]:
+    """Yield ``path: message`` for every problem: the schema first, then the cross-checks."""
+    from jsonschema import Draft202012Validator
+
+    if not isinstance(data, Mapping):
+        yield f"(top): must be a mapping of pilot, categories and projects, not {_kind(data)}"
+        return
+    validator = Draft202012Validator(
+        load_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    if errors:
+        for error in errors:
+            yield f"{_path(error.absolute_path)}: {_message(error)}"
+        return
+    yield from _cross_checks(data)
+
+
+def budget_to_dict(budget: Budget) -> dict[str, Any]:
+    """The spec of a budget as plain data (the inverse of ``budget_from_dict``)."""
+    pilot = budget.pilot
+    pilot_dict: dict[str, Any] = {
+        "name": pilot.name,
+        "municipalities": list(pilot.municipalities),
+        "years": list(pilot.years),
+        "kdd_cap": pilot.kdd_cap,
+        "hourly_rate": pilot.hourly_rate,
+        "application_deadline": pilot.application_deadline,
+        "council_meeting": pilot.council_meeting,
+        "project_leader": pilot.project_leader,
+    }
+    if pilot.reservation:
+        pilot_dict["reservation"] = pilot.reservation
+    categories = []
+    for c in budget.categories:
+        entry: dict[str, Any] = {"id": c.id, "name": c.name, "kdd_eligible": c.kdd_eligible}
+        if c.note:
+            entry["note"] = c.note
+        categories.append(entry)
+    projects = []
+    for p in budget.projects:
+        projects.append(
+            {
+                "id": p.id,
+                "name": p.name,
+                "sheet": p.sheet,
+                "working_group": p.working_group,
+                "description": list(p.description),
+                "costs": [
+                    {
+                        "category": c.category,
+                        "description": c.description,
+                        "amounts": list(c.amounts),
+                    }
+                    for c in p.costs
+                ],
+                "hours": {m: list(h) for m, h in p.hours},
+                "financing": {"kdd": list(p.kdd), "statsforvalteren": list(p.statsforvalteren)},
+            }
+        )
+    return {"pilot": pilot_dict, "categories": categories, "projects": projects}
+
+
+def dump_spec(budget: Budget) -> str:
+    """The budget as YAML spec text."""
+    return yaml.safe_dump(budget_to_dict(budget), allow_unicode=True, sort_keys=False, width=100)
+
+
+class _SafeLoader(yaml.SafeLoader):
+    """Safe YAML loading that refuses alias bombs (aliases are not needed in a spec)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.YAMLError(
+                f"line {event.start_mark.line + 1}: aliases (*name) are not allowed"
+            )
+        return super().compose_node(parent, index)
+
+
+def _load_yaml(raw: bytes | str, source: str) -> Any:
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise SpecError(source, [f"byte {exc.start}: the file is not UTF-8 text"]) from None
+    try:
+        data = yaml.load(raw, Loader=_SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "YAML"
+        raise SpecError(source, [f"{where}: not valid YAML: {exc.problem or exc}"]) from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise SpecError(source, [f"not valid YAML: {exc}"]) from None
+    return _dates_to_text(data)
+
+
+def _dates_to_text(data: Any) -> Any:
+    """YAML reads 2023-11-01 as a date; the spec keeps dates as ISO text."""
+    if isinstance(data, dict):
+        return {k: _dates_to_text(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_dates_to_text(v) for v in data]
+    if isinstance(data, dt.date):
+        return data.isoformat()
+    return data
+
+
+def _cross_checks(data: Mapping[str, Any]) -> Iterator[str]:
+    pilot = data["pilot"]
+    municipalities = pilot["municipalities"]
+    category_ids = set()
+    names = set()
+    for i, category in enumerate(data["categories"]):
+        if category["id"] in category_ids:
+            yield f"categories[{i}].id: duplicate category id {category['id']!r}"
+        if category["name"].casefold() in names:
+            yield f"categories[{i}].name: duplicate category name {category['name']!r}"
+        category_ids.add(category["id"])
+        names.add(category["name"].casefold())
+    project_ids: set[str] = set()
+    sheets = {s.casefold() for s in RESERVED_SHEETS}
+    for i, project in enumerate(data["projects"]):
+        where = f"projects[{i}]"
+        if project["id"] in project_ids:
+            yield f"{where}.id: duplicate project id {project['id']!r}"
+        project_ids.add(project["id"])
+        sheet = project["sheet"]
+        if sheet.casefold() in sheets:
+            yield f"{where}.sheet: sheet name {sheet!r} is already used (case-insensitive)"
+        sheets.add(sheet.casefold())
+        for j, cost in enumerate(project["costs"]):
+            if cost["category"] not in category_ids:
+                yield f"{where}.costs[{j}].category: category {cost['category']!r} is not defined"
+        for municipality in project.get("hours", {}):
+            if municipality not in municipalities:
+                yield (
+                    f"{where}.hours.{municipality}: {municipality!r} is not one of the "
+                    f"municipalities in pilot.municipalities"
+                )
+
+
+def _build(data: Mapping[str, Any]) -> Budget:
+    p = data["pilot"]
+    pilot = Pilot(
+        name=p["name"],
+        municipalities=tuple(p["municipalities"]),
+        years=tuple(p["years"]),
+        kdd_cap=p["kdd_cap"],
+        hourly_rate=p["hourly_rate"],
+        application_deadline=p["application_deadline"],
+        council_meeting=p["council_meeting"],
+        project_leader=p["project_leader"],
+        reservation=p.get("reservation", ""),
+    )
+    categories = tuple(
+        Category(c["id"], c["name"], c["kdd_eligible"], c.get("note", ""))
+        for c in data["categories"]
+    )
+    projects = []
+    for item in data["projects"]:
+        hours = item.get("hours", {})
+        projects.append(
+            Project(
+                id=item["id"],
+                name=item["name"],
+                sheet=item["sheet"],
+                description=tuple(item.get("description", ())),
+                working_group=item["working_group"],
+                costs=tuple(
+                    CostLine(c["category"], c["description"], tuple(c["amounts"]))
+                    for c in item["costs"]
+                ),
+                hours=tuple((m, tuple(hours[m])) for m in pilot.municipalities if m in hours),
+                kdd=tuple(item["financing"]["kdd"]),
+                statsforvalteren=tuple(item["financing"]["statsforvalteren"]),
+            )
+        )
+    return Budget(pilot, categories, tuple(projects))
+
+
+def _path(parts: Any) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top)"
+
+
+def _kind(value: Any) -> str:
+    names = {
+        dict: "a mapping",
+        list: "a list",
+        str: "text",
+        bool: "true/false",
+        type(None): "empty",
+    }
+    for t, name in names.items():
+        if isinstance(value, t):
+            return name
+    return "a number" if isinstance(value, int | float) else type(value).__name__
+
+
+def _message(error: Any) -> str:
+    """A short English message for a schema error, in the words a spec author uses."""
+    v, kind, value = error.validator_value, error.validator, error.instance
+    if kind == "additionalProperties":
+        extra = sorted(set(value) - set(error.schema.get("properties", {})))
+        return "unknown key " + ", ".join(repr(str(k)) for k in extra)
+    if kind == "required":
+        name = error.message.removesuffix(" is a required property")
+        return f"missing required field {name}"
+    if kind == "type":
+        wanted = {
+            "integer": "a whole number",
+            "number": "a number",
+            "string": "text",
+            "array": "a list",
+            "object": "a mapping",
+            "boolean": "true or false",
+        }
+        kinds = v if isinstance(v, list) else [v]
+        return "must be " + " or ".join(wanted.get(k, k) for k in kinds) + f", not {_kind(value)}"
+    if kind == "minimum":
+        return f"must be ≥ {v}"
+    if kind == "maximum":
+        return f"must be ≤ {v}"
+    if kind in ("minItems", "maxItems") and v == error.schema.get("maxItems") == error.schema.get(
+        "minItems"
+    ):
+        return f"must have exactly {v} entries (one per project year), not {len(value)}"
+    if kind == "minItems":
+        return f"must have at least {v} entries"
+    if kind == "maxItems":
+        return f"must have at most {v} entries"
+    if kind == "uniqueItems":
+        return "entries must be unique"
+    if kind == "minLength":
+        return "must not be empty"
+    if kind == "maxLength":
+        return f"must be at most {v} characters"
+    if kind == "pattern":
+        if "[^\\[" in v:
+            return "sheet name must not contain any of []:*?/\\ or start or end with '"
+        if v.startswith("^[a-z]"):
+            return "must start with a-z and hold only a-z, 0-9 and _ (at most 40 characters)"
+        if v.startswith("^\\d{4}"):
+            return "must be a date written YYYY-MM-DD"
+        return "must not be blank"
+    if kind == "format":
+        return f"must be a valid {v} (YYYY-MM-DD)"
+    return error.message

@@ -1,0 +1,1 @@
+"""JSON schemas, shipped inside the package as bygdevekst_xl.schemas."""

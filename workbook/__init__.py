@@ -1,0 +1,1 @@
+"""Example budget specs, shipped inside the package as bygdevekst_xl.examples."""
