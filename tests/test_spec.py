@@ -1,0 +1,122 @@
+"""Spec loading: the example is valid, and every kind of bad spec is refused with its path."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bygdevekst_xl.spec import SpecError, budget_from_dict, dump_spec, load_spec, parse_spec
+
+
+def problems(data: Any) -> list[str]:
+    with pytest.raises(SpecError) as caught:
+        budget_from_dict(data)
+    return caught.value.problems
+
+
+def test_example_spec_is_valid_and_has_five_projects(example_budget):
+    """The built-in Hjerteregionen spec loads with its three municipalities and five projects."""
+    assert example_budget.pilot.municipalities == ("Hammerfest", "Hasvik", "Måsøy")
+    assert example_budget.pilot.years == (2024, 2025)
+    assert example_budget.pilot.kdd_cap == 4_000_000
+    assert [p.id for p in example_budget.projects] == [
+        "prosjektledelse", "boligbygging", "arbeidsliv", "plankontor", "markedsforing"]
+    assert [p.working_group for p in example_budget.projects] == [False, True, True, True, True]
+
+
+def test_eligibility_matches_the_kdd_rules(example_budget):
+    """KDD may pay for management, travel, courses and working groups, not the four excluded kinds."""
+    eligible = {c.name for c in example_budget.categories if c.kdd_eligible}
+    assert eligible == {"Prosjektledelse", "Reiser", "Kurs og kompetanse", "Arbeidsgrupper"}
+    not_eligible = {c.name for c in example_budget.categories if not c.kdd_eligible}
+    assert {"Ordinære driftskostnader", "Frikjøp av politiske ressurser", "Bedriftsutvikling",
+            "Direkte støtte til bedrifter"} <= not_eligible
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d["projects"][2]["costs"][1]["amounts"].__setitem__(0, -5),
+         "projects[2].costs[1].amounts[0]: must be ≥ 0"),
+        (lambda d: d["projects"][2]["costs"][1]["amounts"].__setitem__(1, 10.5),
+         "projects[2].costs[1].amounts[1]: must be a whole number, not a number"),
+        (lambda d: d["projects"][0].__setitem__("colour", "red"),
+         "projects[0]: unknown key 'colour'"),
+        (lambda d: d["pilot"].pop("kdd_cap"), "pilot: missing required field 'kdd_cap'"),
+        (lambda d: d["pilot"].__setitem__("years", [2024, 2025, 2026]),
+         "pilot.years: must have exactly 2 entries (one per project year), not 3"),
+        (lambda d: d["pilot"].__setitem__("years", [2024]),
+         "pilot.years: must have exactly 2 entries (one per project year), not 1"),
+        (lambda d: d["projects"][1].__setitem__("sheet", "A" * 32),
+         "projects[1].sheet: must be at most 31 characters"),
+        (lambda d: d["projects"][1].__setitem__("sheet", "Bolig/tomt"),
+         "projects[1].sheet: sheet name must not contain any of []:*?/\\ or start or end with '"),
+        (lambda d: d["projects"][1].__setitem__("sheet", "Bolig[1]"),
+         "projects[1].sheet: sheet name must not contain any of []:*?/\\ or start or end with '"),
+        (lambda d: d["projects"][3].__setitem__("id", "arbeidsliv"),
+         "projects[3].id: duplicate project id 'arbeidsliv'"),
+        (lambda d: d["projects"][3].__setitem__("sheet", "3 ARBEIDSLIV"),
+         "projects[3].sheet: sheet name '3 ARBEIDSLIV' is already used (case-insensitive)"),
+        (lambda d: d["projects"][3].__setitem__("sheet", "Parametre"),
+         "projects[3].sheet: sheet name 'Parametre' is already used (case-insensitive)"),
+        (lambda d: d["projects"][4]["costs"][0].__setitem__("category", "lobbyisme"),
+         "projects[4].costs[0].category: category 'lobbyisme' is not defined"),
+        (lambda d: d["projects"][1]["hours"].__setitem__("Alta", [1, 1]),
+         "projects[1].hours.Alta: 'Alta' is not one of the municipalities in pilot.municipalities"),
+        (lambda d: d["pilot"].__setitem__("application_deadline", "01.11.2023"),
+         "pilot.application_deadline: must be a date written YYYY-MM-DD"),
+    ],
+)
+def test_bad_spec_names_the_path(example_dict, change, expected):
+    """Each kind of broken spec is refused with one line naming the path of the problem."""
+    data = copy.deepcopy(example_dict)
+    change(data)
+    assert expected in problems(data)
+
+
+def test_yaml_that_is_not_a_mapping_is_refused():
+    """A spec that is a list or a scalar gets one top-level message."""
+    assert problems(["a", "b"]) == [
+        "(top): must be a mapping of pilot, categories and projects, not a list"]
+
+
+def test_missing_file_folder_and_bad_bytes_are_refused(tmp_path: Path):
+    """A wrong path, a folder and non-UTF-8 bytes each give a one-line error naming the file."""
+    with pytest.raises(SpecError, match="file not found"):
+        load_spec(tmp_path / "nope.yaml")
+    with pytest.raises(SpecError, match="is a folder"):
+        load_spec(tmp_path)
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes("pilot: Måsøy".encode("latin-1"))
+    with pytest.raises(SpecError, match="not UTF-8"):
+        load_spec(bad)
+
+
+def test_unsafe_yaml_tags_and_alias_bombs_are_refused():
+    """Python object tags and aliases are refused, never constructed or expanded."""
+    with pytest.raises(SpecError, match="not valid YAML"):
+        parse_spec("pilot: !!python/object/apply:os.system ['echo hi']")
+    bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n"
+    with pytest.raises(SpecError, match="aliases"):
+        parse_spec(bomb)
+
+
+def test_invalid_yaml_reports_line():
+    """A YAML syntax error names its line."""
+    with pytest.raises(SpecError, match="line 2, column 13"):
+        parse_spec("pilot:\n  name: 'x' y: z\n")
+
+
+def test_dump_then_load_gives_the_same_budget(example_budget):
+    """Writing a budget back to YAML and reading it again gives the same budget."""
+    assert parse_spec(dump_spec(example_budget)) == example_budget
+
+
+def test_unquoted_yaml_dates_are_accepted(example_dict):
+    """A date written without quotes in YAML is read as the same ISO date."""
+    text = yaml.safe_dump(example_dict, allow_unicode=True).replace("'2023-11-01'", "2023-11-01")
+    assert parse_spec(text).pilot.application_deadline == "2023-11-01"
