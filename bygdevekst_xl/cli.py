@@ -17,7 +17,7 @@ DEFAULT_OUTPUT = "hjerteregionen.xlsx"
 
 def kroner(value: float) -> str:
     """``1 234 568 kr``, as a Norwegian Excel shows the amount."""
-    text = f"{round(value):,}".replace(",", "\u00a0")
+    text = f"{round(value):,}".replace(",", " ")
     return f"{text} kr"
 
 

@@ -17,6 +17,7 @@ from .styles import CONDITIONAL_STYLES, cell_style
 LAYOUT_VERSION = "1"
 FOOTER = "&L&A&RSide &P av &N"
 PAPER_A4 = 9
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # serial 0 in the 1900 date system (after Feb 1900)
 
 
 class WriteError(RuntimeError):
@@ -179,7 +180,9 @@ class _Renderer:
 
 
 def _number(value: Any) -> float | int:
-    """A cached number as Excel stores it: integral values without a trailing .0."""
+    """A cached number as Excel stores it: dates as serials, integral values without a .0."""
+    if isinstance(value, dt.datetime):
+        value = (value - EXCEL_EPOCH).total_seconds() / 86400
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value

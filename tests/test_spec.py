@@ -24,7 +24,12 @@ def test_example_spec_is_valid_and_has_five_projects(example_budget):
     assert example_budget.pilot.years == (2024, 2025)
     assert example_budget.pilot.kdd_cap == 4_000_000
     assert [p.id for p in example_budget.projects] == [
-        "prosjektledelse", "boligbygging", "arbeidsliv", "plankontor", "markedsforing"]
+        "prosjektledelse",
+        "boligbygging",
+        "arbeidsliv",
+        "plankontor",
+        "markedsforing",
+    ]
     assert [p.working_group for p in example_budget.projects] == [False, True, True, True, True]
 
 
@@ -33,42 +38,74 @@ def test_eligibility_matches_the_kdd_rules(example_budget):
     eligible = {c.name for c in example_budget.categories if c.kdd_eligible}
     assert eligible == {"Prosjektledelse", "Reiser", "Kurs og kompetanse", "Arbeidsgrupper"}
     not_eligible = {c.name for c in example_budget.categories if not c.kdd_eligible}
-    assert {"Ordinære driftskostnader", "Frikjøp av politiske ressurser", "Bedriftsutvikling",
-            "Direkte støtte til bedrifter"} <= not_eligible
+    assert {
+        "Ordinære driftskostnader",
+        "Frikjøp av politiske ressurser",
+        "Bedriftsutvikling",
+        "Direkte støtte til bedrifter",
+    } <= not_eligible
 
 
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda d: d["projects"][2]["costs"][1]["amounts"].__setitem__(0, -5),
-         "projects[2].costs[1].amounts[0]: must be ≥ 0"),
-        (lambda d: d["projects"][2]["costs"][1]["amounts"].__setitem__(1, 10.5),
-         "projects[2].costs[1].amounts[1]: must be a whole number, not a number"),
-        (lambda d: d["projects"][0].__setitem__("colour", "red"),
-         "projects[0]: unknown key 'colour'"),
+        (
+            lambda d: d["projects"][2]["costs"][1]["amounts"].__setitem__(0, -5),
+            "projects[2].costs[1].amounts[0]: must be ≥ 0",
+        ),
+        (
+            lambda d: d["projects"][2]["costs"][1]["amounts"].__setitem__(1, 10.5),
+            "projects[2].costs[1].amounts[1]: must be a whole number, not a number",
+        ),
+        (
+            lambda d: d["projects"][0].__setitem__("colour", "red"),
+            "projects[0]: unknown key 'colour'",
+        ),
         (lambda d: d["pilot"].pop("kdd_cap"), "pilot: missing required field 'kdd_cap'"),
-        (lambda d: d["pilot"].__setitem__("years", [2024, 2025, 2026]),
-         "pilot.years: must have exactly 2 entries (one per project year), not 3"),
-        (lambda d: d["pilot"].__setitem__("years", [2024]),
-         "pilot.years: must have exactly 2 entries (one per project year), not 1"),
-        (lambda d: d["projects"][1].__setitem__("sheet", "A" * 32),
-         "projects[1].sheet: must be at most 31 characters"),
-        (lambda d: d["projects"][1].__setitem__("sheet", "Bolig/tomt"),
-         "projects[1].sheet: sheet name must not contain any of []:*?/\\ or start or end with '"),
-        (lambda d: d["projects"][1].__setitem__("sheet", "Bolig[1]"),
-         "projects[1].sheet: sheet name must not contain any of []:*?/\\ or start or end with '"),
-        (lambda d: d["projects"][3].__setitem__("id", "arbeidsliv"),
-         "projects[3].id: duplicate project id 'arbeidsliv'"),
-        (lambda d: d["projects"][3].__setitem__("sheet", "3 ARBEIDSLIV"),
-         "projects[3].sheet: sheet name '3 ARBEIDSLIV' is already used (case-insensitive)"),
-        (lambda d: d["projects"][3].__setitem__("sheet", "Parametre"),
-         "projects[3].sheet: sheet name 'Parametre' is already used (case-insensitive)"),
-        (lambda d: d["projects"][4]["costs"][0].__setitem__("category", "lobbyisme"),
-         "projects[4].costs[0].category: category 'lobbyisme' is not defined"),
-        (lambda d: d["projects"][1]["hours"].__setitem__("Alta", [1, 1]),
-         "projects[1].hours.Alta: 'Alta' is not one of the municipalities in pilot.municipalities"),
-        (lambda d: d["pilot"].__setitem__("application_deadline", "01.11.2023"),
-         "pilot.application_deadline: must be a date written YYYY-MM-DD"),
+        (
+            lambda d: d["pilot"].__setitem__("years", [2024, 2025, 2026]),
+            "pilot.years: must have exactly 2 entries (one per project year), not 3",
+        ),
+        (
+            lambda d: d["pilot"].__setitem__("years", [2024]),
+            "pilot.years: must have exactly 2 entries (one per project year), not 1",
+        ),
+        (
+            lambda d: d["projects"][1].__setitem__("sheet", "A" * 32),
+            "projects[1].sheet: must be at most 31 characters",
+        ),
+        (
+            lambda d: d["projects"][1].__setitem__("sheet", "Bolig/tomt"),
+            "projects[1].sheet: sheet name must not contain any of []:*?/\\ or start or end with '",
+        ),
+        (
+            lambda d: d["projects"][1].__setitem__("sheet", "Bolig[1]"),
+            "projects[1].sheet: sheet name must not contain any of []:*?/\\ or start or end with '",
+        ),
+        (
+            lambda d: d["projects"][3].__setitem__("id", "arbeidsliv"),
+            "projects[3].id: duplicate project id 'arbeidsliv'",
+        ),
+        (
+            lambda d: d["projects"][3].__setitem__("sheet", "3 ARBEIDSLIV"),
+            "projects[3].sheet: sheet name '3 ARBEIDSLIV' is already used (case-insensitive)",
+        ),
+        (
+            lambda d: d["projects"][3].__setitem__("sheet", "Parametre"),
+            "projects[3].sheet: sheet name 'Parametre' is already used (case-insensitive)",
+        ),
+        (
+            lambda d: d["projects"][4]["costs"][0].__setitem__("category", "lobbyisme"),
+            "projects[4].costs[0].category: category 'lobbyisme' is not defined",
+        ),
+        (
+            lambda d: d["projects"][1]["hours"].__setitem__("Alta", [1, 1]),
+            "projects[1].hours.Alta: 'Alta' is not one of the municipalities in pilot.municipalities",
+        ),
+        (
+            lambda d: d["pilot"].__setitem__("application_deadline", "01.11.2023"),
+            "pilot.application_deadline: must be a date written YYYY-MM-DD",
+        ),
     ],
 )
 def test_bad_spec_names_the_path(example_dict, change, expected):
@@ -81,7 +118,8 @@ def test_bad_spec_names_the_path(example_dict, change, expected):
 def test_yaml_that_is_not_a_mapping_is_refused():
     """A spec that is a list or a scalar gets one top-level message."""
     assert problems(["a", "b"]) == [
-        "(top): must be a mapping of pilot, categories and projects, not a list"]
+        "(top): must be a mapping of pilot, categories and projects, not a list"
+    ]
 
 
 def test_missing_file_folder_and_bad_bytes_are_refused(tmp_path: Path):

@@ -1,0 +1,124 @@
+"""The command line, run as a user runs it: exit codes, messages and files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from bygdevekst_xl.cli import build_parser, kroner, main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bygdevekst_xl", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_generate_without_arguments_writes_the_example(tmp_path, example_dict):
+    """`python -m bygdevekst_xl generate` writes hjerteregionen.xlsx here and prints the totals."""
+    result = run("generate", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Wrote hjerteregionen.xlsx" in result.stdout
+    kdd = sum(sum(p["financing"]["kdd"]) for p in example_dict["projects"])
+    cap = example_dict["pilot"]["kdd_cap"]
+    assert f"KDD {kroner(kdd)} of cap {kroner(cap)} ({kroner(cap - kdd)} headroom)" in result.stdout
+    wb = openpyxl.load_workbook(tmp_path / "hjerteregionen.xlsx", read_only=True)
+    assert wb.sheetnames[0] == "Forside"
+
+
+def test_generate_is_idempotent_and_never_overwrites_silently(tmp_path, capsys):
+    """A second run leaves an identical file alone; a different file needs --force and is backed up."""
+    out = tmp_path / "b.xlsx"
+    assert main(["generate", "-o", str(out)]) == 0
+    assert main(["generate", "-o", str(out)]) == 0
+    assert "up to date" in capsys.readouterr().out
+    out.write_bytes(b"a person's edited workbook")
+    assert main(["generate", "-o", str(out)]) == 2
+    assert "exists and differs; use --force" in capsys.readouterr().err
+    assert out.read_bytes() == b"a person's edited workbook"
+    assert main(["generate", "-o", str(out), "--force"]) == 0
+    assert (tmp_path / "b.backup-1.xlsx").read_bytes() == b"a person's edited workbook"
+    assert out.read_bytes()[:2] == b"PK"
+
+
+def test_bad_spec_exits_2_with_paths_and_writes_nothing(tmp_path, example_dict):
+    """A broken spec gives one line per problem on stderr, exit 2, and no output file."""
+    import yaml
+
+    example_dict["projects"][2]["costs"][1]["amounts"] = [-1, 2.5]
+    spec = tmp_path / "bad.yaml"
+    spec.write_text(yaml.safe_dump(example_dict, allow_unicode=True), "utf-8")
+    result = run("generate", str(spec), "-o", "out.xlsx", cwd=tmp_path)
+    assert kroner(1234568) == "1 234 568 kr"
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"error: {spec}: projects[2].costs[1].amounts[0]: must be ≥ 0",
+        f"error: {spec}: projects[2].costs[1].amounts[1]: must be a whole number, not a number",
+    ]
+    assert not (tmp_path / "out.xlsx").exists()
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_spec_and_output_over_the_spec_are_refused(tmp_path, capsys):
+    """A spec path that does not exist, and an output that would overwrite the spec, exit 2."""
+    assert main(["generate", str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "o.xlsx")]) == 2
+    assert "nope.yaml: file not found" in capsys.readouterr().err
+    spec = tmp_path / "s.yaml"
+    spec.write_text((ROOT / "workbook" / "hjerteregionen.yaml").read_text("utf-8"), "utf-8")
+    assert main(["generate", str(spec), "-o", str(spec)]) == 2
+    assert "would overwrite the input" in capsys.readouterr().err
+    assert spec.read_text("utf-8").startswith("# Budget spec")
+
+
+def test_output_into_a_missing_folder_is_refused(tmp_path, capsys):
+    """An output in a folder that does not exist gives a one-line error naming the folder."""
+    assert main(["generate", "-o", str(tmp_path / "no" / "x.xlsx")]) == 2
+    assert "folder does not exist" in capsys.readouterr().err
+
+
+def test_bad_usage_exits_2(capsys):
+    """An unknown command is bad usage: exit 2."""
+    assert main(["frobnicate"]) == 2
+
+
+def test_help_lists_every_command_and_readme_documents_them(capsys):
+    """`--help` lists every command, and README.md documents each one."""
+    assert main(["--help"]) == 0
+    help_text = capsys.readouterr().out
+    readme = (ROOT / "README.md").read_text("utf-8")
+    commands = build_parser()._subparsers._group_actions[0].choices
+    assert commands
+    for command in commands:
+        assert command in help_text
+        assert f"python -m bygdevekst_xl {command}" in readme
+
+
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_generate_help(flag, capsys):
+    """`generate --help` explains the spec, -o and --force."""
+    assert main(["generate", flag]) == 0
+    out = capsys.readouterr().out
+    assert "--force" in out and "--output" in out
+
+
+def test_readme_keeps_exactly_two_setup_commands():
+    """README.md has the main command and the test command, each one line, and CI runs the latter."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert readme.count("<!-- main-command -->") == 1 and readme.count("<!-- test-command -->") == 1
+    for marker in ("<!-- main-command -->", "<!-- test-command -->"):
+        block = readme.split(marker, 1)[1].split("```")[1]
+        lines = [line for line in block.splitlines()[1:] if line.strip()]
+        assert len(lines) == 1
+    main_command = readme.split("<!-- main-command -->", 1)[1].split("```")[1]
+    assert "bygdevekst_xl generate" in main_command
+    assert "test-command" in (ROOT / ".ci" / "run").read_text("utf-8")

@@ -1,0 +1,141 @@
+"""The written file: what Excel and openpyxl see in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+
+from bygdevekst_xl.generate import workbook_bytes
+from bygdevekst_xl.layout import build_layout
+from bygdevekst_xl.layout.cells import SheetLayout, WorkbookLayout
+from bygdevekst_xl.styles import AMOUNT_FORMAT
+from bygdevekst_xl.writer import WriteError, render
+from tests.conftest import edited
+
+INJECTIONS = ["=1+1", "+SUM(A1)", "-2+3", "@SUM(A1:A2)", "\t=cmd", '=HYPERLINK("http://x")']
+
+
+@pytest.fixture(scope="module")
+def formulas_wb(example_workbook):
+    return openpyxl.load_workbook(example_workbook)
+
+
+@pytest.fixture(scope="module")
+def values_wb(example_workbook):
+    return openpyxl.load_workbook(example_workbook, data_only=True)
+
+
+def test_same_spec_gives_the_same_bytes(example_budget):
+    """Two runs on the same spec give byte-identical files."""
+    assert workbook_bytes(example_budget) == workbook_bytes(example_budget)
+
+
+def test_every_formula_cell_has_our_cached_value(example_budget, formulas_wb, values_wb):
+    """openpyxl (data_only) reads the computed value of every formula before any recalculation."""
+    layout = build_layout(example_budget)
+    checked = 0
+    for sheet in layout.sheets:
+        for cell in sheet.cells.values():
+            if cell.kind != "formula":
+                continue
+            assert formulas_wb[sheet.name][cell.address].value == cell.formula
+            cached = values_wb[sheet.name][cell.address].value
+            expected = cell.value
+            assert cached == expected, f"{sheet.name}!{cell.address}"
+            checked += 1
+    assert checked == sum(1 for s in layout.sheets for c in s.cells.values() if c.kind == "formula")
+
+
+def test_inputs_are_unlocked_and_everything_else_locked(example_budget, formulas_wb):
+    """Inputs are unlocked with the input fill; labels and formulas are locked; sheets protected."""
+    layout = build_layout(example_budget)
+    for sheet in layout.sheets:
+        ws = formulas_wb[sheet.name]
+        assert ws.protection.sheet is True
+        assert ws.protection.password is None
+        for cell in sheet.cells.values():
+            xl = ws[cell.address]
+            assert xl.protection.locked is (cell.kind != "input"), f"{sheet.name}!{cell.address}"
+            if cell.kind == "input":
+                assert xl.fill.fgColor.rgb == "FFFFF2CC"
+
+
+def test_inputs_have_validation_with_bokmal_messages(example_budget, formulas_wb):
+    """Categories come from the Kategorier list; amounts are whole kroner ≥ 0; hours ≥ 0."""
+    project = example_budget.projects[1]
+    ws = formulas_wb[project.sheet]
+    rules: dict[tuple[str, str | None], list] = {}
+    for dv in ws.data_validations.dataValidation:
+        rules.setdefault((dv.type, dv.formula1), []).append(dv)
+    [category] = rules[("list", "Kategorier")]
+    assert str(category.sqref) == "A7:A14"
+    assert category.errorTitle == "Ukjent kategori" and category.showErrorMessage
+    amounts = rules[("whole", "0")]
+    assert {str(dv.sqref) for dv in amounts} == {"C7:D14", "C28:D29"}
+    assert all(dv.operator == "greaterThanOrEqual" for dv in amounts)
+    assert amounts[0].promptTitle == "Beløp i hele kroner"
+    [hours] = rules[("decimal", "0")]
+    assert str(hours.sqref) == "C19:D21"
+
+
+def test_amounts_show_whole_kroner(example_budget, formulas_wb):
+    """Amount cells use the kroner number format; the total row is bold."""
+    layout = build_layout(example_budget)
+    ws = formulas_wb["Samlet budsjett og finansiering"]
+    cell = ws[layout.anchor("kdd_total").address]
+    assert cell.number_format == AMOUNT_FORMAT
+    assert cell.font.b
+
+
+def test_defined_names_are_workbook_level(example_budget, formulas_wb):
+    """Every defined name of the layout is in the file, workbook-scoped, pointing where it says."""
+    layout = build_layout(example_budget)
+    defined = formulas_wb.defined_names
+    for name, reference in layout.names.items():
+        assert defined[name].attr_text == reference
+
+
+def test_print_setup_is_a4_landscape_one_page_wide(formulas_wb):
+    """Every sheet prints A4 landscape, one page wide, with the sheet name in the footer."""
+    for ws in formulas_wb.worksheets:
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.paperSize == 9
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+        assert "&A" in ws.oddFooter.left.text
+
+
+def test_text_from_the_spec_is_never_a_formula(example_dict, tmp_path):
+    """Spec text starting with =, +, -, @ or a tab is stored as a string cell, never a formula."""
+    changes = {f"projects.1.costs.{i}.description": text for i, text in enumerate(INJECTIONS[:3])}
+    changes["projects.1.name"] = INJECTIONS[3]
+    changes["pilot.project_leader"] = INJECTIONS[4]
+    changes["projects.2.description"] = [INJECTIONS[5]]
+    budget = edited(example_dict, **changes)
+    path = tmp_path / "inj.xlsx"
+    path.write_bytes(workbook_bytes(budget))
+    wb = openpyxl.load_workbook(path)
+    ws = wb[budget.projects[1].sheet]
+    for i, text in enumerate(INJECTIONS[:3]):
+        assert ws.cell(7 + i, 2).value == text and ws.cell(7 + i, 2).data_type == "s"
+    assert ws["A1"].value == "Prosjekt 2: " + INJECTIONS[3]
+    params = wb["Parametre"]
+    assert params["B10"].value == INJECTIONS[4] and params["B10"].data_type == "s"
+    assert wb[budget.projects[2].sheet]["A3"].value == "• " + INJECTIONS[5]
+
+
+def test_xlsxwriter_refusals_are_errors():
+    """A layout xlsxwriter refuses (a sheet name over 31 characters) fails the build."""
+    layout = WorkbookLayout([SheetLayout("x" * 40)], {}, {})
+    with pytest.raises(Exception, match="31"):
+        render(layout, created=dt.datetime(2023, 1, 1), title="t")
+
+
+def test_xlsxwriter_warnings_are_errors():
+    """A cell xlsxwriter warns about (a string over 32 767 characters) fails the build."""
+    sheet = SheetLayout("A")
+    sheet.label(0, 0, "x" * 40_000)
+    with pytest.raises(WriteError):
+        render(WorkbookLayout([sheet], {}, {}), created=dt.datetime(2023, 1, 1), title="t")
