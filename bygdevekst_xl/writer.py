@@ -114,7 +114,7 @@ class _Renderer:
             )
         for chart in layout.charts:
             ws.insert_chart(
-                chart.row, chart.col, self.chart(chart), {"x_scale": 1.4, "y_scale": 1.2}
+                chart.row, chart.col, self.chart(chart), {"x_scale": 1.3, "y_scale": 0.9}
             )
         if layout.freeze:
             ws.freeze_panes(*layout.freeze)

@@ -97,6 +97,7 @@ def summary_sheet(
         last_col = BLOCK_MISSING_HOURS if whole else BLOCK_ELIGIBLE
         title = f"Sum {period_label(years)}" if whole else str(years[period])
         sheet.label(header, BLOCK_PROJECT, title, "header")
+        sheet.heights[header] = 30  # room for two-line column headings
         for col in range(1, last_col + 1):
             sheet.label(header, col, BLOCK_HEADERS[col], "header_num")
         for p, (project, prow, ptot) in enumerate(
