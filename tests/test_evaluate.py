@@ -1,0 +1,499 @@
+"""Tests for bygdevekst_xl.evaluate, checked against formulas.ExcelModel where it agrees."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import bygdevekst_xl.evaluate as ev
+from bygdevekst_xl.evaluate import CIRCULAR, ErrorValue, Evaluation, evaluate
+
+P = "Parametre"
+OKT = "2 Økt boligbygging"
+ARB = "3 Arbeidsliv-æøå"
+NAMES = {
+    "Kategorier": "Parametre!$A$12:$A$20",
+    "Kategori_KDD": "Parametre!$B$12:$B$20",
+    "KDD_Tak": "Parametre!$B$4",
+}
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def read_workbook(path: Path) -> tuple[dict, dict, dict]:
+    """Constants, formulas and defined names of an xlsx, as the checker reads them."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    values, formulas = {}, {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is None:
+                    continue
+                if cell.data_type == "f":
+                    formulas[(ws.title, cell.coordinate)] = cell.value
+                else:
+                    values[(ws.title, cell.coordinate)] = cell.value
+    names = {name: d.attr_text for name, d in wb.defined_names.items()}
+    return values, formulas, names
+
+
+_MODEL_KEY = re.compile(r"^'\[[^\]]+\](?P<sheet>.+)'!(?P<addr>[A-Z]+[0-9]+)$")
+
+
+def reference_values(path: Path, formula_cells) -> dict:
+    """Every formula cell's value computed by formulas.ExcelModel."""
+    import formulas
+    import numpy as np
+    import schedula as sh
+
+    logging.getLogger("schedula").setLevel(logging.CRITICAL)
+    model = formulas.ExcelModel().loads(str(path)).finish()
+    solution = model.calculate()
+    by_upper = {(sheet.upper(), addr): (sheet, addr) for sheet, addr in formula_cells}
+    out = {}
+    for key, rng in solution.items():
+        m = _MODEL_KEY.match(str(key))
+        if m is None or (m["sheet"], m["addr"]) not in by_upper:
+            continue
+        v = rng.value[0, 0] if hasattr(rng, "value") else rng
+        if v is sh.EMPTY:
+            v = 0.0
+        elif isinstance(v, formulas.tokens.operand.XlError):
+            v = ErrorValue(str(v))
+        elif isinstance(v, (bool, np.bool_)):
+            v = bool(v)
+        elif isinstance(v, (int, float, np.number)):
+            v = float(v)
+        out[by_upper[(m["sheet"], m["addr"])]] = v
+    return out
+
+
+def same(a: object, b: object) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    return a == b
+
+
+def assert_agrees(path: Path) -> Evaluation:
+    """Evaluate an xlsx with evaluate() and ExcelModel; every formula cell must agree."""
+    values, formulas, names = read_workbook(path)
+    ours = evaluate(values, formulas, names)
+    theirs = reference_values(path, formulas)
+    assert set(theirs) == set(formulas)
+    mismatches = {
+        k: (formulas[k], ours.values[k], theirs[k])
+        for k in formulas
+        if not same(ours.values[k], theirs[k])
+    }
+    assert not mismatches
+    assert not ours.circular
+    assert not ours.unsupported
+    return ours
+
+
+def write_budget(path: Path) -> None:
+    """A small grant budget like ours: three sheets, defined names, formulas across sheets."""
+    wb = xlsxwriter.Workbook(str(path))
+    p, s, t = wb.add_worksheet(P), wb.add_worksheet(OKT), wb.add_worksheet(ARB)
+    p.write("B4", 0.25)
+    for i, (cat, rate) in enumerate([("Lønn", 1.0), ("Reise", 0.5), ("Utstyr", 0.4)]):
+        p.write(f"A{12 + i}", cat)
+        p.write(f"B{12 + i}", rate)
+    for name, ref in NAMES.items():
+        wb.define_name(name, "=" + ref)
+    rows = [
+        ("Lønn", 10, 2.5),
+        ("Reise", 3, None),
+        (None, 4, 4),
+        ("lønn", None, None),  # criteria are case-insensitive
+        ("Ukjent", 7, 1),
+        ("Utstyr", 0, 12.25),
+    ]
+    for r, (cat, c, d) in enumerate(rows, start=8):
+        if cat is not None:
+            s.write(f"A{r}", cat)
+        if c is not None:
+            s.write(f"C{r}", c)
+        if d is not None:
+            s.write(f"D{r}", d)
+        s.write_formula(f"E{r}", f"=SUM(C{r}:D{r})")
+        s.write_formula(f"F{r}", f'=IF(A{r}="",0,SUMIF(Kategorier,A{r},Kategori_KDD)*E{r})')
+        s.write_formula(f"G{r}", f"=ROUND(E{r}*KDD_Tak,2)")
+        s.write_formula(f"H{r}", f'=IF(MIN(C{r}:D{r})>0,"OK","Mangler timer")')
+        s.write_formula(f"I{r}", f"=MAX(C{r}:D{r})-MIN(C{r}:D{r})")
+        s.write_formula(f"J{r}", f"=COUNTIF(Kategorier,A{r})")
+        s.write_formula(f"K{r}", f"=C{r}/D{r}")  # #DIV/0! where D is empty or 0
+        s.write_formula(f"L{r}", f'=A{r}&": "&E{r}')
+    s.write_formula("E16", "=SUM(E8:E14)")  # E14 is empty
+    s.write_formula("F16", "=SUM(F8:F13)")
+    s.write_formula("C16", '=COUNTIF(A8:A14,"Lønn")')
+    s.write_formula("D16", '=SUMIF(C8:C13,">2",D8:D13)')
+    s.write_formula("G16", "=ABS(-E16)+ROUND(2.675,2)")
+    s.write_formula("H16", '=IF(AND(E16>0,F16>=0),"OK","Sjekk")')
+    s.write_formula("I16", "=OR(C8>50,D8>50)")
+    s.write_formula("J16", "=MIN(E8:E13)+MAX(E8:E13)")
+    s.write_formula("K16", '=COUNTIF(C8:D13,">=4")+SUMIF(A8:A13,"<>Reise",E8:E13)')
+    t.write_formula("E5", f"='{OKT}'!E16+{P}!$B$4")
+    t.write_formula("F5", f'=IF(MIN(\'{OKT}\'!E30:E32)>0,"OK","Mangler timer")')
+    t.write_formula("G5", f"=SUM('{OKT}'!C8:D13)*KDD_Tak")
+    t.write_formula("H5", "=ROUND(G5/3,1)+E5")
+    t.write_formula("I5", f'=IF(\'{OKT}\'!A30="","tom","fylt")')
+    t.write_formula("J5", f"=VLOOKUP(\"Reise\",{P}!A12:B20,2,FALSE)*'{OKT}'!F16")  # fallback
+    t.write_formula("K5", f"='{OKT}'!K9+1")
+    wb.close()
+
+
+# --- agreement with formulas ------------------------------------------------------------
+
+
+def test_budget_workbook_agrees_with_formulas_excelmodel(tmp_path: Path) -> None:
+    """Every formula of a budget-like workbook (quoted æøå sheet names, defined names,
+    SUM/SUMIF/IF/MIN/MAX/ROUND/COUNTIF chained across sheets, empty cells in ranges)
+    gets the same value from evaluate() as from formulas.ExcelModel."""
+    path = tmp_path / "budget.xlsx"
+    write_budget(path)
+    ours = assert_agrees(path)
+    v = ours.values
+    assert v[(OKT, "E8")] == 12.5
+    assert v[(OKT, "F8")] == 12.5  # Lønn rate 1.0
+    assert v[(OKT, "F11")] == 0.0  # "lønn" with no amounts
+    assert v[(OKT, "F12")] == 0.0  # unknown category
+    assert v[(OKT, "H9")] == "OK"  # the empty D9 is ignored by MIN
+    assert v[(OKT, "H11")] == "Mangler timer"
+    assert v[(OKT, "K9")] == ErrorValue("#DIV/0!")
+    assert v[(OKT, "L8")] == "Lønn: 12.5"
+    assert v[(ARB, "F5")] == "Mangler timer"
+    assert v[(ARB, "I5")] == "tom"
+    assert v[(ARB, "K5")] == ErrorValue("#DIV/0!")
+    assert v[(ARB, "E5")] == pytest.approx(v[(OKT, "E16")] + 0.25)
+
+
+_GRID = [f"{c}{r}" for c in "ABCD" for r in range(1, 6)]
+_numbers = st.one_of(
+    st.integers(-20, 20),
+    st.floats(-100, 100, allow_nan=False).map(lambda x: round(x, 2)),
+)
+_ranges = st.tuples(
+    st.sampled_from("ABCD"), st.sampled_from("ABCD"), st.integers(1, 5), st.integers(1, 5)
+).map(lambda t: f"{min(t[0], t[1])}{min(t[2], t[3])}:{max(t[0], t[1])}{max(t[2], t[3])}")
+
+
+def _expressions(earlier: list[str]) -> st.SearchStrategy[str]:
+    leaves = st.one_of(
+        st.sampled_from(_GRID + earlier),
+        st.integers(0, 9).map(str),
+        _ranges.map(lambda r: f"SUM({r})"),
+    )
+
+    def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        return st.one_of(
+            st.tuples(inner, st.sampled_from("+-*/"), inner).map(lambda t: f"({t[0]}{t[1]}{t[2]})"),
+            st.lists(st.one_of(inner, _ranges), min_size=1, max_size=3).map(
+                lambda xs: f"{'SUM' if len(xs) % 2 else 'MAX'}({','.join(xs)})"
+            ),
+            st.tuples(inner, st.integers(0, 2)).map(lambda t: f"ROUND({t[0]},{t[1]})"),
+            st.tuples(inner, inner, inner).map(lambda t: f"IF({t[0]}>{t[1]},{t[2]},-{t[2]})"),
+            inner.map(lambda x: f"ABS({x})"),
+            _ranges.map(lambda r: f"MIN({r})"),
+        )
+
+    return st.recursive(leaves, extend, max_leaves=6)
+
+
+@st.composite
+def _sheets(draw: st.DrawFn) -> tuple[dict, dict]:
+    cells = draw(st.dictionaries(st.sampled_from(_GRID), _numbers, max_size=20))
+    formulas: dict[str, str] = {}
+    for i in range(1, draw(st.integers(1, 5)) + 1):
+        formulas[f"F{i}"] = "=" + draw(_expressions(list(formulas)))
+    return cells, formulas
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_sheets())
+def test_random_sum_and_arithmetic_agree_with_formulas(tmp_path_factory, sheet) -> None:
+    """Random grids of numbers (with gaps) and random SUM/MIN/MAX/ROUND/IF/ABS and
+    arithmetic formulas, chained through other formula cells, agree with ExcelModel."""
+    cells, formulas = sheet
+    path = tmp_path_factory.mktemp("hyp") / "random.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Ark 1")
+    for addr, value in cells.items():
+        ws.write_number(addr, value)
+    for addr, text in formulas.items():
+        ws.write_formula(addr, text)
+    wb.close()
+    assert_agrees(path)
+
+
+# --- behaviour ---------------------------------------------------------------------------
+
+
+def test_circular_reference_is_detected_without_hanging() -> None:
+    """A1=B1+1, B1=A1+1 is circular; a cell summing them depends on the cycle and a cell
+    referring to itself is one: all four get #CIRC! and are reported, while an unrelated
+    cell is still evaluated."""
+    formulas = {
+        ("S", "A1"): "=B1+1",
+        ("S", "B1"): "=A1+1",
+        ("S", "C1"): "=SUM(A1:B1)*2",
+        ("S", "D1"): "=E1+1",
+        ("S", "F1"): "=F1",  # refers to itself
+    }
+    result = evaluate({("S", "E1"): 1}, formulas)
+    assert result.circular == {("S", "A1"), ("S", "B1"), ("S", "C1"), ("S", "F1")}
+    for key in result.circular:
+        assert result.values[key] == CIRCULAR
+    assert str(CIRCULAR) == "#CIRC!"
+    assert result.values[("S", "D1")] == 2.0
+    assert not result.unsupported
+
+
+def test_long_chain_needs_no_recursion() -> None:
+    """A chain of 50 000 cells, each adding 1 to the previous one, evaluates (no
+    RecursionError) to 50 000."""
+    n = 50_000
+    formulas = {("S", f"A{i}"): f"=A{i - 1}+1" for i in range(2, n + 1)}
+    result = evaluate({("S", "A1"): 1}, formulas)
+    assert result.values[("S", f"A{n}")] == float(n)
+    assert not result.circular
+
+
+@pytest.mark.parametrize(
+    ("formula", "reason_part", "code"),
+    [
+        ("=_xlfn.LAMBDA(_xlpm.x,_xlpm.x+1)(2)", "LAMBDA", "#NAME?"),
+        ("=LAMBDA(x,x+1)(2)", "LAMBDA", "#NAME?"),
+        ('=INDIRECT("A1")', "INDIRECT", "#NAME?"),
+        ("=INDIRECT(B1)", "INDIRECT", "#NAME?"),
+        ("=OFFSET(A1,1,1)", "OFFSET", "#NAME?"),
+        ("=FOOBAR(1)", "unknown function FOOBAR", "#NAME?"),
+        ("=SUM(1,", "parse", "#NAME?"),
+        ("='[other.xlsx]Sheet1'!A1", "external", "#REF!"),
+        ("=[1]Sheet1!A1+1", "external", "#REF!"),
+        ("=Tabell1[Beløp]", "structured", "#NAME?"),
+        ("='Finnes ikke'!A1", "unknown sheet", "#REF!"),
+        ("=SUM(A1:B2 B1:B3)", "operator", "#NAME?"),
+    ],
+)
+def test_unsupported_formulas_are_reported_not_raised(formula, reason_part, code) -> None:
+    """Formulas we cannot evaluate go to `unsupported` with a reason, get an error value,
+    and cells that use them see that error; evaluate() does not raise."""
+    formulas = {("S", "C1"): formula, ("S", "D1"): "=C1+1", ("S", "E1"): "=A1*2"}
+    result = evaluate({("S", "A1"): 2, ("S", "B1"): "A1"}, formulas)
+    assert reason_part.lower() in result.unsupported[("S", "C1")].lower()
+    assert result.values[("S", "C1")] == ErrorValue(code)
+    assert result.values[("S", "D1")] == ErrorValue(code)
+    assert result.values[("S", "E1")] == 4.0
+    assert set(result.unsupported) == {("S", "C1")}
+
+
+def test_long_and_odd_formulas_never_raise() -> None:
+    """A 1 200-term sum (too deep for the fast path) still evaluates through formulas;
+    odd input (leading zeros, non-text formula, bad address) is reported, not raised."""
+    values = {("S", f"A{i}"): i for i in range(1, 1201)}
+    formulas = {
+        ("S", "B1"): "=" + "+".join(f"A{i}" for i in range(1, 1201)),
+        ("S", "B2"): "=007+1",
+        ("S", "B3"): 42,
+        ("S", "1A"): "=1",
+    }
+    result = evaluate(values, formulas)
+    assert result.values[("S", "B1")] == 1200 * 1201 / 2
+    assert set(result.unsupported) == {("S", "B2"), ("S", "B3"), ("S", "1A")}
+    assert all(isinstance(result.values[k], ErrorValue) for k in result.unsupported)
+
+
+_formula_alphabet = st.sampled_from([*"AB12$:!'\"(),;+-*/^&=<>% #.{}[]_xæ", "SUM(", "IF("])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_formula_alphabet, max_size=25).map("".join), min_size=1, max_size=4))
+def test_garbage_formulas_never_raise(texts: list[str]) -> None:
+    """Whatever text a formula holds, evaluate() returns a value for every formula cell."""
+    formulas = {("S", f"C{i}"): "=" + t for i, t in enumerate(texts, 1)}
+    result = evaluate({("S", "A1"): 1, ("S", "B2"): "x"}, formulas)
+    assert set(result.values) == set(formulas)
+
+
+def test_div0_and_other_errors_propagate() -> None:
+    """#DIV/0! propagates through arithmetic, SUM ranges and comparisons; IFERROR stops it;
+    an error constant read by openpyxl as "#N/A" counts as that error."""
+    values = {("S", "A1"): 5, ("S", "A2"): 0, ("S", "A3"): "#N/A"}
+    formulas = {
+        ("S", "B1"): "=A1/A2",
+        ("S", "B2"): "=B1+1",
+        ("S", "B3"): "=SUM(A1:B2)",
+        ("S", "B4"): "=IF(B1>0,1,2)",
+        ("S", "B5"): "=IFERROR(B2,-1)",
+        ("S", "B6"): "=A1/Z99",  # empty divisor
+        ("S", "B7"): "=A3*2",
+        ("S", "B8"): "=IF(TRUE,1,B1)",  # the branch not taken does not matter
+    }
+    v = evaluate(values, formulas).values
+    div0 = ErrorValue("#DIV/0!")
+    assert (v[("S", "B1")], v[("S", "B2")], v[("S", "B3")], v[("S", "B4")]) == (div0,) * 4
+    assert v[("S", "B5")] == -1.0
+    assert v[("S", "B6")] == div0
+    assert v[("S", "B7")] == ErrorValue("#N/A")
+    assert v[("S", "B8")] == 1.0
+    assert str(div0) == "#DIV/0!"
+
+
+def test_empty_cell_compares_equal_to_empty_text_and_zero() -> None:
+    """An absent cell is "" in text comparisons and 0 in arithmetic, like Excel; a cell
+    holding 0 or text is not "" ."""
+    values = {("S", "A2"): "x", ("S", "A3"): 0, ("S", "A4"): ""}
+    formulas = {
+        ("S", "B1"): '=IF(A1="",0,1)',
+        ("S", "B2"): '=IF(A2="",0,1)',
+        ("S", "B3"): '=A3=""',
+        ("S", "B4"): '=A4=""',
+        ("S", "B5"): "=A1=0",
+        ("S", "B6"): "=A1+1",
+        ("S", "B7"): '=A1&"!"',
+        ("S", "B8"): "=A1",
+        ("S", "B9"): '=COUNTIF(A1:A4,"")',
+    }
+    v = evaluate(values, formulas).values
+    assert v[("S", "B1")] == 0.0
+    assert v[("S", "B2")] == 1.0
+    assert v[("S", "B3")] is False
+    assert v[("S", "B4")] is True
+    assert v[("S", "B5")] is True
+    assert v[("S", "B6")] == 1.0
+    assert v[("S", "B7")] == "!"
+    assert v[("S", "B8")] == 0.0
+    assert v[("S", "B9")] == 2.0
+
+
+def test_names_and_sheet_names_are_case_insensitive() -> None:
+    """Defined names and sheet names match regardless of case; the result keys keep the
+    workbook's own sheet names."""
+    values = {(P, "B4"): 0.25, (OKT, "E31"): 100}
+    formulas = {
+        (ARB, "A1"): "='2 ØKT BOLIGBYGGING'!E31+PARAMETRE!$B$4",
+        (ARB, "A2"): "=kdd_tak*4",
+        (ARB, "A3"): "=SUM('2 økt boligbygging'!E30:E32)",
+    }
+    result = evaluate(values, formulas, NAMES)
+    assert result.values == {(ARB, "A1"): 100.25, (ARB, "A2"): 1.0, (ARB, "A3"): 100.0}
+
+
+def test_criteria_functions_follow_excel() -> None:
+    """SUMIF/COUNTIF criteria: a cell value, comparison strings, wildcards, "<>" and
+    numbers stored as text; results are floats."""
+    values = {("S", f"A{i}"): v for i, v in enumerate(["Lønn", "Reise", "lønn", 5, "5"], 1)}
+    values.update({("S", f"B{i}"): float(i) for i in range(1, 7)})
+    values[("S", "C1")] = "Lønn"
+    formulas = {
+        ("S", "D1"): "=SUMIF(A1:A6,C1,B1:B6)",
+        ("S", "D2"): '=SUMIF(A1:A6,">4",B1:B6)',
+        ("S", "D3"): '=COUNTIF(A1:A6,"<>Lønn")',
+        ("S", "D4"): '=COUNTIF(A1:A6,"R*")',
+        ("S", "D5"): "=COUNTIF(A1:A6,5)",
+        ("S", "D6"): '=SUMIF(B1:B6,"<=2")',
+        ("S", "D7"): '=SUMIFS(B1:B6,A1:A6,"?ønn",B1:B6,">1")',
+    }
+    v = evaluate(values, formulas).values
+    assert v[("S", "D1")] == 4.0
+    assert v[("S", "D2")] == 4.0  # the text "5" is not > 4
+    assert v[("S", "D3")] == 4.0  # Reise, 5, "5" and the empty A6
+    assert v[("S", "D4")] == 1.0
+    assert v[("S", "D5")] == 2.0
+    assert v[("S", "D6")] == 3.0
+    assert v[("S", "D7")] == 3.0
+    assert all(type(x) is float for x in v.values())
+
+
+def test_each_shape_is_parsed_once(monkeypatch) -> None:
+    """10 000 rows of =SUM(Cn:Dn) (and 10 000 of a longer IF/SUMIF row) parse through the
+    formulas Parser a handful of times, not once a row; a total over all rows comes last."""
+    calls: list[str] = []
+    parse, compile_ = ev._parse_shape, ev._compile_with_formulas
+
+    def counting_parse(shape: str):
+        calls.append(shape)
+        return parse(shape)
+
+    def counting_compile(shape: str):
+        calls.append(shape)
+        return compile_(shape)
+
+    monkeypatch.setattr(ev, "_parse_shape", counting_parse)
+    monkeypatch.setattr(ev, "_compile_with_formulas", counting_compile)
+    values, formulas = {}, {}
+    for r in range(8, 10_008):
+        values[("S", f"C{r}")] = r
+        values[("S", f"D{r}")] = 1
+        formulas[("S", f"E{r}")] = f"=SUM(C{r}:D{r})"
+        formulas[("S", f"F{r}")] = f'=IF(C{r}="",0,SUMIF(C$8:C$20,C{r},D$8:D$20)*E{r})'
+    formulas[("S", "E10009")] = "=SUM(E8:E10007)"  # a big range of formula cells
+    result = evaluate(values, formulas)
+    assert 2 <= len(calls) <= 4
+    assert result.values[("S", "E10007")] == 10008.0
+    assert result.values[("S", "E10009")] == sum(r + 1 for r in range(8, 10_008))
+    assert result.values[("S", "F15")] == 16.0
+    assert result.values[("S", "F25")] == 0.0
+
+
+def test_formulas_differing_in_other_digits_are_not_confused() -> None:
+    """The scan cache keys on the formula with its digits blanked: formulas that differ in
+    sheet-name digits, literals or name digits, or sit behind non-ASCII sheet names, still
+    get their own references and values."""
+    values = {("1 Øst", f"A{r}"): r for r in range(1, 30)}
+    values.update({("2 Øst", f"A{r}"): 100 * r for r in range(1, 30)})
+    values[("S", "Z1")] = 7
+    names = {"Sats1": "'1 Øst'!$A$2", "Sats2": "'2 Øst'!$A$2"}
+    formulas = {}
+    for r in range(1, 30):
+        formulas[("S", f"A{r}")] = f"='1 Øst'!A{r}*2"
+        formulas[("S", f"B{r}")] = f"='2 Øst'!A{r}*3"
+        formulas[("S", f"C{r}")] = f"=SUM('1 Øst'!A{r}:A{r + 1})+Sats{1 + r % 2}"
+        formulas[("S", f"D{r}")] = f'=IF(Z1>5,"{r % 3}x","y")&A{r}'
+    v = evaluate(values, formulas, names).values
+    for r in range(1, 30):
+        assert v[("S", f"A{r}")] == 2.0 * r
+        assert v[("S", f"B{r}")] == 300.0 * r
+        sats = 2 if r % 2 == 0 else 200
+        assert v[("S", f"C{r}")] == r + (r + 1 if r < 29 else 0) + sats
+        assert v[("S", f"D{r}")] == f"{r % 3}x{2 * r}"
+
+
+def test_whole_columns_double_minus_and_row() -> None:
+    """A:A covers the used rows, --TRUE is 1 (formulas would keep TRUE), ROW() is the
+    cell's own row."""
+    values = {("S", "A1"): 1, ("S", "A500"): 2, ("S", "B1"): True}
+    formulas = {
+        ("S", "C1"): "=SUM(A:A)",
+        ("S", "C2"): "=--B1+0.5",
+        ("S", "C3"): "=ROW()*10+COLUMN(B7)+ROWS(A1:A4)",
+        ("S", "C4"): "=SUM(1:1)",
+    }
+    v = evaluate(values, formulas).values
+    assert v[("S", "C1")] == 3.0
+    assert v[("S", "C2")] == 1.5
+    assert v[("S", "C3")] == 36.0
+    assert v[("S", "C4")] == 1.0 + 3.0  # A1 + C1 (B1 is TRUE: ignored in a range)
+
+
+def test_import_does_not_load_formulas() -> None:
+    """Importing the module leaves the formulas package unimported (it costs ~1 s)."""
+    import subprocess
+    import sys
+
+    code = "import sys, bygdevekst_xl.evaluate; print('formulas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
