@@ -50,6 +50,80 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace an existing, different output (the old file is kept as a backup)",
     )
     gen.set_defaults(run=_generate)
+
+    chk = commands.add_parser(
+        "check",
+        help="recompute an edited workbook headlessly and check totals, cap and rules",
+        description="Check budget workbooks: re-evaluate every formula headlessly, recompute every "
+        "total from the inputs, and check the KDD cap, eligibility, balance and structure. "
+        "Exit 0: no errors; 1: errors found; 2: a file could not be read as a budget workbook.",
+    )
+    chk.add_argument("files", nargs="+", type=Path, metavar="FILE", help="workbook(s) to check")
+    chk.add_argument("--json", action="store_true", help="print one JSON document per file")
+    chk.add_argument(
+        "--lang",
+        choices=("nb", "en"),
+        default="nb",
+        help="language of the messages (default: nb, bokmål)",
+    )
+    chk.add_argument(
+        "--spec",
+        type=Path,
+        help="spec whose rules (cap, hourly rate, categories) apply; "
+        "default: the built-in Hjerteregionen spec",
+    )
+    chk.set_defaults(run=_check)
+
+    ext = commands.add_parser(
+        "extract",
+        help="write the spec back from an edited workbook, with every typed value",
+        description="Write the YAML spec of an edited workbook: cost lines (including lines a "
+        "person added), hours, financing and descriptions. Refuses, listing the cells, when an "
+        "input cannot be stated in a spec.",
+    )
+    ext.add_argument("workbook", type=Path, help="edited workbook (.xlsx)")
+    ext.add_argument("-o", "--output", type=Path, help="spec to write (default: print it)")
+    ext.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing, different output (the old file is kept as a backup)",
+    )
+    ext.set_defaults(run=_extract)
+
+    reg = commands.add_parser(
+        "regenerate",
+        help="write a new workbook for a changed spec, carrying over every typed value",
+        description="Take the typed values from WORKBOOK and the structure from --spec (projects "
+        "matched by id) and write a new workbook; WORKBOOK is never modified. Values with no "
+        "place in the new spec make it refuse (exit 1) unless --drop-orphans or "
+        "--archive-orphans says what to do with them.",
+    )
+    reg.add_argument("workbook", type=Path, help="edited workbook (.xlsx)")
+    reg.add_argument("--spec", type=Path, required=True, help="the new spec (YAML)")
+    reg.add_argument("-o", "--output", type=Path, required=True, help="new workbook to write")
+    reg.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing, different output (the old file is kept as a backup)",
+    )
+    orphans = reg.add_mutually_exclusive_group()
+    orphans.add_argument(
+        "--drop-orphans",
+        action="store_const",
+        dest="orphans",
+        const="drop",
+        default="refuse",
+        help="drop typed values that have no place (listed)",
+    )
+    orphans.add_argument(
+        "--archive-orphans",
+        action="store_const",
+        dest="orphans",
+        const="archive",
+        help="keep typed values that have no place in an 'Arkiv' sheet",
+    )
+    reg.add_argument("--json", action="store_true", help="print the report as JSON")
+    reg.set_defaults(run=_regenerate)
     return parser
 
 
@@ -90,3 +164,176 @@ def _generate(args: argparse.Namespace) -> int:
         f"Statsforvalteren {kroner(t.statsforvalteren)}, balance {kroner(t.balance)}"
     )
     return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .check import Report, check_workbook
+    from .inputs import NotOurWorkbook
+    from .reader import ReadError
+    from .report import as_dict, as_json, as_text
+    from .spec import load_spec
+
+    try:
+        rules = load_spec(args.spec or example_path())
+    except SpecError as exc:
+        for problem in exc.problems:
+            print(f"error: {exc.source}: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    codes, documents = [], []
+    for path in args.files:
+        try:
+            report: Report | None = check_workbook(path, rules)
+            reason = None
+        except (ReadError, NotOurWorkbook) as exc:
+            report, reason = None, str(exc)
+            if not reason.startswith(str(path)):
+                reason = f"{path}: {reason}"
+        if report is None:
+            code = EXIT_BAD_INPUT
+            if args.json:
+                documents.append(
+                    {
+                        "file": str(path),
+                        "ok": False,
+                        "error": reason,
+                        "findings": [],
+                        "totals": None,
+                    }
+                )
+            print(f"error: {reason}", file=sys.stderr)
+        else:
+            code = EXIT_OK if report.ok else EXIT_FINDINGS
+            if args.json:
+                documents.append(as_dict(report, args.lang))
+            else:
+                print(as_text(report, args.lang))
+        codes.append(code)
+    if args.json:
+        print(as_json(documents))
+    elif len(codes) > 1:
+        print(
+            f"{len(codes)} files checked: {codes.count(EXIT_OK)} ok, "
+            f"{codes.count(EXIT_FINDINGS)} with errors, {codes.count(EXIT_BAD_INPUT)} unreadable"
+        )
+    return max(codes)
+
+
+def _read_problem(exc: Exception, path: Path) -> str:
+    reason = str(exc)
+    return reason if reason.startswith(str(path)) else f"{path}: {reason}"
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from .extract import ExtractError, extract
+    from .files import write_new
+    from .inputs import NotOurWorkbook
+    from .reader import ReadError
+    from .spec import dump_spec
+
+    try:
+        budget = extract(args.workbook)
+    except (ReadError, NotOurWorkbook) as exc:
+        print(f"error: {_read_problem(exc, args.workbook)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ExtractError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        for f in exc.findings:
+            print(f"  {f.sheet}!{f.cell}: {f.message('en')}", file=sys.stderr)
+        return EXIT_FINDINGS
+    except SpecError as exc:
+        for problem in exc.problems:
+            print(f"error: {exc.source}: {problem}", file=sys.stderr)
+        return EXIT_FINDINGS
+    text = f"# Extracted from {args.workbook.name} by bygdevekst_xl\n" + dump_spec(budget)
+    if args.output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        written = write_new(
+            args.output, text.encode("utf-8"), force=args.force, protect=(args.workbook,)
+        )
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(
+        f"Wrote {written.path}"
+        + (f" (old file kept as {written.backup})" if written.backup else "")
+    )
+    return EXIT_OK
+
+
+def _regenerate(args: argparse.Namespace) -> int:
+    import json
+
+    from .inputs import NotOurWorkbook
+    from .reader import ReadError
+    from .regenerate import RefusedError, Regeneration, regenerate
+
+    try:
+        result: Regeneration = regenerate(
+            args.workbook, args.spec, args.output, orphans=args.orphans, force=args.force
+        )
+        code = EXIT_OK
+    except (ReadError, NotOurWorkbook) as exc:
+        print(f"error: {_read_problem(exc, args.workbook)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except SpecError as exc:
+        for problem in exc.problems:
+            print(f"error: {exc.source}: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (OutputError, WriteError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except RefusedError as exc:
+        result, code = exc.result, EXIT_FINDINGS
+        print(
+            f"error: {exc}; nothing was written. Use --drop-orphans or --archive-orphans, "
+            "or keep them in the spec:",
+            file=sys.stderr,
+        )
+    if args.json:
+        print(json.dumps(_regeneration_dict(result, args.orphans, code), ensure_ascii=False))
+    else:
+        _print_regeneration(result, args.orphans, code)
+    return code
+
+
+def _regeneration_dict(result, orphans: str, code: int) -> dict:
+    written = result.written
+    return {
+        "ok": code == EXIT_OK,
+        "output": str(written.path) if written else None,
+        "carried": result.carried,
+        "changes": result.changes,
+        "left_out": [
+            {
+                "sheet": v.sheet,
+                "cell": v.cell,
+                "project": v.project,
+                "what": v.what,
+                "value": v.value if isinstance(v.value, int | float | str) else str(v.value),
+            }
+            for v in result.left_out
+        ],
+        "left_out_treatment": orphans if result.left_out else None,
+        "warnings": result.warnings,
+    }
+
+
+def _print_regeneration(result, orphans: str, code: int) -> None:
+    out = sys.stdout if code == EXIT_OK else sys.stderr
+    if result.written:
+        backup = f" (old file kept as {result.written.backup})" if result.written.backup else ""
+        print(f"Wrote {result.written.path}{backup}", file=out)
+    for project, count in result.carried.items():
+        print(f"  carried over {count} typed value(s) of project {project!r}", file=out)
+    for change in result.changes:
+        print(f"  change: {change}", file=out)
+    verb = {"refuse": "would be lost", "drop": "dropped", "archive": "kept in sheet 'Arkiv'"}
+    for value in result.left_out:
+        print(
+            f"  {verb[orphans]}: {value.sheet}!{value.cell} = {value.value!r} ({value.what})",
+            file=out,
+        )
+    for warning in result.warnings:
+        print(f"  warning: {warning}", file=out)

@@ -23,11 +23,19 @@ class Generated:
     totals: BudgetTotals
 
 
+def document_time(budget: Budget) -> dt.datetime:
+    """The fixed creation time written into the file, so the same spec gives the same bytes."""
+    return dt.datetime.fromisoformat(budget.pilot.application_deadline)
+
+
+def document_title(budget: Budget) -> str:
+    """The workbook's document title."""
+    return f"{budget.pilot.name}: budsjett for bygdevekstavtale"
+
+
 def workbook_bytes(budget: Budget) -> bytes:
     """The generated workbook of a budget, as bytes (deterministic)."""
-    created = dt.datetime.fromisoformat(budget.pilot.application_deadline)
-    title = f"{budget.pilot.name}: budsjett for bygdevekstavtale"
-    return render(build_layout(budget), created=created, title=title)
+    return render(build_layout(budget), created=document_time(budget), title=document_title(budget))
 
 
 def generate(spec: Path | str, output: Path | str, *, force: bool = False) -> Generated:

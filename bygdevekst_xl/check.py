@@ -1,0 +1,98 @@
+"""Check a workbook: read it, recompute it two ways, and run every rule."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .checks import RULES, Context
+from .compute import BudgetTotals, budget_totals, project_totals
+from .findings import Finding
+from .inputs import Rules, read_budget
+from .layout import build_layout
+from .layout.rows import ProjectRows
+from .model import Budget
+
+
+@dataclass
+class Report:
+    """The outcome of checking one workbook."""
+
+    file: str
+    findings: list[Finding] = field(default_factory=list)
+    totals: BudgetTotals | None = None
+    recomputed: dict[str, Any] = field(default_factory=dict)
+    """The same totals as the file's own formulas give them, evaluated headlessly."""
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """No errors (warnings allowed)."""
+        return not self.errors
+
+
+def check_workbook(path: Path | str, rules_budget: Budget) -> Report:
+    """Check one workbook against the rules of ``rules_budget`` (the spec's cap and categories).
+
+    Raises ``reader.ReadError`` or ``inputs.NotOurWorkbook`` when the file cannot be read as one
+    of our workbooks.
+    """
+    from .evaluate import ErrorValue, evaluate
+    from .reader import read_workbook
+
+    content = read_workbook(path)
+    rules = Rules.of(rules_budget)
+    read = read_budget(content, rules)
+    budget = read.budget
+    layout = build_layout(budget, read.capacities)
+    n_munis, n_cats = len(budget.pilot.municipalities), len(budget.categories)
+    rows = {p.id: ProjectRows(read.capacities[p.id], n_munis, n_cats) for p in budget.projects}
+    per_project = {p.id: project_totals(budget, p) for p in budget.projects}
+    values: dict[tuple[str, str], Any] = {}
+    formulas: dict[tuple[str, str], str] = {}
+    for name, sheet in content.sheets.items():
+        for address, value in sheet.values.items():
+            values[(name, address)] = value
+        for address, code in sheet.errors.items():
+            values[(name, address)] = ErrorValue(code)
+        for address, formula in sheet.formulas.items():
+            formulas[(name, address)] = formula
+    evaluation = evaluate(values, formulas, content.names)
+    totals = budget_totals(budget)
+    ctx = Context(content, read, layout, rules, evaluation, rows, per_project, totals)
+    findings = [finding for rule in RULES for finding in rule(ctx)]
+    order = {name: i for i, name in enumerate([*(s.name for s in layout.sheets), *content.sheets])}
+    findings.sort(key=lambda f: (order.get(f.sheet, -1), _cell_key(f.cell), f.code))
+    recomputed = {
+        key: evaluation.values.get((sheet, _address(r, c)))
+        for key, (sheet, r, c) in layout.anchors.items()
+    }
+    return Report(str(path), findings, totals, recomputed)
+
+
+def _address(row: int, col: int) -> str:
+    from .layout.cells import a1
+
+    return a1(row, col)
+
+
+def _cell_key(cell: str | None) -> tuple[int, int]:
+    if not cell:
+        return (0, 0)
+    match = re.match(r"([A-Z]+)(\d+)", cell)
+    if not match:
+        return (0, 0)
+    letters, digits = match.groups()
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return (int(digits), col)

@@ -1,0 +1,460 @@
+"""The checker's rules: each a small function over the context that yields findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .compute import BudgetTotals, ProjectTotals
+from .findings import Finding
+from .inputs import ReadBudget, Rules
+from .layout import WorkbookLayout
+from .layout.cells import Cell, a1, a1_range
+from .layout.rows import (
+    CATEGORY_KDD_COL,
+    CATEGORY_NAME_COL,
+    PARAM_VALUE_COL,
+    ParameterRows,
+    ProjectRows,
+    sum_col,
+    year_col,
+)
+from .model import Budget
+from .texts import PARAMETER_SHEET
+
+TOLERANCE = 0.005
+TOTAL_ANCHORS = (
+    "costs",
+    "in_kind",
+    "total_costs",
+    "kdd_total",
+    "statsforvalteren",
+    "own_share",
+    "financing",
+    "balance",
+    "kdd_eligible",
+)
+
+
+@dataclass
+class Context:
+    """What every rule may look at."""
+
+    content: Any  # reader.WorkbookContent
+    read: ReadBudget
+    layout: WorkbookLayout  # what the workbook should be, given its own inputs
+    rules: Rules
+    evaluation: Any  # evaluate.Evaluation of the file's own formulas
+    project_rows: dict[str, ProjectRows]
+    project_totals: dict[str, ProjectTotals]
+    totals: BudgetTotals
+    _expected: dict[tuple[str, str], str] | None = None
+
+    def is_expected_formula(self, sheet: str, address: str) -> bool:
+        """True when the file holds exactly the formula the layout puts at this cell."""
+        if self._expected is None:
+            self._expected = {
+                (s.name, c.address): normalize_formula(c.formula)
+                for s in self.layout.sheets
+                for c in s.cells.values()
+                if c.kind == "formula"
+            }
+        content = self.content.sheets.get(sheet)
+        found = content.formulas.get(address) if content else None
+        return found is not None and self._expected.get((sheet, address)) == normalize_formula(
+            found
+        )
+
+    def computed(self, sheet: str, address: str) -> Any:
+        """The value the file's own formula gives, recomputed headlessly."""
+        return self.evaluation.values.get((sheet, address))
+
+
+Rule = Callable[[Context], Iterator[Finding]]
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equal as a spreadsheet value: numbers within half an øre, text exactly, blank == 0/""."""
+    a, b = _blank(a), _blank(b)
+    if _is_number(a) and _is_number(b):
+        return abs(float(a) - float(b)) <= TOLERANCE
+    if hasattr(a, "code") or hasattr(b, "code"):
+        return str(a) == str(b)
+    return a == b
+
+
+def normalize_formula(formula: str) -> str:
+    """A formula as Excel means it: no $, spaces, quotes or case differences outside strings."""
+    parts = re.split(r'("(?:[^"]|"")*")', formula.lstrip("="))
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            out.append(part)
+        else:
+            part = re.sub(r"_xl(fn|ws)\.", "", part, flags=re.IGNORECASE)
+            out.append(re.sub(r"[\s$']", "", part).upper())
+    return "".join(out)
+
+
+def check_structure(ctx: Context) -> Iterator[Finding]:
+    """Missing, extra or renamed sheets; missing or changed names; calculation mode; links; macros."""
+    expected = [s.name for s in ctx.layout.sheets]
+    present = list(ctx.content.sheets)
+    for name in expected:
+        if name not in ctx.content.sheets:
+            yield Finding("sheet-missing", name, None, expected=name)
+    for name in present:
+        if name not in expected:
+            yield Finding("sheet-extra", name, None, found=name)
+    file_names = {k.casefold(): (k, v) for k, v in ctx.content.names.items()}
+    for name, reference in ctx.layout.names.items():
+        entry = file_names.get(name.casefold())
+        if entry is None:
+            yield Finding("name-missing", None, None, expected=name)
+        elif normalize_formula(entry[1]) != normalize_formula(reference):
+            yield Finding(
+                "name-changed",
+                None,
+                None,
+                expected=reference,
+                found=entry[1],
+                params={"what": name},
+            )
+    if ctx.content.calc_mode == "manual":
+        yield Finding("manual-calculation")
+    for target in ctx.content.external_links:
+        yield Finding("external-link", found=target)
+    if ctx.content.has_macros:
+        yield Finding("macros")
+
+
+def check_protection_and_validation(ctx: Context) -> Iterator[Finding]:
+    """Every sheet protected; every input range still has its data validation."""
+    for sheet in ctx.layout.sheets:
+        content = ctx.content.sheets.get(sheet.name)
+        if content is None:
+            continue
+        if not content.protected:
+            yield Finding("protection-lost", sheet.name, None)
+        covered = _validated_cells(content.validations)
+        for rule in sheet.validations:
+            first = a1(rule.first_row, rule.first_col)
+            if first not in covered:
+                span = a1_range(rule.first_row, rule.first_col, rule.last_row, rule.last_col)
+                yield Finding("validation-lost", sheet.name, first, expected=span)
+
+
+def check_rule_cells(ctx: Context) -> Iterator[Finding]:
+    """The cap, the hourly rate and the categories' eligibility in Parametre equal the rules."""
+    content = ctx.content.sheets.get(PARAMETER_SHEET)
+    if content is None:
+        return
+    rows = ParameterRows(
+        len(ctx.read.budget.pilot.municipalities),
+        len(ctx.rules.categories),
+        len(ctx.read.budget.projects),
+    )
+    checks = [
+        (a1(rows.kdd_cap, PARAM_VALUE_COL), ctx.rules.kdd_cap, "KDD-taket"),
+        (a1(rows.hourly_rate, PARAM_VALUE_COL), ctx.rules.hourly_rate, "Timesatsen"),
+    ]
+    for k, category in enumerate(ctx.rules.categories):
+        row = rows.category_first + k
+        checks.append((a1(row, CATEGORY_NAME_COL), category.name, f"Kategori {k + 1}"))
+        checks.append(
+            (
+                a1(row, CATEGORY_KDD_COL),
+                int(category.kdd_eligible),
+                f"KDD-støtten for {category.name}",
+            )
+        )
+    for address, expected, what in checks:
+        found = content.values.get(address, content.cached.get(address))
+        if not same_value(found, expected):
+            yield Finding(
+                "rule-changed",
+                PARAMETER_SHEET,
+                address,
+                expected=expected,
+                found=found,
+                params={"what": what},
+            )
+
+
+def check_labels(ctx: Context) -> Iterator[Finding]:
+    """Fixed texts and values (locked labels) are as generated."""
+    for sheet in ctx.layout.sheets:
+        content = ctx.content.sheets.get(sheet.name)
+        if content is None or sheet.name == PARAMETER_SHEET:
+            continue
+        for cell in sheet.cells.values():
+            if cell.kind != "label" or cell.value in (None, ""):
+                continue
+            found = content.values.get(cell.address)
+            if cell.address in content.formulas:
+                found = content.formulas[cell.address]
+            if not same_value(found, cell.value):
+                yield Finding(
+                    "label-changed", sheet.name, cell.address, expected=cell.value, found=found
+                )
+
+
+def check_formulas(ctx: Context) -> Iterator[Finding]:
+    """Every computed cell still holds its formula, unchanged."""
+    for sheet in ctx.layout.sheets:
+        content = ctx.content.sheets.get(sheet.name)
+        if content is None:
+            continue
+        line_totals = _line_total_cells(ctx, sheet.name)
+        for cell in sheet.cells.values():
+            if cell.kind != "formula":
+                continue
+            found = content.formulas.get(cell.address)
+            if found is None:
+                value = content.values.get(cell.address)
+                if value is None and cell.address in line_totals:
+                    yield Finding(
+                        "line-formula-missing", sheet.name, cell.address, expected=cell.formula
+                    )
+                else:
+                    yield Finding(
+                        "formula-overwritten",
+                        sheet.name,
+                        cell.address,
+                        expected=cell.formula,
+                        found=value,
+                    )
+            elif normalize_formula(found) != normalize_formula(cell.formula):
+                yield Finding(
+                    "formula-changed", sheet.name, cell.address, expected=cell.formula, found=found
+                )
+
+
+def check_totals(ctx: Context) -> Iterator[Finding]:
+    """The key totals the file's formulas give equal the independent Python recomputation."""
+    cells: list[tuple[str, Cell]] = [
+        (ctx.layout.anchors[key][0], ctx.layout.anchor(key)) for key in TOTAL_ANCHORS
+    ]
+    for project in ctx.read.budget.projects:
+        rows = ctx.project_rows[project.id]
+        sheet = ctx.layout.sheet(project.sheet)
+        for row in (rows.cost_total, rows.financing_total, rows.balance):
+            for col in [
+                *map(year_col, range(len(ctx.read.budget.pilot.years))),
+                sum_col(len(ctx.read.budget.pilot.years)),
+            ]:
+                cells.append((project.sheet, sheet.cells[(row, col)]))
+    for sheet_name, cell in cells:
+        if sheet_name not in ctx.content.sheets:
+            continue
+        computed = ctx.computed(sheet_name, cell.address)
+        if computed is None and cell.address not in ctx.content.sheets[sheet_name].formulas:
+            computed = ctx.content.sheets[sheet_name].values.get(cell.address)
+        if not same_value(computed, cell.value):
+            yield Finding(
+                "total-mismatch", sheet_name, cell.address, expected=cell.value, found=computed
+            )
+
+
+def check_cached_values(ctx: Context) -> Iterator[Finding]:
+    """Saved values of formula cells agree with the recomputed ones (missing ones are normal)."""
+    for name, content in ctx.content.sheets.items():
+        for address in content.formulas:
+            cached = content.cached.get(address)
+            if cached is None:
+                continue
+            computed = ctx.computed(name, address)
+            if computed is None or hasattr(computed, "code"):
+                continue
+            if not same_value(cached, computed):
+                yield Finding("cached-stale", name, address, expected=computed, found=cached)
+
+
+def check_errors(ctx: Context) -> Iterator[Finding]:
+    """Error values, circular references and formulas that cannot be evaluated."""
+    unsupported = ctx.evaluation.unsupported
+    for (sheet, address), reason in sorted(unsupported.items()):
+        if not ctx.is_expected_formula(sheet, address):  # ours fail only when a sheet is missing
+            yield Finding("unsupported-formula", sheet, address, found=reason)
+    for sheet, address in sorted(ctx.evaluation.circular):
+        yield Finding("circular-reference", sheet, address)
+    reported = set(unsupported) | set(ctx.evaluation.circular)
+    for key, value in sorted(ctx.evaluation.values.items()):
+        # An expected formula only passes along an error that starts elsewhere: report the start.
+        if hasattr(value, "code") and key not in reported and not ctx.is_expected_formula(*key):
+            yield Finding("error-value", key[0], key[1], found=str(value))
+    for name, content in ctx.content.sheets.items():
+        for address, code in sorted(content.errors.items()):
+            yield Finding("error-value", name, address, found=code)
+
+
+def check_inputs(ctx: Context) -> Iterator[Finding]:
+    """Amounts are whole kroner ≥ 0, hours numbers ≥ 0, categories from the list."""
+    known = {c.id for c in ctx.rules.categories}
+    yield from input_findings(ctx.read.budget, ctx.project_rows, known)
+
+
+def input_findings(
+    budget: Budget, project_rows: dict[str, ProjectRows], known: set[str]
+) -> Iterator[Finding]:
+    """Bad inputs in every project's cost, hours and financing tables."""
+    for project in budget.projects:
+        sheet = project.sheet
+        rows = project_rows[project.id]
+        for i, line in enumerate(project.costs):
+            row = rows.cost_first + i
+            for y, amount in enumerate(line.amounts):
+                yield from _amount_findings(sheet, a1(row, year_col(y)), amount)
+            has_amount = any(a not in (None, "", 0) for a in line.amounts)
+            if line.category and line.category not in known:
+                yield Finding("category-unknown", sheet, a1(row, 0), found=line.category)
+            elif not line.category and has_amount:
+                yield Finding("category-missing", sheet, a1(row, 0))
+        for m, (_, hours) in enumerate(project.hours):
+            for y, value in enumerate(hours):
+                if value is not None and (not _is_number(value) or value < 0):
+                    yield Finding(
+                        "hours-invalid", sheet, a1(rows.hours_first + m, year_col(y)), found=value
+                    )
+        for row, values in (
+            (rows.kdd, project.kdd),
+            (rows.statsforvalteren, project.statsforvalteren),
+        ):
+            for y, amount in enumerate(values):
+                yield from _amount_findings(sheet, a1(row, year_col(y)), amount)
+
+
+def check_outside_tables(ctx: Context) -> Iterator[Finding]:
+    """Anything typed where the budget has no cell is not counted: numbers are errors."""
+    yield from outside_findings(ctx.content, ctx.layout)
+
+
+def outside_findings(content: Any, layout: WorkbookLayout) -> Iterator[Finding]:
+    """Values and formulas on the budget's sheets at cells the layout does not have."""
+    for sheet in layout.sheets:
+        sheet_content = content.sheets.get(sheet.name)
+        if sheet_content is None:
+            continue
+        expected = {cell.address for cell in sheet.cells.values()}
+        expected |= {a1(link.row, link.col) for link in sheet.links}
+        for address, value in sheet_content.values.items():
+            if address in expected or value in (None, ""):
+                continue
+            code = "value-outside-table" if _is_number(value) else "text-outside-table"
+            yield Finding(code, sheet.name, address, found=value)
+        for address, formula in sheet_content.formulas.items():
+            if address not in expected:
+                cached = sheet_content.cached.get(address)
+                yield Finding(
+                    "value-outside-table",
+                    sheet.name,
+                    address,
+                    found=formula if cached is None else cached,
+                )
+
+
+def check_hidden_rows(ctx: Context) -> Iterator[Finding]:
+    """Hidden rows inside the input tables hide amounts that are counted."""
+    for project in ctx.read.budget.projects:
+        content = ctx.content.sheets.get(project.sheet)
+        rows = ctx.project_rows[project.id]
+        if content is None:
+            continue
+        for i, line in enumerate(project.costs):
+            row = rows.cost_first + i + 1
+            if row in content.hidden_rows and any(_is_number(a) and a for a in line.amounts):
+                yield Finding("hidden-row", project.sheet, f"A{row}", params={"what": row})
+
+
+def check_budget_rules(ctx: Context) -> Iterator[Finding]:
+    """The programme's rules on the recomputed totals: cap, eligibility, balance, hours."""
+    t = ctx.totals
+    kdd_cell = ctx.layout.anchors["kdd_total"]
+    sheet, address = kdd_cell[0], a1(kdd_cell[1], kdd_cell[2])
+    if t.kdd > ctx.rules.kdd_cap + TOLERANCE:
+        yield Finding("kdd-over-cap", sheet, address, expected=ctx.rules.kdd_cap, found=t.kdd)
+    if t.kdd > t.kdd_eligible + TOLERANCE:
+        yield Finding("kdd-over-eligible", sheet, address, expected=t.kdd_eligible, found=t.kdd)
+    years = ctx.read.budget.pilot.years
+    for project in ctx.read.budget.projects:
+        if project.sheet not in ctx.content.sheets:
+            continue  # reported as a missing sheet
+        rows = ctx.project_rows[project.id]
+        totals = ctx.project_totals[project.id]
+        for y, balance in enumerate(totals.balance):
+            if abs(balance) > TOLERANCE:
+                yield Finding(
+                    "not-balanced",
+                    project.sheet,
+                    a1(rows.balance, year_col(y)),
+                    expected=0,
+                    found=balance,
+                    params={"what": f"{project.name} {years[y]}"},
+                )
+        if project.working_group:
+            for m, municipality in enumerate(ctx.read.budget.pilot.municipalities):
+                if sum(totals.hours_by_municipality[m]) <= 0:
+                    yield Finding(
+                        "missing-hours",
+                        project.sheet,
+                        a1(rows.hours_first + m, year_col(0)),
+                        params={"what": municipality},
+                    )
+
+
+RULES: tuple[Rule, ...] = (
+    check_structure,
+    check_protection_and_validation,
+    check_rule_cells,
+    check_labels,
+    check_formulas,
+    check_inputs,
+    check_outside_tables,
+    check_hidden_rows,
+    check_errors,
+    check_totals,
+    check_cached_values,
+    check_budget_rules,
+)
+
+
+def _amount_findings(sheet: str, address: str, amount: Any) -> Iterator[Finding]:
+    if amount is None or amount == "":
+        return
+    if not _is_number(amount):
+        yield Finding("amount-not-number", sheet, address, found=amount)
+    elif amount < 0:
+        yield Finding("amount-negative", sheet, address, found=amount)
+    elif not float(amount).is_integer():
+        yield Finding("amount-fractional", sheet, address, found=amount)
+
+
+def _line_total_cells(ctx: Context, sheet_name: str) -> set[str]:
+    for project in ctx.read.budget.projects:
+        if project.sheet == sheet_name:
+            rows = ctx.project_rows[project.id]
+            col = sum_col(len(ctx.read.budget.pilot.years))
+            return {a1(r, col) for r in range(rows.cost_first, rows.cost_last + 1)}
+    return set()
+
+
+def _validated_cells(validations: list[Any]) -> set[str]:
+    """The top-left cell of every range a validation covers (enough to see it is there)."""
+    out = set()
+    for validation in validations:
+        for part in str(validation.sqref).split():
+            out.add(part.split(":")[0].replace("$", ""))
+    return out
+
+
+def _blank(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return (value - dt.datetime(1899, 12, 30)).total_seconds() / 86400
+    return 0 if value is None or value == "" else value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)

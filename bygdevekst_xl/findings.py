@@ -1,0 +1,204 @@
+"""Findings: what the checker reports, each with a stable code, a severity and a message in two languages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+# code -> (severity, bokmål template, English template); templates use the finding's ``params``.
+CATALOG: dict[str, tuple[Severity, str, str]] = {
+    "kdd-over-cap": (
+        "error",
+        "KDD-midlene ({found}) er over taket på {expected} for hele perioden",
+        "KDD funding ({found}) exceeds the cap of {expected} for the whole period",
+    ),
+    "kdd-over-eligible": (
+        "error",
+        "KDD-midlene ({found}) er mer enn kostnadene KDD kan finansiere ({expected})",
+        "KDD funding ({found}) exceeds the costs KDD may finance ({expected})",
+    ),
+    "not-balanced": (
+        "error",
+        "{what}: finansiering og kostnader er ikke like (balanse {found})",
+        "{what}: financing does not equal costs (balance {found})",
+    ),
+    "formula-overwritten": (
+        "error",
+        "Formelen er erstattet av en verdi: forventet {expected}, fant {found}",
+        "The formula was replaced by a value: expected {expected}, found {found}",
+    ),
+    "formula-changed": (
+        "error",
+        "Formelen er endret: forventet {expected}, fant {found}",
+        "The formula was changed: expected {expected}, found {found}",
+    ),
+    "line-formula-missing": (
+        "warning",
+        "Linjesummen mangler (innsatt rad?): forventet {expected}",
+        "The line total is missing (inserted row?): expected {expected}",
+    ),
+    "total-mismatch": (
+        "error",
+        "Summen stemmer ikke med omregningen: forventet {expected}, formelen gir {found}",
+        "The total disagrees with the independent recomputation: expected {expected}, "
+        "the formula gives {found}",
+    ),
+    "cached-stale": (
+        "warning",
+        "Lagret verdi {found} er utdatert; omregnet verdi er {expected}",
+        "The saved value {found} is stale; the recomputed value is {expected}",
+    ),
+    "amount-not-number": (
+        "error",
+        "Beløpet er tekst ({found}), ikke et tall, og telles ikke med",
+        "The amount is text ({found}), not a number, and is not counted",
+    ),
+    "amount-negative": (
+        "error",
+        "Beløpet er negativt ({found})",
+        "The amount is negative ({found})",
+    ),
+    "amount-fractional": (
+        "error",
+        "Beløpet er ikke et helt antall kroner ({found})",
+        "The amount is not a whole number of kroner ({found})",
+    ),
+    "hours-invalid": (
+        "error",
+        "Timene må være et tall, 0 eller mer (fant {found})",
+        "Hours must be a number, 0 or more (found {found})",
+    ),
+    "category-unknown": (
+        "error",
+        "Ukjent kategori {found}; velg en kategori fra listen",
+        "Unknown category {found}; choose one from the list",
+    ),
+    "category-missing": (
+        "error",
+        "Linjen har beløp, men ingen kategori",
+        "The line has amounts but no category",
+    ),
+    "error-value": (
+        "error",
+        "Cellen gir feilverdien {found}",
+        "The cell gives the error value {found}",
+    ),
+    "circular-reference": (
+        "error",
+        "Sirkulær referanse: formelen avhenger av seg selv",
+        "Circular reference: the formula depends on itself",
+    ),
+    "unsupported-formula": (
+        "error",
+        "Formelen kan ikke kontrolleres ({found})",
+        "The formula cannot be checked ({found})",
+    ),
+    "manual-calculation": (
+        "error",
+        "Arbeidsboka er satt til manuell beregning; summene kan være utdaterte",
+        "The workbook is set to manual calculation; totals may be stale",
+    ),
+    "sheet-missing": ("error", "Arket {expected} mangler", "The sheet {expected} is missing"),
+    "sheet-extra": (
+        "warning",
+        "Arket {found} hører ikke til budsjettet og kontrolleres ikke",
+        "The sheet {found} is not part of the budget and is not checked",
+    ),
+    "name-missing": (
+        "error",
+        "Det definerte navnet {expected} mangler",
+        "The defined name {expected} is missing",
+    ),
+    "name-changed": (
+        "error",
+        "Det definerte navnet {what} er endret: forventet {expected}, fant {found}",
+        "The defined name {what} was changed: expected {expected}, found {found}",
+    ),
+    "validation-lost": (
+        "warning",
+        "Datavalideringen mangler på {expected}",
+        "Data validation is missing on {expected}",
+    ),
+    "protection-lost": (
+        "warning",
+        "Arket er ikke beskyttet; låste celler kan endres ved et uhell",
+        "The sheet is not protected; locked cells can be changed by mistake",
+    ),
+    "external-link": (
+        "error",
+        "Arbeidsboka lenker til en ekstern fil ({found})",
+        "The workbook links to an external file ({found})",
+    ),
+    "macros": (
+        "error",
+        "Arbeidsboka inneholder makroer (VBA)",
+        "The workbook contains macros (VBA)",
+    ),
+    "rule-changed": (
+        "error",
+        "{what} er endret i arbeidsboka: reglene sier {expected}, arbeidsboka har {found}",
+        "{what} was changed in the workbook: the rules say {expected}, the workbook has {found}",
+    ),
+    "label-changed": (
+        "warning",
+        "Fast tekst eller verdi er endret: forventet {expected}, fant {found}",
+        "A fixed text or value was changed: expected {expected}, found {found}",
+    ),
+    "missing-hours": (
+        "warning",
+        "{what} har ingen timer i arbeidsgruppen",
+        "{what} has no working-group hours",
+    ),
+    "value-outside-table": (
+        "error",
+        "Verdien {found} står utenfor tabellene og telles ikke med i noen sum",
+        "The value {found} is outside the tables and is not counted in any total",
+    ),
+    "text-outside-table": (
+        "warning",
+        "Teksten {found} står utenfor tabellene",
+        "The text {found} is outside the tables",
+    ),
+    "hidden-row": (
+        "warning",
+        "Rad {what} er skjult, men har beløp som telles med",
+        "Row {what} is hidden but holds amounts that are counted",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem the checker found, at a sheet and cell where it has one."""
+
+    code: str
+    sheet: str | None = None
+    cell: str | None = None
+    expected: Any = None
+    found: Any = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def severity(self) -> Severity:
+        """error or warning, fixed per code."""
+        return CATALOG[self.code][0]
+
+    def message(self, lang: str = "nb") -> str:
+        """The message in bokmål (``nb``) or English (``en``)."""
+        template = CATALOG[self.code][1 if lang == "nb" else 2]
+        return template.format(expected=show(self.expected), found=show(self.found), **self.params)
+
+
+def show(value: Any) -> str:
+    """A value as a finance officer reads it: amounts with spaces, text quoted."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, int | float):
+        if float(value).is_integer():
+            return f"{int(value):,}".replace(",", " ")
+        return f"{value:,.2f}".replace(",", " ")
+    return str(value) if str(value).startswith("=") else f"«{value}»"

@@ -1,0 +1,141 @@
+"""Render check reports as text for a finance officer or as JSON for machines."""
+
+from __future__ import annotations
+
+import json
+from itertools import groupby
+from typing import Any
+
+from .check import Report
+from .findings import show
+
+WORDS = {
+    "nb": {
+        "ok": "OK",
+        "fail": "FEIL",
+        "error": "FEIL",
+        "warning": "ADVARSEL",
+        "errors": "feil",
+        "warnings": "advarsler",
+        "workbook": "Arbeidsbok",
+        "totals": "Totaler (omregnet)",
+        "costs": "Kostnader inkl. egeninnsats",
+        "kdd": "KDD",
+        "headroom": "igjen under taket på",
+        "over": "over taket på",
+        "sf": "Statsforvalteren",
+        "own": "Egenandel i timer",
+        "balance": "Balanse",
+        "verdict": "Resultat",
+        "files": "filer kontrollert",
+        "unreadable": "kunne ikke leses",
+    },
+    "en": {
+        "ok": "OK",
+        "fail": "FAILED",
+        "error": "ERROR",
+        "warning": "WARNING",
+        "errors": "errors",
+        "warnings": "warnings",
+        "workbook": "Workbook",
+        "totals": "Totals (recomputed)",
+        "costs": "Costs incl. in kind",
+        "kdd": "KDD",
+        "headroom": "headroom under the cap of",
+        "over": "over the cap of",
+        "sf": "Statsforvalteren",
+        "own": "Own share in hours",
+        "balance": "Balance",
+        "verdict": "Verdict",
+        "files": "files checked",
+        "unreadable": "could not be read",
+    },
+}
+
+
+def kroner(value: float) -> str:
+    """``1 234 568 kr``."""
+    return f"{show(round(value))} kr"
+
+
+def as_text(report: Report, lang: str = "nb") -> str:
+    """The report as terminal text: findings grouped by sheet, then totals and the verdict."""
+    w = WORDS[lang]
+    lines = [f"{w['workbook']}: {report.file}"]
+    for sheet, group in groupby(report.findings, key=lambda f: f.sheet or "(arbeidsbok)"):
+        lines.append(f"  {sheet}")
+        for f in group:
+            severity = w[f.severity]
+            cell = f.cell or "-"
+            lines.append(f"    {severity:<8} {cell:<7} {f.code:<22} {f.message(lang)}")
+    t = report.totals
+    if t is not None:
+        lines.append(f"  {w['totals']}:")
+        headroom = t.kdd_cap - t.kdd
+        cap = (
+            f"{kroner(headroom)} {w['headroom']} {kroner(t.kdd_cap)}"
+            if headroom >= 0
+            else f"{kroner(-headroom)} {w['over']} {kroner(t.kdd_cap)}"
+        )
+        lines += [
+            f"    {w['costs']}: {kroner(t.total_costs)}",
+            f"    {w['kdd']}: {kroner(t.kdd)} ({cap})",
+            f"    {w['sf']}: {kroner(t.statsforvalteren)}",
+            f"    {w['own']}: {kroner(t.in_kind)}",
+            f"    {w['balance']}: {kroner(t.balance)}",
+        ]
+    verdict = w["ok"] if report.ok else w["fail"]
+    lines.append(
+        f"  {w['verdict']}: {verdict} ({len(report.errors)} {w['errors']}, "
+        f"{len(report.warnings)} {w['warnings']})"
+    )
+    return "\n".join(lines)
+
+
+def as_dict(report: Report, lang: str = "nb") -> dict[str, Any]:
+    """The report as JSON-ready data (see schemas/check-report.schema.json)."""
+    t = report.totals
+    return {
+        "file": report.file,
+        "ok": report.ok,
+        "errors": len(report.errors),
+        "warnings": len(report.warnings),
+        "findings": [
+            {
+                "code": f.code,
+                "severity": f.severity,
+                "sheet": f.sheet,
+                "cell": f.cell,
+                "message": f.message(lang),
+                **({"expected": _json_value(f.expected)} if f.expected is not None else {}),
+                **({"found": _json_value(f.found)} if f.found is not None else {}),
+            }
+            for f in report.findings
+        ],
+        "totals": None
+        if t is None
+        else {
+            "costs": t.costs,
+            "in_kind": t.in_kind,
+            "total_costs": t.total_costs,
+            "kdd": t.kdd,
+            "kdd_cap": t.kdd_cap,
+            "kdd_headroom": t.kdd_headroom,
+            "kdd_eligible": t.kdd_eligible,
+            "statsforvalteren": t.statsforvalteren,
+            "own_share": t.in_kind,
+            "financing": t.financing,
+            "balance": t.balance,
+        },
+    }
+
+
+def as_json(reports: list[dict[str, Any]]) -> str:
+    """One JSON document per file, one per line when several."""
+    return "\n".join(json.dumps(r, ensure_ascii=False, sort_keys=False) for r in reports)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, bool | int | float | str) or value is None:
+        return value
+    return str(value)

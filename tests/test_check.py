@@ -1,0 +1,185 @@
+"""The checker: a clean workbook passes; each kind of damage is found at its cell with its code."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from bygdevekst_xl.check import check_workbook
+from bygdevekst_xl.cli import main
+from bygdevekst_xl.compute import budget_totals
+from bygdevekst_xl.layout import build_layout
+from tests import damage
+
+ROOT = Path(__file__).resolve().parents[1]
+P2, P3, P5 = "2 Boligbygging", "3 Arbeidsliv", "5 Markedsføring"
+SUMMARY = "Samlet budsjett og finansiering"
+
+
+def codes_at(report) -> set[tuple[str, str | None, str | None]]:
+    return {(f.code, f.sheet, f.cell) for f in report.findings}
+
+
+def test_fresh_workbook_has_no_findings(example_workbook, example_budget, capsys):
+    """The generated workbook checks clean: no findings, exit 0, totals equal the spec's."""
+    report = check_workbook(example_workbook, example_budget)
+    assert report.findings == []
+    assert report.totals == budget_totals(example_budget)
+    layout = build_layout(example_budget)
+    for key, value in report.recomputed.items():
+        assert value == pytest.approx(layout.anchor(key).value) if not isinstance(
+            value, str) else value == layout.anchor(key).value
+    assert main(["check", str(example_workbook)]) == 0
+    out = capsys.readouterr().out
+    assert "Resultat: OK (0 feil, 0 advarsler)" in out
+
+
+def _set(sheet: str, **cells):
+    def edit(wb):
+        for address, value in cells.items():
+            wb[sheet][address] = value
+    return edit
+
+
+def _edit_wb(fn):
+    return fn
+
+
+DAMAGES = {
+    # name: (edit through openpyxl, expected (code, sheet, cell))
+    "kdd over the cap": (_set("1 Prosjektledelse", C28=2_500_000, C7=2_370_000),
+                         ("kdd-over-cap", SUMMARY, "E27")),
+    "kdd over eligible costs": (_set(P5, C28=360_000, C29=0), ("kdd-over-eligible", SUMMARY, "E27")),
+    "project not balanced": (_set(P2, D29=100_001), ("not-balanced", P2, "D50")),
+    "total typed over": (_set(P2, C15=440_000), ("formula-overwritten", P2, "C15")),
+    "range misses a line": (_set(P2, D15="=SUM(D7:D8)"), ("formula-changed", P2, "D15")),
+    "range misses a line, total": (_set(P2, D15="=SUM(D7:D8)"), ("total-mismatch", P2, "D15")),
+    "line typed below the table": (_set(P2, C16=5000), ("value-outside-table", P2, "C16")),
+    "amount as text": (_set(P2, C9="150 000"), ("amount-not-number", P2, "C9")),
+    "negative amount": (_set(P2, D9=-5), ("amount-negative", P2, "D9")),
+    "fractional amount": (_set(P2, D9=10.5), ("amount-fractional", P2, "D9")),
+    "unknown category": (_set(P2, A10="Lobbyisme", C10=1000), ("category-unknown", P2, "A10")),
+    "amount without category": (_set(P2, C11=1000), ("category-missing", P2, "A11")),
+    "hours as text": (_set(P3, C21="mange"), ("hours-invalid", P3, "C21")),
+    "error in a formula": (_set(P2, C15="=SUM(#REF!)"), ("error-value", P2, "C15")),
+    "circular reference": (_set(P2, C11="=C15"), ("circular-reference", P2, "C11")),
+    "unknown function": (_set(P2, G3='=INDIRECT("C7")'), ("unsupported-formula", P2, "G3")),
+    "cap changed": (_set("Parametre", B4=9_000_000), ("rule-changed", "Parametre", "B4")),
+    "eligibility changed": (_set("Parametre", B24=1), ("rule-changed", "Parametre", "B24")),
+    "municipality without hours": (_set(P3, C21=0, D21=0), ("missing-hours", P3, "C21")),
+    "sheet deleted": (lambda wb: wb.remove(wb[P5]), ("sheet-missing", P5, None)),
+    "sheet added": (lambda wb: wb.create_sheet("Notater"), ("sheet-extra", "Notater", None)),
+    "name deleted": (lambda wb: wb.defined_names.pop("Timesats"), ("name-missing", None, None)),
+    "manual calculation": (lambda wb: setattr(wb.calculation, "calcMode", "manual"),
+                           ("manual-calculation", None, None)),
+    "protection removed": (lambda wb: setattr(wb[P2].protection, "sheet", False),
+                           ("protection-lost", P2, None)),
+    "validation removed": (lambda wb: setattr(wb[P2].data_validations, "dataValidation", []),
+                           ("validation-lost", P2, "A7")),
+    "row hidden": (lambda wb: setattr(wb[P2].row_dimensions[8], "hidden", True),
+                   ("hidden-row", P2, "A8")),
+}
+EXPECTED_SEVERITY_EXIT = {"missing-hours": 0, "sheet-extra": 0, "protection-lost": 0,
+                          "validation-lost": 0, "hidden-row": 0}
+
+
+@pytest.mark.parametrize("name", list(DAMAGES))
+def test_damage_is_found_at_its_cell(name, example_workbook, example_budget, tmp_path, capsys):
+    """Each kind of damage yields its code at its sheet and cell, in text and JSON, with the exit code."""
+    edit, (code, sheet, cell) = DAMAGES[name]
+    path = damage.with_openpyxl(example_workbook, tmp_path / "damaged.xlsx", edit)
+    report = check_workbook(path, example_budget)
+    assert (code, sheet, cell) in codes_at(report), [(f.code, f.sheet, f.cell) for f in report.findings]
+    expected_exit = EXPECTED_SEVERITY_EXIT.get(code, 1)
+    assert main(["check", str(path)]) == expected_exit
+    text = capsys.readouterr().out
+    assert code in text and (cell or "-") in text
+    assert main(["check", "--json", "--lang", "en", str(path)]) == expected_exit
+    document = json.loads(capsys.readouterr().out)
+    assert any(f["code"] == code and f["sheet"] == sheet and f["cell"] == cell
+               for f in document["findings"])
+
+
+def test_stale_cached_value_is_a_warning_with_both_numbers(example_workbook, example_budget, tmp_path):
+    """A saved value that disagrees with the recomputed one is a warning giving both numbers."""
+    part = damage.sheet_part(example_workbook, SUMMARY)
+    path = damage.with_parts(example_workbook, tmp_path / "stale.xlsx",
+                             {part: lambda xml: damage.set_cached_value(xml, "E27", "123")})
+    report = check_workbook(path, example_budget)
+    [finding] = [f for f in report.findings if f.code == "cached-stale"]
+    assert (finding.sheet, finding.cell, finding.found) == (SUMMARY, "E27", 123)
+    assert finding.expected == report.totals.kdd
+    assert report.ok
+
+
+def test_macros_are_an_error(example_workbook, example_budget, tmp_path):
+    """A workbook carrying a VBA project is reported."""
+    path = damage.with_parts(example_workbook, tmp_path / "m.xlsx", {},
+                             extra={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0fake"})
+    report = check_workbook(path, example_budget)
+    assert "macros" in {f.code for f in report.findings}
+    assert not report.ok
+
+
+def test_messages_in_english_and_bokmal(example_workbook, example_budget, tmp_path, capsys):
+    """--lang en gives English messages; the default is bokmål."""
+    path = damage.with_openpyxl(example_workbook, tmp_path / "d.xlsx", _set(P2, C9="150 000"))
+    main(["check", str(path)])
+    assert "Beløpet er tekst («150 000»), ikke et tall" in capsys.readouterr().out
+    main(["check", "--lang", "en", str(path)])
+    assert "The amount is text («150 000»), not a number" in capsys.readouterr().out
+
+
+def test_json_report_is_valid_against_its_schema(example_workbook, example_budget, tmp_path, capsys):
+    """--json prints one document per file, valid against schemas/check-report.schema.json."""
+    schema = json.loads((ROOT / "schemas" / "check-report.schema.json").read_text("utf-8"))
+    bad = damage.with_openpyxl(example_workbook, tmp_path / "d.xlsx", _set(P2, C9="150 000", C15=1))
+    not_xlsx = tmp_path / "notes.xlsx"
+    not_xlsx.write_text("a;b\n1;2\n", "utf-8")
+    code = main(["check", "--json", str(example_workbook), str(bad), str(not_xlsx)])
+    assert code == 2
+    documents = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [d["ok"] for d in documents] == [True, False, False]
+    for document in documents:
+        jsonschema.validate(document, schema)
+    assert documents[0]["totals"]["kdd"] == budget_totals(example_budget).kdd
+    assert "error" in documents[2]
+
+
+def test_several_files_give_a_count_and_the_worst_exit_code(example_workbook, tmp_path, capsys):
+    """Checking several files prints each result, a final count, and exits with the worst code."""
+    bad = damage.with_openpyxl(example_workbook, tmp_path / "d.xlsx", _set(P2, C15=1))
+    assert main(["check", str(example_workbook), str(bad)]) == 1
+    assert "2 files checked: 1 ok, 1 with errors, 0 unreadable" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "empty"), (b"a;b\n1;2\n", "CSV"), (b"PK\x03\x04broken", "zip")],
+)
+def test_unreadable_files_exit_2_with_one_line(tmp_path, content, message):
+    """A file that is not a workbook gives exit 2 and one line naming it, no traceback."""
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(content)
+    result = subprocess.run([sys.executable, "-m", "bygdevekst_xl", "check", str(path)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert str(path) in result.stderr and "Traceback" not in result.stderr
+    assert message.lower() in result.stderr.lower()
+
+
+def test_a_different_workbook_is_not_ours(tmp_path):
+    """A valid xlsx that is not a budget workbook exits 2 saying so."""
+    import xlsxwriter
+
+    path = tmp_path / "other.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("Ark1").write("A1", 1)
+    wb.close()
+    assert main(["check", str(path)]) == 2

@@ -1,0 +1,142 @@
+"""The real-client oracle: LibreOffice, forced to recalculate, agrees with every value we write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bygdevekst_xl.check import check_workbook
+from bygdevekst_xl.generate import workbook_bytes
+from bygdevekst_xl.layout import build_layout
+from bygdevekst_xl.office import (
+    edit_with_libreoffice,
+    read_formulas,
+    read_values,
+    recalculate_gnumeric,
+    recalculate_libreoffice,
+    soffice_path,
+    uno_python,
+)
+from tests import damage
+from tests.conftest import edited
+
+pytestmark = [pytest.mark.office,
+              pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) missing")]
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+
+
+def disagreements(layout, values) -> list[str]:
+    """Every formula cell whose recalculated value differs from the layout's value."""
+    out = []
+    for sheet in layout.sheets:
+        for cell in sheet.cells.values():
+            if cell.kind != "formula":
+                continue
+            expected, got = cell.value, values.get((sheet.name, cell.address))
+            if isinstance(got, dt.datetime):
+                got = (got - EXCEL_EPOCH).days
+                expected = (expected - EXCEL_EPOCH).days
+            if isinstance(expected, int | float) and isinstance(got, int | float):
+                if abs(expected - got) <= 0.005:
+                    continue
+            elif expected == got or (expected == "" and got is None):
+                continue
+            out.append(f"{sheet.name}!{cell.address}: ours {expected!r}, LibreOffice {got!r}")
+    return out
+
+
+def formula_count(layout) -> int:
+    return sum(1 for s in layout.sheets for c in s.cells.values() if c.kind == "formula")
+
+
+def test_libreoffice_recalculation_equals_our_values(example_budget, example_workbook, tmp_path):
+    """LibreOffice, recalculating on load, gives our value in every formula cell."""
+    [out] = recalculate_libreoffice([example_workbook], tmp_path)
+    layout = build_layout(example_budget)
+    assert disagreements(layout, read_values(out)) == []
+    assert len(read_formulas(out)) >= formula_count(layout)
+
+
+def test_the_oracle_has_teeth(example_budget, example_workbook, tmp_path):
+    """A wrong cached value is corrected by the recalculation, so a wrong value cannot pass."""
+    part = damage.sheet_part(example_workbook, "Samlet budsjett og finansiering")
+    kdd = build_layout(example_budget).anchor("kdd_total")
+    wrong = damage.with_parts(example_workbook, tmp_path / "wrong.xlsx",
+                              {part: lambda xml: damage.set_cached_value(xml, kdd.address, "1")})
+    assert read_values(wrong)[("Samlet budsjett og finansiering", kdd.address)] == 1
+    [out] = recalculate_libreoffice([wrong], tmp_path / "out")
+    assert read_values(out)[("Samlet budsjett og finansiering", kdd.address)] == kdd.value
+
+
+def test_gnumeric_recalculation_equals_our_values(example_budget, example_workbook, tmp_path):
+    """Gnumeric, a second independent engine, also agrees with every formula cell."""
+    out = recalculate_gnumeric(example_workbook, tmp_path / "gnumeric.xlsx")
+    assert disagreements(build_layout(example_budget), read_values(out)) == []
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"projects.1.costs.0.amounts": [400_000, 150_000], "projects.1.hours.Hasvik": [10, 0],
+         "projects.1.financing.statsforvalteren": [1, 2]},
+        {"projects.0.financing.kdd": [3_000_000, 2_000_000],
+         "projects.4.costs.2.category": "drift", "projects.3.hours.Måsøy": [0, 0]},
+    ],
+)
+def test_changed_inputs_move_every_dependent_total(example_dict, tmp_path, changes):
+    """Changed inputs, recalculated by LibreOffice, give the values the rules say in every cell."""
+    budget = edited(example_dict, **changes)
+    path = tmp_path / "changed.xlsx"
+    path.write_bytes(workbook_bytes(budget))
+    [out] = recalculate_libreoffice([path], tmp_path / "out")
+    assert disagreements(build_layout(budget), read_values(out)) == []
+
+
+@pytest.mark.skipif(uno_python() is None, reason="python3-uno missing")
+def test_edits_typed_in_libreoffice_flow_through_live_formulas(
+    example_budget, example_workbook, example_dict, tmp_path
+):
+    """Values typed in LibreOffice itself change the totals; the checker agrees with LibreOffice."""
+    p2 = example_budget.projects[1].sheet
+    edits = {f"'{p2}'!C7": 400_000, f"'{p2}'!D29": 150_000, f"'{p2}'!C20": 10,
+             f"'{p2}'!A11": "Kurs og kompetanse", f"'{p2}'!B11": "Studietur", f"'{p2}'!D11": 0}
+    saved = edit_with_libreoffice(example_workbook, tmp_path / "edited.xlsx", edits)
+    expected = edited(example_dict, **{
+        "projects.1.costs.0.amounts": [400_000, 100_000],
+        "projects.1.financing.statsforvalteren": [350_000, 150_000],
+        "projects.1.hours.Hasvik": [10, 150],
+    })
+    values = read_values(saved)
+    layout = build_layout(expected, {"boligbygging": 8})
+    # The edited line with category and description but amount 0 is part of the workbook's inputs.
+    assert values[(p2, "A11")] == "Kurs og kompetanse"
+    report = check_workbook(saved, example_budget)
+    kdd = layout.anchor("kdd_total")
+    assert values[("Samlet budsjett og finansiering", kdd.address)] == report.totals.kdd
+    total = layout.anchor("total_costs")
+    assert values[("Samlet budsjett og finansiering", total.address)] == pytest.approx(
+        report.totals.total_costs)
+    balance = layout.anchor("balance")
+    assert values[("Samlet budsjett og finansiering", balance.address)] == report.totals.balance
+    codes = {f.code for f in report.findings}
+    assert codes <= {"not-balanced", "cached-stale"}, report.findings
+    assert report.totals.balance != 0 and "not-balanced" in codes
+
+
+def test_checker_passes_a_workbook_saved_by_libreoffice(example_budget, example_workbook, tmp_path):
+    """A workbook opened and saved by LibreOffice checks clean, with LibreOffice's totals."""
+    [out] = recalculate_libreoffice([example_workbook], tmp_path)
+    report = check_workbook(out, example_budget)
+    assert [(f.code, f.sheet, f.cell) for f in report.findings] == []
+    values = read_values(out)
+    layout = build_layout(example_budget)
+    for key in ("kdd_total", "total_costs", "statsforvalteren", "own_share", "balance"):
+        assert report.recomputed[key] == pytest.approx(
+            values[("Samlet budsjett og finansiering", layout.anchor(key).address)])
+
+
+def test_readme_picture_is_rendered_from_the_combined_sheet():
+    """The README's picture of the combined sheet exists (made by docs/render_screenshot.py)."""
+    assert (Path(__file__).resolve().parents[1] / "docs" / "samlet-budsjett.png").stat().st_size > 10_000
