@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .files import OutputError
+from .files import OutputError, Written
 from .spec import SpecError, example_path
 from .writer import WriteError
 
@@ -151,13 +151,7 @@ def _generate(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     written, t = result.written, result.totals
-    if written.unchanged:
-        print(f"{written.path} is up to date (same content)")
-    else:
-        print(
-            f"Wrote {written.path}"
-            + (f" (old file kept as {written.backup})" if written.backup else "")
-        )
+    print_written(written)
     print(
         f"{result.budget.pilot.name}: costs {kroner(t.total_costs)} (in kind {kroner(t.in_kind)}), "
         f"KDD {kroner(t.kdd)} of cap {kroner(t.kdd_cap)} ({kroner(t.kdd_headroom)} headroom), "
@@ -255,11 +249,17 @@ def _extract(args: argparse.Namespace) -> int:
     except OutputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(
-        f"Wrote {written.path}"
-        + (f" (old file kept as {written.backup})" if written.backup else "")
-    )
+    print_written(written)
     return EXIT_OK
+
+
+def print_written(written: Written) -> None:
+    """Say where a file went: written (with its backup) or already up to date."""
+    if written.unchanged:
+        print(f"{written.path} is up to date (same content)")
+        return
+    backup = f" (old file kept as {written.backup})" if written.backup else ""
+    print(f"Wrote {written.path}{backup}")
 
 
 def _regenerate(args: argparse.Namespace) -> int:
@@ -323,8 +323,7 @@ def _regeneration_dict(result, orphans: str, code: int) -> dict:
 def _print_regeneration(result, orphans: str, code: int) -> None:
     out = sys.stdout if code == EXIT_OK else sys.stderr
     if result.written:
-        backup = f" (old file kept as {result.written.backup})" if result.written.backup else ""
-        print(f"Wrote {result.written.path}{backup}", file=out)
+        print_written(result.written)
     for project, count in result.carried.items():
         print(f"  carried over {count} typed value(s) of project {project!r}", file=out)
     for change in result.changes:

@@ -475,6 +475,10 @@ def main():
             uno.systemPathToFileUrl(job["source"]), "_blank", 0, (prop("Hidden", True),))
         if doc is None or not hasattr(doc, "Sheets"):
             fail("LibreOffice could not open the file as a spreadsheet")
+        for sheet_name, row in job.get("insert_rows", []):
+            if not doc.Sheets.hasByName(sheet_name):
+                fail("no sheet named %r" % sheet_name)
+            doc.Sheets.getByName(sheet_name).Rows.insertByIndex(row - 1, 1)
         parser = None
         for sheet_name, ref, value in job["edits"]:
             if not doc.Sheets.hasByName(sheet_name):
@@ -574,8 +578,12 @@ def edit_with_libreoffice(
     *,
     method: str = "auto",
     timeout: float = 180,
+    insert_rows: Sequence[tuple[str, int]] = (),
 ) -> Path:
     """Set cell values in LibreOffice itself, recalculate and save the workbook as .xlsx *target*.
+
+    *insert_rows* lists ``(sheet, row)``: insert one whole row before 1-based *row*, as a person
+    does with "Insert rows above" (UNO only), before the edits are applied.
 
     *edits* maps ``(sheet, "C8")`` to a number, a bool, a string, None (clear the cell) or a
     formula string starting with ``=`` in Excel syntax (``=SUM(A1,B2)``). This simulates a
@@ -598,6 +606,8 @@ def edit_with_libreoffice(
             "no Python with the 'uno' module found (Debian: apt-get install python3-uno)"
         )
     if python is None:
+        if insert_rows:
+            raise OfficeError("inserting rows needs Python-UNO (Debian: apt-get install python3-uno)")
         return _edit_with_openpyxl(source, target, cleaned, timeout=timeout)
 
     with _workspace() as work:
@@ -613,6 +623,7 @@ def edit_with_libreoffice(
             "target": str(raw),
             "filter": XLSX_FILTER,
             "edits": cleaned,
+            "insert_rows": [[sheet, int(row)] for sheet, row in insert_rows],
         }
         job_file, script = work / "job.json", work / "edit_uno.py"
         job_file.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")

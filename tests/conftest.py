@@ -55,7 +55,14 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         return
     from bygdevekst_xl.office import gnumeric_path, soffice_path, uno_python
 
-    missing = [name for name, found in (("soffice", soffice_path()), ("ssconvert", gnumeric_path()),
-                                        ("python3-uno", uno_python())) if not found]
+    missing = [
+        name
+        for name, found in (
+            ("soffice", soffice_path()),
+            ("ssconvert", gnumeric_path()),
+            ("python3-uno", uno_python()),
+        )
+        if not found
+    ]
     if missing:
         pytest.exit(f"BYGDEVEKST_REQUIRE_OFFICE=1 but missing: {', '.join(missing)}", returncode=1)

@@ -19,8 +19,12 @@ def with_openpyxl(source: Path, target: Path, edit: Callable[[openpyxl.Workbook]
     return target
 
 
-def with_parts(source: Path, target: Path, edits: dict[str, Callable[[str], str]],
-               extra: dict[str, bytes] | None = None) -> Path:
+def with_parts(
+    source: Path,
+    target: Path,
+    edits: dict[str, Callable[[str], str]],
+    extra: dict[str, bytes] | None = None,
+) -> Path:
     """A copy of ``source`` with zip parts rewritten by ``edits`` (part name -> text -> text)."""
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():

@@ -32,8 +32,11 @@ def test_fresh_workbook_has_no_findings(example_workbook, example_budget, capsys
     assert report.totals == budget_totals(example_budget)
     layout = build_layout(example_budget)
     for key, value in report.recomputed.items():
-        assert value == pytest.approx(layout.anchor(key).value) if not isinstance(
-            value, str) else value == layout.anchor(key).value
+        assert (
+            value == pytest.approx(layout.anchor(key).value)
+            if not isinstance(value, str)
+            else value == layout.anchor(key).value
+        )
     assert main(["check", str(example_workbook)]) == 0
     out = capsys.readouterr().out
     assert "Resultat: OK (0 feil, 0 advarsler)" in out
@@ -43,6 +46,7 @@ def _set(sheet: str, **cells):
     def edit(wb):
         for address, value in cells.items():
             wb[sheet][address] = value
+
     return edit
 
 
@@ -52,9 +56,14 @@ def _edit_wb(fn):
 
 DAMAGES = {
     # name: (edit through openpyxl, expected (code, sheet, cell))
-    "kdd over the cap": (_set("1 Prosjektledelse", C28=2_500_000, C7=2_370_000),
-                         ("kdd-over-cap", SUMMARY, "E27")),
-    "kdd over eligible costs": (_set(P5, C28=360_000, C29=0), ("kdd-over-eligible", SUMMARY, "E27")),
+    "kdd over the cap": (
+        _set("1 Prosjektledelse", C28=2_500_000, C7=2_370_000),
+        ("kdd-over-cap", SUMMARY, "E27"),
+    ),
+    "kdd over eligible costs": (
+        _set(P5, C28=360_000, C29=0),
+        ("kdd-over-eligible", SUMMARY, "E27"),
+    ),
     "project not balanced": (_set(P2, D29=100_001), ("not-balanced", P2, "D50")),
     "total typed over": (_set(P2, C15=440_000), ("formula-overwritten", P2, "C15")),
     "range misses a line": (_set(P2, D15="=SUM(D7:D8)"), ("formula-changed", P2, "D15")),
@@ -75,17 +84,30 @@ DAMAGES = {
     "sheet deleted": (lambda wb: wb.remove(wb[P5]), ("sheet-missing", P5, None)),
     "sheet added": (lambda wb: wb.create_sheet("Notater"), ("sheet-extra", "Notater", None)),
     "name deleted": (lambda wb: wb.defined_names.pop("Timesats"), ("name-missing", None, None)),
-    "manual calculation": (lambda wb: setattr(wb.calculation, "calcMode", "manual"),
-                           ("manual-calculation", None, None)),
-    "protection removed": (lambda wb: setattr(wb[P2].protection, "sheet", False),
-                           ("protection-lost", P2, None)),
-    "validation removed": (lambda wb: setattr(wb[P2].data_validations, "dataValidation", []),
-                           ("validation-lost", P2, "A7")),
-    "row hidden": (lambda wb: setattr(wb[P2].row_dimensions[8], "hidden", True),
-                   ("hidden-row", P2, "A8")),
+    "manual calculation": (
+        lambda wb: setattr(wb.calculation, "calcMode", "manual"),
+        ("manual-calculation", None, None),
+    ),
+    "protection removed": (
+        lambda wb: setattr(wb[P2].protection, "sheet", False),
+        ("protection-lost", P2, None),
+    ),
+    "validation removed": (
+        lambda wb: setattr(wb[P2].data_validations, "dataValidation", []),
+        ("validation-lost", P2, "A7"),
+    ),
+    "row hidden": (
+        lambda wb: setattr(wb[P2].row_dimensions[8], "hidden", True),
+        ("hidden-row", P2, "A8"),
+    ),
 }
-EXPECTED_SEVERITY_EXIT = {"missing-hours": 0, "sheet-extra": 0, "protection-lost": 0,
-                          "validation-lost": 0, "hidden-row": 0}
+EXPECTED_SEVERITY_EXIT = {
+    "missing-hours": 0,
+    "sheet-extra": 0,
+    "protection-lost": 0,
+    "validation-lost": 0,
+    "hidden-row": 0,
+}
 
 
 @pytest.mark.parametrize("name", list(DAMAGES))
@@ -94,22 +116,31 @@ def test_damage_is_found_at_its_cell(name, example_workbook, example_budget, tmp
     edit, (code, sheet, cell) = DAMAGES[name]
     path = damage.with_openpyxl(example_workbook, tmp_path / "damaged.xlsx", edit)
     report = check_workbook(path, example_budget)
-    assert (code, sheet, cell) in codes_at(report), [(f.code, f.sheet, f.cell) for f in report.findings]
+    assert (code, sheet, cell) in codes_at(report), [
+        (f.code, f.sheet, f.cell) for f in report.findings
+    ]
     expected_exit = EXPECTED_SEVERITY_EXIT.get(code, 1)
     assert main(["check", str(path)]) == expected_exit
     text = capsys.readouterr().out
     assert code in text and (cell or "-") in text
     assert main(["check", "--json", "--lang", "en", str(path)]) == expected_exit
     document = json.loads(capsys.readouterr().out)
-    assert any(f["code"] == code and f["sheet"] == sheet and f["cell"] == cell
-               for f in document["findings"])
+    assert any(
+        f["code"] == code and f["sheet"] == sheet and f["cell"] == cell
+        for f in document["findings"]
+    )
 
 
-def test_stale_cached_value_is_a_warning_with_both_numbers(example_workbook, example_budget, tmp_path):
+def test_stale_cached_value_is_a_warning_with_both_numbers(
+    example_workbook, example_budget, tmp_path
+):
     """A saved value that disagrees with the recomputed one is a warning giving both numbers."""
     part = damage.sheet_part(example_workbook, SUMMARY)
-    path = damage.with_parts(example_workbook, tmp_path / "stale.xlsx",
-                             {part: lambda xml: damage.set_cached_value(xml, "E27", "123")})
+    path = damage.with_parts(
+        example_workbook,
+        tmp_path / "stale.xlsx",
+        {part: lambda xml: damage.set_cached_value(xml, "E27", "123")},
+    )
     report = check_workbook(path, example_budget)
     [finding] = [f for f in report.findings if f.code == "cached-stale"]
     assert (finding.sheet, finding.cell, finding.found) == (SUMMARY, "E27", 123)
@@ -119,8 +150,12 @@ def test_stale_cached_value_is_a_warning_with_both_numbers(example_workbook, exa
 
 def test_macros_are_an_error(example_workbook, example_budget, tmp_path):
     """A workbook carrying a VBA project is reported."""
-    path = damage.with_parts(example_workbook, tmp_path / "m.xlsx", {},
-                             extra={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0fake"})
+    path = damage.with_parts(
+        example_workbook,
+        tmp_path / "m.xlsx",
+        {},
+        extra={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0fake"},
+    )
     report = check_workbook(path, example_budget)
     assert "macros" in {f.code for f in report.findings}
     assert not report.ok
@@ -135,7 +170,9 @@ def test_messages_in_english_and_bokmal(example_workbook, example_budget, tmp_pa
     assert "The amount is text («150 000»), not a number" in capsys.readouterr().out
 
 
-def test_json_report_is_valid_against_its_schema(example_workbook, example_budget, tmp_path, capsys):
+def test_json_report_is_valid_against_its_schema(
+    example_workbook, example_budget, tmp_path, capsys
+):
     """--json prints one document per file, valid against schemas/check-report.schema.json."""
     schema = json.loads((ROOT / "schemas" / "check-report.schema.json").read_text("utf-8"))
     bad = damage.with_openpyxl(example_workbook, tmp_path / "d.xlsx", _set(P2, C9="150 000", C15=1))
@@ -166,8 +203,12 @@ def test_unreadable_files_exit_2_with_one_line(tmp_path, content, message):
     """A file that is not a workbook gives exit 2 and one line naming it, no traceback."""
     path = tmp_path / "x.xlsx"
     path.write_bytes(content)
-    result = subprocess.run([sys.executable, "-m", "bygdevekst_xl", "check", str(path)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "bygdevekst_xl", "check", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert str(path) in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,226 @@
+"""regenerate: a changed spec, the typed values of an edited workbook, nothing lost."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+
+from bygdevekst_xl.check import check_workbook
+from bygdevekst_xl.cli import main
+from bygdevekst_xl.compute import budget_totals
+from bygdevekst_xl.extract import extract
+from bygdevekst_xl.office import edit_with_libreoffice, soffice_path, uno_python
+from bygdevekst_xl.regenerate import RefusedError, regenerate
+from bygdevekst_xl.spec import load_spec
+from tests import damage
+
+P2 = "2 Boligbygging"
+NEW_PROJECT = {
+    "id": "ungdom",
+    "name": "Ungdom og bolyst",
+    "sheet": "6 Ungdom",
+    "working_group": True,
+    "description": ["Tiltak for unge voksne."],
+    "costs": [
+        {"category": "arbeidsgrupper", "description": "Ungdomspanel", "amounts": [20_000, 20_000]}
+    ],
+    "hours": {"Hammerfest": [20, 20], "Hasvik": [20, 20], "Måsøy": [20, 20]},
+    "financing": {"kdd": [20_000, 20_000], "statsforvalteren": [0, 0]},
+}
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_spec(path: Path, data: dict) -> Path:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    return path
+
+
+def restructured(example_dict: dict) -> dict:
+    """A project added, one renamed, the rest re-ordered."""
+    data = copy.deepcopy(example_dict)
+    by_id = {p["id"]: p for p in data["projects"]}
+    by_id["arbeidsliv"]["name"] = "Kompetansehuber og variert arbeidsliv"
+    by_id["arbeidsliv"]["sheet"] = "3 Kompetanse"
+    order = ["markedsforing", "prosjektledelse", "plankontor", "arbeidsliv", "boligbygging"]
+    data["projects"] = [by_id[i] for i in order[:2]] + [NEW_PROJECT] + [by_id[i] for i in order[2:]]
+    return data
+
+
+@pytest.fixture
+def officer_workbook(example_workbook, tmp_path) -> Path:
+    """The example as a finance officer leaves it: a line inserted and typed, values changed, saved
+    by LibreOffice."""
+    if soffice_path() is None or uno_python() is None:
+        pytest.skip("LibreOffice with Python-UNO missing")
+    edits = {
+        (P2, "A9"): "Kurs og kompetanse",
+        (P2, "B9"): "Kurs i tomteutvikling",
+        (P2, "C9"): 20_000,
+        (P2, "D9"): 0,
+        (P2, "C30"): 370_000,
+        ("4 Plankontor", "C19"): 130,
+        ("1 Prosjektledelse", "B8"): "Reiser (endret tekst)",
+    }
+    return edit_with_libreoffice(
+        example_workbook, tmp_path / "officer.xlsx", edits, insert_rows=[(P2, 9)]
+    )
+
+
+@pytest.mark.office
+def test_every_typed_value_reaches_its_new_place(officer_workbook, example_dict, tmp_path):
+    """Regenerated with a project added, one renamed and the rest re-ordered, every typed value
+    sits at its new place, the totals are right and the checker passes."""
+    before = digest(officer_workbook)
+    spec = write_spec(tmp_path / "new.yaml", restructured(example_dict))
+    out = tmp_path / "new.xlsx"
+    result = regenerate(officer_workbook, spec, out)
+    assert digest(officer_workbook) == before
+    assert result.left_out == []
+    assert "project 'ungdom' added (Ungdom og bolyst)" in result.changes
+    assert any("renamed" in c and "arbeidsliv" in c for c in result.changes)
+    got = {p.id: p for p in extract(out).projects}
+    assert [p.id for p in extract(out).projects] == [
+        "markedsforing",
+        "prosjektledelse",
+        "ungdom",
+        "plankontor",
+        "arbeidsliv",
+        "boligbygging",
+    ]
+    bolig = got["boligbygging"]
+    lines = [(c.category, c.description, c.amounts) for c in bolig.costs]
+    assert lines[2] == ("kurs", "Kurs i tomteutvikling", (20_000, 0))  # the inserted row
+    assert lines[3] == ("reiser", "Reiser for arbeidsgruppen", (50_000, 50_000))
+    assert bolig.statsforvalteren == (370_000, 100_000)
+    assert got["plankontor"].hours_of("Hammerfest") == (130, 120)
+    assert got["prosjektledelse"].costs[1].description == "Reiser (endret tekst)"
+    assert got["arbeidsliv"].name == "Kompetansehuber og variert arbeidsliv"
+    assert got["arbeidsliv"].sheet == "3 Kompetanse"
+    assert got["ungdom"].costs[0].description == "Ungdomspanel"
+    report = check_workbook(out, load_spec(spec))
+    assert report.findings == []
+    assert report.totals == budget_totals(result.budget)
+
+
+def test_removed_project_with_amounts_is_refused(example_workbook, example_dict, tmp_path, capsys):
+    """Removing a project that holds amounts refuses, lists the values, and writes nothing."""
+    data = copy.deepcopy(example_dict)
+    data["projects"] = [p for p in data["projects"] if p["id"] != "markedsforing"]
+    spec = write_spec(tmp_path / "new.yaml", data)
+    out = tmp_path / "new.xlsx"
+    with pytest.raises(RefusedError) as caught:
+        regenerate(example_workbook, spec, out)
+    left_out = caught.value.result.left_out
+    assert {v.project for v in left_out} == {"markedsforing"}
+    assert ("5 Markedsføring", "C7", 300_000) in {(v.sheet, v.cell, v.value) for v in left_out}
+    assert not out.exists()
+    assert main(["regenerate", str(example_workbook), "--spec", str(spec), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "would be lost: 5 Markedsføring!C7 = 300000" in err and not out.exists()
+
+
+def test_drop_orphans_drops_and_lists_them(example_workbook, example_dict, tmp_path, capsys):
+    """--drop-orphans writes the workbook without the removed project and lists what it dropped."""
+    data = copy.deepcopy(example_dict)
+    data["projects"] = [p for p in data["projects"] if p["id"] != "markedsforing"]
+    spec = write_spec(tmp_path / "new.yaml", data)
+    out = tmp_path / "new.xlsx"
+    assert (
+        main(
+            [
+                "regenerate",
+                str(example_workbook),
+                "--spec",
+                str(spec),
+                "-o",
+                str(out),
+                "--drop-orphans",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert report["left_out_treatment"] == "drop" and len(report["left_out"]) > 0
+    assert "5 Markedsføring" not in openpyxl.load_workbook(out, read_only=True).sheetnames
+    assert check_workbook(out, load_spec(spec)).ok
+
+
+def test_archive_orphans_keeps_them_in_a_sheet(example_workbook, example_dict, tmp_path):
+    """--archive-orphans keeps every value without a place in the Arkiv sheet, outside all totals."""
+    data = copy.deepcopy(example_dict)
+    data["projects"] = [p for p in data["projects"] if p["id"] != "markedsforing"]
+    data["categories"] = [c for c in data["categories"] if c["id"] != "kurs"]
+    for project in data["projects"]:
+        project["costs"] = [c for c in project["costs"] if c["category"] != "kurs"]
+    spec = write_spec(tmp_path / "new.yaml", data)
+    out = tmp_path / "new.xlsx"
+    result = regenerate(example_workbook, spec, out, orphans="archive")
+    archive = openpyxl.load_workbook(out)["Arkiv"]
+    rows = [[c.value for c in row] for row in archive.iter_rows(min_row=5)]
+    assert len(rows) == len(result.left_out)
+    kept = {(r[1], r[2], r[4]) for r in rows}
+    assert ("5 Markedsføring", "C7", 300_000) in kept
+    assert ("1 Prosjektledelse", "C9", 40_000) in kept  # a 'kurs' line whose category is gone
+    report = check_workbook(out, load_spec(spec))
+    # Archived values count in no total; taking the 'kurs' lines out unbalances those projects.
+    assert {f.code for f in report.findings} == {"sheet-extra", "not-balanced", "kdd-over-eligible"}
+    assert report.totals == budget_totals(result.budget)
+    assert report.totals.costs == budget_totals(load_spec(spec)).costs
+
+
+def test_output_is_never_the_input_and_never_overwritten_silently(
+    example_workbook, example_dict, tmp_path, capsys
+):
+    """Regenerate refuses to write over its input, needs --force for an existing output, and
+    leaves the input unchanged."""
+    spec = write_spec(tmp_path / "new.yaml", example_dict)
+    before = digest(example_workbook)
+    assert (
+        main(
+            [
+                "regenerate",
+                str(example_workbook),
+                "--spec",
+                str(spec),
+                "-o",
+                str(example_workbook),
+                "--force",
+            ]
+        )
+        == 2
+    )
+    assert "would overwrite the input" in capsys.readouterr().err
+    out = tmp_path / "out.xlsx"
+    out.write_bytes(b"someone's file")
+    assert main(["regenerate", str(example_workbook), "--spec", str(spec), "-o", str(out)]) == 2
+    assert out.read_bytes() == b"someone's file"
+    assert (
+        main(["regenerate", str(example_workbook), "--spec", str(spec), "-o", str(out), "--force"])
+        == 0
+    )
+    assert (tmp_path / "out.backup-1.xlsx").read_bytes() == b"someone's file"
+    assert digest(example_workbook) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_content_that_cannot_be_carried_is_warned_about(example_workbook, example_dict, tmp_path):
+    """A sheet a person added and a value typed outside the input areas are listed as warnings."""
+    edited = damage.with_openpyxl(
+        example_workbook,
+        tmp_path / "e.xlsx",
+        lambda wb: (wb.create_sheet("Notater"), wb[P2].__setitem__("H3", "ring Hasvik")),
+    )
+    spec = write_spec(tmp_path / "new.yaml", example_dict)
+    result = regenerate(edited, spec, tmp_path / "out.xlsx")
+    assert "sheet 'Notater' was added by a person and is not carried over" in result.warnings
+    assert any("H3" in w and "ring Hasvik" in w for w in result.warnings)
