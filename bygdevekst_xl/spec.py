@@ -171,7 +171,9 @@ def _load_yaml(raw: bytes | str, source: str) -> Any:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "YAML"
         raise SpecError(source, [f"{where}: not valid YAML: {exc.problem or exc}"]) from None
-    except (yaml.YAMLError, RecursionError) as exc:
+    except RecursionError:
+        raise SpecError(source, ["not valid YAML: nested too deeply"]) from None
+    except yaml.YAMLError as exc:
         raise SpecError(source, [f"not valid YAML: {exc}"]) from None
     return _dates_to_text(data)
 
