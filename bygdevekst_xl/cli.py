@@ -44,11 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=Path(DEFAULT_OUTPUT),
         help=f"workbook to write (default: {DEFAULT_OUTPUT})",
     )
-    gen.add_argument(
-        "--force",
-        action="store_true",
-        help="replace an existing, different output (the old file is kept as a backup)",
-    )
+    _add_force(gen)
     gen.set_defaults(run=_generate)
 
     chk = commands.add_parser(
@@ -83,11 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ext.add_argument("workbook", type=Path, help="edited workbook (.xlsx)")
     ext.add_argument("-o", "--output", type=Path, help="spec to write (default: print it)")
-    ext.add_argument(
-        "--force",
-        action="store_true",
-        help="replace an existing, different output (the old file is kept as a backup)",
-    )
+    _add_force(ext)
     ext.set_defaults(run=_extract)
 
     reg = commands.add_parser(
@@ -101,11 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     reg.add_argument("workbook", type=Path, help="edited workbook (.xlsx)")
     reg.add_argument("--spec", type=Path, required=True, help="the new spec (YAML)")
     reg.add_argument("-o", "--output", type=Path, required=True, help="new workbook to write")
-    reg.add_argument(
-        "--force",
-        action="store_true",
-        help="replace an existing, different output (the old file is kept as a backup)",
-    )
+    _add_force(reg)
     orphans = reg.add_mutually_exclusive_group()
     orphans.add_argument(
         "--drop-orphans",
@@ -127,6 +115,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_force(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing, different output (the old file is kept as a backup)",
+    )
+
+
+def _spec_problems(exc: SpecError) -> None:
+    for problem in exc.problems:
+        print(f"error: {exc.source}: {problem}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
@@ -144,8 +145,7 @@ def _generate(args: argparse.Namespace) -> int:
     try:
         result = generate(spec, args.output, force=args.force)
     except SpecError as exc:
-        for problem in exc.problems:
-            print(f"error: {exc.source}: {problem}", file=sys.stderr)
+        _spec_problems(exc)
         return EXIT_BAD_INPUT
     except (OutputError, WriteError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -170,8 +170,7 @@ def _check(args: argparse.Namespace) -> int:
     try:
         rules = load_spec(args.spec or example_path())
     except SpecError as exc:
-        for problem in exc.problems:
-            print(f"error: {exc.source}: {problem}", file=sys.stderr)
+        _spec_problems(exc)
         return EXIT_BAD_INPUT
     codes, documents = [], []
     for path in args.files:
@@ -235,8 +234,7 @@ def _extract(args: argparse.Namespace) -> int:
             print(f"  {f.sheet}!{f.cell}: {f.message('en')}", file=sys.stderr)
         return EXIT_FINDINGS
     except SpecError as exc:
-        for problem in exc.problems:
-            print(f"error: {exc.source}: {problem}", file=sys.stderr)
+        _spec_problems(exc)
         return EXIT_FINDINGS
     text = f"# Extracted from {args.workbook.name} by bygdevekst_xl\n" + dump_spec(budget)
     if args.output is None:
@@ -278,8 +276,7 @@ def _regenerate(args: argparse.Namespace) -> int:
         print(f"error: {_read_problem(exc, args.workbook)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except SpecError as exc:
-        for problem in exc.problems:
-            print(f"error: {exc.source}: {problem}", file=sys.stderr)
+        _spec_problems(exc)
         return EXIT_BAD_INPUT
     except (OutputError, WriteError) as exc:
         print(f"error: {exc}", file=sys.stderr)
