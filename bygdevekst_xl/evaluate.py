@@ -6,9 +6,11 @@ builds its own dependency graph and compiles each distinct formula *shape* only 
 1. A small tokenizer replaces every reference in a formula (cell, range, defined name)
    with a numbered placeholder: ``=SUM(C8:D8)*$B$2`` becomes the shape ``=SUM(_R0)*_C1``
    plus the concrete references of that cell. 10 000 row formulas share one shape.
-2. Each shape is parsed once by the ``formulas`` Parser. Shapes that use only the
-   functions below compile to a plain Python function (the fast path); other shapes compile
-   through ``formulas`` itself and are called with numpy arrays (about 0.5 ms a cell).
+2. Each shape is parsed once: by our own parser (:mod:`.formula_parser`) when it uses
+   only the fast-path grammar and functions below, else by the ``formulas`` Parser. Shapes
+   that use only those functions compile to a plain Python function (the fast path); other
+   shapes compile through ``formulas`` itself and are called with numpy arrays (about
+   0.5 ms a cell).
 3. Cells are evaluated in topological order (Kahn's algorithm, no recursion); cells left
    over are on, or depend on, a circular reference.
 
@@ -26,9 +28,11 @@ Excel; there it follows Excel:
   ones, wildcards ignore case, ">4" skips numbers stored as text;
 * ``^``: 0^0 and roots of negative numbers are #NUM! (formulas: 1 and a complex number),
   0^-1 is #DIV/0!, overflow #NUM!;
-* numbers joined with ``&`` show 15 significant digits ("0.3", "1E+20").
+* numbers joined with ``&`` show 15 significant digits ("0.3", "1E+20");
+* a number written without an exponent sign, ``1E20``, is read (formulas cannot parse it).
 
-Importing this module is cheap: ``formulas`` (about 1 s) is imported on first use.
+Importing this module is cheap, and ``formulas`` (about 0.4 s with numpy) is imported only
+for the first shape our parser or the fast path cannot take.
 """
 
 from __future__ import annotations
@@ -40,12 +44,16 @@ import logging
 import math
 import re
 import sys
+import warnings
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+
+from .formula_parser import Node
+from .formula_parser import parse as _parse_formula
 
 __all__ = ["CIRCULAR", "CellKey", "ErrorValue", "Evaluation", "evaluate"]
 
@@ -1037,11 +1045,27 @@ class _Scanner:
 
 
 # ---------------------------------------------------------------------------------------
-# Shapes: parse once with formulas, compile to Python (fast) or through formulas.
+# Shapes: parse once (our own parser, else formulas), compile to Python (fast) or through
+# formulas.
 
 
 class _NotFast(Exception):
     """The shape needs the formulas fallback."""
+
+
+def _parse_shape(shape: str) -> Node:
+    """Parse one shape (called once per distinct shape) into a :mod:`.formula_parser` tree.
+
+    Our own parser takes the fast-path grammar and functions; anything else goes to the
+    formulas Parser (imported then), whose tree is converted to the same form.
+    """
+    tree = _parse_own(shape)
+    return tree if tree is not None else _parse_with_formulas(shape)
+
+
+def _parse_own(shape: str) -> Node | None:
+    """The shape's tree from our own parser, or None when it needs formulas."""
+    return _parse_formula(shape, _FAST_NAMES)
 
 
 @functools.lru_cache(maxsize=1)
@@ -1087,9 +1111,64 @@ def _tree_parser() -> Any:
     return TreeParser()
 
 
-def _parse_shape(shape: str) -> Any:
-    """Parse one shape with the formulas Parser (called once per distinct shape)."""
-    return _tree_parser().ast(shape)[1][0]
+def _parse_with_formulas(shape: str) -> Node:
+    """Parse one shape with the formulas Parser; convert its token tree to ours."""
+    return _from_formulas_tree(_tree_parser().ast(shape)[1][0])
+
+
+def _from_formulas_tree(root: Any) -> Node:
+    """A formulas token tree as a :mod:`.formula_parser` tree (iterative: trees can be deep).
+
+    Besides that module's nodes it may hold ``("lambda", NAME, args)`` and leaves the code
+    generator refuses when it reaches them: ``("problem", reason)`` (the cell is
+    unsupported) and ``("notfast", reason)`` (the shape goes to the formulas fallback).
+    """
+    from formulas.tokens.function import Lambda
+    from formulas.tokens.operand import Empty, Error, Number, Range, String
+
+    def leaf(token: Any) -> Node:
+        if isinstance(token, Range):
+            m = re.fullmatch(r"_([CR])(\d+)", token.name.upper())
+            if m:
+                return ("ref", m.group(1), m.group(2))
+            if token.attr.get("indirect"):
+                return ("problem", _REFUSED["INDIRECT"])
+            return ("problem", f"unrecognised reference {token.name!r}")
+        if isinstance(token, Empty):
+            return ("lit", 0)
+        if isinstance(token, Error):
+            return ("err", str(token.compile()))
+        if isinstance(token, (Number, String)):
+            try:
+                return ("lit", token.compile())
+            except SyntaxError:  # a number like 007
+                return ("notfast", f"bad number {token.name!r}")
+        return ("problem", f"unsupported operand {token.name!r}")
+
+    def node(token: Any, kind: str, args: list) -> Node:
+        if kind == "fn":
+            return ("lambda" if isinstance(token, Lambda) else "fn", token.name.upper(), args)
+        name = token.name
+        if name == "u+" and token.attr.get("sum_minus", "").count("-"):
+            name = "u--"  # formulas folds "--x" into "+x"; Excel makes x a number
+        return ("op", name, args)
+
+    done: list[Node] = []
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        item, expanded = stack.pop()
+        kind, token, args = item
+        if kind == "leaf":
+            done.append(leaf(token))
+        elif expanded:
+            n = len(args)
+            children = done[len(done) - n :] if n else []
+            del done[len(done) - n :]
+            done.append(node(token, kind, children))
+        else:
+            stack.append((item, True))
+            stack.extend((a, False) for a in reversed(args))
+    return done[0]
 
 
 def _compile_with_formulas(shape: str) -> Any:
@@ -1108,7 +1187,7 @@ def _formulas_functions() -> Any:
 
 
 class _Codegen:
-    """Turn a formulas expression tree into the body of a Python function."""
+    """Turn an expression tree (see :mod:`.formula_parser`) into a Python function body."""
 
     def __init__(self) -> None:
         self.temps = 0
@@ -1117,44 +1196,32 @@ class _Codegen:
         self.temps += 1
         return f"_t{self.temps}"
 
-    def gen(self, node: Any) -> tuple[str, str]:
+    def gen(self, node: Node) -> tuple[str, str]:
         """(python code, kind); kind is cell, range, lit or val."""
-        from formulas.tokens.function import Lambda
-        from formulas.tokens.operand import Empty, Error, Number, Range, String
-
-        kind, token, args = node
-        if kind == "leaf":
-            if isinstance(token, Range):
-                name = token.name.upper()
-                if re.fullmatch(r"_[CR]\d+", name):
-                    return (
-                        (f"g(a{name[2:]})", "cell") if name[1] == "C" else (f"a{name[2:]}", "range")
-                    )
-                if token.attr.get("indirect"):
-                    raise _Problem(_REFUSED["INDIRECT"])
-                raise _Problem(f"unrecognised reference {token.name!r}")
-            if isinstance(token, Empty):
-                return "0", "lit"
-            if isinstance(token, (Number, String)):
-                return repr(token.compile()), "lit"
-            if isinstance(token, Error):
-                code = str(token.compile())
-                return f"_ERR[{code!r}]", "lit"
-            raise _Problem(f"unsupported operand {token.name!r}")
-        if isinstance(token, Lambda):
-            raise _Problem("LAMBDA is not supported")
+        kind = node[0]
+        if kind == "ref":
+            return (f"g(a{node[2]})", "cell") if node[1] == "C" else (f"a{node[2]}", "range")
+        if kind == "lit":
+            return repr(node[1]), "lit"
+        if kind == "err":
+            return f"_ERR[{node[1]!r}]", "lit"
         if kind == "op":
-            return self.operator(token, args)
-        return self.function(token.name.upper(), args)
+            return self.operator(node[1], node[2])
+        if kind == "fn":
+            return self.function(node[1], node[2])
+        if kind == "notfast":
+            raise _NotFast(node[1])
+        if kind == "lambda":
+            raise _Problem("LAMBDA is not supported")
+        raise _Problem(node[1])  # "problem"
 
-    def scalar(self, node: Any) -> str:
+    def scalar(self, node: Node) -> str:
         code, kind = self.gen(node)
         if kind == "range":
             raise _NotFast("range used as a single value")
         return code
 
-    def operator(self, token: Any, args: list) -> tuple[str, str]:
-        op = token.name
+    def operator(self, op: str, args: list) -> tuple[str, str]:
         if op in (":", " ", ",", "@"):
             raise _Problem(f"reference operator {op!r} is not supported")
         if op in _BINARY:
@@ -1163,9 +1230,9 @@ class _Codegen:
         if op == "u-":
             return f"_NEG({x})", "val"
         if op == "u+":
-            # formulas folds "--x" into "+x"; Excel converts x to a number.
-            minus = token.attr.get("sum_minus", "").count("-")
-            return (f"_NUMV({x})" if minus else f"_POS({x})"), "val"
+            return f"_POS({x})", "val"
+        if op == "u--":  # --x (any prefix with an even number of minus signs)
+            return f"_NUMV({x})", "val"
         if op == "%":
             return f"_PCT({x})", "val"
         raise _NotFast(op)
@@ -1182,7 +1249,7 @@ class _Codegen:
                 scalars.append(code)
         return f"({''.join(r + ', ' for r in refs)}), ({''.join(s + ', ' for s in scalars)})"
 
-    def desc(self, node: Any) -> str:
+    def desc(self, node: Node) -> str:
         """A range argument as a descriptor (a single cell becomes a 1x1 range)."""
         code, kind = self.gen(node)
         if kind == "range":
@@ -1237,7 +1304,7 @@ class _Codegen:
             return f"({test.format(code)})", "val"
         raise _NotFast(name)
 
-    def branch(self, node: Any) -> str:
+    def branch(self, node: Node) -> str:
         code, kind = self.gen(node)
         if kind == "range":
             raise _NotFast("range returned by IF")
@@ -1262,14 +1329,25 @@ class _Codegen:
         raise _Problem(_REFUSED[name])
 
 
-def _function_names(node: Any) -> Iterator[tuple[str, Any]]:
-    stack = [node]
+def _function_names(tree: Node) -> Iterator[str]:
+    stack = [tree]
     while stack:
-        kind, token, args = stack.pop()
-        if kind == "fn":
-            yield token.name.upper(), token
-        if args:
-            stack.extend(args)
+        node = stack.pop()
+        if node[0] in ("op", "fn", "lambda"):
+            if node[0] != "op":
+                yield node[1]
+            stack.extend(node[2])
+
+
+def _shape_source(tree: Node, n_refs: int) -> str:
+    """The Python source of ``_shape(g, h, a0, a1, ...)``; raise _NotFast if not fast."""
+    body, kind = _Codegen().gen(tree)
+    if kind == "range":
+        raise _NotFast("formula returns a range")
+    if kind == "cell":
+        body = f"_Z({body})"
+    params = "".join(f", a{i}" for i in range(n_refs))
+    return f"def _shape(g, h{params}):\n    return {body}\n"
 
 
 def _compile_shape(shape: str, n_refs: int) -> Callable:
@@ -1285,24 +1363,20 @@ def _compile_shape(shape: str, n_refs: int) -> Callable:
         tree = _parse_shape(shape)
     except Exception as exc:  # formulas raises FormulaError, ParenthesesError, TokenError...
         raise _Problem(f"cannot parse formula ({type(exc).__name__})") from None
-    names = {name for name, _token in _function_names(tree)}
+    names = set(_function_names(tree))
     for name in names - _FAST_NAMES:
         base = name.split(".")[-1]
         if base in _REFUSED and base not in _GEOMETRY:
             raise _Problem(_REFUSED[base])
         if name not in ("ARRAY", "ARRAYROW") and not _formulas_functions()(name):
             raise _Problem(f"unknown function {name}")
-    gen = _Codegen()
-    params = "".join(f", a{i}" for i in range(n_refs))
     try:
-        body, kind = gen.gen(tree)
-        if kind == "range":
-            raise _NotFast("formula returns a range")
-        if kind == "cell":
-            body = f"_Z({body})"
-        src = f"def _shape(g, h{params}):\n    return {body}\n"
+        src = _shape_source(tree, n_refs)
         namespace = dict(_NS)
-        exec(compile(src, f"<shape {shape[:60]}>", "exec"), namespace)
+        with warnings.catch_warnings():  # ISBLANK("x") compiles to '"x" is None'
+            warnings.simplefilter("ignore", SyntaxWarning)
+            code = compile(src, f"<shape {shape[:60]}>", "exec")
+        exec(code, namespace)
         return namespace["_shape"]
     except (_NotFast, RecursionError, SyntaxError, MemoryError):
         pass  # not a fast shape, or nested too deeply for Python: let formulas do it

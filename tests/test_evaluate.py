@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import logging
 import math
+import pickle
 import re
+import subprocess
+import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import xlsxwriter
@@ -497,3 +501,275 @@ def test_import_does_not_load_formulas() -> None:
     code = "import sys, bygdevekst_xl.evaluate; print('formulas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# --- our own parser: the same trees as the formulas Parser, no formulas import ------------
+
+
+@pytest.fixture(scope="module")
+def hjerteregionen(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The generated Hjerteregionen workbook."""
+    from bygdevekst_xl.generate import workbook_bytes
+    from bygdevekst_xl.spec import example_path, load_spec
+
+    path = tmp_path_factory.mktemp("hjerteregionen") / "hjerteregionen.xlsx"
+    path.write_bytes(workbook_bytes(load_spec(example_path())))
+    return path
+
+
+def identical(a: object, b: object) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def evaluate_both_routes(values: dict, formulas: dict, names: dict | None = None) -> list[str]:
+    """Evaluate with our own parser, then with every shape parsed by formulas; assert the
+    same result, that our parser took every shape, and that both parsers built the same
+    tree (so the same compiled Python source). Returns the distinct shapes."""
+    shapes: list[str] = []
+    to_formulas: list[str] = []
+    parse_own, parse_formulas = ev._parse_own, ev._parse_with_formulas
+
+    def recording_own(shape: str):
+        shapes.append(shape)
+        return parse_own(shape)
+
+    def recording_formulas(shape: str):
+        to_formulas.append(shape)
+        return parse_formulas(shape)
+
+    with (
+        mock.patch.object(ev, "_parse_own", recording_own),
+        mock.patch.object(ev, "_parse_with_formulas", recording_formulas),
+    ):
+        ours = evaluate(values, formulas, names)
+    assert not to_formulas, "our parser left these shapes to formulas"
+    with mock.patch.object(ev, "_parse_own", lambda shape: None):
+        theirs = evaluate(values, formulas, names)
+    mismatches = {
+        k: (formulas[k], ours.values[k], theirs.values[k])
+        for k in formulas
+        if not identical(ours.values[k], theirs.values[k])
+    }
+    assert not mismatches
+    assert ours.unsupported == theirs.unsupported
+    assert ours.circular == theirs.circular
+    for shape in shapes:
+        own, parsed = parse_own(shape), parse_formulas(shape)
+        assert repr(own) == repr(parsed), shape
+        n_refs = len(re.findall(r"_[CR]\d+", shape))
+        try:
+            source = ev._shape_source(own, n_refs)
+        except ev._NotFast:
+            continue
+        assert source == ev._shape_source(parsed, n_refs)
+    return shapes
+
+
+def test_own_parser_matches_formulas_on_the_generated_workbook(hjerteregionen: Path) -> None:
+    """Every distinct shape of the generated Hjerteregionen workbook (cross-sheet refs,
+    defined names, SUM/SUMIF/COUNTIF/MIN/MAX/IF/AND/ROUND, criteria like "<=0") is parsed by
+    our parser into the tree the formulas Parser gives; both routes give identical values."""
+    values, formulas, names = read_workbook(hjerteregionen)
+    shapes = evaluate_both_routes(values, formulas, names)
+    assert len(set(shapes)) >= 10
+    assert any("COUNTIF(" in s and '"<=0"' in s for s in shapes)
+
+
+_SHEETS = {"S": "S!", "B": "'2 Boligbygging'!", "P": "Parametre!"}
+_CELLS = [f"{c}{r}" for c in "ABCD" for r in range(1, 5)]
+_cell_values = st.one_of(
+    st.integers(-5, 5),
+    st.floats(-100, 100, allow_nan=False).map(lambda x: round(x, 2)),
+    st.sampled_from(["x", "3", "", "OK", "Lønn", "#N/A", "#DIV/0!", True, False]),
+)
+_leaves = st.one_of(
+    st.sampled_from(_CELLS),
+    st.sampled_from(["$A$1", "B$2", "'2 Boligbygging'!C15", "KDD_Tak", "Timesats"]),
+    st.sampled_from(["0", "1", "7", "2.5", ".5", "00", "00.5", "1E+3", "1.5e-3", "2E-2"]),
+    st.sampled_from(['"a"', '"a""b"', '""', '"3"', '"OK"', '"<=0"', '"<>x"']),
+    st.sampled_from(["TRUE", "FALSE", "true", "#DIV/0!", "#N/A", "#REF!", "#ref!"]),
+)
+_formula_ranges = st.sampled_from(["A1:B2", "A1:A4", "B1:B4", "C1:D4", "$A$1:$D$1"])
+_BINARY_OPS = ["+", "-", "*", "/", "^", "&", "=", "<>", "<", "<=", ">", ">=", "--", "+-", "-+"]
+_AGGREGATE_NAMES = ["SUM", "MIN", "MAX", "AND", "OR", "AVERAGE", "COUNT", "COUNTA", "sum"]
+_IFS = ["IF({},{},{})", "IF({},{})", "IF({},,{})", "IF({},{},)"]
+_ONE_ARG = ["ABS", "NOT", "ISNUMBER", "ISTEXT", "ISBLANK", "ISLOGICAL", "ISERROR"]
+
+
+def _grammar(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """One more level of operators and fast-path function calls around ``inner``."""
+    pair = st.tuples(inner, inner)
+    return st.one_of(
+        st.tuples(inner, st.sampled_from(_BINARY_OPS), inner).map("".join),
+        st.tuples(st.sampled_from(["-", "+", "--", "-+-", "+-"]), inner).map("".join),
+        inner.map(lambda x: f"({x})%" if x.endswith("%") else f"{x}%"),
+        inner.map(lambda x: f"({x})"),
+        st.tuples(
+            st.sampled_from(_AGGREGATE_NAMES),
+            st.lists(st.one_of(inner, _formula_ranges), min_size=1, max_size=3),
+        ).map(lambda t: f"{t[0]}({','.join(t[1])})"),
+        st.tuples(st.sampled_from(_IFS), inner, inner, inner).map(lambda t: t[0].format(*t[1:])),
+        pair.map(lambda t: f"IFERROR({t[0]},{t[1]})"),
+        st.tuples(st.sampled_from(["ROUND", "ROUNDUP", "ROUNDDOWN"]), pair).map(
+            lambda t: f"{t[0]}({t[1][0]},{t[1][1]})"
+        ),
+        st.tuples(st.sampled_from(_ONE_ARG), inner).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(st.sampled_from(["A1:A4", "C1:C4"]), inner).map(
+            lambda t: f"COUNTIF({t[0]},{t[1]})"
+        ),
+        st.tuples(st.sampled_from(["A1:A4", "B1:B4"]), inner).map(
+            lambda t: f"SUMIF({t[0]},{t[1]},D1:D4)"
+        ),
+        st.tuples(inner, inner).map(lambda t: f'SUMIFS(D1:D4,A1:A4,{t[0]},B1:B4,"<>"&{t[1]})'),
+    )
+
+
+_expressions_own = st.recursive(_leaves, _grammar, max_leaves=8)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.dictionaries(st.sampled_from(_CELLS), _cell_values, max_size=16),
+    st.lists(_expressions_own, min_size=1, max_size=4),
+)
+def test_own_parser_matches_formulas_on_random_expressions(cells, expressions) -> None:
+    """Random arithmetic, comparison, text, percent, sign-run and fast-function expressions
+    over a grid of numbers, text, logicals, errors and blanks: our parser builds the tree
+    the formulas Parser builds, and both routes evaluate to identical values."""
+    values: dict = {("S", addr): v for addr, v in cells.items()}
+    values.update({("2 Boligbygging", "C15"): 12.5, (P, "B4"): 0.25, (P, "B5"): 800})
+    formulas = {("S", f"F{i}"): f"={x}" for i, x in enumerate(expressions, 1)}
+    evaluate_both_routes(values, formulas, {"KDD_Tak": f"{P}!$B$4", "Timesats": f"{P}!$B$5"})
+
+
+_shape_tokens = st.sampled_from(
+    [
+        *("_C0", "_C1", "_R2", "1", "0", "2.5", ".5", "1E+3", "1e-2", "00", "007", "1."),
+        *('"a"', '"a""b"', '""', "TRUE", "false", "#N/A", "#div/0!"),
+        *("+", "-", "--", "*", "/", "^", "&", "=", "<>", "<", "<=", ">", ">=", "%"),
+        *("(", ")", ",", ",", "SUM(", "IF(", "round(", "IFERROR(", "VLOOKUP(", "_C0("),
+        *(" ", ":", "{", "}", "@", ";", "!", "\n"),
+    ]
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_shape_tokens, min_size=1, max_size=12).map(lambda ts: "=" + "".join(ts)))
+def test_own_parser_accepts_only_what_formulas_reads_the_same(shape: str) -> None:
+    """Whenever our parser accepts a shape made of random tokens, the formulas Parser
+    accepts it too and builds the same tree; what ours rejects goes to formulas."""
+    own = ev._parse_own(shape)
+    if own is not None:
+        assert repr(own) == repr(ev._parse_with_formulas(shape))
+
+
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        ("=-2^2", 4.0),  # Excel: unary minus binds tighter than ^
+        ("=0-2^2", -4.0),
+        ("=2^3^2", 64.0),  # left-associative
+        ("=2+3*4^2/8-1", 7.0),
+        ("=-A1%*2", -0.04),
+        ("=50%", 0.5),
+        ("=1E20", 1e20),  # formulas cannot parse this; Excel can
+        ("=1.5e-3*1E+3", 1.5),
+        ("=.5+00.5", 1.0),
+        ('="a""b"&1+2', 'a"b3'),
+        ('="x"&1=1', False),  # & binds tighter than =
+        ("=1<2=TRUE", True),
+        ("=IF(A1,,1)", 0.0),
+        ("=IF(A1=2,)", 0.0),
+        ("=SUM(A1,)+1--1", 4.0),
+        ("=--TRUE+-+-A1", 3.0),
+        ("=#N/A", ErrorValue("#N/A")),
+        ('=COUNTIF(A1:A2,"<=0")', 0.0),
+    ],
+)
+def test_own_parser_grammar(formula: str, expected: object) -> None:
+    """Numbers, percent, strings with "" escapes, errors, empty arguments and Excel's
+    operator precedence evaluate as Excel does."""
+    result = evaluate({("S", "A1"): 2}, {("S", "B1"): formula})
+    assert not result.unsupported
+    assert identical(result.values[("S", "B1")], expected)
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "= 1+2",  # whitespace (formulas ignores it here, or reads it as intersection)
+        "=1 +2",
+        "=_R0 _R1",
+        "=_C0:_C1",
+        "={1,2}",
+        "=007+1",  # no Python literal: formulas fails later
+        "=1.",
+        "=50%%",
+        "=1=<2",
+        "=SUM((1)(2))",  # formulas reads this as SUM(1,2)
+        "=(1,2)",
+        '="a\nb"',  # formulas drops newlines even inside text
+        "=VLOOKUP(1,_R0,2)",  # not a fast-path function
+        "=_xlfn.SUM(1)",
+        "=FOO",
+        "=@_C0",
+        "=",
+        "=1+",
+        "=SUM(1",
+    ],
+)
+def test_own_parser_leaves_other_syntax_to_formulas(shape: str) -> None:
+    """Syntax outside the fast-path grammar, and other functions, are not ours to parse."""
+    assert ev._parse_own(shape) is None
+
+
+def test_other_functions_still_use_formulas_and_unsupported_as_before() -> None:
+    """A shape with a function outside the fast path is compiled by formulas; an unknown
+    function and a parse error are reported as before."""
+    values = {("S", "A1"): 2, ("S", "A2"): 3}
+    formulas = {
+        ("S", "B1"): "=VLOOKUP(3,A1:A2,1,FALSE)+SUM(A1:A2)",
+        ("S", "B2"): "=FOOBAR(A1)",
+        ("S", "B3"): "=SUM(A1:A2",
+        ("S", "B4"): "= A1 + 1",
+    }
+    result = evaluate(values, formulas)
+    assert result.values[("S", "B1")] == 8.0
+    assert result.values[("S", "B4")] == 3.0
+    assert set(result.unsupported) == {("S", "B2"), ("S", "B3")}
+    assert result.unsupported[("S", "B2")] == "unknown function FOOBAR"
+    assert result.unsupported[("S", "B3")] == "cannot parse formula (ParenthesesError)"
+
+
+def test_generated_workbook_evaluates_without_importing_formulas(hjerteregionen: Path) -> None:
+    """Evaluating the generated workbook (read with openpyxl here, evaluated in a fresh
+    process) imports neither formulas nor numpy, and every formula cell has the value
+    formulas.ExcelModel computes."""
+    values, formulas, names = read_workbook(hjerteregionen)
+    code = (
+        "import pickle, sys\n"
+        "from bygdevekst_xl.evaluate import evaluate\n"
+        "values, formulas, names = pickle.load(sys.stdin.buffer)\n"
+        "result = evaluate(values, formulas, names)\n"
+        "loaded = sorted(m for m in ('formulas', 'numpy', 'schedula') if m in sys.modules)\n"
+        "pickle.dump((result, loaded), sys.stdout.buffer)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        input=pickle.dumps((values, formulas, names)),
+        capture_output=True,
+        check=True,
+    )
+    ours, loaded = pickle.loads(run.stdout)
+    assert loaded == []
+    assert len(ours.values) == len(formulas) > 500
+    assert not ours.unsupported
+    assert not ours.circular
+    theirs = reference_values(hjerteregionen, formulas)
+    assert set(theirs) == set(formulas)
+    mismatches = {
+        k: (formulas[k], ours.values[k], theirs[k])
+        for k in formulas
+        if not same(ours.values[k], theirs[k])
+    }
+    assert not mismatches
