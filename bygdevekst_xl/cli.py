@@ -9,7 +9,6 @@ from pathlib import Path
 
 from .files import OutputError, Written
 from .spec import SpecError, example_path
-from .writer import WriteError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_OUTPUT = "hjerteregionen.xlsx"
@@ -140,6 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _generate(args: argparse.Namespace) -> int:
     from .generate import generate
+    from .writer import WriteError
 
     spec = args.spec or example_path()
     try:
@@ -266,6 +266,7 @@ def _regenerate(args: argparse.Namespace) -> int:
     from .inputs import NotOurWorkbook
     from .reader import ReadError
     from .regenerate import RefusedError, Regeneration, regenerate
+    from .writer import WriteError
 
     try:
         result: Regeneration = regenerate(
