@@ -139,3 +139,17 @@ def test_xlsxwriter_warnings_are_errors():
     sheet.label(0, 0, "x" * 40_000)
     with pytest.raises(WriteError):
         render(WorkbookLayout([sheet], {}, {}), created=dt.datetime(2023, 1, 1), title="t")
+
+
+def test_fast_formula_preparation_matches_xlsxwriter(example_budget):
+    """Skipping xlsxwriter's future-function passes writes exactly what xlsxwriter would."""
+    from xlsxwriter.worksheet import Worksheet
+
+    from bygdevekst_xl.writer import _Worksheet
+
+    fast, reference = _Worksheet(), Worksheet()
+    formulas = {c.formula for s in build_layout(example_budget).sheets for c in s.cells.values()
+                if c.kind == "formula"}
+    formulas |= {"=XLOOKUP(A1,B1:B2,C1:C2)", "=SUM(A1)+UNIQUE(B1:B3)", "=_xlfn.SINGLE(A1)"}
+    for formula in formulas:
+        assert fast._prepare_formula(formula) == reference._prepare_formula(formula), formula

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -10,6 +11,7 @@ InputType = Literal["amount", "hours", "category", "text"]
 MAX_FORMULA_CHARS = 8192
 
 
+@functools.cache
 def col_letter(col: int) -> str:
     """Column letters of a 0-based column index (0 -> A, 26 -> AA)."""
     letters = ""
