@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.worksheet.formula import ArrayFormula
 
-from bygdevekst_xl import reader
+from bygdevekst_xl import reader, xlsx_fastpath, xlsx_formulas, xlsx_zip
 from bygdevekst_xl.evaluate import ErrorValue
 from bygdevekst_xl.office import convert_libreoffice, soffice_path
 from bygdevekst_xl.reader import ReadError, Validation, WorkbookContent, read_workbook
@@ -334,13 +334,13 @@ def test_budget_workbook_flags(budget_file):
 def test_the_fast_path_reads_xlsxwriter_sheets(budget_file, monkeypatch):
     """Sheets as xlsxwriter writes them take the fast path (so the agreement tests cover it)."""
     taken = []
-    original = reader._SheetReader.fast_cells
+    original = xlsx_fastpath.fast_cells
 
-    def spy(self, text):
-        taken.append(original(self, text))
+    def spy(builder, text):
+        taken.append(original(builder, text))
         return taken[-1]
 
-    monkeypatch.setattr(reader._SheetReader, "fast_cells", spy)
+    monkeypatch.setattr(xlsx_fastpath, "fast_cells", spy)
     read_workbook(budget_file)
     assert taken == [True, True, True]
 
@@ -403,7 +403,7 @@ def test_shared_formulas_are_translated_to_each_cell(tmp_path):
 def test_shared_formula_translation_edges():
     """Ranges, whole rows and columns, names and functions are moved or left as Excel does."""
     def moved(formula: str, rows: int, cols: int) -> str:
-        return reader._shift(reader._template(formula), rows, cols)
+        return xlsx_formulas.shift(xlsx_formulas.template(formula), rows, cols)
 
     assert moved("SUM(A1:B2)*$C$3+C$1+$D1", 2, 1) == "SUM(B3:C4)*$C$3+D$1+$D3"
     assert moved("SUM(A:A)+SUM(1:1)+SUM($B:$B)", 1, 1) == "SUM(B:B)+SUM(2:2)+SUM($B:$B)"
@@ -666,7 +666,7 @@ def test_a_file_without_read_permission(tmp_path, monkeypatch):
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(reader, "open", refuse, raising=False)
+    monkeypatch.setattr(xlsx_zip, "open", refuse, raising=False)
     assert fails(path).endswith(": no permission to read the file")
 
 

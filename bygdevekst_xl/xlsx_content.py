@@ -1,0 +1,89 @@
+"""What a workbook read returns or raises: the content dataclasses and :class:`ReadError`.
+
+``bygdevekst_xl.reader`` re-exports these; the ``xlsx_*`` modules that fill them import them
+from here, below the facade, so nothing imports ``reader``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]+")
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters and line breaks replaced by one space each run."""
+    return _CONTROL.sub(" ", text)
+
+
+def short(text: str, limit: int = 60) -> str:
+    """A piece of file-supplied text short enough for a one-line message."""
+    text = one_line(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class ReadError(ValueError):
+    """The file cannot be read as a workbook; str(exc) is ONE line naming the file (and
+    part/sheet/cell where known)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(one_line(message))
+
+
+@dataclass
+class Validation:
+    """One ``<dataValidation>`` (or x14 extension validation) of a sheet."""
+
+    sqref: str
+    type: str | None
+    operator: str | None
+    formula1: str | None
+
+
+@dataclass
+class SheetContent:
+    """What one sheet holds. Cell keys are A1 addresses without ``$``, e.g. ``"C8"``.
+
+    ``values``: constants (float, str, bool; datetime for ``t="d"``; numbers formatted as
+    dates stay numbers). ``formulas``: ``"=..."`` for every formula cell, shared formulas
+    translated to each cell, an array formula on its top-left cell (the other cells of the
+    array hold their cached values as constants, as openpyxl reads them). ``cached``: the value
+    saved with each formula (float, str, bool or ErrorValue), None when none was saved.
+    ``errors``: constant error cells. ``comments``: cells with a comment or a comment thread.
+    ``drawings``: pictures, charts and shapes anchored on the sheet, plus a background picture.
+    """
+
+    name: str
+    state: str
+    values: dict[str, object] = field(default_factory=dict)
+    formulas: dict[str, str] = field(default_factory=dict)
+    cached: dict[str, object] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    validations: list[Validation] = field(default_factory=list)
+    protected: bool = False
+    hidden_rows: set[int] = field(default_factory=set)
+    comments: int = 0
+    drawings: int = 0
+
+
+@dataclass
+class WorkbookContent:
+    """What a workbook holds, as far as the checker, ``extract`` and ``regenerate`` need.
+
+    ``names`` are workbook-level defined names and ``local_names`` sheet-scoped ones (including
+    Excel's own, such as ``_xlnm.Print_Area``), each to its reference without ``=``.
+    ``calc_mode`` is None unless ``<calcPr calcMode>`` says otherwise. ``external_links``
+    holds the target of each external link part (the other file), ``has_macros`` whether
+    there is a VBA project, a macro-enabled content type or an Excel 4 macro sheet.
+    """
+
+    path: Path
+    sheets: dict[str, SheetContent]
+    names: dict[str, str]
+    local_names: dict[tuple[str, str], str]
+    calc_mode: str | None
+    external_links: list[str]
+    has_macros: bool
+    custom_properties: dict[str, str]

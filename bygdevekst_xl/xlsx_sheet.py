@@ -1,0 +1,87 @@
+"""Read one sheet part: choose the fast or the general path, then count comments and drawings.
+
+A sheet part up to ``FAST_PART_BYTES`` whose ``<sheetData>`` is plain takes the fast path
+(:mod:`~bygdevekst_xl.xlsx_fastpath`); when it turns out not to be, what it read and spent is
+forgotten and the whole part goes through expat (:mod:`~bygdevekst_xl.xlsx_sheet_xml`).
+"""
+
+from __future__ import annotations
+
+import zipfile
+
+from .xlsx_cells import SheetBuilder
+from .xlsx_content import SheetContent
+from .xlsx_fastpath import read_plain_cells, split_sheet_data
+from .xlsx_parts import count_comments, count_drawings
+from .xlsx_sheet_xml import parse_sheet_xml
+from .xlsx_xml import NotWellFormed, Parts
+
+
+def read_sheet(parts: Parts, info: zipfile.ZipInfo, name: str, state: str,
+               strings: list[str]) -> SheetContent:
+    """The content of the sheet ``name`` in part ``info``, with its comments and drawings."""
+    builder = _parse_part(parts, info, name, state, strings)
+    sheet = builder.sheet
+    rels = parts.rels(info.filename)
+    commented: set[str] = set()
+    for rel in rels.values():
+        if rel.external:
+            continue
+        if rel.type == "comments":
+            commented |= count_comments(parts, rel.target, threaded=False)
+        elif rel.type == "threadedComment":
+            commented |= count_comments(parts, rel.target, threaded=True)
+    sheet.comments = len(commented)
+    for rid in builder.drawing_ids:
+        rel = rels.get(rid)
+        if rel is not None and not rel.external:
+            sheet.drawings += count_drawings(parts, rel.target)
+    sheet.drawings += builder.picture
+    return sheet
+
+
+def _parse_part(parts: Parts, info: zipfile.ZipInfo, name: str, state: str,
+                strings: list[str]) -> SheetBuilder:
+    """Read the part: the fast path when its cells are plain, else expat throughout."""
+    builder = SheetBuilder(parts, info, name, state, strings)
+    if info.file_size > parts.limits.fast_part_bytes:
+        parse_sheet_xml(builder, info)
+        return builder
+    data = b"".join(parts.chunks(info))
+    split = split_sheet_data(data)
+    if split is None:
+        parse_sheet_xml(builder, data)
+        return builder
+    del data  # keep one copy of the cells in memory, not three
+    outer, region = split
+    del split
+    try:
+        text: str | None = region.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    del region
+    spent = parts.spent()
+    if text is not None and _parse_fast(builder, outer, text):
+        return builder
+    parts.restore(spent)
+    builder = SheetBuilder(parts, info, name, state, strings)
+    parse_sheet_xml(builder, info)
+    return builder
+
+
+def _parse_fast(builder: SheetBuilder, outer: bytes, text: str) -> bool:
+    """Read a part whose ``<sheetData>`` element (``text``) is in the plain form most
+    writers produce.
+
+    The rest of the part (``outer``, with an empty ``<sheetData/>``) goes through the general
+    path; the cells through :func:`~bygdevekst_xl.xlsx_fastpath.read_plain_cells`. False when
+    it is not plain enough; the caller then forgets what was read and parses the whole part
+    with expat.
+    """
+    try:
+        parse_sheet_xml(builder, outer)
+    except NotWellFormed:
+        return False  # the general path names the line and column in the part itself
+    if not builder.saw_sheet_data:
+        return False
+    return read_plain_cells(builder, text)
