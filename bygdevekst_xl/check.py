@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from .checks import RULES, Context
-from .compute import BudgetTotals, budget_totals, project_totals
+from .compute import BudgetTotals
 from .findings import Finding
 from .inputs import Rules, read_budget
 from .layout import build_layout
-from .layout.rows import ProjectRows
 from .model import Budget
 
 
@@ -54,9 +53,8 @@ def check_workbook(path: Path | str, rules_budget: Budget) -> Report:
     read = read_budget(content, rules)
     budget = read.budget
     layout = build_layout(budget, read.capacities)
-    n_munis, n_cats = len(budget.pilot.municipalities), len(budget.categories)
-    rows = {p.id: ProjectRows(read.capacities[p.id], n_munis, n_cats) for p in budget.projects}
-    per_project = {p.id: project_totals(budget, p) for p in budget.projects}
+    rows = {pid: r for pid, (r, _) in layout.projects.items()}
+    per_project = {pid: t for pid, (_, t) in layout.projects.items()}
     values: dict[tuple[str, str], Any] = {}
     formulas: dict[tuple[str, str], str] = {}
     for name, sheet in content.sheets.items():
@@ -67,7 +65,7 @@ def check_workbook(path: Path | str, rules_budget: Budget) -> Report:
         for address, formula in sheet.formulas.items():
             formulas[(name, address)] = formula
     evaluation = evaluate(values, formulas, content.names)
-    totals = budget_totals(budget)
+    totals = layout.totals
     ctx = Context(content, read, layout, rules, evaluation, rows, per_project, totals)
     findings = [finding for rule in RULES for finding in rule(ctx)]
     order = {name: i for i, name in enumerate([*(s.name for s in layout.sheets), *content.sheets])}

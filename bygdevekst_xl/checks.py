@@ -57,16 +57,15 @@ class Context:
         """True when the file holds exactly the formula the layout puts at this cell."""
         if self._expected is None:
             self._expected = {
-                (s.name, c.address): normalize_formula(c.formula)
+                (s.name, c.address): c.formula
                 for s in self.layout.sheets
                 for c in s.cells.values()
                 if c.kind == "formula"
             }
         content = self.content.sheets.get(sheet)
         found = content.formulas.get(address) if content else None
-        return found is not None and self._expected.get((sheet, address)) == normalize_formula(
-            found
-        )
+        expected = self._expected.get((sheet, address))
+        return found is not None and expected is not None and same_formula(found, expected)
 
     def computed(self, sheet: str, address: str) -> Any:
         """The value the file's own formula gives, recomputed headlessly."""
@@ -86,17 +85,22 @@ def same_value(a: Any, b: Any) -> bool:
     return a == b
 
 
+_STRINGS = re.compile(r'("(?:[^"]|"")*")')
+_PREFIXES = re.compile(r"_xl(fn|ws)\.", re.IGNORECASE)
+_NOISE = re.compile(r"[\s$']")
+
+
 def normalize_formula(formula: str) -> str:
     """A formula as Excel means it: no $, spaces, quotes or case differences outside strings."""
-    parts = re.split(r'("(?:[^"]|"")*")', formula.lstrip("="))
-    out = []
-    for i, part in enumerate(parts):
-        if i % 2:
-            out.append(part)
-        else:
-            part = re.sub(r"_xl(fn|ws)\.", "", part, flags=re.IGNORECASE)
-            out.append(re.sub(r"[\s$']", "", part).upper())
-    return "".join(out)
+    parts = _STRINGS.split(formula.lstrip("="))
+    for i in range(0, len(parts), 2):
+        parts[i] = _NOISE.sub("", _PREFIXES.sub("", parts[i])).upper()
+    return "".join(parts)
+
+
+def same_formula(found: str, expected: str) -> bool:
+    """True when two formulas mean the same (equal text first: the common, cheap case)."""
+    return found == expected or normalize_formula(found) == normalize_formula(expected)
 
 
 def check_structure(ctx: Context) -> Iterator[Finding]:
@@ -114,7 +118,7 @@ def check_structure(ctx: Context) -> Iterator[Finding]:
         entry = file_names.get(name.casefold())
         if entry is None:
             yield Finding("name-missing", None, None, expected=name)
-        elif normalize_formula(entry[1]) != normalize_formula(reference):
+        elif not same_formula(entry[1], reference):
             yield Finding(
                 "name-changed",
                 None,
@@ -227,7 +231,7 @@ def check_formulas(ctx: Context) -> Iterator[Finding]:
                         expected=cell.formula,
                         found=value,
                     )
-            elif normalize_formula(found) != normalize_formula(cell.formula):
+            elif not same_formula(found, cell.formula):
                 yield Finding(
                     "formula-changed", sheet.name, cell.address, expected=cell.formula, found=found
                 )

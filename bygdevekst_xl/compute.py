@@ -7,6 +7,7 @@ them with what the workbook's own formulas give: two independent routes to the s
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .model import Amount, Budget, Project
@@ -55,13 +56,12 @@ def project_totals(budget: Budget, project: Project) -> ProjectTotals:
     years = len(budget.pilot.years)
     lines = [per_year(line.amounts, years) for line in project.costs]
     costs = [sum(line[y] for line in lines) for y in range(years)]
-    by_category = {
-        c.id: [
-            sum(v[y] for v, line in zip(lines, project.costs, strict=True) if line.category == c.id)
-            for y in range(years)
-        ]
-        for c in budget.categories
-    }
+    by_category: dict[str, list[float]] = {c.id: [0] * years for c in budget.categories}
+    for values, line in zip(lines, project.costs, strict=True):
+        row = by_category.get(line.category)
+        if row is not None:
+            for y in range(years):
+                row[y] += values[y]
     categorised = [sum(v[y] for v in by_category.values()) for y in range(years)]
     eligible = [
         sum(by_category[c.id][y] for c in budget.categories if c.kdd_eligible) for y in range(years)
@@ -111,9 +111,10 @@ class BudgetTotals:
         return self.kdd_cap - self.kdd
 
 
-def budget_totals(budget: Budget) -> BudgetTotals:
-    """The application's totals over all projects and years."""
-    totals = [project_totals(budget, p) for p in budget.projects]
+def budget_totals(budget: Budget, totals: Sequence[ProjectTotals] | None = None) -> BudgetTotals:
+    """The application's totals over all projects and years (from ``totals`` when given)."""
+    if totals is None:
+        totals = [project_totals(budget, p) for p in budget.projects]
 
     def total(attribute: str) -> float:
         return sum(sum(getattr(t, attribute)) for t in totals)

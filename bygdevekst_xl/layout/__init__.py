@@ -69,7 +69,7 @@ def build_layout(budget: Budget, capacities: Mapping[str, int] | None = None) ->
             a1_range(rows.kdd, FIRST_YEAR_COL, rows.statsforvalteren, last - 1, absolute=True),
         )
 
-    overall = budget_totals(budget)
+    overall = budget_totals(budget, totals)
     summary_rows = SummaryRows(n_years, len(budget.projects), n_cats)
     summary, summary_anchors = summary_sheet(
         budget, summary_rows, project_rows, totals, overall, refs
@@ -84,4 +84,5 @@ def build_layout(budget: Budget, capacities: Mapping[str, int] | None = None) ->
     sheets: list[SheetLayout] = [front, summary, *project_sheets, parameters]
     anchors = {key: (SUMMARY_SHEET, r, c) for key, (r, c) in summary_anchors.items()}
     assert [s.name for s in sheets] == [FRONT_SHEET, *order]
-    return WorkbookLayout(sheets, dict(sorted(names.items())), anchors)
+    projects = {p.id: (r, t) for p, r, t in zip(budget.projects, project_rows, totals, strict=True)}
+    return WorkbookLayout(sheets, dict(sorted(names.items())), anchors, overall, projects)

@@ -49,7 +49,7 @@ def ref(sheet: str, address: str) -> str:
     return f"{quote_sheet(sheet)}!{address}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """A cell: a label (locked text or number), an input (unlocked) or a formula with its value."""
 
@@ -155,11 +155,16 @@ class SheetLayout:
 
 @dataclass
 class WorkbookLayout:
-    """The whole workbook: sheets in order, defined names, and named anchor cells."""
+    """The whole workbook: sheets in order, defined names, named anchor cells, and the totals
+    the layout's cached values come from (so nobody computes them twice)."""
 
     sheets: list[SheetLayout]
     names: dict[str, str]
     anchors: dict[str, tuple[str, int, int]]
+    totals: Any = None
+    """compute.BudgetTotals of the whole budget."""
+    projects: dict[str, Any] = field(default_factory=dict)
+    """Project id -> (layout.rows.ProjectRows, compute.ProjectTotals)."""
 
     def sheet(self, name: str) -> SheetLayout:
         """The sheet with this name."""
