@@ -49,10 +49,10 @@ def build(rows: int, sheets: int) -> tuple[dict, dict, dict]:
 
 def phases(values: dict, formulas: dict, names: dict) -> dict[str, float]:
     """Seconds (CPU) spent in each phase of one evaluate() call."""
-    from bygdevekst_xl.evaluate import _Evaluation
+    from bygdevekst_xl.eval_graph import EvaluationRun
 
     t = [time.process_time()]
-    run = _Evaluation(values, formulas, names)
+    run = EvaluationRun(values, formulas, names)
     t.append(time.process_time())
     run.compile()
     t.append(time.process_time())

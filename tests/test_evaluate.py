@@ -16,7 +16,8 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import bygdevekst_xl.evaluate as ev
+import bygdevekst_xl.eval_compile as ec
+import bygdevekst_xl.eval_formulas as ef
 from bygdevekst_xl.evaluate import CIRCULAR, ErrorValue, Evaluation, evaluate
 
 P = "Parametre"
@@ -426,7 +427,7 @@ def test_each_shape_is_parsed_once(monkeypatch) -> None:
     """10 000 rows of =SUM(Cn:Dn) (and 10 000 of a longer IF/SUMIF row) parse through the
     formulas Parser a handful of times, not once a row; a total over all rows comes last."""
     calls: list[str] = []
-    parse, compile_ = ev._parse_shape, ev._compile_with_formulas
+    parse, compile_ = ec.parse_shape, ef.compile_with_formulas
 
     def counting_parse(shape: str):
         calls.append(shape)
@@ -436,8 +437,8 @@ def test_each_shape_is_parsed_once(monkeypatch) -> None:
         calls.append(shape)
         return compile_(shape)
 
-    monkeypatch.setattr(ev, "_parse_shape", counting_parse)
-    monkeypatch.setattr(ev, "_compile_with_formulas", counting_compile)
+    monkeypatch.setattr(ec, "parse_shape", counting_parse)
+    monkeypatch.setattr(ef, "compile_with_formulas", counting_compile)
     values, formulas = {}, {}
     for r in range(8, 10_008):
         values[("S", f"C{r}")] = r
@@ -527,7 +528,7 @@ def evaluate_both_routes(values: dict, formulas: dict, names: dict | None = None
     tree (so the same compiled Python source). Returns the distinct shapes."""
     shapes: list[str] = []
     to_formulas: list[str] = []
-    parse_own, parse_formulas = ev._parse_own, ev._parse_with_formulas
+    parse_own, parse_formulas = ec.parse_own, ec.parse_with_formulas
 
     def recording_own(shape: str):
         shapes.append(shape)
@@ -538,12 +539,12 @@ def evaluate_both_routes(values: dict, formulas: dict, names: dict | None = None
         return parse_formulas(shape)
 
     with (
-        mock.patch.object(ev, "_parse_own", recording_own),
-        mock.patch.object(ev, "_parse_with_formulas", recording_formulas),
+        mock.patch.object(ec, "parse_own", recording_own),
+        mock.patch.object(ec, "parse_with_formulas", recording_formulas),
     ):
         ours = evaluate(values, formulas, names)
     assert not to_formulas, "our parser left these shapes to formulas"
-    with mock.patch.object(ev, "_parse_own", lambda shape: None):
+    with mock.patch.object(ec, "parse_own", lambda shape: None):
         theirs = evaluate(values, formulas, names)
     mismatches = {
         k: (formulas[k], ours.values[k], theirs.values[k])
@@ -558,10 +559,10 @@ def evaluate_both_routes(values: dict, formulas: dict, names: dict | None = None
         assert repr(own) == repr(parsed), shape
         n_refs = len(re.findall(r"_[CR]\d+", shape))
         try:
-            source = ev._shape_source(own, n_refs)
-        except ev._NotFast:
+            source = ec.shape_source(own, n_refs)
+        except ec.NotFast:
             continue
-        assert source == ev._shape_source(parsed, n_refs)
+        assert source == ec.shape_source(parsed, n_refs)
     return shapes
 
 
@@ -658,9 +659,9 @@ _shape_tokens = st.sampled_from(
 def test_own_parser_accepts_only_what_formulas_reads_the_same(shape: str) -> None:
     """Whenever our parser accepts a shape made of random tokens, the formulas Parser
     accepts it too and builds the same tree; what ours rejects goes to formulas."""
-    own = ev._parse_own(shape)
+    own = ec.parse_own(shape)
     if own is not None:
-        assert repr(own) == repr(ev._parse_with_formulas(shape))
+        assert repr(own) == repr(ec.parse_with_formulas(shape))
 
 
 @pytest.mark.parametrize(
@@ -720,7 +721,7 @@ def test_own_parser_grammar(formula: str, expected: object) -> None:
 )
 def test_own_parser_leaves_other_syntax_to_formulas(shape: str) -> None:
     """Syntax outside the fast-path grammar, and other functions, are not ours to parse."""
-    assert ev._parse_own(shape) is None
+    assert ec.parse_own(shape) is None
 
 
 def test_other_functions_still_use_formulas_and_unsupported_as_before() -> None:

@@ -1,0 +1,107 @@
+"""Criteria of SUMIF, SUMIFS, COUNTIF and COUNTIFS: a criterion as a predicate on values.
+
+As Excel: "<>x" also matches blanks and numbers, "<>" non-blank cells, "=" blank ones,
+wildcards (``* ? ~``) ignore case, and ">4" skips numbers stored as text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from .eval_values import ERRORS, NUM_RE, VALUE, ErrorValue
+
+_CRIT_OPS = (">=", "<=", "<>", "<", ">", "=")
+_cache: dict[tuple, Any] = {}
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "=": lambda a, b: a == b,
+    "<": lambda a, b: a < b,
+    ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def criterion(c: Any) -> Any:
+    """A predicate over cell values for an Excel criterion, or the criterion's error."""
+    key = (type(c), c)
+    p = _cache.get(key)
+    if p is None:
+        if len(_cache) > 4096:
+            _cache.clear()
+        p = _cache[key] = _make_criterion(c)
+    return p
+
+
+def _numeric(v: Any) -> Any:
+    """v as a number for criteria: numbers and numeric text (as formulas), else None."""
+    t = type(v)
+    if t is float or t is int:
+        return v
+    if t is str and NUM_RE.match(v):
+        return float(v)
+    return None
+
+
+def _wildcard(pattern: str) -> Callable[[str], Any] | None:
+    """A case-insensitive full-match for Excel's * ? ~ wildcards; None if there are none."""
+    if "*" not in pattern and "?" not in pattern:
+        return None
+    out, i = [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "~" and i + 1 < len(pattern) and pattern[i + 1] in "*?~":
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if ch == "*" else "." if ch == "?" else re.escape(ch))
+        i += 1
+    return re.compile("".join(out), re.IGNORECASE | re.DOTALL).fullmatch
+
+
+def _make_criterion(c: Any) -> Any:
+    t = type(c)
+    if t is ErrorValue:
+        return c
+    if c is None:  # an empty criterion cell matches nothing (as formulas)
+        return lambda v: False
+    if t is bool:
+        return lambda v: type(v) is bool and v is c
+    if t is float or t is int:
+        return lambda v: _numeric(v) == c
+    if t is not str:
+        return VALUE
+    op, rest = "=", c
+    for k in _CRIT_OPS:
+        if c.startswith(k):
+            op, rest = k, c[len(k) :]
+            break
+    if op == "<>":  # Excel: everything that "=rest" does not match, blanks included
+        eq = _make_criterion("=" + rest)
+        return lambda v: not eq(v)
+    if NUM_RE.match(rest):
+        n = float(rest)
+        if op == "=":  # numbers stored as text match too (Excel and formulas)
+            return lambda v: _numeric(v) == n
+        compare = _COMPARE[op]  # Excel: only real numbers (formulas: numeric text too)
+        return lambda v: (type(v) is float or type(v) is int) and compare(v, n)
+    upper = rest.strip().upper()
+    if upper in ("TRUE", "FALSE"):
+        b = upper == "TRUE"
+        compare = _COMPARE[op]
+        return lambda v: type(v) is bool and compare(v, b)
+    if rest in ERRORS:
+        err = ERRORS[rest]
+        return lambda v: v == err if op == "=" else False
+    if op == "=":
+        if rest == "":  # Excel: "" matches blank cells and empty text, "=" only blanks
+            return (lambda v: v is None or v == "") if c == "" else (lambda v: v is None)
+        match = _wildcard(rest)
+        if match is not None:
+            return lambda v: type(v) is str and match(v) is not None
+        folded = rest.casefold()
+        return lambda v: type(v) is str and v.casefold() == folded
+    compare, folded = _COMPARE[op], rest.casefold()
+    return lambda v: type(v) is str and compare(v.casefold(), folded)

@@ -1,0 +1,225 @@
+"""Everything that needs the ``formulas`` package, imported only when first needed.
+
+``formulas`` (about 0.4 s to import, with numpy) parses the shapes our own parser leaves,
+converting its token tree to :mod:`.formula_parser` form, and compiles the shapes the fast
+path cannot take; :func:`fallback` calls such a shape with numpy arrays (about 0.5 ms a
+cell). Importing this module imports neither ``formulas`` nor numpy.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from .eval_functions import REFUSED
+from .eval_keys import gather
+from .eval_values import ERRORS, NUM, VALUE, ErrorValue, Problem, finite
+from .formula_parser import Node
+
+
+@functools.lru_cache(maxsize=1)
+def _tree_parser() -> Any:
+    """A formulas Parser whose AST builder returns a plain expression tree."""
+    from formulas.errors import FormulaError
+    from formulas.parser import Parser
+    from formulas.tokens.function import Function
+    from formulas.tokens.operator import Operator
+
+    class TreeBuilder:
+        def __init__(self, dsp: Any = None, nodes: Any = None, match: Any = None) -> None:
+            self.match = match
+            self._items: list = []
+
+        def __len__(self) -> int:
+            return len(self._items)
+
+        def __getitem__(self, index: int) -> Any:
+            return self._items[index]
+
+        def pop(self) -> Any:
+            return self._items.pop()
+
+        def append(self, token: Any) -> None:
+            if isinstance(token, (Operator, Function)):
+                n = token.get_n_args
+                if n > len(self._items):
+                    raise FormulaError()
+                args = self._items[len(self._items) - n :] if n else []
+                del self._items[len(self._items) - n :]
+                kind = "op" if isinstance(token, Operator) else "fn"
+                self._items.append((kind, token, args))
+            else:
+                self._items.append(("leaf", token, None))
+
+        def finish(self) -> None:
+            pass
+
+    class TreeParser(Parser):
+        ast_builder = TreeBuilder
+
+    return TreeParser()
+
+
+def parse_with_formulas(shape: str) -> Node:
+    """Parse one shape with the formulas Parser; convert its token tree to ours."""
+    return _from_formulas_tree(_tree_parser().ast(shape)[1][0])
+
+
+def _from_formulas_tree(root: Any) -> Node:
+    """A formulas token tree as a :mod:`.formula_parser` tree (iterative: trees can be deep).
+
+    Besides that module's nodes it may hold ``("lambda", NAME, args)`` and leaves the code
+    generator refuses when it reaches them: ``("problem", reason)`` (the cell is
+    unsupported) and ``("notfast", reason)`` (the shape goes to the formulas fallback).
+    """
+    from formulas.tokens.function import Lambda
+    from formulas.tokens.operand import Empty, Error, Number, Range, String
+
+    def leaf(token: Any) -> Node:
+        if isinstance(token, Range):
+            m = re.fullmatch(r"_([CR])(\d+)", token.name.upper())
+            if m:
+                return ("ref", m.group(1), m.group(2))
+            if token.attr.get("indirect"):
+                return ("problem", REFUSED["INDIRECT"])
+            return ("problem", f"unrecognised reference {token.name!r}")
+        if isinstance(token, Empty):
+            return ("lit", 0)
+        if isinstance(token, Error):
+            return ("err", str(token.compile()))
+        if isinstance(token, (Number, String)):
+            try:
+                return ("lit", token.compile())
+            except SyntaxError:  # a number like 007
+                return ("notfast", f"bad number {token.name!r}")
+        return ("problem", f"unsupported operand {token.name!r}")
+
+    def node(token: Any, kind: str, args: list) -> Node:
+        if kind == "fn":
+            return ("lambda" if isinstance(token, Lambda) else "fn", token.name.upper(), args)
+        name = token.name
+        if name == "u+" and token.attr.get("sum_minus", "").count("-"):
+            name = "u--"  # formulas folds "--x" into "+x"; Excel makes x a number
+        return ("op", name, args)
+
+    done: list[Node] = []
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        item, expanded = stack.pop()
+        kind, token, args = item
+        if kind == "leaf":
+            done.append(leaf(token))
+        elif expanded:
+            n = len(args)
+            children = done[len(done) - n :] if n else []
+            del done[len(done) - n :]
+            done.append(node(token, kind, children))
+        else:
+            stack.append((item, True))
+            stack.extend((a, False) for a in reversed(args))
+    return done[0]
+
+
+def compile_with_formulas(shape: str) -> Any:
+    """Compile one shape with formulas itself (fallback; once per distinct shape)."""
+    from formulas.parser import Parser
+
+    return Parser().ast(shape)[1].compile()
+
+
+@functools.lru_cache(maxsize=1)
+def _implemented() -> Callable[[str], bool]:
+    from formulas.functions import get_functions, not_implemented
+
+    functions = get_functions()
+    return lambda name: functions.get(name, not_implemented) is not not_implemented
+
+
+def knows_function(name: str) -> bool:
+    """Whether formulas implements the function ``name`` (imports formulas)."""
+    return _implemented()(name)
+
+
+def fallback(shape: str) -> Callable:
+    """Compile a shape through formulas; call it with numpy arrays."""
+    try:
+        func = compile_with_formulas(shape)
+    except Exception as exc:
+        raise Problem(f"formulas cannot compile the formula ({type(exc).__name__})") from None
+    order = []
+    for name in func.inputs:
+        m = re.fullmatch(r"_([CR])(\d+)", str(name))
+        if m is None:
+            raise Problem(f"unrecognised input {name!r}")
+        order.append((int(m.group(2)), m.group(1) == "R"))
+    import numpy as np
+    import schedula as sh
+    from formulas.tokens.operand import Error, XlError
+
+    xl_errors = Error.errors
+    empty = sh.EMPTY
+
+    def to_xl(v: Any) -> Any:
+        if v is None:
+            return empty
+        if type(v) is ErrorValue:
+            return xl_errors.get(v.code, xl_errors["#VALUE!"])
+        return v
+
+    def run(g: Callable, h: int, *refs: Any) -> Any:
+        inputs = []
+        for i, is_range in order:
+            if is_range:
+                d = refs[i]
+                arr = np.empty(d[1] * d[2], dtype=object)
+                arr[:] = [to_xl(v) for v in gather(g, d)]
+                inputs.append(arr.reshape(d[1], d[2]))
+            else:
+                arr = np.empty((1, 1), dtype=object)
+                arr[0, 0] = to_xl(g(refs[i]))
+                inputs.append(arr)
+        try:
+            result = func(*inputs)
+        except Exception as exc:
+            raise Problem(f"formulas failed: {type(exc).__name__}", VALUE) from None
+        return _from_formulas(result, np, empty, XlError)
+
+    run.uses_formulas = True  # type: ignore[attr-defined]
+    return run
+
+
+def _from_formulas(v: Any, np: Any, empty: Any, xl_error: type) -> Any:
+    """A formulas result as a plain Python value."""
+    if isinstance(v, np.ndarray):  # as ExcelModel stores an array in one cell
+        from formulas.ranges import _reshape_array_as_excel
+
+        v = _reshape_array_as_excel(v if v.ndim == 2 else v.reshape(1, -1), (1, 1))[0, 0]
+    if v is empty:
+        return 0
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return finite(float(v))
+    if isinstance(v, xl_error):
+        return ERRORS.get(str(v), ErrorValue(str(v)))
+    if isinstance(v, str):
+        return str(v)
+    if isinstance(v, complex):
+        return NUM
+    return VALUE
+
+
+@contextmanager
+def quiet_schedula() -> Iterator[None]:
+    """formulas (via schedula) logs every failed call; keep the fallback quiet."""
+    logger = logging.getLogger("schedula")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)

@@ -1,0 +1,301 @@
+"""The fast-path function library: the Excel functions compiled shapes call, and their names.
+
+Aggregates take ``refs`` (one list of values per reference argument) and ``scalars`` (the
+other arguments): text, logicals and blanks inside references are ignored by SUM, MIN, MAX,
+AVERAGE and COUNT, scalars are coerced. SUMIF and friends take the cell getter ``g`` and
+range descriptors (see :mod:`.eval_keys`). :data:`NAMESPACE` is what the generated code
+sees; the tables below it map operators and function names onto that namespace.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from . import eval_values as xv
+from .eval_criteria import criterion
+from .eval_keys import cell_desc, col_of, first_key, gather, row_of
+from .eval_values import DIV0, ERRORS, FMAX, NUM, VALUE, ErrorValue, finite, number, number_pair
+
+
+def _round_half_up(x: float) -> float:
+    return float(Decimal(x).quantize(0, rounding=ROUND_HALF_UP))
+
+
+def xl_round(x: Any, d: Any, func: Callable[[float], float] = _round_half_up) -> Any:
+    """ROUND as formulas does it: scale by 10**int(d), round half away from zero."""
+    p = number_pair(x, d)
+    if type(p) is ErrorValue:
+        return p
+    x, d = p
+    try:
+        scale = 10.0 ** int(d)
+        scaled = abs(x * scale)
+        if not -FMAX <= scaled <= FMAX:
+            return float(x)
+        v = (scaled if scaled >= 2.0**52 else float(func(scaled))) / scale
+    except (ArithmeticError, ValueError):
+        return NUM
+    return -v if x < 0 else v
+
+
+def xl_roundup(x: Any, d: Any) -> Any:
+    """ROUNDUP (away from zero)."""
+    return xl_round(x, d, math.ceil)
+
+
+def xl_rounddown(x: Any, d: Any) -> Any:
+    """ROUNDDOWN (towards zero)."""
+    return xl_round(x, d, math.floor)
+
+
+def xl_sum(refs: tuple, scalars: tuple = ()) -> Any:
+    """SUM: numbers in references (text, logicals, blanks ignored); scalars coerced."""
+    total = 0.0
+    for vals in refs:
+        for v in vals:
+            t = type(v)
+            if t is float or t is int:
+                total += v
+            elif t is ErrorValue:
+                return v
+    for v in scalars:
+        n = number(v)
+        if type(n) is ErrorValue:
+            return n
+        total += n
+    return finite(total)
+
+
+_NUMBER_OR_ERROR = frozenset((float, int, ErrorValue))
+
+
+def _numbers(refs: tuple, scalars: tuple) -> Any:
+    """The numbers MIN/MAX/AVERAGE see, or the first error."""
+    out = [v for vals in refs for v in vals if type(v) in _NUMBER_OR_ERROR]
+    for v in out:
+        if type(v) is ErrorValue:
+            return v
+    for v in scalars:
+        n = number(v)
+        if type(n) is ErrorValue:
+            return n
+        out.append(n)
+    return out
+
+
+def xl_min(refs: tuple, scalars: tuple = ()) -> Any:
+    """MIN (0 when there are no numbers)."""
+    ns = _numbers(refs, scalars)
+    return ns if type(ns) is ErrorValue else min(ns, default=0)
+
+
+def xl_max(refs: tuple, scalars: tuple = ()) -> Any:
+    """MAX (0 when there are no numbers)."""
+    ns = _numbers(refs, scalars)
+    return ns if type(ns) is ErrorValue else max(ns, default=0)
+
+
+def xl_average(refs: tuple, scalars: tuple = ()) -> Any:
+    """AVERAGE (#DIV/0! when there are no numbers)."""
+    ns = _numbers(refs, scalars)
+    if type(ns) is ErrorValue:
+        return ns
+    return finite(sum(ns) / len(ns)) if ns else DIV0
+
+
+def xl_count(refs: tuple, scalars: tuple = ()) -> int:
+    """COUNT: numbers in references, scalars that coerce to numbers."""
+    n = 0
+    for vals in refs:
+        for v in vals:
+            t = type(v)
+            n += t is float or t is int
+    for v in scalars:
+        n += type(number(v)) is not ErrorValue
+    return n
+
+
+def xl_counta(refs: tuple, scalars: tuple = ()) -> int:
+    """COUNTA: non-blank cells in references, and every scalar."""
+    return sum(v is not None for vals in refs for v in vals) + len(scalars)
+
+
+def _and_or(refs: tuple, scalars: tuple, want: bool) -> Any:
+    """AND (want=False) / OR (want=True); text and blanks are skipped, none left: #VALUE!."""
+    seen = False
+    for v in itertools.chain(*refs, scalars):
+        t = type(v)
+        if t is bool or t is float or t is int:
+            seen = True
+            if bool(v) is want:
+                return _first_error(refs, scalars, want)
+        elif t is ErrorValue:
+            return v
+    return (not want) if seen else VALUE
+
+
+def _first_error(refs: tuple, scalars: tuple, result: bool) -> Any:
+    for v in itertools.chain(*refs, scalars):
+        if type(v) is ErrorValue:
+            return v
+    return result
+
+
+def xl_and(refs: tuple, scalars: tuple = ()) -> Any:
+    """AND."""
+    return _and_or(refs, scalars, False)
+
+
+def xl_or(refs: tuple, scalars: tuple = ()) -> Any:
+    """OR."""
+    return _and_or(refs, scalars, True)
+
+
+def xl_sumifs(g: Callable, sum_d: tuple | None, pairs: tuple) -> Any:
+    """SUMIFS (sum_d given) and COUNTIFS (sum_d None); pairs of (range, criterion)."""
+    mask = None
+    shape = None
+    for d, c in pairs:
+        p = criterion(c)
+        if type(p) is ErrorValue:
+            return p
+        if shape is None:
+            shape = d[1:]
+        elif d[1:] != shape:  # formulas and Excel's SUMIFS: #VALUE!
+            return VALUE
+        hits = [p(v) for v in gather(g, d)]
+        mask = hits if mask is None else [a and b for a, b in zip(mask, hits, strict=True)]
+    if sum_d is None:
+        return sum(mask)
+    if sum_d[1:] != shape:  # formulas: #VALUE! (Excel would resize the sum range)
+        return VALUE
+    total = 0.0
+    for hit, v in zip(mask, gather(g, sum_d), strict=True):
+        if hit:
+            t = type(v)
+            if t is float or t is int:
+                total += v
+            elif t is ErrorValue:
+                return v
+    return finite(total)
+
+
+def xl_sumif(g: Callable, test_d: tuple, c: Any, sum_d: tuple | None = None) -> Any:
+    """SUMIF."""
+    return xl_sumifs(g, test_d if sum_d is None else sum_d, ((test_d, c),))
+
+
+def xl_countif(g: Callable, test_d: tuple, c: Any) -> Any:
+    """COUNTIF."""
+    return xl_sumifs(g, None, ((test_d, c),))
+
+
+NAMESPACE: dict[str, Any] = {
+    "_EV": ErrorValue,
+    "_G": gather,
+    "_K0": first_key,
+    "_CD": cell_desc,
+    "_ROWK": row_of,
+    "_COLK": col_of,
+    "_Z": xv.zero_if_blank,
+    "_COND": xv.as_condition,
+    "_ERR": ERRORS,
+    "_ADD": xv.add,
+    "_SUB": xv.sub,
+    "_MUL": xv.mul,
+    "_DIV": xv.div,
+    "_POW": xv.power,
+    "_NEG": xv.negate,
+    "_POS": xv.plus,
+    "_PCT": xv.percent,
+    "_NUMV": xv.to_number,
+    "_EQ": xv.eq,
+    "_NE": xv.ne,
+    "_LT": xv.lt,
+    "_LE": xv.le,
+    "_GT": xv.gt,
+    "_GE": xv.ge,
+    "_CAT": xv.concat,
+    "_SUM": xl_sum,
+    "_MIN": xl_min,
+    "_MAX": xl_max,
+    "_AVERAGE": xl_average,
+    "_COUNT": xl_count,
+    "_COUNTA": xl_counta,
+    "_AND": xl_and,
+    "_OR": xl_or,
+    "_NOT": xv.logical_not,
+    "_ABS": xv.absolute,
+    "_ROUND": xl_round,
+    "_ROUNDUP": xl_roundup,
+    "_ROUNDDOWN": xl_rounddown,
+    "_SUMIF": xl_sumif,
+    "_COUNTIF": xl_countif,
+    "_SUMIFS": xl_sumifs,
+    "_ISNUMBER": xv.is_number,
+}
+"""The globals of every compiled shape."""
+
+BINARY = {
+    "+": "_ADD",
+    "-": "_SUB",
+    "*": "_MUL",
+    "/": "_DIV",
+    "^": "_POW",
+    "&": "_CAT",
+    "=": "_EQ",
+    "<>": "_NE",
+    "<": "_LT",
+    "<=": "_LE",
+    ">": "_GT",
+    ">=": "_GE",
+}
+AGGREGATES = {
+    "SUM": "_SUM",
+    "MIN": "_MIN",
+    "MAX": "_MAX",
+    "AVERAGE": "_AVERAGE",
+    "COUNT": "_COUNT",
+    "COUNTA": "_COUNTA",
+    "AND": "_AND",
+    "OR": "_OR",
+}
+UNARY_FUNCS = {"NOT": "_NOT", "ABS": "_ABS"}
+ROUNDS = {"ROUND": "_ROUND", "ROUNDUP": "_ROUNDUP", "ROUNDDOWN": "_ROUNDDOWN"}
+
+REFUSED = {
+    "INDIRECT": "INDIRECT builds references from text",
+    "OFFSET": "OFFSET builds references at run time",
+    "LAMBDA": "LAMBDA is not supported",
+    "LET": "LET is not supported",
+    "CELL": "CELL is not supported",
+    "INFO": "INFO is not supported",
+    "AREAS": "AREAS needs reference geometry",
+    "ISREF": "ISREF needs reference geometry",
+    "ISFORMULA": "ISFORMULA needs the workbook",
+    "FORMULATEXT": "FORMULATEXT needs the workbook",
+    "SHEET": "SHEET needs the workbook",
+    "SHEETS": "SHEETS needs the workbook",
+    "GETPIVOTDATA": "GETPIVOTDATA needs pivot tables",
+    "ROW": "ROW of a computed reference is not supported",
+    "COLUMN": "COLUMN of a computed reference is not supported",
+    "ROWS": "ROWS of a computed reference is not supported",
+    "COLUMNS": "COLUMNS of a computed reference is not supported",
+}
+"""Functions refused outright, with the reason: volatile references, lambdas, and functions
+that need the geometry of a reference (the formulas fallback only sees values)."""
+GEOMETRY = {"ROW", "COLUMN", "ROWS", "COLUMNS"}
+"""Refused only when the fast path cannot take them (it knows the geometry)."""
+FAST_NAMES = {
+    *AGGREGATES,
+    *UNARY_FUNCS,
+    *ROUNDS,
+    *GEOMETRY,
+    *("IF", "IFERROR", "SUMIF", "COUNTIF", "SUMIFS", "COUNTIFS"),
+    *("ISBLANK", "ISNUMBER", "ISTEXT", "ISLOGICAL", "ISERROR"),
+}
+"""The functions the fast path compiles (and our own parser accepts)."""

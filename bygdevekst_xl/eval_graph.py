@@ -1,0 +1,211 @@
+"""The dependency graph of the formula cells, and their evaluation in topological order.
+
+:class:`EvaluationRun` reads the input cells, scans and compiles every formula
+(:mod:`.eval_tokens`, :mod:`.eval_compile`), orders the formula cells by Kahn's algorithm
+(no recursion) and calculates them in that order; cells left over are on, or depend on, a
+circular reference.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .eval_compile import compile_shape
+from .eval_formulas import quiet_schedula
+from .eval_keys import SBITS, CellKey, W, address_offset, col_of, first_key, row_of
+from .eval_tokens import Scanner, Workbook
+from .eval_values import CIRCULAR, PLAIN_TYPES, REF, VALUE, Problem, constant, output
+
+
+@dataclass
+class Evaluation:
+    """What :func:`~.evaluate.evaluate` found.
+
+    ``values`` maps every formula cell to a float, str, bool or :class:`~.eval_values.ErrorValue`.
+    ``circular`` holds the cells on, or depending on, a circular reference; each of them has
+    the value ``ErrorValue("#CIRC!")`` (a code Excel does not have, so it cannot be mistaken
+    for a computed error). ``unsupported`` maps the cells that could not be evaluated
+    (unknown or unsupported function, external or structured reference, unknown sheet,
+    parse error) to a short reason; their value is ``#NAME?`` (``#REF!`` for references
+    that lead outside the workbook), and dependent cells see that error.
+    """
+
+    values: dict[CellKey, object]
+    circular: set[CellKey]
+    unsupported: dict[CellKey, str]
+
+
+class EvaluationRun:
+    """The state of one :func:`~.evaluate.evaluate` call; formula cells are numbered 0..n-1."""
+
+    def __init__(
+        self,
+        values: Mapping[CellKey, object],
+        formulas: Mapping[CellKey, str],
+        names: Mapping[str, str] | None,
+    ) -> None:
+        self.result = Evaluation(values={}, circular=set(), unsupported={})
+        self.formulas = formulas
+        sheets: dict[str, int] = {}
+        for sheet, _addr in (*values.keys(), *formulas.keys()):
+            if sheet not in sheets:
+                sheets[sheet] = len(sheets)
+        self.sheets = sheets
+        self.offsets: dict[object, int | None] = {}
+        self.cells: dict[int, Any] = {}  # every non-empty cell's value, by int key
+        cells, offsets, key_of, plain = self.cells, self.offsets, self.key_of, PLAIN_TYPES
+        for (sheet, addr), v in values.items():
+            offset = offsets.get(addr)
+            k = (sheets[sheet] << SBITS) + offset if offset else key_of(sheet, addr)
+            if k is not None and v is not None:
+                cells[k] = v if type(v) in plain else constant(v)
+        cells_pop = cells.pop
+        self.keys: list[int] = []  # formula cell i -> int key
+        self.cell_keys: list[CellKey] = []  # formula cell i -> (sheet, address)
+        for cell_key in formulas:
+            k = self.key_of(*cell_key)
+            if k is None:
+                self.result.values[cell_key] = REF
+                self.result.unsupported[cell_key] = f"invalid cell address {cell_key[1]!r}"
+                continue
+            cells_pop(k, None)
+            self.keys.append(k)
+            self.cell_keys.append(cell_key)
+        self.index = {k: i for i, k in enumerate(self.keys)}
+        folded = {name.upper(): idx for name, idx in sheets.items()}
+        self.wb = Workbook(folded, lambda: iter((*self.cells, *self.keys)), names)
+        n = len(self.keys)
+        self.fns: list[Any] = [None] * n
+        self.args: list[tuple] = [()] * n
+        self.problems: dict[int, Problem] = {}
+        self.uses_formulas = False
+
+    def key_of(self, sheet: str, addr: object) -> int | None:
+        """The int key of a cell; None if addr is not a cell address."""
+        offset = self.offsets.get(addr, -1)
+        if offset == -1:
+            offset = self.offsets[addr] = address_offset(addr)
+        return None if offset is None else (self.sheets[sheet] << SBITS) + offset
+
+    def compile(self) -> None:
+        """Scan every formula into (shape, references); compile each shape once."""
+        shapes: dict[tuple[str, int], Any] = {}
+        scanner = Scanner(self.wb)
+        for i, cell_key in enumerate(self.cell_keys):
+            text = self.formulas[cell_key]
+            try:
+                if not isinstance(text, str):
+                    raise Problem("formula is not text")
+                shape, refs = scanner.scan(text.strip(), self.keys[i] >> SBITS)
+            except Problem as p:
+                self.problems[i] = p
+                continue
+            except Exception as exc:  # a bug here must not stop the checker
+                self.problems[i] = Problem(f"cannot read formula ({exc!r})")
+                continue
+            fn = shapes.get((shape, len(refs)))
+            if fn is None:
+                try:
+                    fn = compile_shape(shape, len(refs))
+                    self.uses_formulas |= getattr(fn, "uses_formulas", False)
+                except Problem as p:
+                    fn = p
+                except Exception as exc:
+                    fn = Problem(f"cannot compile formula ({exc!r})")
+                shapes[(shape, len(refs))] = fn
+            self.args[i] = tuple(refs)  # kept for unsupported cells too: cycles count
+            if isinstance(fn, Problem):
+                self.problems[i] = fn
+            else:
+                self.fns[i] = fn
+
+    def order(self) -> list[int]:
+        """Formula cells in dependency order (Kahn's algorithm); cycles are left out."""
+        n = len(self.keys)
+        index, deps_of_range = self.index, self._range_deps()
+        indegree = [0] * n
+        dependents: list[list[int]] = [[] for _ in range(n)]
+        for i in range(n):
+            for a in self.args[i]:
+                if type(a) is int:
+                    j = index.get(a)
+                    if j is not None:
+                        indegree[i] += 1
+                        dependents[j].append(i)
+                else:
+                    for j in deps_of_range(a):
+                        indegree[i] += 1
+                        dependents[j].append(i)
+        ready = [i for i in range(n) if indegree[i] == 0]
+        order = []
+        while ready:
+            i = ready.pop()
+            order.append(i)
+            for j in dependents[i]:
+                indegree[j] -= 1
+                if indegree[j] == 0:
+                    ready.append(j)
+        return order
+
+    def _range_deps(self) -> Callable[[tuple], list[int]]:
+        """A function giving the formula cells inside a range descriptor."""
+        index, keys = self.index, self.keys
+        found_by_range: dict[int, list[int]] = {}
+        by_column: dict[tuple[int, int], list[int]] = {}
+
+        def deps(d: tuple) -> list[int]:
+            found = found_by_range.get(id(d))
+            if found is not None:
+                return found
+            if d[1] * d[2] <= 4096:
+                cells = d[0] if type(d[0]) is range else [k for r in d[0] for k in r]
+                found = [index[k] for k in cells if k in index]
+            else:  # big range: look the formula rows of each column up by bisection
+                if not by_column:
+                    for k in keys:
+                        by_column.setdefault((k >> SBITS, col_of(k)), []).append(row_of(k))
+                    for rows in by_column.values():
+                        rows.sort()
+                k0 = first_key(d)
+                s, r1, c1 = k0 >> SBITS, row_of(k0), col_of(k0)
+                found = []
+                for c in range(c1, c1 + d[2]):
+                    rows = by_column.get((s, c), [])
+                    lo, hi = bisect_left(rows, r1), bisect_right(rows, r1 + d[1] - 1)
+                    base = (s << SBITS) + c
+                    found.extend(index[base + r * W] for r in rows[lo:hi])
+            found_by_range[id(d)] = found
+            return found
+
+        return deps
+
+    def calculate(self, order: list[int]) -> None:
+        """Evaluate the cells in order; fill in the result."""
+        cells, keys, fns, args, problems = self.cells, self.keys, self.fns, self.args, self.problems
+        g = cells.get
+        with quiet_schedula() if self.uses_formulas else contextlib.nullcontext():
+            for i in order:
+                k = keys[i]
+                p = problems.get(i)
+                if p is None:
+                    try:
+                        cells[k] = fns[i](g, k, *args[i])
+                        continue
+                    except Problem as exc:
+                        p = problems[i] = exc
+                    except Exception as exc:  # a bug in a shape must not stop the checker
+                        p = problems[i] = Problem(f"evaluation failed: {exc!r}", VALUE)
+                cells[k] = p.value
+        values, done = self.result.values, set(order)
+        for i, cell_key in enumerate(self.cell_keys):
+            if i in done:
+                values[cell_key] = output(cells[keys[i]])
+            else:
+                self.result.circular.add(cell_key)
+                values[cell_key] = CIRCULAR
+        for i, p in sorted(problems.items()):
+            self.result.unsupported[self.cell_keys[i]] = p.reason

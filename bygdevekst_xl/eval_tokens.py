@@ -1,0 +1,310 @@
+"""The tokenizer: a formula as a *shape* plus the concrete references of its cell.
+
+Every reference (cell, range, whole column or row, defined name) is replaced by a numbered
+placeholder: ``=SUM(C8:D8)*$B$2`` becomes the shape ``=SUM(_R0)*_C1`` plus the int key of
+``$B$2`` and the range descriptor of ``C8:D8`` (see :mod:`.eval_keys`), so 10 000 row
+formulas share one shape. :class:`Workbook` resolves references for one evaluate() call;
+:class:`Scanner` reuses one scan for formulas that differ only in their row numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from .eval_keys import MAX_COL, MAX_ROW, SBITS, W, col_index, col_of, first_key, row_of
+from .eval_values import NUM_RE, REF, Problem
+
+TOKEN_RE = re.compile(
+    r"""
+      (?P<str>"(?:[^"]|"")*")
+    | (?P<err>\#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|N/A|NUM!|GETTING_DATA))
+    | (?P<bracket>\[)
+    | (?P<ref>
+        (?:(?P<sheet>'(?:[^']|'')+'|[^\W\d][\w.]*(?::[^\W\d][\w.]*)?)!)?
+        (?:
+            (?P<c1>\$?[A-Za-z]{1,3})(?P<r1>\$?\d+)(?::(?P<c2>\$?[A-Za-z]{1,3})(?P<r2>\$?\d+))?
+          | (?P<cc1>\$?[A-Za-z]{1,3}):(?P<cc2>\$?[A-Za-z]{1,3})
+          | (?P<rr1>\$?\d+):(?P<rr2>\$?\d+)
+          | (?P<shref>\#REF!)
+          | (?P<name>[^\W\d][\w.]*)
+        )
+        (?![\w.(\[!])
+      )
+    | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+    | (?P<func>[^\W\d][\w.]*)(?=\()
+    """,
+    re.VERBOSE,
+)
+"""One token of a formula: a string, error, bracket, reference, number or function name."""
+
+
+class Workbook:
+    """Sheets, defined names and interned range descriptors for one evaluate() call."""
+
+    def __init__(
+        self,
+        sheets: dict[str, int],
+        used_keys: Callable[[], Iterator[int]],
+        names: Mapping[str, str] | None,
+    ) -> None:
+        self.sheets = sheets  # upper-cased sheet name -> index
+        self.used_keys = used_keys
+        self.extent: dict[int, tuple[int, int]] | None = None
+        self.ranges: dict[tuple[int, int, int, int, int], tuple] = {}
+        self.names_raw = {k.upper(): v for k, v in (names or {}).items()}
+        self.names: dict[str, Any] = {}
+
+    def sheet(self, raw: str | None, host: int) -> int:
+        """The index of a reference's sheet (host: the formula's own sheet)."""
+        if raw is None:
+            return host
+        if raw.startswith("'"):
+            raw = raw[1:-1].replace("''", "'")
+        if "[" in raw or "]" in raw:
+            raise Problem(f"external workbook reference {raw!r}", REF)
+        if ":" in raw:
+            raise Problem(f"3-D reference {raw!r} is not supported", REF)
+        idx = self.sheets.get(raw.upper())
+        if idx is None:
+            raise Problem(f"reference to unknown sheet {raw!r}", REF)
+        return idx
+
+    def extent_of(self, s: int) -> tuple[int, int]:
+        """(last row, last column) in use on sheet s, for whole-column and -row references."""
+        if self.extent is None:
+            extent: dict[int, list[int]] = {}
+            for k in self.used_keys():
+                e = extent.setdefault(k >> SBITS, [1, 1])
+                r, c = row_of(k), col_of(k)
+                if r > e[0]:
+                    e[0] = r
+                if c > e[1]:
+                    e[1] = c
+            self.extent = {s: (e[0], e[1]) for s, e in extent.items()}
+        return self.extent.get(s, (1, 1))
+
+    def area(self, s: int, r1: int, c1: int, r2: int, c2: int) -> tuple:
+        """An interned range descriptor ``(keys, rows, cols)``."""
+        if r1 > r2:
+            r1, r2 = r2, r1
+        if c1 > c2:
+            c1, c2 = c2, c1
+        geo = (s, r1, c1, r2, c2)
+        d = self.ranges.get(geo)
+        if d is None:
+            base = s << SBITS
+            nr, nc = r2 - r1 + 1, c2 - c1 + 1
+            k0 = base + r1 * W + c1
+            if nr == 1:
+                keys: Any = range(k0, k0 + nc)
+            elif nc == 1:
+                keys = range(k0, k0 + nr * W, W)
+            else:
+                keys = tuple(range(k, k + nc) for k in range(k0, k0 + nr * W, W))
+            d = self.ranges[geo] = (keys, nr, nc)
+        return d
+
+    def name(self, name: str, depth: int = 0) -> Any:
+        """A defined name as ("ref", kind, desc), ("lit", text) or a Problem."""
+        key = name.upper()
+        if key in self.names:
+            return self.names[key]
+        text = self.names_raw.get(key)
+        if text is None:
+            result: Any = ("lit", "#NAME?")
+        else:
+            result = self._resolve_name(name, text.strip().lstrip("=").strip(), depth)
+        self.names[key] = result
+        return result
+
+    def _resolve_name(self, name: str, text: str, depth: int) -> Any:
+        if NUM_RE.match(text):
+            return ("lit", f"({text.strip()})")
+        m = TOKEN_RE.fullmatch(text) if text else None
+        if m is None:
+            return Problem(f"defined name {name!r} is a formula ({text!r}); not supported")
+        kind = m.lastgroup
+        if kind in ("str", "err"):
+            return ("lit", text)
+        if kind != "ref":
+            return Problem(f"defined name {name!r} has an unusable definition {text!r}")
+        if m.group("sheet") is None and m.group("name") is None:
+            return Problem(f"defined name {name!r} has no sheet in {text!r}")
+        try:
+            return self.reference(m, 0, depth + 1)
+        except Problem as p:
+            return p
+
+    def reference(self, m: re.Match, host: int, depth: int = 0) -> Any:
+        """A ref token as ("ref", "c", key) / ("ref", "r", desc) / ("lit", text)."""
+        if m.group("shref"):
+            return ("lit", "#REF!")
+        name = m.group("name")
+        if name is not None:
+            if m.group("sheet") is None:
+                if name.upper() in ("TRUE", "FALSE"):
+                    return ("lit", name)
+            else:
+                self.sheet(m.group("sheet"), host)  # external or unknown sheet?
+            if depth > 10:
+                raise Problem(f"defined name {name!r} refers to itself")
+            found = self.name(name, depth)
+            if isinstance(found, Problem):
+                raise Problem(found.reason, found.value)
+            return found
+        s = self.sheet(m.group("sheet"), host)
+        c1 = m.group("c1")
+        if c1 is not None:
+            col1, row1 = col_index(c1.lstrip("$")), int(m.group("r1").lstrip("$"))
+            if m.group("c2") is None:
+                if col1 > MAX_COL or not 0 < row1 <= MAX_ROW:
+                    return self._bad_cell(m, depth)  # XFZ1 is a name in Excel
+                return ("ref", "c", (s << SBITS) + row1 * W + col1)
+            col2, row2 = col_index(m.group("c2").lstrip("$")), int(m.group("r2").lstrip("$"))
+            if max(col1, col2) > MAX_COL or not 0 < min(row1, row2) <= max(row1, row2) <= MAX_ROW:
+                raise Problem("reference outside the sheet", REF)
+            return ("ref", "r", self.area(s, row1, col1, row2, col2))
+        max_row, max_col = self.extent_of(s)
+        if m.group("cc1") is not None:
+            col1, col2 = (
+                col_index(m.group("cc1").lstrip("$")),
+                col_index(m.group("cc2").lstrip("$")),
+            )
+            if max(col1, col2) > MAX_COL:
+                raise Problem("reference outside the sheet", REF)
+            return ("ref", "r", self.area(s, 1, col1, max_row, col2))
+        row1, row2 = int(m.group("rr1").lstrip("$")), int(m.group("rr2").lstrip("$"))
+        if not 0 < min(row1, row2) <= max(row1, row2) <= MAX_ROW:
+            raise Problem("reference outside the sheet", REF)
+        return ("ref", "r", self.area(s, row1, 1, row2, max_col))
+
+    def _bad_cell(self, m: re.Match, depth: int) -> Any:
+        if m.group("sheet") is not None or "$" in m.group(0):
+            raise Problem("reference outside the sheet", REF)
+        found = self.name(m.group(0), depth)
+        if isinstance(found, Problem):
+            raise Problem(found.reason, found.value)
+        return found
+
+
+_DIGITS = re.compile(rb"[0-9]+")
+_DIGITS_BLANKED = bytes.maketrans(b"0123456789", b"\x00" * 10)
+
+
+def _scan(text: str, host: int, wb: Workbook) -> tuple[str, list, list, set]:
+    """Turn a formula into (shape, references); raise Problem if it cannot be evaluated.
+
+    Also returns a program for :class:`Scanner`: one builder per reference, saying how
+    to rebuild it from the row digits at fixed positions, and the digit spans it used.
+    """
+    pieces: list[str] = []
+    refs: list = []
+    builders: list[tuple] = []
+    used: set[tuple[int, int]] = set()
+    pos = 0
+    for m in TOKEN_RE.finditer(text):
+        kind = m.lastgroup
+        if kind == "ref":
+            found = wb.reference(m, host)
+            pieces.append(text[pos : m.start()])
+            pos = m.end()
+            if found[0] == "lit":
+                pieces.append(found[1])
+                continue
+            pieces.append(f"_{'C' if found[1] == 'c' else 'R'}{len(refs)}")
+            refs.append(found[2])
+            builders.append(_builder(m, found, used))
+        elif kind == "bracket":
+            before = text[m.start() - 1] if m.start() else ""
+            if before.isalnum() or before == "_":
+                raise Problem("structured (table) references are not supported")
+            raise Problem("external workbook reference", REF)
+    if not pieces:
+        return text, refs, builders, used
+    pieces.append(text[pos:])
+    return "".join(pieces), refs, builders, used
+
+
+def _digits(m: re.Match, group: str, used: set) -> tuple[int, int]:
+    """The UTF-8 byte span of a row number (the scanner works on bytes: faster)."""
+    start, end = m.span(group)
+    if m.string[start] == "$":
+        start += 1
+    before = len(m.string[:start].encode())
+    span = (before, before + end - start)
+    used.add(span)
+    return span
+
+
+def _builder(m: re.Match, found: tuple, used: set) -> tuple:
+    """How to rebuild a reference from its row digits: 0 static, 1 cell, 2 area, 3 rows."""
+    if m.group("name") is None and m.group("c1") is not None:
+        if found[1] == "c":
+            row, col = int(m.group("r1").lstrip("$")), col_index(m.group("c1").lstrip("$"))
+            if col > MAX_COL or not 0 < row <= MAX_ROW:
+                return (0, found[2])  # an out-of-sheet "cell" that is really a name
+            return (1, found[2] - row * W, *_digits(m, "r1", used))
+        c1, c2 = col_index(m.group("c1").lstrip("$")), col_index(m.group("c2").lstrip("$"))
+        sheet = first_key(found[2]) >> SBITS
+        return (2, sheet, c1, c2, *_digits(m, "r1", used), *_digits(m, "r2", used))
+    if m.group("rr1") is not None:
+        sheet = first_key(found[2]) >> SBITS
+        return (3, sheet, *_digits(m, "rr1", used), *_digits(m, "rr2", used))
+    return (0, found[2])
+
+
+class Scanner:
+    """Scan formulas, reusing one scan for formulas that differ only in their row numbers.
+
+    The key is the formula's UTF-8 bytes with every digit blanked out (so ``C8`` and
+    ``C9`` share it); digits that are not row numbers of references (sheet names,
+    literals, names) must match as well.
+    """
+
+    def __init__(self, wb: Workbook) -> None:
+        self.wb = wb
+        self.programs: dict[tuple[int, bytes], tuple[list, dict]] = {}
+
+    def scan(self, text: str, host: int) -> tuple[str, list]:
+        """(shape, references) of a formula on sheet host; raise Problem if unusable."""
+        raw = text.encode()
+        key = (host, raw.translate(_DIGITS_BLANKED))
+        entry = self.programs.get(key)
+        if entry is not None:
+            known = entry[1].get(b" ".join([raw[a:b] for a, b in entry[0]]))
+            if known is not None:
+                refs = self.run(known[1], raw)
+                if refs is not None:
+                    return known[0], refs
+        shape, refs, builders, used = _scan(text, host, self.wb)
+        fixed = [d.span() for d in _DIGITS.finditer(raw) if d.span() not in used]
+        if entry is None or entry[0] != fixed:
+            entry = self.programs[key] = (fixed, {})
+        entry[1][b" ".join([raw[a:b] for a, b in fixed])] = (shape, builders)
+        return shape, refs
+
+    def run(self, builders: list[tuple], text: bytes) -> list | None:
+        """The references a cached program builds from text; None if a row is invalid."""
+        refs: list = []
+        for b in builders:
+            kind = b[0]
+            if kind == 1:
+                r = int(text[b[2] : b[3]])
+                if not 0 < r <= MAX_ROW:
+                    return None
+                refs.append(b[1] + r * W)
+            elif kind == 0:
+                refs.append(b[1])
+            elif kind == 2:
+                r1, r2 = int(text[b[4] : b[5]]), int(text[b[6] : b[7]])
+                if not (0 < r1 <= MAX_ROW and 0 < r2 <= MAX_ROW):
+                    return None
+                refs.append(self.wb.area(b[1], r1, b[2], r2, b[3]))
+            else:
+                r1, r2 = int(text[b[2] : b[3]]), int(text[b[4] : b[5]])
+                if not (0 < r1 <= MAX_ROW and 0 < r2 <= MAX_ROW):
+                    return None
+                refs.append(self.wb.area(b[1], r1, 1, r2, self.wb.extent_of(b[1])[1]))
+        return refs

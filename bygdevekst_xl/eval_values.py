@@ -1,0 +1,325 @@
+"""Excel values inside the evaluator: error values and the semantics of the operators.
+
+A value is a float, int, str, bool, :class:`ErrorValue`, or None for an empty cell. The
+functions here coerce, combine and compare values as Excel does (see the notes in
+:mod:`.evaluate` on where that differs from ``formulas``); compiled shapes call them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ErrorValue:
+    """An Excel error value, e.g. ``ErrorValue("#DIV/0!")``; ``str()`` gives the code."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+NULL = ErrorValue("#NULL!")
+DIV0 = ErrorValue("#DIV/0!")
+VALUE = ErrorValue("#VALUE!")
+REF = ErrorValue("#REF!")
+NAME = ErrorValue("#NAME?")
+NUM = ErrorValue("#NUM!")
+NA = ErrorValue("#N/A")
+CIRCULAR = ErrorValue("#CIRC!")
+ERRORS = {e.code: e for e in (NULL, DIV0, VALUE, REF, NAME, NUM, NA, ErrorValue("#GETTING_DATA"))}
+"""Excel's error values by code (``#CIRC!`` is ours, so not among them)."""
+
+
+class Problem(Exception):
+    """A formula that cannot be evaluated: reason, and the value its cell gets."""
+
+    def __init__(self, reason: str, value: ErrorValue = NAME) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.value = value
+
+
+FMAX = sys.float_info.max
+NUM_RE = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*\Z")
+"""Text that arithmetic reads as a number."""
+
+
+def finite(r: Any) -> Any:
+    """Return r, or #NUM! when it is infinite or NaN."""
+    return r if -FMAX <= r <= FMAX else NUM
+
+
+def number(x: Any) -> Any:
+    """Coerce a scalar to a number the way arithmetic does; an error value if it can't."""
+    t = type(x)
+    if t is float or t is int:
+        return x
+    if x is None:
+        return 0
+    if t is bool:
+        return 1 if x else 0
+    if t is str:
+        return float(x) if NUM_RE.match(x) else VALUE
+    if t is ErrorValue:
+        return x
+    return VALUE
+
+
+def number_pair(x: Any, y: Any) -> Any:
+    """Both operands as numbers, or the first error (errors before coercion, as formulas)."""
+    if type(x) is ErrorValue:
+        return x
+    if type(y) is ErrorValue:
+        return y
+    x = number(x)
+    if type(x) is ErrorValue:
+        return x
+    y = number(y)
+    if type(y) is ErrorValue:
+        return y
+    return x, y
+
+
+def add(x: Any, y: Any) -> Any:
+    """``x + y``."""
+    tx, ty = type(x), type(y)
+    if (tx is float or tx is int) and (ty is float or ty is int):
+        return finite(x + y)
+    p = number_pair(x, y)
+    return p if type(p) is ErrorValue else finite(p[0] + p[1])
+
+
+def sub(x: Any, y: Any) -> Any:
+    """``x - y``."""
+    tx, ty = type(x), type(y)
+    if (tx is float or tx is int) and (ty is float or ty is int):
+        return finite(x - y)
+    p = number_pair(x, y)
+    return p if type(p) is ErrorValue else finite(p[0] - p[1])
+
+
+def mul(x: Any, y: Any) -> Any:
+    """``x * y``."""
+    tx, ty = type(x), type(y)
+    if (tx is float or tx is int) and (ty is float or ty is int):
+        return finite(x * y)
+    p = number_pair(x, y)
+    return p if type(p) is ErrorValue else finite(p[0] * p[1])
+
+
+def div(x: Any, y: Any) -> Any:
+    """``x / y``; #DIV/0! for y = 0."""
+    p = number_pair(x, y)
+    if type(p) is ErrorValue:
+        return p
+    return finite(p[0] / p[1]) if p[1] else DIV0
+
+
+def power(x: Any, y: Any) -> Any:
+    """``x ^ y`` as Excel: 0^0 and roots of negative numbers are #NUM!, 0^-1 #DIV/0!."""
+    p = number_pair(x, y)
+    if type(p) is ErrorValue:
+        return p
+    try:
+        r = float(p[0]) ** float(p[1])
+    except ZeroDivisionError:  # Excel: 0^-1 is #DIV/0! (formulas: #VALUE!)
+        return DIV0
+    except OverflowError:  # Excel: #NUM! (formulas: #VALUE!)
+        return NUM
+    if type(r) is not float or (p[0] == 0 and p[1] == 0):  # complex root, or 0^0
+        return NUM
+    return finite(r)
+
+
+def negate(x: Any) -> Any:
+    """Prefix ``-x``."""
+    n = number(x)
+    return n if type(n) is ErrorValue else -n
+
+
+def plus(x: Any) -> Any:
+    """Prefix ``+x``: x itself (a blank is 0)."""
+    return 0 if x is None else x
+
+
+def percent(x: Any) -> Any:
+    """Postfix ``x%``."""
+    n = number(x)
+    return n if type(n) is ErrorValue else n / 100.0
+
+
+def to_number(x: Any) -> Any:
+    """Double negation ``--x``: x as a number (errors pass through)."""
+    n = number(x)
+    return n if type(n) is ErrorValue else n + 0
+
+
+def is_number(v: Any) -> bool:
+    """ISNUMBER of a single value."""
+    t = type(v)
+    return t is float or t is int
+
+
+def _rank(t: type) -> int:
+    return 1 if t is str else 2 if t is bool else 0
+
+
+def compare(x: Any, y: Any) -> Any:
+    """-1, 0 or 1 comparing like Excel: numbers < text < logicals, text case-insensitive."""
+    if type(x) is ErrorValue:
+        return x
+    if type(y) is ErrorValue:
+        return y
+    if x is None:
+        x = "" if type(y) is str else False if type(y) is bool else 0
+    if y is None:
+        y = "" if type(x) is str else False if type(x) is bool else 0
+    rx, ry = _rank(type(x)), _rank(type(y))
+    if rx != ry:
+        return -1 if rx < ry else 1
+    if rx == 1:
+        x, y = x.upper(), y.upper()
+    return (x > y) - (x < y)
+
+
+def eq(x: Any, y: Any) -> Any:
+    """``x = y`` (a blank equals 0, "" and FALSE)."""
+    tx, ty = type(x), type(y)
+    if (tx is float or tx is int) and (ty is float or ty is int):
+        return x == y
+    c = compare(x, y)
+    return c if type(c) is ErrorValue else c == 0
+
+
+def ne(x: Any, y: Any) -> Any:
+    """``x <> y``."""
+    c = eq(x, y)
+    return c if type(c) is ErrorValue else not c
+
+
+def lt(x: Any, y: Any) -> Any:
+    """``x < y``."""
+    c = compare(x, y)
+    return c if type(c) is ErrorValue else c < 0
+
+
+def le(x: Any, y: Any) -> Any:
+    """``x <= y``."""
+    c = compare(x, y)
+    return c if type(c) is ErrorValue else c <= 0
+
+
+def gt(x: Any, y: Any) -> Any:
+    """``x > y``."""
+    c = compare(x, y)
+    return c if type(c) is ErrorValue else c > 0
+
+
+def ge(x: Any, y: Any) -> Any:
+    """``x >= y``."""
+    c = compare(x, y)
+    return c if type(c) is ErrorValue else c >= 0
+
+
+def as_text(v: Any) -> str:
+    """A non-error value as ``&`` shows it (numbers with 15 significant digits)."""
+    t = type(v)
+    if t is str:
+        return v
+    if v is None:
+        return ""
+    if t is bool:
+        return "TRUE" if v else "FALSE"
+    if t is float:
+        if v.is_integer() and abs(v) < 1e15:
+            return str(int(v))
+        return f"{v:.15G}"  # Excel: 15 significant digits (formulas: Python repr)
+    return str(v)
+
+
+def concat(x: Any, y: Any) -> Any:
+    """``x & y``."""
+    if type(x) is ErrorValue:
+        return x
+    if type(y) is ErrorValue:
+        return y
+    return as_text(x) + as_text(y)
+
+
+def as_condition(c: Any) -> Any:
+    """An IF condition as bool, or an error value."""
+    t = type(c)
+    if t is bool:
+        return c
+    if t is float or t is int:
+        return c != 0
+    if c is None:
+        return False
+    if t is ErrorValue:
+        return c
+    return VALUE
+
+
+def zero_if_blank(v: Any) -> Any:
+    """An empty cell read as a formula result is 0."""
+    return 0 if v is None else v
+
+
+def logical_not(x: Any) -> Any:
+    """NOT."""
+    c = as_condition(x)
+    return c if type(c) is ErrorValue else not c
+
+
+def absolute(x: Any) -> Any:
+    """ABS."""
+    n = number(x)
+    return n if type(n) is ErrorValue else abs(n)
+
+
+# --- values in and out ------------------------------------------------------------------
+
+_EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
+PLAIN_TYPES = frozenset((float, int, bool))
+"""Input types stored as they are."""
+
+
+def constant(v: Any) -> Any:
+    """An input cell value as the evaluator stores it (None: empty)."""
+    t = type(v)
+    if t is float or t is int or t is bool or t is ErrorValue or v is None:
+        return v
+    if t is str:
+        return ERRORS.get(v, v) if v[:1] == "#" else v
+    if isinstance(v, bool) or type(v).__name__ == "bool_":
+        return bool(v)
+    if isinstance(v, _dt.datetime):
+        return (v - _EXCEL_EPOCH).total_seconds() / 86400.0
+    if isinstance(v, _dt.date):
+        return float((v - _EXCEL_EPOCH.date()).days)
+    if isinstance(v, _dt.time):
+        return (v.hour * 3600 + v.minute * 60 + v.second + v.microsecond / 1e6) / 86400.0
+    if isinstance(v, _dt.timedelta):
+        return v.total_seconds() / 86400.0
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return str(v)
+
+
+def output(v: Any) -> object:
+    """A computed value as :class:`~.evaluate.Evaluation` reports it (ints become floats)."""
+    t = type(v)
+    if t is float or t is str or t is bool or t is ErrorValue:
+        return v
+    if t is int:
+        return float(v)
+    if v is None:
+        return 0.0
+    return v
