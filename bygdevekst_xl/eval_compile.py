@@ -54,6 +54,7 @@ class _Codegen:
         self.temps = 0
 
     def temp(self) -> str:
+        """A fresh name for a walrus temporary."""
         self.temps += 1
         return f"_t{self.temps}"
 
@@ -77,12 +78,14 @@ class _Codegen:
         raise Problem(node[1])  # "problem"
 
     def scalar(self, node: Node) -> str:
+        """Code for a single value; a range here needs formulas."""
         code, kind = self.gen(node)
         if kind == "range":
             raise NotFast("range used as a single value")
         return code
 
     def operator(self, op: str, args: list) -> tuple[str, str]:
+        """Code for an operator node."""
         if op in (":", " ", ",", "@"):
             raise Problem(f"reference operator {op!r} is not supported")
         if op in BINARY:
@@ -99,6 +102,7 @@ class _Codegen:
         raise NotFast(op)
 
     def parts(self, args: list) -> str:
+        """Aggregate arguments as ``(refs), (scalars)`` code."""
         refs, scalars = [], []
         for a in args:
             code, kind = self.gen(a)
@@ -120,6 +124,7 @@ class _Codegen:
         raise NotFast("criteria range is not a reference")
 
     def function(self, name: str, args: list) -> tuple[str, str]:
+        """Code for a fast-path function call; raise NotFast for any other."""
         n = len(args)
         if name in AGGREGATES and n:
             return f"{AGGREGATES[name]}({self.parts(args)})", "val"
@@ -166,12 +171,14 @@ class _Codegen:
         raise NotFast(name)
 
     def branch(self, node: Node) -> str:
+        """Code for a value IF or IFERROR returns (a blank cell gives 0)."""
         code, kind = self.gen(node)
         if kind == "range":
             raise NotFast("range returned by IF")
         return f"_Z({code})" if kind == "cell" else code
 
     def geometry(self, name: str, args: list) -> str:
+        """Code for ROW, COLUMN, ROWS or COLUMNS."""
         if not args:
             if name in ("ROWS", "COLUMNS"):
                 raise NotFast(name)

@@ -62,6 +62,7 @@ def _wildcard(pattern: str) -> Callable[[str], Any] | None:
 
 
 def _make_criterion(c: Any) -> Any:
+    """Build what :func:`criterion` caches."""
     t = type(c)
     if t is ErrorValue:
         return c

@@ -139,6 +139,7 @@ def _and_or(refs: tuple, scalars: tuple, want: bool) -> Any:
 
 
 def _first_error(refs: tuple, scalars: tuple, result: bool) -> Any:
+    """The first error among the arguments, else result."""
     for v in itertools.chain(*refs, scalars):
         if type(v) is ErrorValue:
             return v

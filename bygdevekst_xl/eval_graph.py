@@ -158,6 +158,7 @@ class EvaluationRun:
         by_column: dict[tuple[int, int], list[int]] = {}
 
         def deps(d: tuple) -> list[int]:
+            """The formula cells inside d (cached by the descriptor's id)."""
             found = found_by_range.get(id(d))
             if found is not None:
                 return found
