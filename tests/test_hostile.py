@@ -156,3 +156,127 @@ def test_fuzzed_workbooks_only_ever_exit_0_1_or_2(
     assert main(["extract", str(path)]) in (0, 1, 2)
     err = capsys.readouterr().err
     assert "Traceback" not in err
+
+
+def _zip(path: Path, parts: dict[str, bytes | str]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def _with_sheet1(workbook: Path, target: Path, xml: str) -> Path:
+    with zipfile.ZipFile(workbook) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = xml
+    return _zip(target, parts)
+
+
+LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+        for i in range(1, 10)
+    )
+    + ']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
+    "</sheetData></worksheet>"
+)
+XXE = (
+    '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>&xxe;</t></is></c></row></sheetData></worksheet>'
+)
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("empty", "empty"),
+        ("csv", "CSV"),
+        ("truncated", "zip"),
+        ("xls", "xls"),
+        ("encrypted", "encrypted"),
+        ("ods", "ods"),
+        ("bomb", "zip bomb"),
+        ("laughs", "DTD"),
+        ("xxe", "DTD"),
+    ],
+)
+def test_hostile_workbooks_exit_2_within_bounds(example_workbook, tmp_path, case, message):
+    """Each hostile or foreign file: exit 2, one line naming it and what it is, in bounded time
+    and memory, with no temporary files left behind."""
+    path = tmp_path / "in.xlsx"
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+    if case == "empty":
+        path.write_bytes(b"")
+    elif case == "csv":
+        path.write_text("prosjekt;beløp\nBolig;100\n", "utf-8")
+    elif case == "truncated":
+        path.write_bytes(example_workbook.read_bytes()[:5000])
+    elif case == "xls":
+        path.write_bytes(ole + "Workbook".encode("utf-16-le") + b"\0" * 512)
+    elif case == "encrypted":
+        path.write_bytes(
+            ole
+            + "EncryptionInfo".encode("utf-16-le")
+            + "EncryptedPackage".encode("utf-16-le")
+            + b"\0" * 512
+        )
+    elif case == "ods":
+        _zip(
+            path,
+            {"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>"},
+        )
+    elif case == "bomb":
+        with zipfile.ZipFile(example_workbook) as z:
+            parts = {n: z.read(n) for n in z.namelist() if n != "xl/worksheets/sheet1.xml"}
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, data in parts.items():
+                z.writestr(name, data)
+            with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
+                chunk = b" " * (1 << 20)
+                for _ in range(300):  # 300 MB of blanks that deflate to a few hundred KB
+                    part.write(chunk)
+    elif case == "laughs":
+        _with_sheet1(example_workbook, path, LAUGHS)
+    else:
+        _with_sheet1(example_workbook, path, XXE)
+    before = set(Path("/tmp").iterdir())
+    result = run_bounded("check", str(path), cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(path) in lines[0] and "Traceback" not in result.stderr
+    assert message.lower() in lines[0].lower()
+    assert "root:" not in result.stdout + result.stderr  # nothing read from /etc/passwd
+    assert child_peak_mb() < MEMORY_BOUND_MB
+    assert {p for p in Path("/tmp").iterdir() if p.name.startswith("tmp")} <= before
+
+
+@pytest.mark.parametrize(
+    ("formula", "reason"),
+    [
+        ('=INDIRECT("C7")', "INDIRECT"),
+        ("=OFFSET(C7,1,0)", "OFFSET"),
+        ("=LAMBDA(x,x+1)(2)", ""),
+        ("=[other.xlsx]Ark1!A1", ""),
+    ],
+)
+def test_formulas_we_cannot_evaluate_are_findings_at_their_cells(
+    example_workbook, tmp_path, formula, reason, capsys
+):
+    """INDIRECT, OFFSET, LAMBDA and external references typed by a person are reported at their
+    cells, never a crash."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(example_workbook)
+    wb["2 Boligbygging"]["H3"] = formula
+    path = tmp_path / "typed.xlsx"
+    wb.save(path)
+    assert main(["check", "--json", "--lang", "en", str(path)]) == 1
+    import json
+
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    [finding] = [f for f in findings if f["code"] == "unsupported-formula"]
+    assert (finding["sheet"], finding["cell"]) == ("2 Boligbygging", "H3")
+    assert reason in finding["found"]
