@@ -122,3 +122,16 @@ def test_readme_keeps_exactly_two_setup_commands():
     main_command = readme.split("<!-- main-command -->", 1)[1].split("```")[1]
     assert "bygdevekst_xl generate" in main_command
     assert "test-command" in (ROOT / ".ci" / "run").read_text("utf-8")
+
+
+def test_written_files_get_ordinary_permissions(tmp_path):
+    """A generated workbook is readable like any file the user makes (not 0600 from mkstemp)."""
+    import os
+
+    out = tmp_path / "p.xlsx"
+    umask = os.umask(0o022)
+    try:
+        assert main(["generate", "-o", str(out)]) == 0
+    finally:
+        os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o644
