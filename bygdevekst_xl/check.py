@@ -12,6 +12,7 @@ from .compute import BudgetTotals
 from .findings import Finding
 from .inputs import Rules, read_budget
 from .layout import build_layout
+from .layout.cells import a1
 from .model import Budget
 
 
@@ -71,16 +72,10 @@ def check_workbook(path: Path | str, rules_budget: Budget) -> Report:
     order = {name: i for i, name in enumerate([*(s.name for s in layout.sheets), *content.sheets])}
     findings.sort(key=lambda f: (order.get(f.sheet, -1), _cell_key(f.cell), f.code))
     recomputed = {
-        key: evaluation.values.get((sheet, _address(r, c)))
+        key: evaluation.values.get((sheet, a1(r, c)))
         for key, (sheet, r, c) in layout.anchors.items()
     }
     return Report(str(path), findings, totals, recomputed)
-
-
-def _address(row: int, col: int) -> str:
-    from .layout.cells import a1
-
-    return a1(row, col)
 
 
 def _cell_key(cell: str | None) -> tuple[int, int]:

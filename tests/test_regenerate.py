@@ -55,6 +55,13 @@ def restructured(example_dict: dict) -> dict:
     return data
 
 
+def without_marketing(example_dict: dict) -> dict:
+    """The spec with project 5 (Markedsføring, which holds amounts) removed."""
+    data = copy.deepcopy(example_dict)
+    data["projects"] = [p for p in data["projects"] if p["id"] != "markedsforing"]
+    return data
+
+
 @pytest.fixture
 def officer_workbook(example_workbook, tmp_path) -> Path:
     """The example as a finance officer leaves it: a line inserted and typed, values changed, saved
@@ -113,8 +120,7 @@ def test_every_typed_value_reaches_its_new_place(officer_workbook, example_dict,
 
 def test_removed_project_with_amounts_is_refused(example_workbook, example_dict, tmp_path, capsys):
     """Removing a project that holds amounts refuses, lists the values, and writes nothing."""
-    data = copy.deepcopy(example_dict)
-    data["projects"] = [p for p in data["projects"] if p["id"] != "markedsforing"]
+    data = without_marketing(example_dict)
     spec = write_spec(tmp_path / "new.yaml", data)
     out = tmp_path / "new.xlsx"
     with pytest.raises(RefusedError) as caught:
@@ -130,8 +136,7 @@ def test_removed_project_with_amounts_is_refused(example_workbook, example_dict,
 
 def test_drop_orphans_drops_and_lists_them(example_workbook, example_dict, tmp_path, capsys):
     """--drop-orphans writes the workbook without the removed project and lists what it dropped."""
-    data = copy.deepcopy(example_dict)
-    data["projects"] = [p for p in data["projects"] if p["id"] != "markedsforing"]
+    data = without_marketing(example_dict)
     spec = write_spec(tmp_path / "new.yaml", data)
     out = tmp_path / "new.xlsx"
     assert (
@@ -157,8 +162,7 @@ def test_drop_orphans_drops_and_lists_them(example_workbook, example_dict, tmp_p
 
 def test_archive_orphans_keeps_them_in_a_sheet(example_workbook, example_dict, tmp_path):
     """--archive-orphans keeps every value without a place in the Arkiv sheet, outside all totals."""
-    data = copy.deepcopy(example_dict)
-    data["projects"] = [p for p in data["projects"] if p["id"] != "markedsforing"]
+    data = without_marketing(example_dict)
     data["categories"] = [c for c in data["categories"] if c["id"] != "kurs"]
     for project in data["projects"]:
         project["costs"] = [c for c in project["costs"] if c["category"] != "kurs"]
