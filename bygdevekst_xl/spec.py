@@ -7,6 +7,7 @@ Every problem is reported as ``path: message`` with the path in the spec
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Iterator, Mapping
 from importlib import resources
@@ -16,6 +17,7 @@ from typing import Any
 import yaml
 
 from .model import Budget, Category, CostLine, Pilot, Project
+from .schema_check import Check, compile_schema
 
 SCHEMA_NAME = "budget-spec.schema.json"
 EXAMPLE_NAME = "hjerteregionen.yaml"
@@ -91,21 +93,33 @@ def budget_from_dict(data: Any, source: str = "<spec>") -> Budget:
 
 
 def validate(data: Any) -> Iterator[str]:
-    """Yield ``path: message`` for every problem: the schema first, then the cross-checks."""
-    from jsonschema import Draft202012Validator
+    """Yield ``path: message`` for every problem: the schema first, then the cross-checks.
 
+    A quick compiled check (:mod:`.schema_check`) passes valid data; ``jsonschema`` is
+    imported and run only when it says no, to find and phrase every error.
+    """
     if not isinstance(data, Mapping):
         yield f"(top): must be a mapping of pilot, categories and projects, not {_kind(data)}"
         return
-    validator = Draft202012Validator(
-        load_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
-    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
-    if errors:
-        for error in errors:
-            yield f"{_path(error.absolute_path)}: {_message(error)}"
-        return
+    if not _quick_schema_check()(data):
+        from jsonschema import Draft202012Validator
+
+        validator = Draft202012Validator(
+            load_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER
+        )
+        errors = sorted(
+            validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]
+        )
+        if errors:
+            for error in errors:
+                yield f"{_path(error.absolute_path)}: {_message(error)}"
+            return
     yield from _cross_checks(data)
+
+
+@functools.lru_cache(maxsize=1)
+def _quick_schema_check() -> Check:
+    return compile_schema(load_schema())
 
 
 def budget_to_dict(budget: Budget) -> dict[str, Any]:
