@@ -6,7 +6,6 @@ Every problem is reported as ``path: message`` with the path in the spec
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
 from collections.abc import Iterator, Mapping
@@ -18,11 +17,11 @@ import yaml
 
 from .model import Budget, Category, CostLine, Pilot, Project
 from .schema_check import Check, compile_schema
+from .spec_yaml import YamlProblem, load_yaml
 
 SCHEMA_NAME = "budget-spec.schema.json"
 EXAMPLE_NAME = "hjerteregionen.yaml"
 MAX_SPEC_BYTES = 10 * 1024 * 1024
-MAX_DEPTH = 20  # a spec nests 5 deep; anything far deeper is junk
 RESERVED_SHEETS = ("Forside", "Parametre", "Samlet budsjett og finansiering")
 
 
@@ -179,51 +178,9 @@ def _load_yaml(raw: bytes | str, source: str) -> Any:
         except UnicodeDecodeError as exc:
             raise SpecError(source, [f"byte {exc.start}: the file is not UTF-8 text"]) from None
     try:
-        data = yaml.load(raw, Loader=_LOADER)
-        _refuse_aliases(data)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "YAML"
-        raise SpecError(source, [f"{where}: not valid YAML: {exc.problem or exc}"]) from None
-    except RecursionError:
-        raise SpecError(source, ["not valid YAML: nested too deeply"]) from None
-    except yaml.YAMLError as exc:
-        raise SpecError(source, [f"not valid YAML: {exc}"]) from None
-    return _dates_to_text(data)
-
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~5x faster
-
-
-def _refuse_aliases(data: Any) -> None:
-    """Refuse YAML aliases (``*name``) and deep nesting: a spec needs neither, and they are how
-    alias bombs and stack exhaustion work.
-
-    An alias makes one list or mapping appear twice in the loaded data; nothing else does.
-    """
-    seen: set[int] = set()
-    stack = [(data, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict | list):
-            if depth > MAX_DEPTH:
-                raise RecursionError
-            if id(item) in seen:
-                raise yaml.YAMLError("aliases (*name) are not allowed")
-            seen.add(id(item))
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children)
-
-
-def _dates_to_text(data: Any) -> Any:
-    """YAML reads 2023-11-01 as a date; the spec keeps dates as ISO text."""
-    if isinstance(data, dict):
-        return {k: _dates_to_text(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_dates_to_text(v) for v in data]
-    if isinstance(data, dt.date):
-        return data.isoformat()
-    return data
+        return load_yaml(raw)
+    except YamlProblem as exc:
+        raise SpecError(source, [str(exc)]) from None
 
 
 def _cross_checks(data: Mapping[str, Any]) -> Iterator[str]:

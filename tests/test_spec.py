@@ -143,6 +143,36 @@ def test_unsafe_yaml_tags_and_alias_bombs_are_refused():
         parse_spec(bomb)
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: &x 1\nb: *x\n", "line 1, column 4: this value is used again through an alias"),
+        ("a: &m {x: 1}\nb:\n  <<: *m\n", "line 3, column 3: merge keys (<<) are not allowed"),
+        ("a:\n  <<: {x: 1}\n", "line 2, column 3: merge keys (<<) are not allowed"),
+        ("a: " + "[" * 25 + "]" * 25 + "\n", "nested more than 20 deep"),
+        ("? [a, b]\n: 1\n", "line 1, column 3: a key must be text or a number"),
+    ],
+)
+def test_yaml_features_a_spec_never_needs_are_refused_with_their_place(text, message):
+    """Scalar aliases, merge keys, deep nesting and list keys are refused, naming the place."""
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text)
+    [problem] = caught.value.problems
+    assert problem.startswith(message) if message.startswith("line") else message in problem
+
+
+def test_a_key_given_twice_is_refused_not_silently_overwritten(example_dict):
+    """YAML keeps only the last of two equal keys; a spec refuses, so no typed value is lost."""
+    text = yaml.safe_dump(example_dict, allow_unicode=True, sort_keys=False)
+    text = text.replace("  kdd_cap: 4000000\n", "  kdd_cap: 4000000\n  kdd_cap: 5000000\n")
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text, "spec.yaml")
+    [problem] = caught.value.problems
+    line = text.splitlines().index("  kdd_cap: 5000000") + 1
+    assert problem == f"line {line}, column 3: 'kdd_cap' is given twice"
+    assert str(caught.value).startswith("spec.yaml: line ")
+
+
 def test_invalid_yaml_reports_line():
     """A YAML syntax error names its line."""
     with pytest.raises(SpecError, match="line 2, column 13"):
