@@ -135,3 +135,30 @@ def test_written_files_get_ordinary_permissions(tmp_path):
     finally:
         os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o644
+
+
+def test_commands_pause_the_cyclic_gc_and_restore_it(tmp_path, monkeypatch):
+    """The cyclic collector is off while a command runs and back on afterwards, also when the
+    command fails, and a caller who had it off keeps it off."""
+    import gc
+
+    import bygdevekst_xl.cli as cli
+
+    seen = []
+    real = cli._generate
+
+    def spy(args):
+        seen.append(gc.isenabled())
+        return real(args)
+
+    monkeypatch.setattr(cli, "_generate", spy)
+    assert main(["generate", "-o", str(tmp_path / "a.xlsx")]) == 0
+    assert main(["generate", str(tmp_path / "missing.yaml"), "-o", str(tmp_path / "b.xlsx")]) == 2
+    assert seen == [False, False]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert main(["generate", "-o", str(tmp_path / "a.xlsx")]) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
