@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from .model import Amount, Budget, Project
 
@@ -20,10 +21,26 @@ def number(value: Amount | object) -> float:
     return value
 
 
+HOURS_DECIMALS = 6
+"""Summed hours are rounded to this many decimals before they are priced.
+
+Spreadsheets add in different ways: Excel and Python from left to right, LibreOffice and
+Gnumeric with compensation, so 221 + 293.29 + 129.3 is 643.5899999999999 in one and 643.59 in
+the other. Priced at 750 kr that is 482 692.49999999994 or 482 692.5 kr, and ROUND gives
+482 692 or 482 693. Rounding the sum first gives every program the same number to price.
+"""
+
+
 def excel_round(value: float, digits: int = 0) -> float:
     """Excel's ROUND: halves away from zero (Python's round() rounds halves to even)."""
     factor = 10.0**digits
-    return math.copysign(math.floor(abs(value) * factor + 0.5) / factor, value)
+    scaled = Decimal(abs(value) * factor).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return math.copysign(float(scaled) / factor, value)
+
+
+def priced_hours(hours: float, hourly_rate: float) -> float:
+    """The in-kind value of *hours*: ``ROUND(ROUND(hours, 6) * rate, 0)``."""
+    return excel_round(excel_round(hours, HOURS_DECIMALS) * hourly_rate)
 
 
 def per_year(values: tuple[Amount, ...], years: int) -> list[float]:
@@ -68,7 +85,7 @@ def project_totals(budget: Budget, project: Project) -> ProjectTotals:
     ]
     hours_rows = [per_year(project.hours_of(m), years) for m in budget.pilot.municipalities]
     hours = [sum(row[y] for row in hours_rows) for y in range(years)]
-    in_kind = [excel_round(h * budget.pilot.hourly_rate) for h in hours]
+    in_kind = [priced_hours(h, budget.pilot.hourly_rate) for h in hours]
     kdd = per_year(project.kdd, years)
     statsforvalteren = per_year(project.statsforvalteren, years)
     financing = [kdd[y] + statsforvalteren[y] + in_kind[y] for y in range(years)]

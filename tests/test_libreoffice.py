@@ -97,6 +97,12 @@ def test_gnumeric_recalculation_equals_our_values(example_budget, example_workbo
             "projects.4.costs.2.category": "drift",
             "projects.3.hours.Måsøy": [0, 0],
         },
+        {  # hours × rate is exactly half a krone: 643.59 × 750 and 595.19 × 750
+            "pilot.hourly_rate": 750,
+            "projects.1.hours.Hammerfest": [221, 252.2],
+            "projects.1.hours.Hasvik": [293.29, 82.99],
+            "projects.1.hours.Måsøy": [129.3, 260.0],
+        },
     ],
 )
 def test_changed_inputs_move_every_dependent_total(example_dict, tmp_path, changes):

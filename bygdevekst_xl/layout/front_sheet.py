@@ -18,7 +18,7 @@ HOW_TO = (
     "Nye kostnadslinjer: bruk de tomme linjene i kostnadstabellen, eller sett inn hele rader midt "
     "i tabellen (over siste tomme linje). Summene tar med nye linjer uten at formler må endres.",
     "Kategori velges fra listen; arket Parametre viser hva KDD kan finansiere.",
-    "Egenandelen er timer × timesats og regnes ut av timene i hvert prosjekt.",
+    "Egenandelen er timer × timesats i hele kroner og regnes ut av timene i hvert prosjekt.",
     "Kontroller budsjettet før innsending: python -m bygdevekst_xl check <arbeidsbok>.xlsx",
 )
 

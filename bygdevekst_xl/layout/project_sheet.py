@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..compute import ProjectTotals, number
+from ..compute import HOURS_DECIMALS, ProjectTotals, number
 from ..model import Budget, Project
 from ..texts import MISSING_HOURS, NOT_BALANCED, OK, UNCATEGORISED, period_label
 from .cells import SheetLayout, Validation, a1, a1_range, col_letter
@@ -112,7 +112,7 @@ def project_sheet(
         sheet.formula(
             rows.in_kind,
             col,
-            f"ROUND({a1(rows.hours_total, col)}*Timesats,0)",
+            f"ROUND(ROUND({a1(rows.hours_total, col)},{HOURS_DECIMALS})*Timesats,0)",
             totals.in_kind[y],
             "amount",
         )

@@ -1,0 +1,39 @@
+"""The Python computation rounds the way the workbook's ROUND does."""
+
+from __future__ import annotations
+
+import pytest
+
+from bygdevekst_xl.compute import excel_round, priced_hours
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "expected"),
+    [
+        (2.5, 0, 3.0),
+        (-2.5, 0, -3.0),
+        (0.49999999999999994, 0, 0.0),  # adding 0.5 in floating point would give 1
+        (482692.49999999994, 0, 482692.0),
+        (643.5899999999999, 6, 643.59),
+        (1.0000005, 6, 1.000001),
+        (0.0, 0, 0.0),
+    ],
+)
+def test_excel_round_halves_away_from_zero_on_the_exact_value(value, digits, expected):
+    assert excel_round(value, digits) == expected
+
+
+@pytest.mark.parametrize(
+    ("hours", "expected"),
+    [
+        ([221, 293.29, 129.3], 482693.0),  # 643.59 h × 750 kr = 482 692.5 kr
+        ([252.2, 82.99, 260.0], 446393.0),  # 595.19 h × 750 kr = 446 392.5 kr
+        ([0.01], 8.0),  # 7.5 kr
+    ],
+)
+def test_priced_hours_do_not_depend_on_how_the_hours_were_added(hours, expected):
+    """Left-to-right and compensated sums of the same hours price to the same krone."""
+    import math
+
+    assert priced_hours(sum(hours), 750) == expected
+    assert priced_hours(math.fsum(hours), 750) == expected
