@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bygdevekst_xl.layout import build_layout
+from bygdevekst_xl.layout.cells import quote_sheet
 from bygdevekst_xl.layout.rows import SPARE_COST_ROWS, ProjectRows
 from bygdevekst_xl.texts import MISSING_HOURS, NOT_BALANCED, OK, OVER_CAP, OVER_ELIGIBLE, SEE_RULES
 from tests.conftest import edited
@@ -150,3 +151,27 @@ def test_spec_text_is_kept_as_labels_not_formulas(example_dict):
     title = sheet.cells[(0, 0)]
     assert title.kind == "label" and "=HYPERLINK" in title.value
     assert sheet.cells[(6, 1)].kind == "input" and sheet.cells[(6, 1)].value.startswith("+cmd")
+
+
+@pytest.mark.parametrize(
+    ("name", "prefix"),
+    [
+        ("Parametre", "Parametre"),
+        ("Tiltak_7", "Tiltak_7"),
+        ("XFD1048576x", "XFD1048576x"),
+        ("XY12", "'XY12'"),  # a cell address
+        ("a1", "'a1'"),
+        ("R2C3", "'R2C3'"),  # R1C1 references
+        ("R12abc", "'R12abc'"),
+        ("C5x", "'C5x'"),
+        ("rc", "'rc'"),
+        ("TRUE", "'TRUE'"),
+        ("2 Boligbygging", "'2 Boligbygging'"),
+        ("Måsøy", "'Måsøy'"),
+        ("Ola's", "'Ola''s'"),
+    ],
+)
+def test_sheet_names_excel_could_misread_are_quoted(name, prefix):
+    """Formulas quote a sheet name that Excel would read as a cell, an R1C1 reference or a
+    logical, or that is not a plain identifier; other names stay bare."""
+    assert quote_sheet(name) == prefix

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -37,9 +38,18 @@ def a1_range(
     return start if start == end else f"{start}:{end}"
 
 
+_LOOKS_LIKE_A_REFERENCE = re.compile(r"[A-Z]{1,3}[0-9]+$|R[0-9]|R?C[0-9]|(R|C|RC|TRUE|FALSE)$")
+
+
 def quote_sheet(name: str) -> str:
-    """A sheet name as a formula reference prefix, quoted when Excel needs it."""
-    if name.isidentifier() and name.isascii() and not any(ch.isdigit() for ch in name[:1]):
+    """A sheet name as a formula reference prefix, quoted when Excel needs it.
+
+    Plain ASCII identifiers stay bare, unless Excel would read them as something else: a cell
+    (``XY12``), an R1C1 reference (``R2C3``, ``C5x``) or a logical (the rules of XlsxWriter's
+    ``quote_sheetname``, a little stricter).
+    """
+    plain = name.isidentifier() and name.isascii() and not name[:1].isdigit()
+    if plain and not _LOOKS_LIKE_A_REFERENCE.match(name.upper()):
         return name
     return "'" + name.replace("'", "''") + "'"
 
