@@ -55,9 +55,25 @@ def write_new(
                 "(the old file is kept as a backup)"
             )
         backup = _free_backup_name(path)
-        shutil.copy2(path, backup)
-    replace_atomically(path, data)
+        try:
+            shutil.copy2(path, backup)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                backup.unlink()
+            raise OutputError(f"{backup}: cannot keep a backup: {_reason(exc)}") from None
+    try:
+        replace_atomically(path, data)
+    except OSError as exc:
+        if backup is not None:  # the old file is untouched, so its fresh copy is not needed
+            with contextlib.suppress(OSError):
+                backup.unlink()
+        kept = "the existing file is unchanged" if backup else "nothing was written"
+        raise OutputError(f"{path}: cannot write: {_reason(exc)}; {kept}") from None
     return Written(path, backup=backup)
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
 
 
 def replace_atomically(path: Path, data: bytes) -> None:
