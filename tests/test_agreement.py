@@ -1,4 +1,5 @@
-"""The fast-path evaluator agrees with the reference evaluators on a random M-sized workbook.
+"""The fast-path evaluator agrees with the reference evaluators on a random M-sized workbook
+(and, with the same comparisons, on S, the built-in Hjerteregionen workbook).
 
 The workbook is built from a random spec of the benchmark's M size (50 projects x 200 cost
 lines, ``bench/bench_specs.py``), drawn with ``random.Random(SEED)``: ``SEED`` is the
@@ -366,6 +367,11 @@ def workbook(tmp_path_factory: pytest.TempPathFactory, budget: Budget) -> Path:
 
 @pytest.fixture(scope="module")
 def checked(workbook: Path, budget: Budget) -> Checked:
+    """``check`` run on the random M workbook, recorded."""
+    return check_recording(workbook, budget)
+
+
+def check_recording(workbook: Path, budget: Budget) -> Checked:
     """Run ``check_workbook`` and record the evaluator's input, result and parse routes."""
     calls: list[tuple[Any, Any, Any, Evaluation]] = []
     real_evaluate = evaluate_module.evaluate
@@ -431,6 +437,13 @@ def test_libreoffice_recalculation_agrees_on_every_formula_cell(
 ) -> None:
     """LibreOffice, recalculating a copy whose saved values are all stale, gives the fast path's
     value in every formula cell of the random M workbook."""
+    assert_libreoffice_agrees(checked, workbook, tmp_path, MIN_FORMULA_CELLS)
+
+
+def assert_libreoffice_agrees(
+    checked: Checked, workbook: Path, tmp_path: Path, min_cells: int
+) -> None:
+    """LibreOffice recalculates a stale copy of *workbook*; every formula cell must agree."""
 
     def stale(xml: str) -> str:
         def replace(m: re.Match[str]) -> str:
@@ -453,7 +466,7 @@ def test_libreoffice_recalculation_agrees_on_every_formula_cell(
     [out] = recalculate_libreoffice([poisoned], tmp_path / "libreoffice")
     theirs = read_values(out)
     cells = sorted(checked.formulas)
-    assert len(cells) > MIN_FORMULA_CELLS, seeded(len(cells))
+    assert len(cells) > min_cells, seeded(len(cells))
     found = disagreements(checked.evaluation.values, theirs, cells, "LibreOffice")
     assert found == [], seeded(
         f"{len(found)} of {len(cells)} cells differ:\n" + "\n".join(found[:40])
@@ -463,6 +476,11 @@ def test_libreoffice_recalculation_agrees_on_every_formula_cell(
 def test_formulas_route_agrees_on_every_formula_cell(checked: Checked) -> None:
     """Every shape parsed by formulas' Parser and computed by formulas' compiled function gives
     the fast path's value in every formula cell of the random M workbook (~6 s on M)."""
+    assert_formulas_route_agrees(checked, MIN_FORMULA_CELLS)
+
+
+def assert_formulas_route_agrees(checked: Checked, min_cells: int) -> None:
+    """Evaluate *checked*'s input again with every shape parsed and computed by formulas."""
     parser: list[str] = []
     fallback: list[str] = []
 
@@ -482,7 +500,7 @@ def test_formulas_route_agrees_on_every_formula_cell(checked: Checked) -> None:
     assert not theirs.unsupported, seeded(theirs.unsupported)
     assert not theirs.circular, seeded(sorted(theirs.circular)[:10])
     cells = sorted(checked.formulas)
-    assert len(cells) > MIN_FORMULA_CELLS, seeded(len(cells))
+    assert len(cells) > min_cells, seeded(len(cells))
     found = disagreements(checked.evaluation.values, theirs.values, cells, "formulas")
     assert found == [], seeded(
         f"{len(found)} of {len(cells)} cells differ:\n" + "\n".join(found[:40])
@@ -584,3 +602,31 @@ def test_comparison_reports_exactly_the_cells_that_differ(checked: Checked) -> N
     expected = {f"{s}!{a}" for s, a in (changed, status, missing, retyped)}
     assert reported == expected, seeded(f"reported {found}, expected {sorted(expected)}")
     assert len(found) == 4, seeded(found)
+
+
+# --- S: the built-in Hjerteregionen workbook ------------------------------------------------
+
+MIN_FORMULA_CELLS_S = 700  # S has 730
+
+
+@pytest.fixture(scope="module")
+def example_checked(example_workbook: Path, example_budget: Budget) -> Checked:
+    """``check`` run on the generated Hjerteregionen workbook, recorded."""
+    return check_recording(example_workbook, example_budget)
+
+
+@pytest.mark.office
+@pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) missing")
+def test_libreoffice_agrees_on_every_formula_cell_of_s(
+    example_checked: Checked, example_workbook: Path, tmp_path: Path
+) -> None:
+    """The same comparison on S: LibreOffice, recalculating a stale copy, gives the fast
+    path's value in every one of the example's formula cells."""
+    assert not example_checked.formulas_fallback
+    assert_libreoffice_agrees(example_checked, example_workbook, tmp_path, MIN_FORMULA_CELLS_S)
+
+
+def test_formulas_route_agrees_on_every_formula_cell_of_s(example_checked: Checked) -> None:
+    """The same comparison on S through formulas' Parser and compiled functions (the whole
+    ``formulas.ExcelModel`` agrees on S too: test_evaluate.py)."""
+    assert_formulas_route_agrees(example_checked, MIN_FORMULA_CELLS_S)
