@@ -11,7 +11,7 @@ from typing import Any
 from .compute import BudgetTotals, ProjectTotals
 from .findings import Finding
 from .inputs import ReadBudget, Rules
-from .layout import WorkbookLayout
+from .layout import LAYOUT_PROPERTY, LAYOUT_VERSION, WorkbookLayout
 from .layout.cells import Cell, a1, a1_range
 from .layout.rows import (
     CATEGORY_KDD_COL,
@@ -127,6 +127,9 @@ def check_structure(ctx: Context) -> Iterator[Finding]:
                 found=entry[1],
                 params={"what": name},
             )
+    made_with = ctx.content.custom_properties.get(LAYOUT_PROPERTY)
+    if made_with is not None and made_with != LAYOUT_VERSION:
+        yield Finding("other-layout", found=made_with, expected=LAYOUT_VERSION)
     if ctx.content.calc_mode == "manual":
         yield Finding("manual-calculation")
     for target in ctx.content.external_links:

@@ -92,7 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--archive-orphans says what to do with them.",
     )
     reg.add_argument("workbook", type=Path, help="edited workbook (.xlsx)")
-    reg.add_argument("--spec", type=Path, required=True, help="the new spec (YAML)")
+    reg.add_argument(
+        "--spec",
+        type=Path,
+        help="the new spec (YAML); without it the workbook keeps its own projects, which "
+        "brings a workbook made by an older version up to the current layout",
+    )
     reg.add_argument("-o", "--output", type=Path, required=True, help="new workbook to write")
     _add_force(reg)
     orphans = reg.add_mutually_exclusive_group()

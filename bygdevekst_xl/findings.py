@@ -126,6 +126,15 @@ CATALOG: dict[str, tuple[Severity, str, str]] = {
         "Arket er ikke beskyttet; låste celler kan endres ved et uhell",
         "The sheet is not protected; locked cells can be changed by mistake",
     ),
+    "other-layout": (
+        "warning",
+        "Arbeidsboka er laget med oppsett {found}, denne versjonen lager oppsett {expected}: "
+        "formler og tekster som er endret siden, meldes som endret. Kjør `regenerate` for å "
+        "oppdatere arbeidsboka; alle tall som er skrevet inn, blir med",
+        "The workbook was made with layout {found}; this version makes layout {expected}: "
+        "formulas and labels changed since are reported as changed. Run `regenerate` to update "
+        "the workbook; every value typed into it is kept",
+    ),
     "external-link": (
         "error",
         "Arbeidsboka lenker til en ekstern fil ({found})",

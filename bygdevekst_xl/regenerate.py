@@ -59,15 +59,19 @@ class RefusedError(RuntimeError):
 
 def regenerate(
     workbook: Path | str,
-    spec: Path | str,
+    spec: Path | str | None,
     output: Path | str,
     *,
     orphans: Orphans = "refuse",
     force: bool = False,
 ) -> Regeneration:
-    """Write a new workbook with the new spec's structure and the old workbook's typed values."""
+    """Write a new workbook with the new spec's structure and the old workbook's typed values.
+
+    Without a spec the workbook keeps its own projects: that brings a workbook made by an
+    older version up to the current layout.
+    """
     read, content = read_inputs(workbook)
-    new = load_spec(spec)
+    new = read.budget if spec is None else load_spec(spec)
     result = merge(read.budget, new)
     result.warnings += _cannot_carry(content, read)
     if result.left_out and orphans == "refuse":
@@ -76,9 +80,8 @@ def regenerate(
     if result.left_out and orphans == "archive":
         layout.sheets.append(_archive_sheet(result.left_out))
     data = render(layout, created=document_time(new), title=document_title(new))
-    result.written = write_new(
-        Path(output), data, force=force, protect=(Path(workbook), Path(spec))
-    )
+    inputs = (Path(workbook),) if spec is None else (Path(workbook), Path(spec))
+    result.written = write_new(Path(output), data, force=force, protect=inputs)
     return result
 
 
@@ -290,9 +293,8 @@ def _cannot_carry(content: Any, read: Any) -> list[str]:
     for name, sheet in content.sheets.items():
         if sheet.comments:
             out.append(f"{name}: {sheet.comments} comment(s) are not carried over")
-        extra = sheet.drawings - (
-            1 if any(s.charts for s in layout.sheets if s.name == name) else 0
-        )
+        charts = sum(len(s.charts) for s in layout.sheets if s.name == name)
+        extra = sheet.drawings - charts  # the layout's own charts are drawn anew
         if extra > 0:
             out.append(f"{name}: {extra} image(s) or drawing(s) are not carried over")
     for finding in outside_findings(content, layout):

@@ -12,10 +12,9 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from .layout import Cell, SheetLayout, WorkbookLayout
+from .layout import LAYOUT_PROPERTY, LAYOUT_VERSION, Cell, SheetLayout, WorkbookLayout
 from .styles import CONDITIONAL_STYLES, cell_style
 
-LAYOUT_VERSION = "1"
 FOOTER = "&L&A&RSide &P av &N"
 PAPER_A4 = 9
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # serial 0 in the 1900 date system (after Feb 1900)
@@ -72,7 +71,7 @@ def render(layout: WorkbookLayout, *, created: dt.datetime, title: str) -> bytes
                     "comments": "Generert av bygdevekst_xl",
                 }
             )
-            workbook.set_custom_property("bygdevekst_xl_layout", LAYOUT_VERSION)
+            workbook.set_custom_property(LAYOUT_PROPERTY, LAYOUT_VERSION)
             workbook.close()
         except Warning as exc:
             raise WriteError(f"xlsxwriter: {exc}") from None

@@ -228,3 +228,42 @@ def test_content_that_cannot_be_carried_is_warned_about(example_workbook, exampl
     result = regenerate(edited, spec, tmp_path / "out.xlsx")
     assert "sheet 'Notater' was added by a person and is not carried over" in result.warnings
     assert any("H3" in w and "ring Hasvik" in w for w in result.warnings)
+
+
+def older_layout(source: Path, target: Path) -> Path:
+    """*source* as layout 1 made it: in-kind values priced from the unrounded hour sum."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(source) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+
+    def old_formulas(xml: str) -> str:
+        return re.sub(r"ROUND\(ROUND\(([A-Z]+\d+),6\)\*Timesats,0\)", r"ROUND(\1*Timesats,0)", xml)
+
+    def old_version(xml: str) -> str:
+        return xml.replace("<vt:lpwstr>2</vt:lpwstr>", "<vt:lpwstr>1</vt:lpwstr>")
+
+    edits = dict.fromkeys(sheets, old_formulas) | {"docProps/custom.xml": old_version}
+    return damage.with_parts(source, target, edits)
+
+
+def test_a_workbook_from_an_older_layout_is_named_and_regenerated_without_a_spec(
+    example_workbook, example_budget, tmp_path, capsys
+):
+    """check names the older layout as the cause of the changed formulas; regenerate without
+    --spec brings the workbook to the current layout with every typed value and no warning."""
+    old = older_layout(example_workbook, tmp_path / "gammel.xlsx")
+    report = check_workbook(old, example_budget)
+    codes = {f.code for f in report.findings}
+    assert codes == {"other-layout", "formula-changed"}
+    [note] = [f for f in report.findings if f.code == "other-layout"]
+    assert (note.found, note.expected) == ("1", "2")
+    assert "regenerate" in note.message("en")
+
+    new = tmp_path / "ny.xlsx"
+    assert main(["regenerate", str(old), "-o", str(new)]) == 0
+    out = capsys.readouterr().out
+    assert "warning" not in out
+    assert check_workbook(new, example_budget).findings == []
+    assert extract(new) == extract(old) == example_budget

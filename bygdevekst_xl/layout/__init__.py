@@ -18,7 +18,22 @@ from .project_sheet import project_sheet
 from .rows import FIRST_YEAR_COL, ParameterRows, ProjectRows, SummaryRows, cost_capacity, sum_col
 from .summary_sheet import summary_sheet
 
-__all__ = ["Cell", "SheetLayout", "WorkbookLayout", "build_layout", "project_names"]
+__all__ = [
+    "LAYOUT_PROPERTY",
+    "LAYOUT_VERSION",
+    "Cell",
+    "SheetLayout",
+    "WorkbookLayout",
+    "build_layout",
+    "project_names",
+]
+
+LAYOUT_PROPERTY = "bygdevekst_xl_layout"
+"""The custom document property that records which layout a workbook was generated with."""
+LAYOUT_VERSION = "2"
+"""Raised whenever a generated formula, label or address changes, so ``check`` can tell an
+older workbook (regenerate it) from one a person edited. 2: hours are rounded to 6 decimals
+before they are priced."""
 
 
 def project_names(project_id: str) -> dict[str, str]:
