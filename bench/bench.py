@@ -140,8 +140,15 @@ def measure(cmd: list[str], *, timeout: float, cwd: Path) -> Run:
     stats = cwd / f".stats-{os.getpid()}-{time.monotonic_ns()}"
     start = time.perf_counter()
     proc = subprocess.Popen(
-        _wrapped(cmd, stats), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL, text=True, errors="replace", start_new_session=True, env=ENV,
+        _wrapped(cmd, stats),
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        errors="replace",
+        start_new_session=True,
+        env=ENV,
     )
     try:
         output, _ = proc.communicate(timeout=timeout)
@@ -196,8 +203,12 @@ def _recalc_and_read(recalc: Callable[[], Path]) -> dict[str, float]:
     recalculated = time.perf_counter()
     client_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     cells = len(office.read_values(target))
-    return {"recalc_s": recalculated - start, "read_s": time.perf_counter() - recalculated,
-            "recalc_mb": client_mb, "cells_read": cells}
+    return {
+        "recalc_s": recalculated - start,
+        "read_s": time.perf_counter() - recalculated,
+        "recalc_mb": client_mb,
+        "cells_read": cells,
+    }
 
 
 def _worker_libreoffice(source: Path, out: Path) -> dict[str, float]:
@@ -220,12 +231,18 @@ def _worker_formulas(source: Path, out: Path) -> dict[str, float]:
     model = formulas.ExcelModel().loads(str(source)).finish()
     loaded = time.perf_counter()
     solution = model.calculate()
-    return {"load_s": loaded - start, "calculate_s": time.perf_counter() - loaded,
-            "solution_nodes": len(solution)}
+    return {
+        "load_s": loaded - start,
+        "calculate_s": time.perf_counter() - loaded,
+        "solution_nodes": len(solution),
+    }
 
 
-WORKERS = {"libreoffice": _worker_libreoffice, "gnumeric": _worker_gnumeric,
-           "formulas": _worker_formulas}
+WORKERS = {
+    "libreoffice": _worker_libreoffice,
+    "gnumeric": _worker_gnumeric,
+    "formulas": _worker_formulas,
+}
 
 
 def run_worker(tool: str, source: Path, out: Path) -> int:
@@ -245,8 +262,13 @@ def bench_cli(spec: Path, book: Path, runs: int, timeout: float) -> list[Result]
     gen, chk = [], []
     for _ in range(runs):
         book.unlink(missing_ok=True)
-        gen.append(measure([*py, "generate", str(spec), "-o", str(book), "--force"],
-                           timeout=timeout, cwd=book.parent))
+        gen.append(
+            measure(
+                [*py, "generate", str(spec), "-o", str(book), "--force"],
+                timeout=timeout,
+                cwd=book.parent,
+            )
+        )
         if gen[-1].exit_code != 0:
             print(f"!! generate failed for {spec}:\n{gen[-1].output}")
             failed = summarise("generate", gen)
@@ -284,8 +306,9 @@ def warm_up(folder: Path) -> None:
 
     book = folder / "warm-up.xlsx"
     py = [sys.executable, "-m", "bygdevekst_xl"]
-    measure([*py, "generate", str(example_path()), "-o", str(book), "--force"],
-            timeout=600, cwd=folder)
+    measure(
+        [*py, "generate", str(example_path()), "-o", str(book), "--force"], timeout=600, cwd=folder
+    )
     measure([*py, "check", str(book)], timeout=600, cwd=folder)
     book.unlink(missing_ok=True)
 
@@ -294,20 +317,32 @@ def bench_size(size: str, folder: Path, args: argparse.Namespace) -> dict[str, A
     """Every tool at one size; returns the JSON-able record."""
     spec = write_spec(size, folder)
     book = folder / f"budget-{size}.xlsx"
-    print(f"[{size}] spec {spec.name}: timing generate and check ({args.runs} runs each)…",
-          flush=True)
+    print(
+        f"[{size}] spec {spec.name}: timing generate and check ({args.runs} runs each)…", flush=True
+    )
     results = bench_cli(spec, book, args.runs, args.timeout)
     if len(results) == 1:  # generate failed: nothing to check or recalculate
-        return {"size": size, "shape": SIZES[size], "formula_cells": 0, "sheets": 0,
-                "bytes": 0, "results": {r.tool: asdict(r) for r in results}}
+        return {
+            "size": size,
+            "shape": SIZES[size],
+            "formula_cells": 0,
+            "sheets": 0,
+            "bytes": 0,
+            "results": {r.tool: asdict(r) for r in results},
+        }
     shape = workbook_shape(book)
     for tool in REFERENCES:
         print(f"[{size}] {tool}…", flush=True)
         runs = args.formulas_runs if tool == "formulas" else args.runs
         timeout = args.formulas_timeout if tool == "formulas" else args.timeout
         results.append(bench_reference(tool, book, runs, timeout))
-    return {"size": size, "shape": SIZES[size], **shape, "load_avg_1m_after": os.getloadavg()[0],
-            "results": {r.tool: asdict(r) for r in results}}
+    return {
+        "size": size,
+        "shape": SIZES[size],
+        **shape,
+        "load_avg_1m_after": os.getloadavg()[0],
+        "results": {r.tool: asdict(r) for r in results},
+    }
 
 
 # --------------------------------------------------------------------------- main
@@ -317,18 +352,27 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="S,M,L", help="comma-separated of S, M, L")
     parser.add_argument("--runs", type=int, default=3, help="runs per tool (median; default 3)")
-    parser.add_argument("--formulas-runs", type=int, default=1,
-                        help="runs of the formulas library (default 1; it is slow)")
+    parser.add_argument(
+        "--formulas-runs",
+        type=int,
+        default=1,
+        help="runs of the formulas library (default 1; it is slow)",
+    )
     parser.add_argument("--formulas-timeout", type=float, default=300)
     parser.add_argument("--timeout", type=float, default=1800, help="per run, other tools")
     parser.add_argument("--json", type=Path, help="write the results here as JSON")
-    parser.add_argument("--workdir", type=Path,
-                        help="keep specs and workbooks here (default: a temp dir, removed)")
-    parser.add_argument("--no-pycache", action="store_true",
-                        help="run children with the environment as is (no bytecode cache "
-                        "when PYTHONDONTWRITEBYTECODE is set), and no warm-up run")
-    parser.add_argument("--worker", nargs=3, metavar=("TOOL", "XLSX", "OUT"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--workdir", type=Path, help="keep specs and workbooks here (default: a temp dir, removed)"
+    )
+    parser.add_argument(
+        "--no-pycache",
+        action="store_true",
+        help="run children with the environment as is (no bytecode cache "
+        "when PYTHONDONTWRITEBYTECODE is set), and no warm-up run",
+    )
+    parser.add_argument(
+        "--worker", nargs=3, metavar=("TOOL", "XLSX", "OUT"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
     args.sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
     unknown = set(args.sizes) - set(SIZES)
@@ -350,8 +394,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not args.no_pycache:
             warm_up(folder)
-        record = {"machine": machine(), "runs": args.runs, "pycache": not args.no_pycache,
-                  "sizes": [bench_size(size, folder, args) for size in args.sizes]}
+        record = {
+            "machine": machine(),
+            "runs": args.runs,
+            "pycache": not args.no_pycache,
+            "sizes": [bench_size(size, folder, args) for size in args.sizes],
+        }
     finally:
         if args.workdir is None:
             shutil.rmtree(folder, ignore_errors=True)

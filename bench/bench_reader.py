@@ -60,6 +60,7 @@ def main() -> None:
         path = Path(folder) / "bench.xlsx"
         build(path, formulas)
         print(f"{formulas} formula cells + {formulas} numbers, {path.stat().st_size // 1024} KiB")
+
         def general_path() -> object:
             saved, reader.FAST_PART_BYTES = reader.FAST_PART_BYTES, -1
             try:

@@ -32,8 +32,10 @@ def cost_lines(project: int, lines: int, categories: list[str]) -> list[dict[str
         {
             "category": categories[j % len(categories)],
             "description": f"Linje {j + 1}",
-            "amounts": [1000 * (1 + (project * 7 + j * 13) % 50),
-                        1000 * (1 + (project * 11 + j * 5) % 50)],
+            "amounts": [
+                1000 * (1 + (project * 7 + j * 13) % 50),
+                1000 * (1 + (project * 11 + j * 5) % 50),
+            ],
         }
         for j in range(lines)
     ]
@@ -58,16 +60,18 @@ def synthetic_spec(base: dict[str, Any], projects: int, lines: int) -> dict[str,
     items = []
     for i in range(1, projects + 1):
         costs = cost_lines(i, lines, categories)
-        items.append({
-            "id": f"p{i:03d}",
-            "name": f"Prosjekt {i}",
-            "sheet": f"{i} Prosjekt {i}",
-            "working_group": i % 2 == 0,
-            "description": [f"Syntetisk prosjekt {i} for ytelsesmåling."],
-            "costs": costs,
-            "hours": {m: [10 + i % 7, 12 + i % 5] for m in base["pilot"]["municipalities"]},
-            "financing": financing(costs, eligible, quota),
-        })
+        items.append(
+            {
+                "id": f"p{i:03d}",
+                "name": f"Prosjekt {i}",
+                "sheet": f"{i} Prosjekt {i}",
+                "working_group": i % 2 == 0,
+                "description": [f"Syntetisk prosjekt {i} for ytelsesmåling."],
+                "costs": costs,
+                "hours": {m: [10 + i % 7, 12 + i % 5] for m in base["pilot"]["municipalities"]},
+                "financing": financing(costs, eligible, quota),
+            }
+        )
     return {"pilot": base["pilot"], "categories": base["categories"], "projects": items}
 
 
@@ -87,9 +91,10 @@ _SpecDumper.add_representer(
 
 def spec_text(data: dict[str, Any]) -> str:
     """The spec as YAML, block style except one line per cost line."""
-    flowing = {**data, "projects": [
-        {**p, "costs": [_FlowLine(c) for c in p["costs"]]} for p in data["projects"]
-    ]}
+    flowing = {
+        **data,
+        "projects": [{**p, "costs": [_FlowLine(c) for c in p["costs"]]} for p in data["projects"]],
+    }
     return yaml.dump(flowing, Dumper=_SpecDumper, allow_unicode=True, sort_keys=False, width=200)
 
 

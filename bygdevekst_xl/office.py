@@ -607,7 +607,9 @@ def edit_with_libreoffice(
         )
     if python is None:
         if insert_rows:
-            raise OfficeError("inserting rows needs Python-UNO (Debian: apt-get install python3-uno)")
+            raise OfficeError(
+                "inserting rows needs Python-UNO (Debian: apt-get install python3-uno)"
+            )
         return _edit_with_openpyxl(source, target, cleaned, timeout=timeout)
 
     with _workspace() as work:

@@ -91,11 +91,18 @@ def _read(parts: Parts) -> WorkbookContent:
     """The content of the workbook in ``parts``."""
     parts.check_kind()
     types = content_types(parts)
-    has_macros = any("macroenabled" in t or "vbaproject" in t or "macrosheet" in t
-                     for t in types) or any(n.endswith("vbaproject.bin") for n in parts.entries)
+    has_macros = any(
+        "macroenabled" in t or "vbaproject" in t or "macrosheet" in t for t in types
+    ) or any(n.endswith("vbaproject.bin") for n in parts.entries)
     package = parts.rels("")
-    main = next((r.target for r in package.values() if r.type == "officeDocument"
-                 and not r.external and parts.find(r.target)), "xl/workbook.xml")
+    main = next(
+        (
+            r.target
+            for r in package.values()
+            if r.type == "officeDocument" and not r.external and parts.find(r.target)
+        ),
+        "xl/workbook.xml",
+    )
     if main.lower().endswith(".bin") or any("sheet.binary" in t for t in types):
         parts.fail("binary workbook (.xlsb) is not supported; save it as .xlsx")
     info = parts.find(main)
@@ -125,8 +132,10 @@ def _read(parts: Parts) -> WorkbookContent:
         elif scope.isdigit() and int(scope) < len(order):
             local_names[(order[int(scope)], name)] = text
         else:
-            parts.fail(f"defined name '{short(name)}' has localSheetId {short(scope)} but "
-                       f"the workbook has {len(order)} sheets")
+            parts.fail(
+                f"defined name '{short(name)}' has localSheetId {short(scope)} but "
+                f"the workbook has {len(order)} sheets"
+            )
     return WorkbookContent(
         path=parts.path,
         sheets=sheets,

@@ -24,8 +24,9 @@ TRUE = ("1", "true")
 class SheetBuilder:
     """One sheet being read: its content so far and what the parse found around the cells."""
 
-    def __init__(self, parts: Parts, info: zipfile.ZipInfo, name: str, state: str,
-                 strings: list[str]) -> None:
+    def __init__(
+        self, parts: Parts, info: zipfile.ZipInfo, name: str, state: str, strings: list[str]
+    ) -> None:
         self.parts = parts
         self.info = info
         self.strings = strings
@@ -43,8 +44,17 @@ class SheetBuilder:
         """Raise the :class:`ReadError` of ``reason``, naming the sheet and its part."""
         self.parts.fail(f"sheet '{short(self.sheet.name)}' ({self.info.filename}): {reason}")
 
-    def store(self, key: str, row: int, col: int, ctype: str, f_attrs: dict[str, str] | None,
-              f_text: str | None, v_text: str | None, inline: list[str] | None) -> None:
+    def store(
+        self,
+        key: str,
+        row: int,
+        col: int,
+        ctype: str,
+        f_attrs: dict[str, str] | None,
+        f_text: str | None,
+        v_text: str | None,
+        inline: list[str] | None,
+    ) -> None:
         """Record one ``<c>``: a formula (with its cached value), a constant or an error."""
         parts = self.parts
         parts.cells += 1
@@ -84,8 +94,9 @@ class SheetBuilder:
             self.fail(f"cell {key}: {short(text)!r} is not a number")
         return number
 
-    def value(self, key: str, ctype: str, text: str, inline: list[str] | None,
-              formula: bool) -> object:
+    def value(
+        self, key: str, ctype: str, text: str, inline: list[str] | None, formula: bool
+    ) -> object:
         """The value of a ``<v>`` of cell type ``ctype`` (a cached value when ``formula``)."""
         if ctype == "n":
             return self.number(key, text) if text else None
@@ -95,8 +106,10 @@ class SheetBuilder:
             index = int(text) if text.isdecimal() and len(text) < 10 else -1
             if 0 <= index < len(self.strings):
                 return self.strings[index]
-            self.fail(f"cell {key}: shared string {short(text)!r} does not exist "
-                      f"(the table has {len(self.strings)})")
+            self.fail(
+                f"cell {key}: shared string {short(text)!r} does not exist "
+                f"(the table has {len(self.strings)})"
+            )
         if ctype == "b":
             if text in TRUE:
                 return True
@@ -115,8 +128,7 @@ class SheetBuilder:
             return unescape("".join(inline)) if inline is not None else text
         self.fail(f"cell {key}: unknown cell type {short(ctype)!r}")
 
-    def formula(self, key: str, row: int, col: int, attrs: dict[str, str],
-                text: str | None) -> str:
+    def formula(self, key: str, row: int, col: int, attrs: dict[str, str], text: str | None) -> str:
         """The formula of a cell, shared formulas translated from their master cell."""
         kind = attrs.get("t")
         if kind == "shared":
@@ -128,8 +140,10 @@ class SheetBuilder:
                 formula = "=" + shift(master[3], row - master[0], col - master[1])
                 self.parts.shared_text += len(formula)
                 if self.parts.shared_text > self.max_shared_text:
-                    self.fail(f"cell {key}: shared formulas expand past "
-                              f"{self.max_shared_text} characters; refusing")
+                    self.fail(
+                        f"cell {key}: shared formulas expand past "
+                        f"{self.max_shared_text} characters; refusing"
+                    )
                 return formula
             if not text:
                 self.fail(f"cell {key}: shared formula {short(si)} has no master cell before it")

@@ -49,7 +49,11 @@ def fast_cells(builder: SheetBuilder, text: str) -> bool:
     store, col_index, strings, parts = builder.store, COL_INDEX, builder.strings, builder.parts
     sheet = builder.sheet
     values, formulas, cached, hidden_rows = (
-        sheet.values, sheet.formulas, sheet.cached, sheet.hidden_rows)
+        sheet.values,
+        sheet.formulas,
+        sheet.cached,
+        sheet.hidden_rows,
+    )
     begin, stop = text.index(">") + 1, len(text) - len("</sheetData>")
     pos, depth, row_number = begin, 0, 0
     cells, limit, last = parts.cells, builder.max_cells, builder.last
@@ -57,8 +61,7 @@ def fast_cells(builder: SheetBuilder, text: str) -> bool:
         start = m.start()
         if start != pos:
             gap = _ROW_GAP(text, pos, start)  # the usual "</row><row r=...>"
-            if (gap is not None and depth == 1 and "'" not in gap[2]
-                    and not gap[2].endswith("/")):
+            if gap is not None and depth == 1 and "'" not in gap[2] and not gap[2].endswith("/"):
                 row_number = int(gap[1])
                 if not 1 <= row_number <= MAX_ROW:
                     return False
@@ -66,8 +69,9 @@ def fast_cells(builder: SheetBuilder, text: str) -> bool:
                     parts.keep("hidden rows")
                     hidden_rows.add(row_number)
             else:
-                depth, row_number = _fast_rows(text, pos, start, depth, row_number,
-                                               hidden_rows, parts.keep)
+                depth, row_number = _fast_rows(
+                    text, pos, start, depth, row_number, hidden_rows, parts.keep
+                )
         if depth != 1:
             return False
         pos = m.end()
@@ -78,8 +82,12 @@ def fast_cells(builder: SheetBuilder, text: str) -> bool:
             return False
         position = row * 16_385 + col
         key = letters + digits
-        if (position > last and cells < limit and inline is None
-                and (v_text is None or "&" not in v_text)):
+        if (
+            position > last
+            and cells < limit
+            and inline is None
+            and (v_text is None or "&" not in v_text)
+        ):
             if f_raw is None:
                 if v_text:
                     if ctype is None or ctype == "n":
@@ -92,8 +100,12 @@ def fast_cells(builder: SheetBuilder, text: str) -> bool:
                             cells += 1
                             last = position
                             continue
-                    elif (ctype == "s" and v_text.isdecimal() and len(v_text) < 10
-                          and int(v_text) < len(strings)):
+                    elif (
+                        ctype == "s"
+                        and v_text.isdecimal()
+                        and len(v_text) < 10
+                        and int(v_text) < len(strings)
+                    ):
                         values[key] = strings[int(v_text)]
                         cells += 1
                         last = position
@@ -126,12 +138,19 @@ def fast_cells(builder: SheetBuilder, text: str) -> bool:
                 v_text = ""
         elif "&" in v_text:
             v_text = _xml_text(v_text)
-        store(key, row, col, ctype or "n", f_attrs, f_text, v_text,
-              None if inline is None else [_xml_text(inline)])
+        store(
+            key,
+            row,
+            col,
+            ctype or "n",
+            f_attrs,
+            f_text,
+            v_text,
+            None if inline is None else [_xml_text(inline)],
+        )
         cells, last = parts.cells, builder.last
     parts.cells, builder.last = cells, last
-    depth, row_number = _fast_rows(text, pos, stop, depth, row_number, hidden_rows,
-                                   parts.keep)
+    depth, row_number = _fast_rows(text, pos, stop, depth, row_number, hidden_rows, parts.keep)
     return depth == 0
 
 
@@ -159,8 +178,15 @@ def _fast_attrs(raw: str) -> dict[str, str] | None:
     return None if len(attrs) != len(pairs) or "xmlns" in attrs else attrs
 
 
-def _fast_rows(text: str, pos: int, stop: int, depth: int, row_number: int,
-               hidden_rows: set[int], keep: Callable[[str], None]) -> tuple[int, int]:
+def _fast_rows(
+    text: str,
+    pos: int,
+    stop: int,
+    depth: int,
+    row_number: int,
+    hidden_rows: set[int],
+    keep: Callable[[str], None],
+) -> tuple[int, int]:
     """Read the row tags (and blanks) between two cells; depth -1 when anything else is there."""
     match = _FAST_ROW.match
     while pos < stop:

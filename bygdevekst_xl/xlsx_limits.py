@@ -38,11 +38,13 @@ class Limits:
         """The limits for ``max_cells`` cells, every other one from the constant named like
         it in upper case (``max_text`` from ``MAX_TEXT``), and ``max_elements`` from
         ``ELEMENTS_PER_CELL`` and ``ELEMENT_SLACK``."""
-        values = {f.name: constants[f.name.upper()] for f in fields(cls)
-                  if f.name != "max_elements"}
+        values = {
+            f.name: constants[f.name.upper()] for f in fields(cls) if f.name != "max_elements"
+        }
         values["max_cells"] = max_cells
-        values["max_elements"] = (constants["ELEMENTS_PER_CELL"] * max_cells
-                                  + constants["ELEMENT_SLACK"])
+        values["max_elements"] = (
+            constants["ELEMENTS_PER_CELL"] * max_cells + constants["ELEMENT_SLACK"]
+        )
         return cls(**values)
 
 

@@ -76,10 +76,12 @@ def content_types(parts: Parts) -> list[str]:
 
 def shared_strings(parts: Parts, rels: dict[str, Rel], workbook: str) -> list[str]:
     """The shared string table: rich text runs joined, phonetic runs left out."""
-    target = next((r.target for r in rels.values() if r.type == "sharedStrings"
-                   and not r.external), None)
-    info = parts.find(target) or parts.find(posixpath.join(posixpath.dirname(workbook),
-                                                           "sharedStrings.xml"))
+    target = next(
+        (r.target for r in rels.values() if r.type == "sharedStrings" and not r.external), None
+    )
+    info = parts.find(target) or parts.find(
+        posixpath.join(posixpath.dirname(workbook), "sharedStrings.xml")
+    )
     strings: list[str] = []
     if info is None:
         return strings
@@ -105,8 +107,10 @@ def shared_strings(parts: Parts, rels: dict[str, Rel], workbook: str) -> list[st
         elif name in si:
             strings.append(unescape("".join(pieces)))
             if len(strings) > max_cells:
-                parts.fail(f"part {info.filename}: more than {max_cells} shared strings "
-                           "(max_cells); refusing")
+                parts.fail(
+                    f"part {info.filename}: more than {max_cells} shared strings "
+                    "(max_cells); refusing"
+                )
         elif name in rph:
             phonetic = False
 
@@ -130,8 +134,10 @@ def external_links(parts: Parts, rels: dict[str, Rel]) -> list[str]:
 
 def custom_properties(parts: Parts, package: dict[str, Rel]) -> dict[str, str]:
     """``docProps/custom.xml``: each property's name and its value as text."""
-    target = next((r.target for r in package.values()
-                   if r.type == "custom-properties" and not r.external), None)
+    target = next(
+        (r.target for r in package.values() if r.type == "custom-properties" and not r.external),
+        None,
+    )
     info = parts.find(target) or parts.find("docProps/custom.xml")
     props: dict[str, str] = {}
     if info is None:

@@ -17,8 +17,9 @@ from .xlsx_sheet_xml import parse_sheet_xml
 from .xlsx_xml import NotWellFormed, Parts
 
 
-def read_sheet(parts: Parts, info: zipfile.ZipInfo, name: str, state: str,
-               strings: list[str]) -> SheetContent:
+def read_sheet(
+    parts: Parts, info: zipfile.ZipInfo, name: str, state: str, strings: list[str]
+) -> SheetContent:
     """The content of the sheet ``name`` in part ``info``, with its comments and drawings."""
     builder = _parse_part(parts, info, name, state, strings)
     sheet = builder.sheet
@@ -40,8 +41,9 @@ def read_sheet(parts: Parts, info: zipfile.ZipInfo, name: str, state: str,
     return sheet
 
 
-def _parse_part(parts: Parts, info: zipfile.ZipInfo, name: str, state: str,
-                strings: list[str]) -> SheetBuilder:
+def _parse_part(
+    parts: Parts, info: zipfile.ZipInfo, name: str, state: str, strings: list[str]
+) -> SheetBuilder:
     """Read the part: the fast path when its cells are plain, else expat throughout."""
     builder = SheetBuilder(parts, info, name, state, strings)
     if info.file_size > parts.limits.fast_part_bytes:

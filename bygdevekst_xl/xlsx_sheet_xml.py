@@ -15,23 +15,55 @@ from .xlsx_content import Validation, short
 from .xlsx_xml import X14, XM, rel_id, tags
 
 # Sheet elements the general path acts on, by kind (one dict lookup per element).
-(_K_C, _K_V, _K_F, _K_ROW, _K_IS, _K_T, _K_RPH, _K_PROTECTION, _K_DV, _K_FORMULA1, _K_DRAWING,
- _K_PICTURE, _K_SHEET_DATA, _K_X14_DV, _K_X14_FORMULA1, _K_XM_F, _K_XM_SQREF) = range(1, 18)
+(
+    _K_C,
+    _K_V,
+    _K_F,
+    _K_ROW,
+    _K_IS,
+    _K_T,
+    _K_RPH,
+    _K_PROTECTION,
+    _K_DV,
+    _K_FORMULA1,
+    _K_DRAWING,
+    _K_PICTURE,
+    _K_SHEET_DATA,
+    _K_X14_DV,
+    _K_X14_FORMULA1,
+    _K_XM_F,
+    _K_XM_SQREF,
+) = range(1, 18)
 _SHEET_KINDS = {
     name: kind
     for kind, local in enumerate(
-        ("c", "v", "f", "row", "is", "t", "rPh", "sheetProtection", "dataValidation", "formula1",
-         "drawing", "picture", "sheetData"),
+        (
+            "c",
+            "v",
+            "f",
+            "row",
+            "is",
+            "t",
+            "rPh",
+            "sheetProtection",
+            "dataValidation",
+            "formula1",
+            "drawing",
+            "picture",
+            "sheetData",
+        ),
         start=1,
     )
     for name in tags(local)
 }
-_SHEET_KINDS.update({
-    X14 + "dataValidation": _K_X14_DV,
-    X14 + "formula1": _K_X14_FORMULA1,
-    XM + "f": _K_XM_F,
-    XM + "sqref": _K_XM_SQREF,
-})
+_SHEET_KINDS.update(
+    {
+        X14 + "dataValidation": _K_X14_DV,
+        X14 + "formula1": _K_X14_FORMULA1,
+        XM + "f": _K_XM_F,
+        XM + "sqref": _K_XM_SQREF,
+    }
+)
 
 
 def parse_sheet_xml(builder: SheetBuilder, source: zipfile.ZipInfo | bytes) -> None:
@@ -172,10 +204,14 @@ def parse_sheet_xml(builder: SheetBuilder, source: zipfile.ZipInfo | bytes) -> N
             in_x14_formula = False
         elif (kind in (_K_DV, _K_X14_DV)) and dv_attrs is not None:
             parts.keep("data validations")
-            sheet.validations.append(Validation(
-                sqref=dv_sqref or "", type=dv_attrs.get("type"),
-                operator=dv_attrs.get("operator"), formula1=dv_formula,
-            ))
+            sheet.validations.append(
+                Validation(
+                    sqref=dv_sqref or "",
+                    type=dv_attrs.get("type"),
+                    operator=dv_attrs.get("operator"),
+                    formula1=dv_formula,
+                )
+            )
             dv_attrs = None
 
     def data(text: str) -> None:

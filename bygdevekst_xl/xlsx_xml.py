@@ -162,13 +162,16 @@ class Parts(Package):
 
     def too_many_names(self, part: str) -> NoReturn:
         """Refuse a part with more than max_names different element names."""
-        self.fail(f"part {part}: more than {self.limits.max_names} different XML element names; "
-                  "refusing")
+        self.fail(
+            f"part {part}: more than {self.limits.max_names} different XML element names; refusing"
+        )
 
     def too_many_elements(self, part: str) -> NoReturn:
         """Refuse a workbook with more than max_elements XML elements."""
-        self.fail(f"part {part}: more than {self.limits.max_elements} XML elements in the "
-                  "workbook; refusing")
+        self.fail(
+            f"part {part}: more than {self.limits.max_elements} XML elements in the "
+            "workbook; refusing"
+        )
 
     def rels(self, part: str) -> dict[str, Rel]:
         """The relationships of a part by id (empty when it has none)."""

@@ -30,8 +30,17 @@ CHUNK = 1 << 16  # bytes inflated (and given to expat) at a time
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_NAMES = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
 ZIP_ERRORS = (
-    zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, RuntimeError,
-    NotImplementedError, struct.error, ValueError, IndexError, OverflowError,
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    OSError,
+    RuntimeError,
+    NotImplementedError,
+    struct.error,
+    ValueError,
+    IndexError,
+    OverflowError,
 )
 
 
@@ -94,10 +103,13 @@ def _not_a_zip(handle: BinaryIO, head: bytes) -> str:
 
 def _as_text(head: bytes) -> str | None:
     """``head`` decoded when it looks like text, else None."""
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"),
-                       (b"\xfe\xff", "utf-16-be")):
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
         if head.startswith(bom):
-            return head[len(bom):].decode(codec, "replace")
+            return head[len(bom) :].decode(codec, "replace")
     if b"\x00" in head:
         return None
     text = head.decode("utf-8", "replace")
@@ -172,8 +184,9 @@ class Package(Budget):
                 f"part {name} declares {info.file_size} bytes uncompressed "
                 f"(limit {max_part}); refusing (possible zip bomb)"
             )
-        if (info.file_size > limits.ratio_floor
-                and info.file_size > limits.max_ratio * max(info.compress_size, 1)):
+        if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(
+            info.compress_size, 1
+        ):
             ratio = info.file_size // max(info.compress_size, 1)
             self.fail(f"part {name} compresses {ratio}:1; refusing (possible zip bomb)")
         size = 0
@@ -186,11 +199,15 @@ class Package(Budget):
                     size += len(chunk)
                     self.inflated += len(chunk)
                     if size > max_part:
-                        self.fail(f"part {name} inflates past {max_part} bytes; refusing "
-                                  "(possible zip bomb)")
+                        self.fail(
+                            f"part {name} inflates past {max_part} bytes; refusing "
+                            "(possible zip bomb)"
+                        )
                     if self.inflated > max_total:
-                        self.fail(f"parts inflate past {max_total} bytes in all; refusing "
-                                  "(possible zip bomb)")
+                        self.fail(
+                            f"parts inflate past {max_total} bytes in all; refusing "
+                            "(possible zip bomb)"
+                        )
                     yield chunk
         except ReadError:
             raise
@@ -216,8 +233,10 @@ class Package(Budget):
             if kind.startswith("application/vnd.oasis.opendocument"):
                 self.fail(f"an OpenDocument file ({short(kind)}), not an .xlsx")
         if self.find("[Content_Types].xml") is None:
-            for part, kind in (("word/document.xml", "a Word document (.docx)"),
-                               ("ppt/presentation.xml", "a PowerPoint file (.pptx)")):
+            for part, kind in (
+                ("word/document.xml", "a Word document (.docx)"),
+                ("ppt/presentation.xml", "a PowerPoint file (.pptx)"),
+            ):
                 if self.find(part) is not None:
                     self.fail(f"{kind}, not an .xlsx")
             self.fail("missing [Content_Types].xml (a zip, but not an Office Open XML file)")

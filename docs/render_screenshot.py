@@ -29,8 +29,22 @@ def main() -> int:
         workbook.write_bytes(workbook_bytes(load_spec(example_path())))
         pdf = convert_libreoffice(workbook, work, "pdf")
         page = _page_with(pdf, f"{SUMMARY_SHEET} –")
-        subprocess.run(["pdftoppm", "-png", "-r", str(RESOLUTION), "-f", str(page), "-l", str(page),
-                        "-singlefile", str(pdf), str(work / "page")], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                str(RESOLUTION),
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                "-singlefile",
+                str(pdf),
+                str(work / "page"),
+            ],
+            check=True,
+        )
         shutil.copyfile(work / "page.png", TARGET)
     print(f"Wrote {TARGET} (page {page} of the PDF)")
     return 0
@@ -40,8 +54,12 @@ def _page_with(pdf: Path, text: str) -> int:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
     for page in range(1, pages + 1):
-        content = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
-                                 capture_output=True, text=True, check=True).stdout
+        content = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         if text in content:
             return page
     raise SystemExit(f"{pdf}: no page shows {text!r}")

@@ -148,8 +148,12 @@ def test_fast_formula_preparation_matches_xlsxwriter(example_budget):
     from bygdevekst_xl.writer import _Worksheet
 
     fast, reference = _Worksheet(), Worksheet()
-    formulas = {c.formula for s in build_layout(example_budget).sheets for c in s.cells.values()
-                if c.kind == "formula"}
+    formulas = {
+        c.formula
+        for s in build_layout(example_budget).sheets
+        for c in s.cells.values()
+        if c.kind == "formula"
+    }
     formulas |= {"=XLOOKUP(A1,B1:B2,C1:C2)", "=SUM(A1)+UNIQUE(B1:B3)", "=_xlfn.SINGLE(A1)"}
     for formula in formulas:
         assert fast._prepare_formula(formula) == reference._prepare_formula(formula), formula
