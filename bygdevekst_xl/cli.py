@@ -194,7 +194,7 @@ def _check(args: argparse.Namespace) -> int:
     from .spec import load_spec
 
     try:
-        rules = load_spec(args.spec) if args.spec else load_spec(example_path(), trusted=True)
+        rules = load_spec(args.spec or example_path())
     except SpecError as exc:
         _spec_problems(exc)
         return EXIT_BAD_INPUT
