@@ -267,6 +267,16 @@ def _kind(value: Any) -> str:
     return "a number" if isinstance(value, int | float) else type(value).__name__
 
 
+def _shown(value: Any) -> str:
+    """The kind of a wrong value, with the value itself when it is short: ``text '4 000 000'``."""
+    if isinstance(value, bool) or value is None or isinstance(value, dict | list):
+        return _kind(value)
+    if isinstance(value, float):
+        return repr(value)
+    text = repr(value)
+    return f"{_kind(value)} {text}" if len(text) <= 40 else _kind(value)
+
+
 def _message(error: Any) -> str:
     """A short English message for a schema error, in the words a spec author uses."""
     v, kind, value = error.validator_value, error.validator, error.instance
@@ -286,7 +296,7 @@ def _message(error: Any) -> str:
             "boolean": "true or false",
         }
         kinds = v if isinstance(v, list) else [v]
-        return "must be " + " or ".join(wanted.get(k, k) for k in kinds) + f", not {_kind(value)}"
+        return "must be " + " or ".join(wanted.get(k, k) for k in kinds) + f", not {_shown(value)}"
     if kind == "minimum":
         return f"must be ≥ {v}"
     if kind == "maximum":

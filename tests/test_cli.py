@@ -63,7 +63,7 @@ def test_bad_spec_exits_2_with_paths_and_writes_nothing(tmp_path, example_dict):
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         f"error: {spec}: projects[2].costs[1].amounts[0]: must be ≥ 0",
-        f"error: {spec}: projects[2].costs[1].amounts[1]: must be a whole number, not a number",
+        f"error: {spec}: projects[2].costs[1].amounts[1]: must be a whole number, not 2.5",
     ]
     assert not (tmp_path / "out.xlsx").exists()
     assert "Traceback" not in result.stderr

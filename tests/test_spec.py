@@ -55,7 +55,11 @@ def test_eligibility_matches_the_kdd_rules(example_budget):
         ),
         (
             lambda d: d["projects"][2]["costs"][1]["amounts"].__setitem__(1, 10.5),
-            "projects[2].costs[1].amounts[1]: must be a whole number, not a number",
+            "projects[2].costs[1].amounts[1]: must be a whole number, not 10.5",
+        ),
+        (  # kroner written the Norwegian way, with spaces, are text in YAML
+            lambda d: d["pilot"].__setitem__("kdd_cap", "4 000 000"),
+            "pilot.kdd_cap: must be a whole number, not text '4 000 000'",
         ),
         (
             lambda d: d["projects"][0].__setitem__("colour", "red"),
