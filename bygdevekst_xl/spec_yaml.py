@@ -68,11 +68,18 @@ class _Builder:
         if tag == _SEQ and isinstance(node, yaml.SequenceNode):
             self.deep(node, depth + 1)
             return [self.data(item, depth + 1) for item in node.value]
-        if tag == _INT and isinstance(node, yaml.ScalarNode):
-            return self.loader.construct_yaml_int(node)
         if tag == _MERGE:
             raise YamlProblem(f"{_where(node.start_mark)}: merge keys (<<) are not allowed")
-        value = self.loader.construct_object(node, deep=True)  # floats, bools, null, dates
+        try:
+            if tag == _INT and isinstance(node, yaml.ScalarNode):
+                return self.loader.construct_yaml_int(node)
+            value = self.loader.construct_object(node, deep=True)  # floats, bools, null, dates
+        except (ValueError, IndexError, AttributeError, TypeError, OverflowError):
+            # PyYAML's constructors fail this way on explicit tags with odd values (!!int "")
+            value = node.value if isinstance(node.value, str) else "…"
+            raise YamlProblem(
+                f"{_where(node.start_mark)}: {value[:40]!r} is not a valid {tag.split(':')[-1]}"
+            ) from None
         return value.isoformat() if isinstance(value, dt.date) else value
 
     def mapping(self, node: yaml.MappingNode, depth: int) -> dict[Any, Any]:

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bygdevekst_xl.spec import SpecError, budget_from_dict, dump_spec, load_spec, parse_spec
 
@@ -192,3 +194,81 @@ def test_unquoted_yaml_dates_are_accepted(example_dict):
     """A date written without quotes in YAML is read as the same ISO date."""
     text = yaml.safe_dump(example_dict, allow_unicode=True).replace("'2023-11-01'", "2023-11-01")
     assert parse_spec(text).pilot.application_deadline == "2023-11-01"
+
+
+_YAML_PIECES = [
+    "a",
+    ": ",
+    "- ",
+    "\n",
+    "  ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "&x ",
+    "*x",
+    "!!str ",
+    "!!int ",
+    "!!float ",
+    "!!binary ",
+    "!!timestamp ",
+    "!!python/name:os.system",
+    "<<: ",
+    "? ",
+    "|\n",
+    ">-\n",
+    "'",
+    '"',
+    "#",
+    "---\n",
+    "...\n",
+    "%YAML 1.1\n",
+    "2023-11-01",
+    "0x1F",
+    "1_000",
+    "1:30",
+    ".inf",
+    ".nan",
+    "~",
+    "null",
+    "yes",
+    "Ja",
+    "Måsøy",
+    "\t",
+    "\\u0000",
+    "\x85",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.lists(st.sampled_from(_YAML_PIECES), max_size=40).map("".join),
+        st.text(max_size=200),
+    )
+)
+def test_any_text_is_a_budget_or_a_spec_error(text):
+    """Whatever the text (tags, anchors, merge keys, odd scalars, control characters), reading
+    it gives a budget or a SpecError with a message, never another exception."""
+    try:
+        parse_spec(text, "fuzz.yaml")
+    except SpecError as exc:
+        assert exc.problems and all(exc.problems)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.data())
+def test_damaged_example_text_is_a_budget_or_a_spec_error(example_dict, data):
+    """The example spec with a slice of its text deleted, duplicated or replaced."""
+    text = yaml.safe_dump(example_dict, allow_unicode=True, sort_keys=False)
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, min(len(text), start + 60)))
+    piece = data.draw(st.sampled_from(["", text[start:end] * 2, *_YAML_PIECES]))
+    try:
+        parse_spec(text[:start] + piece + text[end:], "fuzz.yaml")
+    except SpecError as exc:
+        assert exc.problems and all(exc.problems)
