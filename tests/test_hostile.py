@@ -35,7 +35,7 @@ class Bounded:
     peak_mb: float
 
 
-def run_bounded(*args: str, cwd: Path) -> Bounded:
+def run_bounded(*args: str, cwd: Path, timeout: float = TIME_BOUND) -> Bounded:
     """Run the CLI in a child process that must finish within the time bound.
 
     The child is reaped with ``os.wait4``, which gives that child's own peak RSS (the
@@ -51,7 +51,7 @@ def run_bounded(*args: str, cwd: Path) -> Bounded:
     )
     with ThreadPoolExecutor(2) as pool:
         out, err = pool.submit(proc.stdout.read), pool.submit(proc.stderr.read)
-        timer = threading.Timer(TIME_BOUND, proc.kill)
+        timer = threading.Timer(timeout, proc.kill)
         timer.start()
         try:
             _, status, usage = os.wait4(proc.pid, 0)
@@ -61,7 +61,7 @@ def run_bounded(*args: str, cwd: Path) -> Bounded:
     proc.returncode = os.waitstatus_to_exitcode(status)
     proc.stdout.close()
     proc.stderr.close()
-    assert proc.returncode != -signal.SIGKILL, f"{args} ran past {TIME_BOUND} s"
+    assert proc.returncode != -signal.SIGKILL, f"{args} ran past {timeout} s"
     return Bounded(proc.returncode, stdout, stderr, usage.ru_maxrss / 1024)
 
 
