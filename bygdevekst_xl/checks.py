@@ -22,7 +22,7 @@ from .layout.rows import (
     sum_col,
     year_col,
 )
-from .model import Budget
+from .model import MAX_HOURS, MAX_KRONER, Budget
 from .texts import PARAMETER_SHEET
 
 TOLERANCE = 0.005
@@ -322,7 +322,7 @@ def input_findings(
                 yield Finding("category-missing", sheet, a1(row, 0))
         for m, (_, hours) in enumerate(project.hours):
             for y, value in enumerate(hours):
-                if value is not None and (not _is_number(value) or value < 0):
+                if value is not None and (not _is_number(value) or not 0 <= value <= MAX_HOURS):
                     yield Finding(
                         "hours-invalid", sheet, a1(rows.hours_first + m, year_col(y)), found=value
                     )
@@ -435,6 +435,8 @@ def _amount_findings(sheet: str, address: str, amount: Any) -> Iterator[Finding]
         yield Finding("amount-not-number", sheet, address, found=amount)
     elif amount < 0:
         yield Finding("amount-negative", sheet, address, found=amount)
+    elif not amount <= MAX_KRONER:  # also inf and nan
+        yield Finding("amount-too-large", sheet, address, found=amount)
     elif not float(amount).is_integer():
         yield Finding("amount-fractional", sheet, address, found=amount)
 

@@ -34,8 +34,14 @@ the other. Priced at 750 kr that is 482 692.49999999994 or 482 692.5 kr, and ROU
 def excel_round(value: float, digits: int = 0) -> float:
     """Excel's ROUND: halves away from zero (Python's round() rounds halves to even)."""
     factor = 10.0**digits
-    scaled = Decimal(abs(value) * factor).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return math.copysign(float(scaled) / factor, value)
+    try:
+        scaled = abs(value) * factor
+    except OverflowError:  # an int beyond any float: whole already
+        return value
+    if not scaled < 2.0**52:  # whole already at this precision; also inf and nan
+        return value
+    rounded = Decimal(scaled).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return math.copysign(float(rounded) / factor, value)
 
 
 def priced_hours(hours: float, hourly_rate: float) -> float:

@@ -65,10 +65,15 @@ CATALOG: dict[str, tuple[Severity, str, str]] = {
         "Beløpet er ikke et helt antall kroner ({found})",
         "The amount is not a whole number of kroner ({found})",
     ),
+    "amount-too-large": (
+        "error",
+        "Beløpet er over 1 000 000 000 000 kr ({found})",
+        "The amount is over 1 000 000 000 000 kr ({found})",
+    ),
     "hours-invalid": (
         "error",
-        "Timene må være et tall, 0 eller mer (fant {found})",
-        "Hours must be a number, 0 or more (found {found})",
+        "Timene må være et tall fra 0 til 1 000 000 (fant {found})",
+        "Hours must be a number from 0 to 1 000 000 (found {found})",
     ),
     "category-unknown": (
         "error",
@@ -207,7 +212,17 @@ def show(value: Any) -> str:
     if isinstance(value, bool):
         return str(value).upper()
     if isinstance(value, int | float):
+        if not abs(value) < 1e15:  # beyond 15 digits (and inf, nan): as Excel shows it
+            return _scientific(value)
         if float(value).is_integer():
             return f"{int(value):,}".replace(",", " ")
         return f"{value:,.2f}".replace(",", " ")
     return str(value) if str(value).startswith("=") else f"«{value}»"
+
+
+def _scientific(value: float) -> str:
+    """``1E20``, ``INF``, ``NAN``; an int too large for a float as ``>1E308``."""
+    try:
+        return f"{float(value):.6G}".replace("E+", "E")
+    except OverflowError:
+        return ">1E308" if value > 0 else "<-1E308"

@@ -265,9 +265,13 @@ def _years(values: dict[str, Any], rows: ParameterRows) -> list[int]:
     return years
 
 
+EXACT_INTEGERS = 2.0**53
+"""Beyond this a float holds no exact integer, and Excel's numbers are all floats."""
+
+
 def _typed(value: Any) -> Any:
-    """An input as a person typed it; integral floats become ints."""
-    if isinstance(value, float) and value.is_integer():
+    """An input as a person typed it; integral floats become ints (while they are exact)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < EXACT_INTEGERS:
         return int(value)
     return value
 

@@ -7,6 +7,11 @@ from dataclasses import dataclass, field
 Amount = int | float | str | None
 """A typed amount. Specs give whole kroner; a workbook may hold anything a person typed."""
 
+MAX_KRONER = 1_000_000_000_000
+"""The largest amount a spec or a workbook input may hold (the schema's ``kroner`` maximum)."""
+MAX_HOURS = 1_000_000
+"""The most hours one municipality may give in a year (the schema's ``hours`` maximum)."""
+
 
 @dataclass(frozen=True)
 class Pilot:

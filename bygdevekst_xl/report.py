@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from itertools import groupby
 from typing import Any
 
@@ -54,7 +55,9 @@ WORDS = {
 
 
 def kroner(value: float) -> str:
-    """``1 234 568 kr``."""
+    """``1 234 568 kr`` (an amount too large for a spreadsheet number shows as it is)."""
+    if not math.isfinite(value):
+        return f"{value} kr"
     return f"{show(round(value))} kr"
 
 
@@ -115,27 +118,37 @@ def as_dict(report: Report, lang: str = "nb") -> dict[str, Any]:
         "totals": None
         if t is None
         else {
-            "costs": t.costs,
-            "in_kind": t.in_kind,
-            "total_costs": t.total_costs,
-            "kdd": t.kdd,
-            "kdd_cap": t.kdd_cap,
-            "kdd_headroom": t.kdd_headroom,
-            "kdd_eligible": t.kdd_eligible,
-            "statsforvalteren": t.statsforvalteren,
-            "own_share": t.in_kind,
-            "financing": t.financing,
-            "balance": t.balance,
+            key: _json_number(value)
+            for key, value in (
+                ("costs", t.costs),
+                ("in_kind", t.in_kind),
+                ("total_costs", t.total_costs),
+                ("kdd", t.kdd),
+                ("kdd_cap", t.kdd_cap),
+                ("kdd_headroom", t.kdd_headroom),
+                ("kdd_eligible", t.kdd_eligible),
+                ("statsforvalteren", t.statsforvalteren),
+                ("own_share", t.in_kind),
+                ("financing", t.financing),
+                ("balance", t.balance),
+            )
         },
     }
 
 
 def as_json(reports: list[dict[str, Any]]) -> str:
     """One JSON document per file, one per line when several."""
-    return "\n".join(json.dumps(r, ensure_ascii=False, sort_keys=False) for r in reports)
+    return "\n".join(json.dumps(r, ensure_ascii=False, allow_nan=False) for r in reports)
+
+
+def _json_number(value: float) -> float | None:
+    """A total; null when it is no number (an input beyond any spreadsheet number)."""
+    return value if math.isfinite(value) else None
 
 
 def _json_value(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return show(value)  # JSON has no infinity: "INF", as in the text report
     if isinstance(value, bool | int | float | str) or value is None:
         return value
     return str(value)

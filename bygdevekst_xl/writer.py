@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import warnings
 from typing import Any
@@ -200,10 +201,13 @@ class _Renderer:
         return chart
 
 
-def _number(value: Any) -> float | int:
-    """A cached number as Excel stores it: dates as serials, integral values without a .0."""
+def _number(value: Any) -> float | int | str:
+    """A cached number as Excel stores it: dates as serials, integral values without a .0, and
+    #NUM! for what no spreadsheet number holds (a total of inputs near 1E308)."""
     if isinstance(value, dt.datetime):
         value = (value - EXCEL_EPOCH).total_seconds() / 86400
+    if isinstance(value, float) and not math.isfinite(value):
+        return "#NUM!"
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value

@@ -19,6 +19,7 @@ from tests import damage
 ROOT = Path(__file__).resolve().parents[1]
 P2, P3, P5 = "2 Boligbygging", "3 Arbeidsliv", "5 Markedsføring"
 SUMMARY = "Samlet budsjett og finansiering"
+REPORT_SCHEMA = json.loads((ROOT / "schemas" / "check-report.schema.json").read_text("utf-8"))
 
 
 def codes_at(report) -> set[tuple[str, str | None, str | None]]:
@@ -75,6 +76,8 @@ DAMAGES = {
     "unknown category": (_set(P2, A10="Lobbyisme", C10=1000), ("category-unknown", P2, "A10")),
     "amount without category": (_set(P2, C11=1000), ("category-missing", P2, "A11")),
     "hours as text": (_set(P3, C21="mange"), ("hours-invalid", P3, "C21")),
+    "hours beyond any number": (_set(P3, C21=1e308), ("hours-invalid", P3, "C21")),
+    "amount far too large": (_set(P2, D9=2e12), ("amount-too-large", P2, "D9")),
     "error in a formula": (_set(P2, C15="=SUM(#REF!)"), ("error-value", P2, "C15")),
     "circular reference": (_set(P2, C11="=C15"), ("circular-reference", P2, "C11")),
     "unknown function": (_set(P2, G3='=INDIRECT("C7")'), ("unsupported-formula", P2, "G3")),
@@ -124,11 +127,16 @@ def test_damage_is_found_at_its_cell(name, example_workbook, example_budget, tmp
     text = capsys.readouterr().out
     assert code in text and (cell or "-") in text
     assert main(["check", "--json", "--lang", "en", str(path)]) == expected_exit
-    document = json.loads(capsys.readouterr().out)
+    document = json.loads(capsys.readouterr().out, parse_constant=_not_json)
+    jsonschema.validate(document, REPORT_SCHEMA)
     assert any(
         f["code"] == code and f["sheet"] == sheet and f["cell"] == cell
         for f in document["findings"]
     )
+
+
+def _not_json(constant: str) -> None:
+    raise AssertionError(f"{constant} is not JSON; strict readers refuse it")
 
 
 def test_stale_cached_value_is_a_warning_with_both_numbers(
@@ -174,7 +182,7 @@ def test_json_report_is_valid_against_its_schema(
     example_workbook, example_budget, tmp_path, capsys
 ):
     """--json prints one document per file, valid against schemas/check-report.schema.json."""
-    schema = json.loads((ROOT / "schemas" / "check-report.schema.json").read_text("utf-8"))
+    schema = REPORT_SCHEMA
     bad = damage.with_openpyxl(example_workbook, tmp_path / "d.xlsx", _set(P2, C9="150 000", C15=1))
     not_xlsx = tmp_path / "notes.xlsx"
     not_xlsx.write_text("a;b\n1;2\n", "utf-8")

@@ -17,6 +17,9 @@ from bygdevekst_xl.compute import excel_round, priced_hours
         (643.5899999999999, 6, 643.59),
         (1.0000005, 6, 1.000001),
         (0.0, 0, 0.0),
+        (1e300, 6, 1e300),  # past 2**52 a float is whole already
+        (float("inf"), 0, float("inf")),
+        (10**400, 6, 10**400),  # an int no float can hold
     ],
 )
 def test_excel_round_halves_away_from_zero_on_the_exact_value(value, digits, expected):
@@ -37,3 +40,13 @@ def test_priced_hours_do_not_depend_on_how_the_hours_were_added(hours, expected)
 
     assert priced_hours(sum(hours), 750) == expected
     assert priced_hours(math.fsum(hours), 750) == expected
+
+
+def test_the_schema_limits_are_the_model_limits():
+    """The checker's input limits are the spec schema's maxima."""
+    from bygdevekst_xl.model import MAX_HOURS, MAX_KRONER
+    from bygdevekst_xl.spec import load_schema
+
+    defs = load_schema()["$defs"]
+    assert defs["kroner"]["maximum"] == MAX_KRONER
+    assert defs["hours"]["maximum"] == MAX_HOURS

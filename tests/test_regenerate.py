@@ -267,3 +267,22 @@ def test_a_workbook_from_an_older_layout_is_named_and_regenerated_without_a_spec
     assert "warning" not in out
     assert check_workbook(new, example_budget).findings == []
     assert extract(new) == extract(old) == example_budget
+
+
+def test_an_input_beyond_any_total_is_carried_and_the_new_workbook_still_reads(
+    example_workbook, example_budget, tmp_path
+):
+    """1E308 hours typed into a cell is kept (never dropped), its totals are cached as #NUM!
+    rather than the 'inf' no spreadsheet reads, and check names the cell."""
+
+    def huge(wb):
+        wb[P2]["C19"] = 1e308
+
+    typed = damage.with_openpyxl(example_workbook, tmp_path / "typed.xlsx", huge)
+    new = tmp_path / "ny.xlsx"
+    regenerate(typed, None, new)
+    report = check_workbook(new, example_budget)
+    assert ("hours-invalid", P2, "C19") in {(f.code, f.sheet, f.cell) for f in report.findings}
+    [finding] = [f for f in report.findings if f.code == "hours-invalid"]
+    assert finding.found == 1e308
+    assert report.totals.in_kind == float("inf")
