@@ -189,6 +189,11 @@ def check_rule_cells(ctx: Context) -> Iterator[Finding]:
                 found=found,
                 params={"what": what},
             )
+    for row in (rows.deadline, rows.council_meeting):
+        address = a1(row, PARAM_VALUE_COL)
+        found = content.values.get(address)
+        if not isinstance(found, dt.datetime | dt.date | int | float) or isinstance(found, bool):
+            yield Finding("date-invalid", PARAMETER_SHEET, address, found=found)
 
 
 def check_labels(ctx: Context) -> Iterator[Finding]:

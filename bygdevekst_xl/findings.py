@@ -70,6 +70,11 @@ CATALOG: dict[str, tuple[Severity, str, str]] = {
         "Beløpet er over 1 000 000 000 000 kr ({found})",
         "The amount is over 1 000 000 000 000 kr ({found})",
     ),
+    "date-invalid": (
+        "warning",
+        "Datoen er ikke en dato ({found}); skriv den som en dato, eller rett den i spesifikasjonen",
+        "The date is not a date ({found}); type it as a date, or correct it in the spec",
+    ),
     "hours-invalid": (
         "error",
         "Timene må være et tall fra 0 til 1 000 000 (fant {found})",

@@ -24,8 +24,12 @@ class Generated:
 
 
 def document_time(budget: Budget) -> dt.datetime:
-    """The fixed creation time written into the file, so the same spec gives the same bytes."""
-    return dt.datetime.fromisoformat(budget.pilot.application_deadline)
+    """The fixed creation time written into the file, so the same spec gives the same bytes:
+    the application deadline (or, when a damaged workbook holds no date there, 2000-01-01)."""
+    try:
+        return dt.datetime.fromisoformat(budget.pilot.application_deadline)
+    except ValueError:
+        return dt.datetime(2000, 1, 1)
 
 
 def document_title(budget: Budget) -> str:

@@ -284,10 +284,14 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+_ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?")
+
+
 def _iso_date(value: Any) -> str:
     """A date cell (an Excel serial, a datetime or ISO text) as ISO text."""
     if isinstance(value, dt.datetime | dt.date):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, int | float) and not isinstance(value, bool) and 1 < value < 2958466:
         return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))).strftime("%Y-%m-%d")
-    return _text(value)[:10]
+    text = _text(value)
+    return text[:10] if _ISO_DATE_TIME.fullmatch(text) else text  # ISO: drop the time

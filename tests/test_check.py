@@ -78,6 +78,10 @@ DAMAGES = {
     "hours as text": (_set(P3, C21="mange"), ("hours-invalid", P3, "C21")),
     "hours beyond any number": (_set(P3, C21=1e308), ("hours-invalid", P3, "C21")),
     "amount far too large": (_set(P2, D9=2e12), ("amount-too-large", P2, "D9")),
+    "date typed as text": (
+        _set("Parametre", B9="22. november"),
+        ("date-invalid", "Parametre", "B9"),
+    ),
     "error in a formula": (_set(P2, C15="=SUM(#REF!)"), ("error-value", P2, "C15")),
     "circular reference": (_set(P2, C11="=C15"), ("circular-reference", P2, "C11")),
     "unknown function": (_set(P2, G3='=INDIRECT("C7")'), ("unsupported-formula", P2, "G3")),
@@ -105,6 +109,7 @@ DAMAGES = {
     ),
 }
 EXPECTED_SEVERITY_EXIT = {
+    "date-invalid": 0,
     "missing-hours": 0,
     "sheet-extra": 0,
     "protection-lost": 0,

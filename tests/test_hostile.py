@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import os
 import random
 import re
@@ -19,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bygdevekst_xl.cli import main
+from tests import damage
 
 TIME_BOUND = 10  # seconds a command may take on any input (a bound, not a measurement)
 MEMORY_BOUND_MB = 500
@@ -308,3 +311,51 @@ def test_formulas_we_cannot_evaluate_are_findings_at_their_cells(
     [finding] = [f for f in findings if f["code"] == "unsupported-formula"]
     assert (finding["sheet"], finding["cell"]) == ("2 Boligbygging", "H3")
     assert reason in finding["found"]
+
+
+_EXTREME_VALUES = [
+    1e308, -1e308, 5e-324, 2**53 + 1, 10**20, -0.0, 1e15 + 0.3, 4e12, 0.005, -1e-9, 999999.999,
+    True, False, "", " ", "=1+1", "'", "1 000", "#N/A", "#REF!", "x" * 300,
+    dt.datetime(2024, 1, 1), dt.datetime(1900, 1, 1),
+]  # fmt: skip
+
+
+@settings(
+    max_examples=FUZZ_EXAMPLES // 3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_any_value_typed_anywhere_gets_findings_not_a_crash(
+    example_workbook, example_budget, tmp_path_factory, data
+):
+    """Extreme or odd values typed into any cell of a project, Parametre or the combined
+    sheet: check reports (in text and strict JSON), extract refuses or writes a spec, and
+    regenerate carries or archives them, and none of them raises anything else."""
+    from bygdevekst_xl.check import check_workbook
+    from bygdevekst_xl.extract import ExtractError, extract
+    from bygdevekst_xl.regenerate import RefusedError, regenerate
+    from bygdevekst_xl.report import as_dict, as_json, as_text
+    from bygdevekst_xl.spec import SpecError
+
+    sheets = [p.sheet for p in example_budget.projects]
+    sheets += ["Parametre", "Samlet budsjett og finansiering"]
+    cells = st.tuples(
+        st.sampled_from(sheets), st.sampled_from("ABCDEFGHI"), st.integers(1, 60)
+    ).map(lambda t: (t[0], f"{t[1]}{t[2]}"))
+    edits = data.draw(st.lists(st.tuples(cells, st.sampled_from(_EXTREME_VALUES)), max_size=4))
+    folder = tmp_path_factory.mktemp("typed")
+
+    def typed(wb):
+        for (sheet, address), value in edits:
+            wb[sheet][address] = value
+
+    path = damage.with_openpyxl(example_workbook, folder / "typed.xlsx", typed)
+    report = check_workbook(path, example_budget)
+    as_text(report)
+    as_json([as_dict(report)])
+    with contextlib.suppress(ExtractError, SpecError):
+        extract(path)
+    with contextlib.suppress(RefusedError):
+        regenerate(path, None, folder / "new.xlsx", orphans="archive")
+        check_workbook(folder / "new.xlsx", example_budget)

@@ -286,3 +286,24 @@ def test_an_input_beyond_any_total_is_carried_and_the_new_workbook_still_reads(
     [finding] = [f for f in report.findings if f.code == "hours-invalid"]
     assert finding.found == 1e308
     assert report.totals.in_kind == float("inf")
+
+
+@pytest.mark.parametrize("typed", ["22. november 2023", -1e308, "2023-11-01 kl. 12"])
+def test_a_damaged_date_on_parametre_is_kept_and_named(
+    example_workbook, example_budget, tmp_path, typed
+):
+    """A deadline that is no date survives regeneration as typed (no crash, nothing cut
+    short) and check warns about it at its cell."""
+
+    def damage_date(wb):
+        wb["Parametre"]["B8"] = typed
+
+    source = damage.with_openpyxl(example_workbook, tmp_path / "dato.xlsx", damage_date)
+    new = tmp_path / "ny.xlsx"
+    regenerate(source, None, new)
+    kept = openpyxl.load_workbook(new)["Parametre"]["B8"].value
+    assert kept == typed if isinstance(typed, str) else float(kept) == typed
+    report = check_workbook(new, example_budget)
+    assert ("date-invalid", "Parametre", "B8") in {
+        (f.code, f.sheet, f.cell) for f in report.findings
+    }

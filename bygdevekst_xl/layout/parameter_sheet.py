@@ -22,9 +22,13 @@ from .rows import (
 )
 
 
-def excel_date(iso: str) -> dt.datetime:
-    """An ISO date as the datetime xlsxwriter writes as a date serial."""
-    return dt.datetime.fromisoformat(iso)
+def excel_date(iso: str) -> dt.datetime | str:
+    """An ISO date as the datetime xlsxwriter writes as a date serial; other text (a damaged
+    date read back from a workbook) stays the text it is."""
+    try:
+        return dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
 
 
 def parameter_sheet(budget: Budget, rows: ParameterRows) -> tuple[SheetLayout, dict[str, str]]:
