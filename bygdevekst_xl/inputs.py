@@ -106,7 +106,7 @@ def read_budget(content: Any, rules: Rules | None = None) -> ReadBudget:
         # A missing sheet (reported by the structure check) still holds its place, empty.
         values = sheet.values if sheet is not None else {}
         capacity = (
-            _cost_capacity(values)
+            _cost_capacity(values, sheet_name)
             if sheet is not None
             else _named_capacity(content.names, project_id)
         )
@@ -206,13 +206,16 @@ def _project(
     )
 
 
-def _cost_capacity(values: dict[str, Any]) -> int:
+def _cost_capacity(values: dict[str, Any], sheet: str) -> int:
     """Cost input rows: from the first cost row down to the row labelled "Sum kostnader"."""
     first = ProjectRows.cost_first
     for row in range(first, first + MAX_SCAN_ROWS):
         if values.get(a1(row, 0)) == COST_TOTAL_LABEL and values.get(a1(row, 1)) is None:
             return row - first
-    raise NotOurWorkbook(f"no {COST_TOTAL_LABEL!r} row under the cost table")
+    raise NotOurWorkbook(
+        f"sheet {sheet!r}: no {COST_TOTAL_LABEL!r} label in column A below "
+        f"{a1(first, 0)}; the cost table ends at that label (type it back to check the sheet)"
+    )
 
 
 def _named_capacity(names: dict[str, str], project_id: str) -> int:

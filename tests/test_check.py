@@ -237,3 +237,16 @@ def test_a_different_workbook_is_not_ours(tmp_path):
     wb.add_worksheet("Ark1").write("A1", 1)
     wb.close()
     assert main(["check", str(path)]) == 2
+
+
+def test_a_lost_table_label_is_one_line_naming_the_file_and_sheet(
+    example_workbook, tmp_path, capsys
+):
+    """Typing over the "Sum kostnader" label hides where the cost table ends: exit 2 with one
+    line naming the file, the sheet and what to type back."""
+    path = damage.with_openpyxl(
+        example_workbook, tmp_path / "uten-sum.xlsx", _set(P2, A15="Totalt")
+    )
+    assert main(["check", str(path)]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"error: {path}: sheet '{P2}': no 'Sum kostnader' label in column A")
