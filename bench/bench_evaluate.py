@@ -49,7 +49,7 @@ def build(rows: int, sheets: int) -> tuple[dict, dict, dict]:
 
 def phases(values: dict, formulas: dict, names: dict) -> dict[str, float]:
     """Seconds (CPU) spent in each phase of one evaluate() call."""
-    from bygdevekst_xl.eval_graph import EvaluationRun
+    from bygdevekst_xl.evaluate.graph import EvaluationRun
 
     t = [time.process_time()]
     run = EvaluationRun(values, formulas, names)

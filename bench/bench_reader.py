@@ -19,8 +19,8 @@ from pathlib import Path
 import openpyxl
 import xlsxwriter
 
-from bygdevekst_xl import reader
-from bygdevekst_xl.reader import read_workbook
+from bygdevekst_xl import xlsx as reader
+from bygdevekst_xl.xlsx import read_workbook
 
 
 def build(path: Path, formulas: int) -> None:

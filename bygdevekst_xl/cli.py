@@ -189,10 +189,10 @@ def _generate(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from .check import Report, check_workbook
+    from .check.report import as_dict, as_json, as_text
     from .inputs import NotOurWorkbook
-    from .reader import ReadError
-    from .report import as_dict, as_json, as_text
     from .spec import load_spec
+    from .xlsx import ReadError
 
     try:
         rules = load_spec(args.spec or example_path())
@@ -248,8 +248,8 @@ def _extract(args: argparse.Namespace) -> int:
     from .extract import ExtractError, extract
     from .files import write_new
     from .inputs import NotOurWorkbook
-    from .reader import ReadError
     from .spec import dump_spec
+    from .xlsx import ReadError
 
     try:
         budget = extract(args.workbook)
@@ -292,9 +292,9 @@ def _regenerate(args: argparse.Namespace) -> int:
     import json
 
     from .inputs import NotOurWorkbook
-    from .reader import ReadError
     from .regenerate import RefusedError, Regeneration, regenerate
     from .writer import WriteError
+    from .xlsx import ReadError
 
     try:
         result: Regeneration = regenerate(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from .checks import input_findings
-from .findings import Finding
+from .check.findings import Finding
+from .check.rules import input_findings
 from .inputs import ReadBudget, read_budget
 from .layout.rows import ProjectRows
 from .model import Amount, Budget, CostLine, Project
@@ -23,7 +23,7 @@ class ExtractError(ValueError):
 
 def read_inputs(path: Path | str) -> tuple[ReadBudget, object]:
     """The workbook's content and its budget, row for row, under its own Parametre."""
-    from .reader import read_workbook
+    from .xlsx import read_workbook
 
     content = read_workbook(path)
     return read_budget(content), content

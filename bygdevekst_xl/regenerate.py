@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from .checks import outside_findings
+from .check.rules import outside_findings
 from .extract import is_blank_line, read_inputs
 from .files import Written, write_new
 from .generate import document_time, document_title

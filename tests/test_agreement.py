@@ -22,7 +22,7 @@ Every formula cell (about 16 000) is compared, numbers within the checker's half
 * LibreOffice, recalculating a copy whose saved values were all replaced by stale ones,
   gives our value in every formula cell;
 * the ``formulas`` route (every shape parsed by formulas' Parser and computed by its compiled
-  function, :func:`bygdevekst_xl.eval_formulas.fallback`) gives our value in every cell (about
+  function, :func:`bygdevekst_xl.evaluate.fallback.fallback`) gives our value in every cell (about
   6 s on M, where the full ``formulas.ExcelModel`` needs a minute). None of the deliberate
   differences from ``formulas`` listed in ``bygdevekst_xl/evaluate.py`` can arise here: the
   workbook's formulas never sum text, compare blanks with FALSE or use ``--``, ``^`` or
@@ -49,16 +49,15 @@ from unittest import mock
 
 import pytest
 
-import bygdevekst_xl.eval_compile as ec
 import bygdevekst_xl.evaluate as evaluate_module
+import bygdevekst_xl.evaluate.compile as ec
 from bygdevekst_xl.check import Report, check_workbook
-from bygdevekst_xl.checks import TOLERANCE
+from bygdevekst_xl.check.rules import TOLERANCE
 from bygdevekst_xl.compute import budget_totals, project_totals
 from bygdevekst_xl.evaluate import ErrorValue, Evaluation
 from bygdevekst_xl.generate import workbook_bytes
 from bygdevekst_xl.model import Budget
 from bygdevekst_xl.office import read_values, recalculate_libreoffice, soffice_path
-from bygdevekst_xl.reader import read_workbook
 from bygdevekst_xl.spec import (
     RESERVED_SHEETS,
     SpecError,
@@ -76,6 +75,7 @@ from bygdevekst_xl.texts import (
     SEE_RULES,
     SUMMARY_SHEET,
 )
+from bygdevekst_xl.xlsx import read_workbook
 from tests import damage
 
 SEED: int = (

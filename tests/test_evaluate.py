@@ -16,8 +16,8 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import bygdevekst_xl.eval_compile as ec
-import bygdevekst_xl.eval_formulas as ef
+import bygdevekst_xl.evaluate.compile as ec
+import bygdevekst_xl.evaluate.fallback as ef
 from bygdevekst_xl.evaluate import CIRCULAR, ErrorValue, Evaluation, evaluate
 
 P = "Parametre"

@@ -333,10 +333,10 @@ def test_any_value_typed_anywhere_gets_findings_not_a_crash(
     sheet: check reports (in text and strict JSON), extract refuses or writes a spec, and
     regenerate carries or archives them, and none of them raises anything else."""
     from bygdevekst_xl.check import check_workbook
+    from bygdevekst_xl.check.report import as_dict, as_json, as_text
     from bygdevekst_xl.extract import ExtractError, extract
     from bygdevekst_xl.inputs import NotOurWorkbook
     from bygdevekst_xl.regenerate import RefusedError, regenerate
-    from bygdevekst_xl.report import as_dict, as_json, as_text
     from bygdevekst_xl.spec import SpecError
 
     sheets = [p.sheet for p in example_budget.projects]

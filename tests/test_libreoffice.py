@@ -21,7 +21,7 @@ from bygdevekst_xl.office import (
     soffice_path,
     uno_python,
 )
-from bygdevekst_xl.reader import read_workbook
+from bygdevekst_xl.xlsx import read_workbook
 from tests import damage
 from tests.conftest import edited
 

@@ -25,10 +25,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.worksheet.formula import ArrayFormula
 
-from bygdevekst_xl import reader, xlsx_fastpath, xlsx_formulas, xlsx_zip
+from bygdevekst_xl import xlsx as reader
 from bygdevekst_xl.evaluate import ErrorValue
 from bygdevekst_xl.office import convert_libreoffice, soffice_path
-from bygdevekst_xl.reader import ReadError, Validation, WorkbookContent, read_workbook
+from bygdevekst_xl.xlsx import ReadError, Validation, WorkbookContent, read_workbook
+from bygdevekst_xl.xlsx import archive as xlsx_zip
+from bygdevekst_xl.xlsx import fastpath as xlsx_fastpath
+from bygdevekst_xl.xlsx import formulas as xlsx_formulas
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"

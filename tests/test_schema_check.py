@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from bygdevekst_xl.schema_check import UnknownKeyword, compile_schema
 from bygdevekst_xl.spec import load_schema
+from bygdevekst_xl.spec.schema_check import UnknownKeyword, compile_schema
 from tests.strategies import specs
 
 SCHEMA = load_schema()

@@ -10,8 +10,8 @@ import pytest
 from bygdevekst_xl.generate import workbook_bytes
 from bygdevekst_xl.layout import build_layout
 from bygdevekst_xl.layout.cells import SheetLayout, WorkbookLayout
-from bygdevekst_xl.styles import AMOUNT_FORMAT
 from bygdevekst_xl.writer import WriteError, render
+from bygdevekst_xl.writer.styles import AMOUNT_FORMAT
 from tests.conftest import edited
 
 INJECTIONS = ["=1+1", "+SUM(A1)", "-2+3", "@SUM(A1:A2)", "\t=cmd", '=HYPERLINK("http://x")']

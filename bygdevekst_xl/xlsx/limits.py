@@ -1,6 +1,6 @@
 """The budget of one workbook read: its limits, and what it has spent against them.
 
-The limits' values are the constants of ``bygdevekst_xl.reader`` (``MAX_CELLS``, ...), taken
+The limits' values are the constants of ``bygdevekst_xl.xlsx`` (``MAX_CELLS``, ...), taken
 when ``read_workbook`` is called, so setting ``reader.X`` takes effect on the next read.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, NoReturn
 
-from .xlsx_content import ReadError
+from .content import ReadError
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ import re
 from collections.abc import Callable
 from xml.parsers import expat
 
-from .xlsx_address import COL_INDEX, MAX_ROW
-from .xlsx_cells import SheetBuilder
-from .xlsx_content import ReadError
-from .xlsx_xml import DTDRefused, refuse
+from .address import COL_INDEX, MAX_ROW
+from .cells import SheetBuilder
+from .content import ReadError
+from .xmlparts import DTDRefused, refuse
 
 _NO_ATTRS: dict[str, str] = {}
 

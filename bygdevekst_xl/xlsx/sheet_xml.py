@@ -1,6 +1,6 @@
 """The general path through a sheet part: expat callbacks for any valid XML.
 
-Reads cells (handed to :class:`~bygdevekst_xl.xlsx_cells.SheetBuilder`), hidden rows, sheet
+Reads cells (handed to :class:`~bygdevekst_xl.xlsx.cells.SheetBuilder`), hidden rows, sheet
 protection, data validations (plain and x14), drawings and the background picture; counts
 elements and distinct element names itself, one call per element fewer.
 """
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import zipfile
 
-from .xlsx_address import CELL_FAST, COL_INDEX, COLS, MAX_COL, MAX_ROW
-from .xlsx_cells import TRUE, SheetBuilder
-from .xlsx_content import Validation, short
-from .xlsx_xml import X14, XM, rel_id, tags
+from .address import CELL_FAST, COL_INDEX, COLS, MAX_COL, MAX_ROW
+from .cells import TRUE, SheetBuilder
+from .content import Validation, short
+from .xmlparts import X14, XM, rel_id, tags
 
 # Sheet elements the general path acts on, by kind (one dict lookup per element).
 (

@@ -13,7 +13,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from .layout import LAYOUT_PROPERTY, LAYOUT_VERSION, Cell, SheetLayout, WorkbookLayout
+from ..layout import LAYOUT_PROPERTY, LAYOUT_VERSION, Cell, SheetLayout, WorkbookLayout
 from .styles import CONDITIONAL_STYLES, cell_style
 
 FOOTER = "&L&A&RSide &P av &N"

@@ -12,11 +12,11 @@ import math
 import zipfile
 from typing import Any, NoReturn
 
-from .evaluate import ErrorValue
-from .xlsx_address import CELL_SLOW, COL_INDEX, COLS, MAX_ROW
-from .xlsx_content import SheetContent, short
-from .xlsx_formulas import shift, template
-from .xlsx_xml import Parts, unescape
+from ..evaluate import ErrorValue
+from .address import CELL_SLOW, COL_INDEX, COLS, MAX_ROW
+from .content import SheetContent, short
+from .formulas import shift, template
+from .xmlparts import Parts, unescape
 
 TRUE = ("1", "true")
 

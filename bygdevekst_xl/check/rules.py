@@ -8,12 +8,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .compute import BudgetTotals, ProjectTotals
-from .findings import Finding
-from .inputs import ReadBudget, Rules
-from .layout import LAYOUT_PROPERTY, LAYOUT_VERSION, WorkbookLayout
-from .layout.cells import Cell, a1, a1_range
-from .layout.rows import (
+from ..compute import BudgetTotals, ProjectTotals
+from ..inputs import ReadBudget, Rules
+from ..layout import LAYOUT_PROPERTY, LAYOUT_VERSION, WorkbookLayout
+from ..layout.cells import Cell, a1, a1_range
+from ..layout.rows import (
     CATEGORY_KDD_COL,
     CATEGORY_NAME_COL,
     PARAM_VALUE_COL,
@@ -22,8 +21,9 @@ from .layout.rows import (
     sum_col,
     year_col,
 )
-from .model import MAX_HOURS, MAX_KRONER, Budget
-from .texts import PARAMETER_SHEET
+from ..model import MAX_HOURS, MAX_KRONER, Budget
+from ..texts import PARAMETER_SHEET
+from .findings import Finding
 
 TOLERANCE = 0.005
 TOTAL_ANCHORS = (

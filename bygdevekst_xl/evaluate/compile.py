@@ -1,8 +1,8 @@
 """Compile a formula shape, once per distinct shape, to a Python function of its cell.
 
-A shape is parsed by our own parser (:mod:`.formula_parser`) when it uses only the
-fast-path grammar and functions, else by ``formulas`` (:mod:`.eval_formulas`). A tree that
-uses only fast-path functions (:mod:`.eval_functions`) becomes the source of a plain Python
+A shape is parsed by our own parser (:mod:`.parser`) when it uses only the
+fast-path grammar and functions, else by ``formulas`` (:mod:`.fallback`). A tree that
+uses only fast-path functions (:mod:`.functions`) becomes the source of a plain Python
 function (the fast path); any other shape compiles through ``formulas`` itself.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterator
 
-from .eval_formulas import fallback, knows_function, parse_with_formulas
-from .eval_functions import (
+from .fallback import fallback, knows_function, parse_with_formulas
+from .functions import (
     AGGREGATES,
     BINARY,
     FAST_NAMES,
@@ -22,10 +22,10 @@ from .eval_functions import (
     ROUNDS,
     UNARY_FUNCS,
 )
-from .eval_tokens import TOKEN_RE
-from .eval_values import Problem
-from .formula_parser import Node
-from .formula_parser import parse as parse_formula
+from .parser import Node
+from .parser import parse as parse_formula
+from .tokens import TOKEN_RE
+from .values import Problem
 
 
 class NotFast(Exception):
@@ -33,7 +33,7 @@ class NotFast(Exception):
 
 
 def parse_shape(shape: str) -> Node:
-    """Parse one shape (called once per distinct shape) into a :mod:`.formula_parser` tree.
+    """Parse one shape (called once per distinct shape) into a :mod:`.parser` tree.
 
     Our own parser takes the fast-path grammar and functions; anything else goes to the
     formulas Parser (imported then), whose tree is converted to the same form.
@@ -48,7 +48,7 @@ def parse_own(shape: str) -> Node | None:
 
 
 class _Codegen:
-    """Turn an expression tree (see :mod:`.formula_parser`) into a Python function body."""
+    """Turn an expression tree (see :mod:`.parser`) into a Python function body."""
 
     def __init__(self) -> None:
         self.temps = 0

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .checks import RULES, Context
-from .compute import BudgetTotals
+from ..compute import BudgetTotals
+from ..inputs import Rules, read_budget
+from ..layout import build_layout
+from ..layout.cells import a1
+from ..model import Budget
 from .findings import Finding
-from .inputs import Rules, read_budget
-from .layout import build_layout
-from .layout.cells import a1
-from .model import Budget
+from .rules import RULES, Context
 
 
 @dataclass
@@ -46,8 +46,8 @@ def check_workbook(path: Path | str, rules_budget: Budget) -> Report:
     Raises ``reader.ReadError`` or ``inputs.NotOurWorkbook`` when the file cannot be read as one
     of our workbooks.
     """
-    from .evaluate import ErrorValue, evaluate
-    from .reader import read_workbook
+    from ..evaluate import ErrorValue, evaluate
+    from ..xlsx import read_workbook
 
     content = read_workbook(path)
     rules = Rules.of(rules_budget)

@@ -15,9 +15,9 @@ from typing import Any
 
 import yaml
 
-from .model import Budget, Category, CostLine, Pilot, Project
+from ..model import Budget, Category, CostLine, Pilot, Project
 from .schema_check import Check, compile_schema
-from .spec_yaml import YamlProblem, load_yaml
+from .yaml_nodes import YamlProblem, load_yaml
 
 SCHEMA_NAME = "budget-spec.schema.json"
 EXAMPLE_NAME = "hjerteregionen.yaml"

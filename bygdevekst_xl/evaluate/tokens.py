@@ -2,7 +2,7 @@
 
 Every reference (cell, range, whole column or row, defined name) is replaced by a numbered
 placeholder: ``=SUM(C8:D8)*$B$2`` becomes the shape ``=SUM(_R0)*_C1`` plus the int key of
-``$B$2`` and the range descriptor of ``C8:D8`` (see :mod:`.eval_keys`), so 10 000 row
+``$B$2`` and the range descriptor of ``C8:D8`` (see :mod:`.keys`), so 10 000 row
 formulas share one shape. :class:`Workbook` resolves references for one evaluate() call;
 :class:`Scanner` reuses one scan for formulas that differ only in their row numbers.
 """
@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from .eval_keys import MAX_COL, MAX_ROW, SBITS, W, col_index, col_of, first_key, row_of
-from .eval_values import NUM_RE, REF, Problem
+from .keys import MAX_COL, MAX_ROW, SBITS, W, col_index, col_of, first_key, row_of
+from .values import NUM_RE, REF, Problem
 
 TOKEN_RE = re.compile(
     r"""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .xlsx_address import COL_INDEX, COLS, MAX_COL, MAX_ROW
+from .address import COL_INDEX, COLS, MAX_COL, MAX_ROW
 
 _SPECIAL = re.compile(r"[\"'\[]")
 _REF = re.compile(

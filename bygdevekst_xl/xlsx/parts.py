@@ -1,7 +1,7 @@
 """The small parts around the sheets: workbook.xml, shared strings, content types,
 custom properties, external links, and the comments and drawings of a sheet.
 
-Each is a function of the :class:`~bygdevekst_xl.xlsx_xml.Parts` being read.
+Each is a function of the :class:`~bygdevekst_xl.xlsx.xmlparts.Parts` being read.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import posixpath
 import zipfile
 from dataclasses import dataclass
 
-from .xlsx_xml import MC, Parts, Rel, Text, local, rel_id, tags, unescape
+from .xmlparts import MC, Parts, Rel, Text, local, rel_id, tags, unescape
 
 
 @dataclass

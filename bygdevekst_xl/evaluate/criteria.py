@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .eval_values import ERRORS, NUM_RE, VALUE, ErrorValue
+from .values import ERRORS, NUM_RE, VALUE, ErrorValue
 
 _CRIT_OPS = (">=", "<=", "<>", "<", ">", "=")
 _cache: dict[tuple, Any] = {}

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import NoReturn
 from xml.parsers import expat
 
-from .xlsx_content import ReadError, short
-from .xlsx_zip import CHUNK, Package
+from .archive import CHUNK, Package
+from .content import ReadError, short
 
 # Element names arrive from expat as "uri}local" (or "local" without a namespace).
 MAIN = (

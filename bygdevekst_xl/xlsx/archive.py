@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote
 
-from .xlsx_content import ReadError, short
-from .xlsx_limits import Budget, Limits
+from .content import ReadError, short
+from .limits import Budget, Limits
 
 CHUNK = 1 << 16  # bytes inflated (and given to expat) at a time
 

@@ -3,24 +3,24 @@
 ``formulas.ExcelModel`` needs minutes and gigabytes for 100 000 formulas, so this module
 builds its own dependency graph and compiles each distinct formula *shape* only once:
 
-1. A small tokenizer (:mod:`.eval_tokens`) replaces every reference in a formula (cell,
+1. A small tokenizer (:mod:`.tokens`) replaces every reference in a formula (cell,
    range, defined name) with a numbered placeholder: ``=SUM(C8:D8)*$B$2`` becomes the
    shape ``=SUM(_R0)*_C1`` plus the concrete references of that cell. 10 000 row formulas
    share one shape.
-2. Each shape is parsed once (:mod:`.eval_compile`): by our own parser
-   (:mod:`.formula_parser`) when it uses only the fast-path grammar and functions below,
+2. Each shape is parsed once (:mod:`.compile`): by our own parser
+   (:mod:`.parser`) when it uses only the fast-path grammar and functions below,
    else by the ``formulas`` Parser. Shapes that use only those functions
-   (:mod:`.eval_functions`) compile to a plain Python function (the fast path); other
-   shapes compile through ``formulas`` itself (:mod:`.eval_formulas`) and are called with
+   (:mod:`.functions`) compile to a plain Python function (the fast path); other
+   shapes compile through ``formulas`` itself (:mod:`.fallback`) and are called with
    numpy arrays (about 0.5 ms a cell).
-3. Cells are evaluated in topological order (:mod:`.eval_graph`; Kahn's algorithm, no
+3. Cells are evaluated in topological order (:mod:`.graph`; Kahn's algorithm, no
    recursion); cells left over are on, or depend on, a circular reference.
 
 Fast path: SUM, SUMIF, SUMIFS, COUNTIF, COUNTIFS, MIN, MAX, AVERAGE, COUNT, COUNTA, IF,
 IFERROR, AND, OR, NOT, ABS, ROUND, ROUNDUP, ROUNDDOWN, ROW, COLUMN, ROWS, COLUMNS, ISBLANK,
 ISNUMBER, ISTEXT, ISLOGICAL, ISERROR, and the operators ``+ - * / ^ % & = <> < > <= >=``.
 It gives the same values as ``formulas`` 1.3.4, except where ``formulas`` differs from
-Excel; there it follows Excel (:mod:`.eval_values`, :mod:`.eval_criteria`):
+Excel; there it follows Excel (:mod:`.values`, :mod:`.criteria`):
 
 * text (also "3"), logicals and blanks inside references are ignored by SUM, MIN, MAX,
   AVERAGE, COUNT, ISNUMBER and SUMIF's sum range (formulas adds "3", and MIN/MAX/AVERAGE of
@@ -41,9 +41,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .eval_graph import Evaluation, EvaluationRun
-from .eval_keys import CellKey
-from .eval_values import CIRCULAR, ErrorValue
+from .graph import Evaluation, EvaluationRun
+from .keys import CellKey
+from .values import CIRCULAR, ErrorValue
 
 __all__ = ["CIRCULAR", "CellKey", "ErrorValue", "Evaluation", "evaluate"]
 

@@ -1,20 +1,20 @@
 """Read one sheet part: choose the fast or the general path, then count comments and drawings.
 
 A sheet part up to ``FAST_PART_BYTES`` whose ``<sheetData>`` is plain takes the fast path
-(:mod:`~bygdevekst_xl.xlsx_fastpath`); when it turns out not to be, what it read and spent is
-forgotten and the whole part goes through expat (:mod:`~bygdevekst_xl.xlsx_sheet_xml`).
+(:mod:`~bygdevekst_xl.xlsx.fastpath`); when it turns out not to be, what it read and spent is
+forgotten and the whole part goes through expat (:mod:`~bygdevekst_xl.xlsx.sheet_xml`).
 """
 
 from __future__ import annotations
 
 import zipfile
 
-from .xlsx_cells import SheetBuilder
-from .xlsx_content import SheetContent
-from .xlsx_fastpath import read_plain_cells, split_sheet_data
-from .xlsx_parts import count_comments, count_drawings
-from .xlsx_sheet_xml import parse_sheet_xml
-from .xlsx_xml import NotWellFormed, Parts
+from .cells import SheetBuilder
+from .content import SheetContent
+from .fastpath import read_plain_cells, split_sheet_data
+from .parts import count_comments, count_drawings
+from .sheet_xml import parse_sheet_xml
+from .xmlparts import NotWellFormed, Parts
 
 
 def read_sheet(
@@ -76,7 +76,7 @@ def _parse_fast(builder: SheetBuilder, outer: bytes, text: str) -> bool:
     writers produce.
 
     The rest of the part (``outer``, with an empty ``<sheetData/>``) goes through the general
-    path; the cells through :func:`~bygdevekst_xl.xlsx_fastpath.read_plain_cells`. False when
+    path; the cells through :func:`~bygdevekst_xl.xlsx.fastpath.read_plain_cells`. False when
     it is not plain enough; the caller then forgets what was read and parses the whole part
     with expat.
     """

@@ -1,7 +1,7 @@
 """The dependency graph of the formula cells, and their evaluation in topological order.
 
 :class:`EvaluationRun` reads the input cells, scans and compiles every formula
-(:mod:`.eval_tokens`, :mod:`.eval_compile`), orders the formula cells by Kahn's algorithm
+(:mod:`.tokens`, :mod:`.compile`), orders the formula cells by Kahn's algorithm
 (no recursion) and calculates them in that order; cells left over are on, or depend on, a
 circular reference.
 """
@@ -14,18 +14,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .eval_compile import compile_shape
-from .eval_formulas import quiet_schedula
-from .eval_keys import SBITS, CellKey, W, address_offset, col_of, first_key, row_of
-from .eval_tokens import Scanner, Workbook
-from .eval_values import CIRCULAR, PLAIN_TYPES, REF, VALUE, Problem, constant, output
+from .compile import compile_shape
+from .fallback import quiet_schedula
+from .keys import SBITS, CellKey, W, address_offset, col_of, first_key, row_of
+from .tokens import Scanner, Workbook
+from .values import CIRCULAR, PLAIN_TYPES, REF, VALUE, Problem, constant, output
 
 
 @dataclass
 class Evaluation:
     """What :func:`~.evaluate.evaluate` found.
 
-    ``values`` maps every formula cell to a float, str, bool or :class:`~.eval_values.ErrorValue`.
+    ``values`` maps every formula cell to a float, str, bool or :class:`~.values.ErrorValue`.
     ``circular`` holds the cells on, or depending on, a circular reference; each of them has
     the value ``ErrorValue("#CIRC!")`` (a code Excel does not have, so it cannot be mistaken
     for a computed error). ``unsupported`` maps the cells that could not be evaluated

@@ -1,6 +1,6 @@
 """What a workbook read returns or raises: the content dataclasses and :class:`ReadError`.
 
-``bygdevekst_xl.reader`` re-exports these; the ``xlsx_*`` modules that fill them import them
+``bygdevekst_xl.xlsx`` re-exports these; the ``xlsx_*`` modules that fill them import them
 from here, below the facade, so nothing imports ``reader``.
 """
 

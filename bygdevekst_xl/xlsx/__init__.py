@@ -17,32 +17,32 @@ node are capped too. Every failure is a :class:`ReadError` whose message is one 
 the file (and the part, sheet and cell where known).
 
 This module is the public face: the limits, :func:`read_workbook` and what it returns, and
-the order in which a workbook's parts are read. The work is done by the ``xlsx_*`` modules:
-``xlsx_zip`` (the container), ``xlsx_xml`` (expat under the limits), ``xlsx_parts`` (the
-small parts), ``xlsx_sheet`` with ``xlsx_sheet_xml``, ``xlsx_fastpath`` and ``xlsx_cells``
-(a sheet), ``xlsx_formulas`` (shared formulas), ``xlsx_address``, ``xlsx_limits`` and
-``xlsx_content`` (the result types and :class:`ReadError`).
+the order in which a workbook's parts are read. The work is done by the modules of this package:
+``archive`` (the container), ``xmlparts`` (expat under the limits), ``parts`` (the
+small parts), ``sheet`` with ``sheet_xml``, ``fastpath`` and ``cells``
+(a sheet), ``formulas`` (shared formulas), ``address``, ``limits`` and
+``content`` (the result types and :class:`ReadError`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .xlsx_address import MAX_COL as MAX_COL
-from .xlsx_address import MAX_ROW as MAX_ROW
-from .xlsx_content import ReadError, SheetContent, Validation, WorkbookContent, short
-from .xlsx_limits import Limits
-from .xlsx_parts import (
+from .address import MAX_COL as MAX_COL
+from .address import MAX_ROW as MAX_ROW
+from .archive import CHUNK as CHUNK
+from .archive import open_zip
+from .content import ReadError, SheetContent, Validation, WorkbookContent, short
+from .limits import Limits
+from .parts import (
     content_types,
     custom_properties,
     external_links,
     parse_workbook,
     shared_strings,
 )
-from .xlsx_sheet import read_sheet
-from .xlsx_xml import Parts
-from .xlsx_zip import CHUNK as CHUNK
-from .xlsx_zip import open_zip
+from .sheet import read_sheet
+from .xmlparts import Parts
 
 __all__ = ["ReadError", "SheetContent", "Validation", "WorkbookContent", "read_workbook"]
 

@@ -1,7 +1,7 @@
 """Everything that needs the ``formulas`` package, imported only when first needed.
 
 ``formulas`` (about 0.4 s to import, with numpy) parses the shapes our own parser leaves,
-converting its token tree to :mod:`.formula_parser` form, and compiles the shapes the fast
+converting its token tree to :mod:`.parser` form, and compiles the shapes the fast
 path cannot take; :func:`fallback` calls such a shape with numpy arrays (about 0.5 ms a
 cell). Importing this module imports neither ``formulas`` nor numpy.
 """
@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .eval_functions import REFUSED
-from .eval_keys import gather
-from .eval_values import ERRORS, NUM, VALUE, ErrorValue, Problem, finite
-from .formula_parser import Node
+from .functions import REFUSED
+from .keys import gather
+from .parser import Node
+from .values import ERRORS, NUM, VALUE, ErrorValue, Problem, finite
 
 
 @functools.lru_cache(maxsize=1)
@@ -70,7 +70,7 @@ def parse_with_formulas(shape: str) -> Node:
 
 
 def _from_formulas_tree(root: Any) -> Node:
-    """A formulas token tree as a :mod:`.formula_parser` tree (iterative: trees can be deep).
+    """A formulas token tree as a :mod:`.parser` tree (iterative: trees can be deep).
 
     Besides that module's nodes it may hold ``("lambda", NAME, args)`` and leaves the code
     generator refuses when it reaches them: ``("problem", reason)`` (the cell is

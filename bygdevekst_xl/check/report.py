@@ -7,7 +7,7 @@ import math
 from itertools import groupby
 from typing import Any
 
-from .check import Report
+from . import Report
 from .findings import show
 
 WORDS = {

@@ -3,7 +3,7 @@
 Aggregates take ``refs`` (one list of values per reference argument) and ``scalars`` (the
 other arguments): text, logicals and blanks inside references are ignored by SUM, MIN, MAX,
 AVERAGE and COUNT, scalars are coerced. SUMIF and friends take the cell getter ``g`` and
-range descriptors (see :mod:`.eval_keys`). :data:`NAMESPACE` is what the generated code
+range descriptors (see :mod:`.keys`). :data:`NAMESPACE` is what the generated code
 sees; the tables below it map operators and function names onto that namespace.
 """
 
@@ -15,10 +15,10 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from . import eval_values as xv
-from .eval_criteria import criterion
-from .eval_keys import cell_desc, col_of, first_key, gather, row_of
-from .eval_values import DIV0, ERRORS, FMAX, NUM, VALUE, ErrorValue, finite, number, number_pair
+from . import values as xv
+from .criteria import criterion
+from .keys import cell_desc, col_of, first_key, gather, row_of
+from .values import DIV0, ERRORS, FMAX, NUM, VALUE, ErrorValue, finite, number, number_pair
 
 
 def _round_half_up(x: float) -> float:
