@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .excel import serial_date
 from .layout import project_names
 from .layout.cells import a1
 from .layout.rows import (
@@ -295,6 +296,6 @@ def _iso_date(value: Any) -> str:
     if isinstance(value, dt.datetime | dt.date):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, int | float) and not isinstance(value, bool) and 1 < value < 2958466:
-        return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))).strftime("%Y-%m-%d")
+        return serial_date(value).strftime("%Y-%m-%d")
     text = _text(value)
     return text[:10] if _ISO_DATE_TIME.fullmatch(text) else text  # ISO: drop the time

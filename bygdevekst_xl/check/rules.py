@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..compute import BudgetTotals, ProjectTotals
+from ..excel import date_serial
 from ..inputs import ReadBudget, Rules
 from ..layout import LAYOUT_PROPERTY, LAYOUT_VERSION, WorkbookLayout
 from ..layout.cells import Cell, a1, a1_range
@@ -466,7 +467,7 @@ def _validated_cells(validations: list[Any]) -> set[str]:
 
 def _blank(value: Any) -> Any:
     if isinstance(value, dt.datetime):
-        return (value - dt.datetime(1899, 12, 30)).total_seconds() / 86400
+        return date_serial(value)
     return 0 if value is None or value == "" else value
 
 

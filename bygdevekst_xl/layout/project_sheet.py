@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ..compute import HOURS_DECIMALS, ProjectTotals, number
+from ..excel import col_letter
 from ..model import Budget, Project
 from ..texts import MISSING_HOURS, NOT_BALANCED, OK, UNCATEGORISED, period_label
-from .cells import SheetLayout, Validation, a1, a1_range, col_letter
+from .cells import SheetLayout, Validation, a1, a1_range
 from .rows import FIRST_YEAR_COL, ProjectRows, sum_col, year_col
 from .validation import AMOUNT, CATEGORY, HOURS, TEXT, status_formats
 

@@ -13,12 +13,12 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from ..excel import date_serial
 from ..layout import LAYOUT_PROPERTY, LAYOUT_VERSION, Cell, SheetLayout, WorkbookLayout
 from .styles import CONDITIONAL_STYLES, cell_style
 
 FOOTER = "&L&A&RSide &P av &N"
 PAPER_A4 = 9
-EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # serial 0 in the 1900 date system (after Feb 1900)
 
 
 class WriteError(RuntimeError):
@@ -205,7 +205,7 @@ def _number(value: Any) -> float | int | str:
     """A cached number as Excel stores it: dates as serials, integral values without a .0, and
     #NUM! for what no spreadsheet number holds (a total of inputs near 1E308)."""
     if isinstance(value, dt.datetime):
-        value = (value - EXCEL_EPOCH).total_seconds() / 86400
+        value = date_serial(value)
     if isinstance(value, float) and not math.isfinite(value):
         return "#NUM!"
     if isinstance(value, float) and value.is_integer():
