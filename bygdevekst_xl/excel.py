@@ -122,3 +122,30 @@ def date_serial(value: dt.datetime | dt.date) -> float:
     if not isinstance(value, dt.datetime):
         value = dt.datetime(value.year, value.month, value.day)
     return (value - EPOCH).total_seconds() / 86400
+
+
+REFERENCE = re.compile(
+    r"""("(?:[^"]|"")*")"""  # a string literal: left alone
+    r"""|((?:'(?:[^']|'')+'|[A-Za-z_\u00c0-\uffff][\w.\u00c0-\uffff]*)!)?"""  # sheet!
+    r"""(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7})"""  # a cell
+    r"""(?::(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7}))?"""  # :cell (a range)
+    r"""(?![\w(!.])"""  # not a function name, a defined name or a sheet prefix
+)
+"""A cell or range reference in a formula's text (A1 style), or a string literal to skip."""
+
+
+def unquote_sheet(prefix: str) -> str:
+    """The sheet name of a reference prefix (``'1 Prosjekt'!`` or ``Parametre!``)."""
+    name = prefix.removesuffix("!")
+    if name.startswith("'") and name.endswith("'"):
+        name = name[1:-1].replace("''", "'")
+    return name
+
+
+def references(formula: str) -> tuple[str, ...]:
+    """The cell and range references a formula makes, as written (``C15``, ``'P 1'!C7:C9``)."""
+    out = []
+    for match in REFERENCE.finditer(formula):
+        if match.group(1) is None:
+            out.append(match.group(0))
+    return tuple(out)

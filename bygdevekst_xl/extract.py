@@ -8,7 +8,6 @@ from pathlib import Path
 from .check.findings import Finding
 from .check.rules import input_findings
 from .inputs import ReadBudget, read_budget
-from .layout.rows import ProjectRows
 from .model import Amount, Budget, CostLine, Project
 from .spec import budget_from_dict, budget_to_dict
 
@@ -37,9 +36,7 @@ def extract(path: Path | str) -> Budget:
     """
     read, _ = read_inputs(path)
     budget = read.budget
-    n_munis, n_cats = len(budget.pilot.municipalities), len(budget.categories)
-    rows = {p.id: ProjectRows(read.capacities[p.id], n_munis, n_cats) for p in budget.projects}
-    problems = list(input_findings(budget, rows, {c.id for c in budget.categories}))
+    problems = list(input_findings(read, {c.id for c in budget.categories}))
     if problems:
         raise ExtractError(str(path), problems)
     return budget_from_dict(budget_to_dict(typed_values(budget)), str(path))

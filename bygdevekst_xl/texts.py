@@ -9,6 +9,19 @@ UNCATEGORISED = "Mangler kategori"
 SEE_RULES = "Se regler"
 YES, NO = "Ja", "Nei"
 
+COST_HEADER = ("Kategori", "Beskrivelse")
+"""The header of a cost table's first two columns."""
+COST_TOTAL_LABEL = "Sum kostnader"
+"""The label of the row under a cost table: the table ends above it."""
+BULLET = "• "
+"""Each line of a project's description starts with it."""
+PARAMETER_HEADINGS = {
+    "municipalities": "Kommuner",
+    "categories": "Kategorier",
+    "projects": "Prosjekter",
+}
+"""The headings of the tables on Parametre (the reader's fallback where a name is gone)."""
+
 SUMMARY_SHEET = "Samlet budsjett og finansiering"
 FRONT_SHEET = "Forside"
 PARAMETER_SHEET = "Parametre"

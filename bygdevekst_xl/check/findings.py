@@ -111,6 +111,16 @@ CATALOG: dict[str, tuple[Severity, str, str]] = {
         "The workbook is set to manual calculation; totals may be stale",
     ),
     "sheet-missing": ("error", "Arket {expected} mangler", "The sheet {expected} is missing"),
+    "sheet-renamed": (
+        "warning",
+        "Arket {expected} har fått nytt navn: {found}; budsjettet er kontrollert som før",
+        "The sheet {expected} was renamed to {found}; the budget is checked as before",
+    ),
+    "input-formula": (
+        "warning",
+        "Inndata er en formel ({found}) som avhenger av {what}; verdien telles med i reglene",
+        "The input is a formula ({found}) that depends on {what}; its value counts in the rules",
+    ),
     "sheet-extra": (
         "warning",
         "Arket {found} hører ikke til budsjettet og kontrolleres ikke",

@@ -201,6 +201,9 @@ class ParameterRows:
         return self.project_first + self.n_projects - 1
 
 
+# Columns of a cost line (the years follow from FIRST_YEAR_COL).
+LINE_CATEGORY_COL, LINE_DESCRIPTION_COL = 0, 1
+
 # Columns of the Parametre tables.
 PARAM_VALUE_COL = 1
 CATEGORY_NAME_COL, CATEGORY_KDD_COL, CATEGORY_ID_COL, CATEGORY_NOTE_COL = 0, 1, 2, 3
