@@ -11,13 +11,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from .carry import carry_formulas
 from .check.rules import outside_findings
 from .extract import is_blank_line, read_inputs
 from .files import Written, write_new
 from .generate import document_time, document_title
-from .layout import build_layout
+from .inputs import ReadBudget
+from .layout import WorkbookLayout, build_layout
 from .layout.cells import SheetLayout, a1
 from .layout.rows import ProjectRows, year_col
+from .locate import Located, locate
 from .model import Amount, Budget, CostLine, Project
 from .spec import load_spec
 from .writer import render
@@ -73,10 +76,24 @@ def regenerate(
     read, content = read_inputs(workbook)
     new = read.budget if spec is None else load_spec(spec)
     result = merge(read.budget, new)
-    result.warnings += _cannot_carry(content, read)
+    located = _located(read, content)
+    result.warnings += _cannot_carry(content, located.layout)
+    assert result.budget is not None
+    layout = build_layout(result.budget)
+    for problem in carry_formulas(read, located, result.budget, layout):
+        sheet, _, cell = problem.cell.rpartition("!")
+        result.left_out.append(
+            LeftOut(
+                sheet,
+                cell,
+                _project_of(read, sheet),
+                f"the formula {problem.formula} refers to {problem.reference}, which has no "
+                f"place in the new workbook; its value is written instead",
+                problem.formula,
+            )
+        )
     if result.left_out and orphans == "refuse":
         raise RefusedError(result)
-    layout = build_layout(result.budget)
     if result.left_out and orphans == "archive":
         layout.sheets.append(_archive_sheet(result.left_out))
     data = render(layout, created=document_time(new), title=document_title(new))
@@ -281,9 +298,25 @@ def _structure_changes(old: Budget, new: Budget) -> list[str]:
     return changes
 
 
-def _cannot_carry(content: Any, read: Any) -> list[str]:
+def _located(read: ReadBudget, content: Any) -> Located:
+    """The old workbook's layout, found where its rows and sheets are now."""
+
+    def value_at(sheet: str, address: str) -> Any:
+        cells = content.sheets.get(sheet)
+        if cells is None:
+            return None
+        value = cells.values.get(address)
+        return cells.cached.get(address) if value is None else value
+
+    return locate(build_layout(read.budget, read.capacities), read, content, value_at)
+
+
+def _project_of(read: ReadBudget, sheet: str) -> str:
+    return next((pid for pid, place in read.places.items() if place.sheet == sheet), "")
+
+
+def _cannot_carry(content: Any, layout: WorkbookLayout) -> list[str]:
     """What the edited workbook holds that regeneration cannot bring along."""
-    layout = build_layout(read.budget, read.capacities)
     ours = {s.name for s in layout.sheets}
     out = [
         f"sheet {name!r} was added by a person and is not carried over"

@@ -15,6 +15,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..excel import date_serial
 from ..layout import LAYOUT_PROPERTY, LAYOUT_VERSION, Cell, SheetLayout, WorkbookLayout
+from ..model import Formula
 from .styles import CONDITIONAL_STYLES, cell_style
 
 FOOTER = "&L&A&RSide &P av &N"
@@ -166,6 +167,9 @@ class _Renderer:
         if cell.kind == "formula":
             cached = value if isinstance(value, str) else _number(value)
             code = ws.write_formula(row, col, cell.formula, fmt, cached)
+        elif isinstance(value, Formula):  # an input a person made a formula: kept as typed
+            cached = value.value if isinstance(value.value, str) else _number(value.value)
+            code = ws.write_formula(row, col, value.text, fmt, cached)
         elif value is None or value == "":
             code = None if merged else ws.write_blank(row, col, None, fmt)
         elif isinstance(value, str):
