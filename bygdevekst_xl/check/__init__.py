@@ -13,6 +13,7 @@ from ..layout import build_layout
 from ..layout.cells import a1
 from ..locate import locate
 from ..model import Budget
+from .causes import group_by_cause
 from .findings import Finding
 from .rules import RULES, Context
 
@@ -29,11 +30,16 @@ class Report:
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
+        """Every error, those grouped under a cause included."""
+        return [f for f in self._all() if f.severity == "error"]
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "warning"]
+        """Every warning, those grouped under a cause included."""
+        return [f for f in self._all() if f.severity == "warning"]
+
+    def _all(self) -> list[Finding]:
+        return [g for f in self.findings for g in (f, *f.consequences)]
 
     @property
     def ok(self) -> bool:
@@ -78,6 +84,7 @@ def check_workbook(path: Path | str, rules_budget: Budget) -> Report:
     findings = [finding for rule in RULES for finding in rule(ctx)]
     order = {name: i for i, name in enumerate([*(s.name for s in layout.sheets), *content.sheets])}
     findings.sort(key=lambda f: (order.get(f.sheet, -1), _cell_key(f.cell), f.code))
+    findings = group_by_cause(findings)
     recomputed = {
         key: evaluation.values.get((sheet, a1(r, c)))
         for key, (sheet, r, c) in layout.anchors.items()

@@ -111,6 +111,13 @@ CATALOG: dict[str, tuple[Severity, str, str]] = {
         "The workbook is set to manual calculation; totals may be stale",
     ),
     "sheet-missing": ("error", "Arket {expected} mangler", "The sheet {expected} is missing"),
+    "formulas-replaced": (
+        "error",
+        "{what} formler på arket er erstattet av verdier (limt inn som verdier?); "
+        "følgefeilene er samlet under",
+        "{what} formulas on the sheet are replaced by values (pasted as values?); "
+        "the findings that follow are grouped below",
+    ),
     "sheet-renamed": (
         "warning",
         "Arket {expected} har fått nytt navn: {found}; budsjettet er kontrollert som før",
@@ -208,6 +215,8 @@ class Finding:
     expected: Any = None
     found: Any = None
     params: dict[str, Any] = field(default_factory=dict)
+    consequences: tuple[Finding, ...] = ()
+    """Findings that follow from this one (see ``check.causes``)."""
 
     @property
     def severity(self) -> Severity:
