@@ -63,6 +63,11 @@ def a1(row: int, col: int, *, absolute: bool = False) -> str:
 _CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})")
 
 
+def row_number(row: int) -> int:
+    """The row number Excel shows (1-based) for a 0-based row."""
+    return row + 1
+
+
 def parse_a1(address: str) -> tuple[int, int] | None:
     """The 0-based (row, column) of ``C8`` or ``$C$8``; None when it is no cell address."""
     match = _CELL.fullmatch(address)
@@ -81,6 +86,11 @@ class Area:
     first_col: int
     last_row: int
     last_col: int
+
+    @property
+    def rows(self) -> range:
+        """The area's rows (0-based)."""
+        return range(self.first_row, self.last_row + 1)
 
 
 def parse_area(reference: str) -> Area | None:

@@ -18,12 +18,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .excel import Area, ErrorValue, a1, parse_area, references, serial_date
 from .layout import PARAMETER_NAMES, SUMMARY_NAME, project_names
+from .layout.places import (
+    ProjectPlace,
+    TableNotFound,
+    cost_table_by_labels,
+    parameter_row,
+    parameter_shift,
+    place_of,
+    rows_under_heading,
+)
 from .layout.rows import (
     CATEGORY_ID_COL,
     CATEGORY_KDD_COL,
@@ -44,8 +53,6 @@ from .layout.rows import (
 from .model import Amount, Budget, Category, CostLine, Formula, Pilot, Project
 from .texts import (
     BULLET,
-    COST_HEADER,
-    COST_TOTAL_LABEL,
     FRONT_SHEET,
     PARAMETER_HEADINGS,
     PARAMETER_SHEET,
@@ -57,9 +64,9 @@ MAX_SCAN_ROWS = 100_000
 MAX_MUNICIPALITIES = 50
 MAX_CATEGORIES = 100
 MAX_PROJECTS = 500
-MAX_COST_ROWS = 100_000
-"""What a workbook may hold before it is refused: the spec schema's limits (cost rows: a
-sheet's share of the reader's cell budget)."""
+MAX_COST_ROWS = 10_000
+"""What a workbook may hold before it is refused: the spec schema's limits (cost rows: the
+schema's 5 000 lines, with room for rows people insert)."""
 
 
 class NotOurWorkbook(ValueError):
@@ -78,42 +85,6 @@ class Rules:
     def of(cls, budget: Budget) -> Rules:
         """The rules a spec's budget states."""
         return cls(budget.pilot.kdd_cap, budget.pilot.hourly_rate, budget.categories)
-
-
-@dataclass(frozen=True)
-class ProjectPlace:
-    """Where one project's tables are in the workbook.
-
-    ``rows`` is the layout's row plan (with the workbook's cost-table capacity); each table
-    lies ``shift[table]`` rows below where the plan puts it (rows a person inserted above).
-    ``hours_rows`` gives each municipality's row in the hours table (sorted or not).
-    """
-
-    sheet: str
-    registered: str
-    rows: ProjectRows
-    shift: dict[str, int]
-    hours_rows: dict[str, int]
-    found_by: str
-    """"name" when the defined names found the tables, "labels" when the labels did."""
-
-    def cost_row(self, line: int) -> int:
-        """The workbook row of cost line ``line`` (0-based)."""
-        return self.rows.cost_first + line + self.shift["costs"]
-
-    @property
-    def kdd_row(self) -> int:
-        return self.rows.kdd + self.shift["financing"]
-
-    @property
-    def statsforvalteren_row(self) -> int:
-        return self.rows.statsforvalteren + self.shift["financing"]
-
-    def counted_rows(self) -> Iterator[int]:
-        """Every row that holds counted inputs: cost lines, hours, financing."""
-        yield from (self.cost_row(i) for i in range(self.rows.capacity))
-        yield from self.hours_rows.values()
-        yield from (self.kdd_row, self.statsforvalteren_row)
 
 
 @dataclass(frozen=True)
@@ -177,7 +148,7 @@ class _Reader:
         self.parameters = self._parameter_sheet()
         self.params = content.sheets[self.parameters].values
         kdd_cap = self._area(PARAMETER_NAMES["kdd_cap"], self.parameters)
-        self.shift = kdd_cap.first_row - ParameterRows.kdd_cap if kdd_cap else 0
+        self.shift = parameter_shift(kdd_cap.first_row) if kdd_cap else 0
 
     # Parametre ---------------------------------------------------------------------------
 
@@ -202,9 +173,10 @@ class _Reader:
         """The rows of a Parametre table: its defined name, else the rows under its heading."""
         area = self._area(PARAMETER_NAMES[key], self.parameters)
         if area is not None:
-            rows = list(range(area.first_row, area.last_row + 1))
+            rows = list(area.rows)
         else:
-            rows = self._rows_under_heading(PARAMETER_HEADINGS[key], header=key != "municipalities")
+            heading = PARAMETER_HEADINGS[key]
+            rows = rows_under_heading(self.params, heading, key != "municipalities", limit)
         if len(rows) > limit:
             raise NotOurWorkbook(
                 f"{self.parameters}: the table {PARAMETER_HEADINGS[key]!r} has {len(rows)} rows; "
@@ -212,21 +184,9 @@ class _Reader:
             )
         return rows
 
-    def _rows_under_heading(self, heading: str, *, header: bool) -> list[int]:
-        start = _find_in_column(self.params, heading)
-        if start is None:
-            return []
-        rows, row = [], start + (2 if header else 1)
-        while any(self.params.get(a1(row, c)) is not None for c in range(PROJECT_WG_COL + 1)):
-            rows.append(row)
-            row += 1
-            if len(rows) > MAX_PROJECTS:
-                break
-        return rows
-
     def fact(self, row: int, col: int = PARAM_VALUE_COL) -> Any:
         """A fact of Parametre at its planned row (moved with the facts block)."""
-        return self.params.get(a1(row + self.shift, col))
+        return self.params.get(a1(parameter_row(row, self.shift), col))
 
     def rules(self) -> Rules:
         categories = []
@@ -248,7 +208,7 @@ class _Reader:
 
     def _years(self) -> list[int]:
         area = self._area(PARAMETER_NAMES["years"], self.parameters)
-        row = area.first_row if area else ParameterRows.years + self.shift
+        row = area.first_row if area else parameter_row(ParameterRows.years, self.shift)
         col = area.first_col if area else PARAM_VALUE_COL
         years = []
         while _is_number(value := self.params.get(a1(row, col))) and len(years) < 10:
@@ -270,7 +230,7 @@ class _Reader:
         years = self._years()
         if not years:
             raise NotOurWorkbook(
-                f"{self.parameters}!{a1(ParameterRows.years + self.shift, PARAM_VALUE_COL)}: "
+                f"{self.parameters}!{a1(parameter_row(ParameterRows.years, self.shift), PARAM_VALUE_COL)}: "
                 "no project years"
             )
         pilot = Pilot(
@@ -339,27 +299,28 @@ class _Reader:
         if sheet is None:
             sheet, costs, found_by = registered, None, "labels"
         values = self.content.sheets[sheet].values if sheet in self.content.sheets else {}
-        n_munis = len(pilot.municipalities)
+        firsts: dict[str, int | None] = {"costs": None, "hours": None, "financing": None}
         if costs is not None:
-            capacity = costs.last_row - costs.first_row + 1
-            cost_first = costs.first_row
+            capacity = len(costs.rows)
+            firsts["costs"] = costs.first_row
         elif values:
-            cost_first, capacity = _cost_table_by_labels(values, sheet)
+            try:
+                firsts["costs"], capacity = cost_table_by_labels(values, sheet)
+            except TableNotFound as exc:
+                raise NotOurWorkbook(str(exc)) from None
         else:  # the sheet is gone (reported by the structure check): an empty place
-            cost_first, capacity = ProjectRows.cost_first, cost_capacity(0)
+            capacity = cost_capacity(0)
         if capacity > MAX_COST_ROWS:
             raise NotOurWorkbook(
                 f"sheet {sheet!r}: the cost table has {capacity} rows; a budget has at most "
                 f"{MAX_COST_ROWS}"
             )
-        rows = ProjectRows(capacity, n_munis, n_categories)
-        shift = {"costs": cost_first - rows.cost_first}
-        hours = self._area(names["hours"], sheet) if found_by == "name" else None
-        shift["hours"] = hours.first_row - rows.hours_first if hours else shift["costs"]
-        financing = self._area(names["financing"], sheet) if found_by == "name" else None
-        shift["financing"] = financing.first_row - rows.kdd if financing else shift["hours"]
-        hours_rows = _hours_rows(values, rows, shift["hours"], pilot.municipalities)
-        return ProjectPlace(sheet, registered, rows, shift, hours_rows, found_by)
+        if found_by == "name":
+            for table in ("hours", "financing"):
+                area = self._area(names[table], sheet)
+                firsts[table] = area.first_row if area else None
+        rows = ProjectRows(capacity, len(pilot.municipalities), n_categories)
+        return place_of(rows, sheet, registered, values, pilot.municipalities, firsts, found_by)
 
     def _project(
         self,
@@ -435,45 +396,6 @@ class _Reader:
 def _category_lookup(categories: tuple[Category, ...]) -> dict[str, str]:
     """Category name -> id, matched as Excel's SUMIF matches: case-insensitive, not trimmed."""
     return {c.name.casefold(): c.id for c in categories}
-
-
-def _cost_table_by_labels(values: dict[str, Any], sheet: str) -> tuple[int, int]:
-    """First row and capacity of a cost table found by its header and its total label."""
-    header = None
-    for row in range(MAX_SCAN_ROWS):
-        first = values.get(a1(row, LINE_CATEGORY_COL))
-        if header is None:
-            if first == COST_HEADER[0] and values.get(a1(row, 1)) == COST_HEADER[1]:
-                header = row
-        elif first == COST_TOTAL_LABEL and values.get(a1(row, 1)) is None:
-            return header + 1, row - header - 1
-        if row > 1000 and header is None and first is None:
-            break
-    raise NotOurWorkbook(
-        f"sheet {sheet!r}: no cost table (a {COST_HEADER[0]!r} header row and a "
-        f"{COST_TOTAL_LABEL!r} row below it in column A); type the label back to check the sheet"
-    )
-
-
-def _hours_rows(
-    values: dict[str, Any], rows: ProjectRows, shift: int, municipalities: tuple[str, ...]
-) -> dict[str, int]:
-    """Each municipality's row in the hours table: by its label, else by its planned place."""
-    planned = [rows.hours_first + m + shift for m in range(len(municipalities))]
-    labels = {_text(values.get(a1(row, 0))): row for row in planned}
-    if set(labels) == set(municipalities):
-        return {m: labels[m] for m in municipalities}
-    return dict(zip(municipalities, planned, strict=True))
-
-
-def _find_in_column(values: dict[str, Any], text: str, col: int = 0) -> int | None:
-    for row in range(MAX_SCAN_ROWS):
-        value = values.get(a1(row, col))
-        if value == text:
-            return row
-        if row > 1000 and value is None:
-            return None
-    return None
 
 
 def _value(amount: Amount) -> Any:

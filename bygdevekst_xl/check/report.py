@@ -148,8 +148,13 @@ def _finding_dict(f: Finding, lang: str) -> dict[str, Any]:
         **({"found": _json_value(f.found)} if f.found is not None else {}),
     }
     if f.consequences:
-        out["consequences"] = [_finding_dict(g, lang) for g in f.consequences]
+        out["consequences"] = [_finding_dict(g, lang) for g in f.consequences[:MAX_LISTED]]
+        out["consequences_count"] = len(f.consequences)
     return out
+
+
+MAX_LISTED = 100
+"""Consequences listed in full under one cause in JSON; ``consequences_count`` counts all."""
 
 
 def as_json(reports: list[dict[str, Any]]) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..compute import BudgetTotals, ProjectTotals
-from ..excel import ErrorValue, date_serial
+from ..excel import ErrorValue, date_serial, row_number
 from ..inputs import ReadBudget, Rules
 from ..layout import LAYOUT_PROPERTY, LAYOUT_VERSION, WorkbookLayout
 from ..layout.cells import Cell, a1, a1_range
@@ -317,8 +317,18 @@ def check_errors(ctx: Context) -> Iterator[Finding]:
     for (sheet, address), reason in sorted(unsupported.items()):
         if not ctx.is_expected_formula(sheet, address):  # ours fail only when a sheet is missing
             yield Finding("unsupported-formula", sheet, address, found=reason)
-    for sheet, address in sorted(ctx.evaluation.circular):
-        yield Finding("circular-reference", sheet, address)
+    # A cycle a person made: its typed formulas are the cause; our formulas that sit on it or
+    # depend on it follow from it.
+    circular = sorted(ctx.evaluation.circular)
+    typed = [key for key in circular if not ctx.is_expected_formula(*key)]
+    if not typed:
+        yield from (Finding("circular-reference", *key) for key in circular)
+        return
+    following = tuple(Finding("circular-reference", *key) for key in circular if key not in typed)
+    for i, (sheet, address) in enumerate(typed):
+        yield Finding(
+            "circular-reference", sheet, address, consequences=following if i == 0 else ()
+        )
     reported = set(unsupported) | set(ctx.evaluation.circular)
     for key, value in sorted(ctx.evaluation.values.items()):
         # An expected formula only passes along an error that starts elsewhere: report the start.
@@ -420,14 +430,16 @@ def check_hidden_rows(ctx: Context) -> Iterator[Finding]:
         if content is None or not content.hidden_rows:
             continue
         for row in ctx.read.places[project.id].counted_rows():
-            if row + 1 not in content.hidden_rows:
+            if row_number(row) not in content.hidden_rows:
                 continue
             amounts = [
                 _value(ctx.content_value(project.sheet, a1(row, year_col(y))))
                 for y in range(n_years)
             ]
             if any(_is_number(a) and a for a in amounts):
-                yield Finding("hidden-row", project.sheet, a1(row, 0), params={"what": row + 1})
+                yield Finding(
+                    "hidden-row", project.sheet, a1(row, 0), params={"what": row_number(row)}
+                )
 
 
 def check_budget_rules(ctx: Context) -> Iterator[Finding]:
