@@ -7,6 +7,7 @@ and lists it, unless the caller drops it explicitly or keeps it in an archive sh
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -18,8 +19,8 @@ from .files import Written, write_new
 from .generate import document_time, document_title
 from .inputs import ReadBudget
 from .layout import WorkbookLayout, build_layout
-from .layout.cells import SheetLayout, a1
-from .layout.rows import ProjectRows, year_col
+from .layout.cells import SheetLayout
+from .layout.places import ProjectPlace
 from .locate import Located, locate
 from .model import Amount, Budget, CostLine, Project
 from .spec import load_spec
@@ -75,7 +76,7 @@ def regenerate(
     """
     read, content = read_inputs(workbook)
     new = read.budget if spec is None else load_spec(spec)
-    result = merge(read.budget, new)
+    result = merge(read.budget, new, read.places)
     located = _located(read, content)
     result.warnings += _cannot_carry(content, located.layout)
     assert result.budget is not None
@@ -102,8 +103,11 @@ def regenerate(
     return result
 
 
-def merge(old: Budget, new: Budget) -> Regeneration:
-    """The new spec's budget with the old workbook's typed values in their new places."""
+def merge(old: Budget, new: Budget, places: Mapping[str, ProjectPlace]) -> Regeneration:
+    """The new spec's budget with the old workbook's typed values in their new places.
+
+    ``places`` says where each old project's inputs are (to name the cell of a value left out).
+    """
     result = Regeneration()
     old_projects = {p.id: p for p in old.projects}
     new_ids = {p.id for p in new.projects}
@@ -116,13 +120,15 @@ def merge(old: Budget, new: Budget) -> Regeneration:
         if before is None:
             projects.append(project)
             continue
-        projects.append(_carry(before, project, new, category_ids, years, result))
+        place = places[project.id]
+        projects.append(_carry(before, project, new, category_ids, years, result, place))
     for project in old.projects:
         if project.id not in new_ids:
-            result.left_out += _all_values(project, old, f"project {project.id!r} was removed")
+            why = f"project {project.id!r} was removed"
+            result.left_out += _all_values(project, places[project.id], why)
     for project in old.projects:
         if project.id in new_ids:
-            result.left_out += _lost_years(project, old, new)
+            result.left_out += _lost_years(project, old, new, places[project.id])
     result.budget = replace(new, projects=tuple(projects))
     return result
 
@@ -134,9 +140,9 @@ def _carry(
     category_ids: set[str],
     years: list[int | None],
     result: Regeneration,
+    place: ProjectPlace,
 ) -> Project:
     """One project: typed values from ``before``, structure from ``after``."""
-    old_rows = ProjectRows(len(before.costs), 0, 0)
     costs = []
     for i, line in enumerate(before.costs):
         if is_blank_line(line):
@@ -147,7 +153,7 @@ def _carry(
                     result.left_out.append(
                         LeftOut(
                             before.sheet,
-                            a1(old_rows.cost_first + i, year_col(y)),
+                            place.cell("cost", i, y),
                             before.id,
                             f"cost line {line.description!r}: category {line.category!r} no longer "
                             "exists",
@@ -164,15 +170,14 @@ def _carry(
             hours.append((municipality, _by_year(typed, years)))
         elif after.hours_of(municipality):
             hours.append((municipality, after.hours_of(municipality)))
-    for m, (municipality, values) in enumerate(before.hours):
+    for municipality, values in before.hours:
         if municipality not in new.pilot.municipalities:
-            row = ProjectRows(len(before.costs), len(before.hours), 0).hours_first + m
             for y, value in enumerate(values):
                 if not _blank(value) and value != 0:
                     result.left_out.append(
                         LeftOut(
                             before.sheet,
-                            a1(row, year_col(y)),
+                            place.cell("hours", municipality, y),
                             before.id,
                             f"hours of {municipality}, which is no longer in the pilot",
                             value,
@@ -195,70 +200,42 @@ def _by_year(values: tuple[Amount, ...], years: list[int | None]) -> tuple[Amoun
     return tuple(values[i] if i is not None and i < len(values) else None for i in years)
 
 
-def _all_values(project: Project, old: Budget, why: str) -> list[LeftOut]:
-    rows = ProjectRows(len(project.costs), len(old.pilot.municipalities), len(old.categories))
-    out = []
+def _typed_cells(project: Project, place: ProjectPlace) -> Iterator[tuple[str, int, str, Amount]]:
+    """Every typed value of a project: (cell, year index, what it is, value)."""
     for i, line in enumerate(project.costs):
         for y, value in enumerate(line.amounts):
-            if not _blank(value):
-                out.append(
-                    LeftOut(
-                        project.sheet,
-                        a1(rows.cost_first + i, year_col(y)),
-                        project.id,
-                        f"{why}: cost line {line.description!r}",
-                        value,
-                    )
-                )
-    for m, (municipality, values) in enumerate(project.hours):
+            yield place.cell("cost", i, y), y, f"cost line {line.description!r}", value
+    for municipality, values in project.hours:
         for y, value in enumerate(values):
-            if not _blank(value) and value != 0:
-                out.append(
-                    LeftOut(
-                        project.sheet,
-                        a1(rows.hours_first + m, year_col(y)),
-                        project.id,
-                        f"{why}: hours of {municipality}",
-                        value,
-                    )
-                )
-    for row, name, values in (
-        (rows.kdd, "KDD", project.kdd),
-        (rows.statsforvalteren, "Statsforvalteren", project.statsforvalteren),
+            yield place.cell("hours", municipality, y), y, f"hours of {municipality}", value
+    for table, name, values in (
+        ("kdd", "KDD", project.kdd),
+        ("statsforvalteren", "Statsforvalteren", project.statsforvalteren),
     ):
         for y, value in enumerate(values):
-            if not _blank(value) and value != 0:
-                out.append(
-                    LeftOut(
-                        project.sheet,
-                        a1(row, year_col(y)),
-                        project.id,
-                        f"{why}: financing from {name}",
-                        value,
-                    )
-                )
-    return out
+            yield place.cell(table, 0, y), y, f"financing from {name}", value
 
 
-def _lost_years(project: Project, old: Budget, new: Budget) -> list[LeftOut]:
-    gone = [y for y, year in enumerate(old.pilot.years) if year not in new.pilot.years]
-    if not gone:
-        return []
-    rows = ProjectRows(len(project.costs), len(old.pilot.municipalities), len(old.categories))
-    cells = [(rows.cost_first + i, line.amounts) for i, line in enumerate(project.costs)]
-    cells += [(rows.kdd, project.kdd), (rows.statsforvalteren, project.statsforvalteren)]
-    cells += [(rows.hours_first + m, h) for m, (_, h) in enumerate(project.hours)]
+def _all_values(project: Project, place: ProjectPlace, why: str) -> list[LeftOut]:
+    return [
+        LeftOut(project.sheet, cell, project.id, f"{why}: {what}", value)
+        for cell, _, what, value in _typed_cells(project, place)
+        if not _blank(value) and value != 0
+    ]
+
+
+def _lost_years(project: Project, old: Budget, new: Budget, place: ProjectPlace) -> list[LeftOut]:
+    gone = {y for y, year in enumerate(old.pilot.years) if year not in new.pilot.years}
     return [
         LeftOut(
             project.sheet,
-            a1(row, year_col(y)),
+            cell,
             project.id,
             f"year {old.pilot.years[y]} is no longer a project year",
-            values[y],
+            value,
         )
-        for row, values in cells
-        for y in gone
-        if y < len(values) and not _blank(values[y]) and values[y] != 0
+        for cell, y, _, value in _typed_cells(project, place)
+        if y in gone and not _blank(value) and value != 0
     ]
 
 

@@ -20,6 +20,7 @@ from .rows import (
     PROJECT_WG_COL,
     ParameterRows,
     ProjectRows,
+    year_col,
 )
 
 MAX_SCAN_ROWS = 100_000
@@ -57,6 +58,17 @@ class ProjectPlace:
     @property
     def statsforvalteren_row(self) -> int:
         return self.rows.statsforvalteren + self.shift["financing"]
+
+    def cell(self, table: str, index: int | str, year: int) -> str:
+        """The address of an input: ``("cost", line, y)``, ``("hours", municipality, y)``,
+        ``("kdd", 0, y)`` or ``("statsforvalteren", 0, y)`` (years 0-based)."""
+        if table == "cost":
+            row = self.cost_row(int(index))
+        elif table == "hours":
+            row = self.hours_rows[str(index)]
+        else:
+            row = self.kdd_row if table == "kdd" else self.statsforvalteren_row
+        return a1(row, year_col(year))
 
     def counted_rows(self) -> Iterator[int]:
         """Every row that holds counted inputs: cost lines, hours, financing."""
