@@ -46,7 +46,6 @@ from .layout.rows import (
     PROJECT_SHEET_COL,
     PROJECT_WG_COL,
     ParameterRows,
-    ProjectRows,
     cost_capacity,
     year_col,
 )
@@ -319,8 +318,16 @@ class _Reader:
             for table in ("hours", "financing"):
                 area = self._area(names[table], sheet)
                 firsts[table] = area.first_row if area else None
-        rows = ProjectRows(capacity, len(pilot.municipalities), n_categories)
-        return place_of(rows, sheet, registered, values, pilot.municipalities, firsts, found_by)
+        return place_of(
+            capacity,
+            n_categories,
+            sheet,
+            registered,
+            values,
+            pilot.municipalities,
+            firsts,
+            found_by,
+        )
 
     def _project(
         self,

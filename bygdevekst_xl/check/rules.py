@@ -17,7 +17,6 @@ from ..layout.rows import (
     CATEGORY_KDD_COL,
     CATEGORY_NAME_COL,
     PARAM_VALUE_COL,
-    ParameterRows,
     ProjectRows,
     sum_col,
     year_col,
@@ -186,17 +185,13 @@ def check_rule_cells(ctx: Context) -> Iterator[Finding]:
     def a1(row: int, col: int) -> str:
         return ctx.located.address(PARAMETER_SHEET, row, col)
 
-    rows = ParameterRows(
-        len(ctx.read.budget.pilot.municipalities),
-        len(ctx.rules.categories),
-        len(ctx.read.budget.projects),
-    )
+    rows = ctx.layout.parameters
     checks = [
         (a1(rows.kdd_cap, PARAM_VALUE_COL), ctx.rules.kdd_cap, "KDD-taket"),
         (a1(rows.hourly_rate, PARAM_VALUE_COL), ctx.rules.hourly_rate, "Timesatsen"),
     ]
     for k, category in enumerate(ctx.rules.categories):
-        row = rows.category_first + k
+        row = rows.category_row(k)
         checks.append((a1(row, CATEGORY_NAME_COL), category.name, f"Kategori {k + 1}"))
         checks.append(
             (

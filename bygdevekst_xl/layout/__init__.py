@@ -106,4 +106,6 @@ def build_layout(budget: Budget, capacities: Mapping[str, int] | None = None) ->
     anchors = {key: (SUMMARY_SHEET, r, c) for key, (r, c) in summary_anchors.items()}
     assert [s.name for s in sheets] == [FRONT_SHEET, *order]
     projects = {p.id: (r, t) for p, r, t in zip(budget.projects, project_rows, totals, strict=True)}
-    return WorkbookLayout(sheets, dict(sorted(names.items())), anchors, overall, projects)
+    return WorkbookLayout(
+        sheets, dict(sorted(names.items())), anchors, overall, projects, parameter_rows
+    )

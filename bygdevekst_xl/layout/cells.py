@@ -158,6 +158,8 @@ class WorkbookLayout:
     """compute.BudgetTotals of the whole budget."""
     projects: dict[str, Any] = field(default_factory=dict)
     """Project id -> (layout.rows.ProjectRows, compute.ProjectTotals)."""
+    parameters: Any = None
+    """The row plan of Parametre (layout.rows.ParameterRows)."""
 
     def sheet(self, name: str) -> SheetLayout:
         """The sheet with this name."""

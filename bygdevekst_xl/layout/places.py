@@ -110,7 +110,8 @@ def hours_rows(
 
 
 def place_of(
-    rows: ProjectRows,
+    capacity: int,
+    n_categories: int,
     sheet: str,
     registered: str,
     values: dict[str, Any],
@@ -118,8 +119,10 @@ def place_of(
     firsts: dict[str, int | None],
     found_by: str,
 ) -> ProjectPlace:
-    """Where a project's tables are, given the first row each table's defined name points at
-    (``firsts["costs" | "hours" | "financing"]``, None where a name is gone)."""
+    """Where a project's tables are, given the cost table's capacity and the first row each
+    table's defined name points at (``firsts["costs" | "hours" | "financing"]``, None where a
+    name is gone)."""
+    rows = ProjectRows(capacity, len(municipalities), n_categories)
     cost_first = firsts.get("costs")
     shift = {"costs": (cost_first if cost_first is not None else rows.cost_first) - rows.cost_first}
     hours = firsts.get("hours")

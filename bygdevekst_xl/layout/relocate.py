@@ -168,7 +168,9 @@ def relocate(
         key: (renamed.get(sheet, sheet), row_of(sheet, row), col)
         for key, (sheet, row, col) in layout.anchors.items()
     }
-    return WorkbookLayout(sheets, defined, anchors, layout.totals, layout.projects)
+    return WorkbookLayout(
+        sheets, defined, anchors, layout.totals, layout.projects, layout.parameters
+    )
 
 
 def repoint(

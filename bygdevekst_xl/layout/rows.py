@@ -259,6 +259,10 @@ class ParameterRows:
     def category_last(self) -> int:
         return self.category_first + self.n_categories - 1
 
+    def category_row(self, k: int) -> int:
+        """The row of category ``k`` (0-based) in the category table."""
+        return self.category_first + k
+
     @property
     def project_heading(self) -> int:
         return self.category_last + 2
