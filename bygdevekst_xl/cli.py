@@ -286,10 +286,10 @@ def _extract(args: argparse.Namespace) -> int:
         if args.output is None:
             report["spec"] = text
     else:
-        for f in formulas:
+        for item in formulas:
             print(
-                f"merk: {f['cell']} inneholder formelen {f['formula']}; spesifikasjonen får "
-                f"verdien {f['value']}",
+                f"merk: {item['cell']} inneholder formelen {item['formula']}; spesifikasjonen "
+                f"får verdien {item['value']}",
                 file=sys.stderr,
             )
     if args.output is None:

@@ -154,7 +154,7 @@ class _Reader:
     def _parameter_sheet(self) -> str:
         for key in ("kdd_cap", "hourly_rate", "municipalities"):
             area = self._area(PARAMETER_NAMES[key])
-            if area is not None and area.sheet in self.content.sheets:
+            if area is not None and area.sheet is not None and area.sheet in self.content.sheets:
                 return area.sheet
         if PARAMETER_SHEET in self.content.sheets:
             return PARAMETER_SHEET
@@ -209,7 +209,7 @@ class _Reader:
         area = self._area(PARAMETER_NAMES["years"], self.parameters)
         row = area.first_row if area else parameter_row(ParameterRows.years, self.shift)
         col = area.first_col if area else PARAM_VALUE_COL
-        years = []
+        years: list[int] = []
         while _is_number(value := self.params.get(a1(row, col))) and len(years) < 10:
             years.append(int(value))
             col += 1

@@ -62,12 +62,11 @@ def locate(
         if sheet_content is None:
             continue
         last = _last_row(sheet_content)
-        m = align(
-            sheet,
-            lambda row, actual=actual: value_at(actual, a1(row, 0)),
-            last,
-            pins.get(actual, {}),
-        )
+
+        def column_a(row: int, actual: str = actual) -> Any:
+            return value_at(actual, a1(row, 0))
+
+        m = align(sheet, column_a, last, pins.get(actual, {}))
         if not m.identity:
             maps[sheet.name] = m
     moved = relocate(layout, names, maps)

@@ -83,7 +83,7 @@ def check_workbook(path: Path | str, rules_budget: Budget) -> Report:
     ctx = Context(content, read, layout, rules, evaluation, located, per_project, totals)
     findings = [finding for rule in RULES for finding in rule(ctx)]
     order = {name: i for i, name in enumerate([*(s.name for s in layout.sheets), *content.sheets])}
-    findings.sort(key=lambda f: (order.get(f.sheet, -1), _cell_key(f.cell), f.code))
+    findings.sort(key=lambda f: (order.get(f.sheet or "", -1), _cell_key(f.cell), f.code))
     findings = group_by_cause(findings)
     recomputed = {
         key: evaluation.values.get((sheet, a1(r, c)))

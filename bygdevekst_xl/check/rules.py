@@ -58,7 +58,7 @@ class Context:
         """True when the file holds exactly the formula the layout puts at this cell."""
         if self._expected is None:
             self._expected = {
-                (s.name, c.address): c.formula
+                (s.name, c.address): c.formula or ""
                 for s in self.layout.sheets
                 for c in s.cells.values()
                 if c.kind == "formula"
@@ -186,7 +186,7 @@ def check_rule_cells(ctx: Context) -> Iterator[Finding]:
         return ctx.located.address(PARAMETER_SHEET, row, col)
 
     rows = ctx.layout.parameters
-    checks = [
+    checks: list[tuple[str, object, str]] = [
         (a1(rows.kdd_cap, PARAM_VALUE_COL), ctx.rules.kdd_cap, "KDD-taket"),
         (a1(rows.hourly_rate, PARAM_VALUE_COL), ctx.rules.hourly_rate, "Timesatsen"),
     ]
@@ -261,7 +261,7 @@ def check_formulas(ctx: Context) -> Iterator[Finding]:
                         expected=cell.formula,
                         found=value,
                     )
-            elif not same_formula(found, cell.formula):
+            elif not same_formula(found, cell.formula or ""):
                 yield Finding(
                     "formula-changed", sheet.name, cell.address, expected=cell.formula, found=found
                 )

@@ -184,7 +184,7 @@ def repoint(
         prefix = match.group(2)
         target = unquote_sheet(prefix) if prefix else sheet
         m = moved.get(target) if target is not None else None
-        if prefix and target in renamed:
+        if prefix and target is not None and target in renamed:
             prefix = ref(renamed[target], "")
         text = (prefix or "") + _cell(match, 3, m)
         if match.group(7) is not None:
