@@ -190,9 +190,9 @@ def _carry(
         kdd=_by_year(before.kdd, years),
         statsforvalteren=_by_year(before.statsforvalteren, years),
     )
-    typed: list[Amount] = [a for line in costs for a in line.amounts]
-    typed += [v for _, h in hours for v in h] + [*carried.kdd, *carried.statsforvalteren]
-    result.carried[after.id] = sum(1 for value in typed if not _blank(value))
+    carried_values: list[Amount] = [a for line in costs for a in line.amounts]
+    carried_values += [v for _, h in hours for v in h] + [*carried.kdd, *carried.statsforvalteren]
+    result.carried[after.id] = sum(1 for value in carried_values if not _blank(value))
     return carried
 
 
