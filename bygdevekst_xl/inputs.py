@@ -298,13 +298,14 @@ class _Reader:
         if sheet is None:
             sheet, costs, found_by = registered, None, "labels"
         values = self.content.sheets[sheet].values if sheet in self.content.sheets else {}
-        firsts: dict[str, int | None] = {"costs": None, "hours": None, "financing": None}
+        areas: dict[str, range | None] = {"costs": None, "hours": None, "financing": None}
         if costs is not None:
             capacity = len(costs.rows)
-            firsts["costs"] = costs.first_row
+            areas["costs"] = costs.rows
         elif values:
             try:
-                firsts["costs"], capacity = cost_table_by_labels(values, sheet)
+                first, capacity = cost_table_by_labels(values, sheet)
+                areas["costs"] = range(first, first + capacity)
             except TableNotFound as exc:
                 raise NotOurWorkbook(str(exc)) from None
         else:  # the sheet is gone (reported by the structure check): an empty place
@@ -317,7 +318,7 @@ class _Reader:
         if found_by == "name":
             for table in ("hours", "financing"):
                 area = self._area(names[table], sheet)
-                firsts[table] = area.first_row if area else None
+                areas[table] = area.rows if area else None
         return place_of(
             capacity,
             n_categories,
@@ -325,7 +326,7 @@ class _Reader:
             registered,
             values,
             pilot.municipalities,
-            firsts,
+            areas,
             found_by,
         )
 

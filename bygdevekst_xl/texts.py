@@ -13,6 +13,8 @@ COST_HEADER = ("Kategori", "Beskrivelse")
 """The header of a cost table's first two columns."""
 COST_TOTAL_LABEL = "Sum kostnader"
 """The label of the row under a cost table: the table ends above it."""
+FINANCING_LABELS = {"kdd": "KDD (bygdevekstavtalen)", "statsforvalteren": "Statsforvalteren"}
+"""The labels of a project's financing rows a person types into, by source."""
 BULLET = "• "
 """Each line of a project's description starts with it."""
 PARAMETER_HEADINGS = {

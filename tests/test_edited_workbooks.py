@@ -181,6 +181,32 @@ def test_rows_inserted_anywhere_are_at_most_text_warnings(rows_inserted, example
     assert extract_spec(rows_inserted).budget.projects[1].kdd == _example().projects[1].kdd
 
 
+INSIDE = {(P1, 20), (P1, 30), (SUMMARY, 7), (SUMMARY, 49), ("Forside", 34)}
+"""Rows inserted inside blocks: between two municipalities, between KDD and Statsforvalteren,
+between two projects of a combined-sheet block, inside the rules table and the contents."""
+
+
+@pytest.mark.office
+def test_rows_inserted_inside_blocks_are_found(example_workbook, tmp_path, capsys):
+    """Rows inserted inside the hours and financing tables, a block of the combined sheet, its
+    rules table and the Forside's contents: each note is one text-outside-table warning, the
+    inputs are read where they are, and regenerate keeps them all."""
+    from bygdevekst_xl.office import edit_with_libreoffice, soffice_path, uno_python
+
+    if soffice_path() is None or uno_python() is None:
+        pytest.skip("needs LibreOffice with Python-UNO")
+    edits = {(sheet, f"A{row}"): "notat" for sheet, row in INSIDE}
+    path = edit_with_libreoffice(
+        example_workbook, tmp_path / "inni.xlsx", edits, insert_rows=sorted(INSIDE)
+    )
+    code, found = findings(path, capsys)
+    assert (code, at(found)) == (0, {("text-outside-table", s, f"A{r}") for s, r in INSIDE})
+    assert typed_inputs(path) == typed_inputs(example_workbook)
+    out = tmp_path / "ny.xlsx"
+    regenerate(path, None, out)
+    assert typed_inputs(out) == typed_inputs(example_workbook)
+
+
 @pytest.mark.office
 def test_regenerate_carries_formulas_with_references_re_pointed(rows_inserted, tmp_path):
     """The KDD plug refers to rows that moved when the note row was inserted; regenerate writes

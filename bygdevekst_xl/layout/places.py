@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..excel import a1
-from ..texts import COST_HEADER, COST_TOTAL_LABEL
+from ..texts import COST_HEADER, COST_TOTAL_LABEL, FINANCING_LABELS
 from .rows import (
     LINE_CATEGORY_COL,
     LINE_DESCRIPTION_COL,
@@ -44,6 +44,8 @@ class ProjectPlace:
     rows: ProjectRows
     shift: dict[str, int]
     hours_rows: dict[str, int]
+    financing_rows: dict[str, int]
+    """"kdd" and "statsforvalteren" -> their rows."""
     found_by: str
     """"name" when the defined names found the tables, "labels" when the labels did."""
 
@@ -53,11 +55,11 @@ class ProjectPlace:
 
     @property
     def kdd_row(self) -> int:
-        return self.rows.kdd + self.shift["financing"]
+        return self.financing_rows["kdd"]
 
     @property
     def statsforvalteren_row(self) -> int:
-        return self.rows.statsforvalteren + self.shift["financing"]
+        return self.financing_rows["statsforvalteren"]
 
     def cell(self, table: str, index: int | str, year: int) -> str:
         """The address of an input: ``("cost", line, y)``, ``("hours", municipality, y)``,
@@ -98,15 +100,16 @@ def cost_table_by_labels(values: dict[str, Any], sheet: str) -> tuple[int, int]:
     )
 
 
-def hours_rows(
-    values: dict[str, Any], rows: ProjectRows, shift: int, municipalities: tuple[str, ...]
+def labelled_rows(
+    values: dict[str, Any], labels: tuple[str, ...], planned: list[int], area: range | None
 ) -> dict[str, int]:
-    """Each municipality's row in the hours table: by its label, else by its planned place."""
-    planned = [rows.hours_first + m + shift for m in range(len(municipalities))]
-    labels = {str(values.get(a1(row, 0))): row for row in planned}
-    if set(labels) == set(municipalities):
-        return {m: labels[m] for m in municipalities}
-    return dict(zip(municipalities, planned, strict=True))
+    """Each label's row: found in column A of the table's named area (rows may have been
+    inserted or sorted inside it), else where the plan puts it."""
+    if area is not None:
+        found = {str(values.get(a1(row, 0))): row for row in area}
+        if all(label in found for label in labels):
+            return {label: found[label] for label in labels}
+    return dict(zip(labels, planned, strict=True))
 
 
 def place_of(
@@ -116,21 +119,25 @@ def place_of(
     registered: str,
     values: dict[str, Any],
     municipalities: tuple[str, ...],
-    firsts: dict[str, int | None],
+    areas: dict[str, range | None],
     found_by: str,
 ) -> ProjectPlace:
-    """Where a project's tables are, given the cost table's capacity and the first row each
-    table's defined name points at (``firsts["costs" | "hours" | "financing"]``, None where a
+    """Where a project's tables are, given the cost table's capacity and the rows each
+    table's defined name covers (``areas["costs" | "hours" | "financing"]``, None where a
     name is gone)."""
     rows = ProjectRows(capacity, len(municipalities), n_categories)
-    cost_first = firsts.get("costs")
-    shift = {"costs": (cost_first if cost_first is not None else rows.cost_first) - rows.cost_first}
-    hours = firsts.get("hours")
-    shift["hours"] = hours - rows.hours_first if hours is not None else shift["costs"]
-    financing = firsts.get("financing")
-    shift["financing"] = financing - rows.kdd if financing is not None else shift["hours"]
-    by_municipality = hours_rows(values, rows, shift["hours"], municipalities)
-    return ProjectPlace(sheet, registered, rows, shift, by_municipality, found_by)
+    costs, hours, financing = areas.get("costs"), areas.get("hours"), areas.get("financing")
+    shift = {"costs": costs[0] - rows.cost_first if costs else 0}
+    shift["hours"] = hours[0] - rows.hours_first if hours else shift["costs"]
+    shift["financing"] = financing[0] - rows.kdd if financing else shift["hours"]
+    planned_hours = [rows.hours_first + m + shift["hours"] for m in range(len(municipalities))]
+    by_municipality = labelled_rows(values, municipalities, planned_hours, hours)
+    sources = tuple(FINANCING_LABELS)
+    planned = [rows.kdd + shift["financing"], rows.statsforvalteren + shift["financing"]]
+    labels = tuple(FINANCING_LABELS[source] for source in sources)
+    by_label = labelled_rows(values, labels, planned, financing)
+    by_source = {source: by_label[FINANCING_LABELS[source]] for source in sources}
+    return ProjectPlace(sheet, registered, rows, shift, by_municipality, by_source, found_by)
 
 
 def parameter_shift(kdd_cap_row: int) -> int:

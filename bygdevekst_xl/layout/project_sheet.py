@@ -9,6 +9,7 @@ from ..texts import (
     BULLET,
     COST_HEADER,
     COST_TOTAL_LABEL,
+    FINANCING_LABELS,
     MISSING_HOURS,
     NOT_BALANCED,
     OK,
@@ -164,8 +165,8 @@ def project_sheet(
     sheet.label(rows.financing_heading, LABEL, "Finansiering", "heading")
     header(rows.financing_header, "Kilde", "")
     for row, name, values in (
-        (rows.kdd, "KDD (bygdevekstavtalen)", project.kdd),
-        (rows.statsforvalteren, "Statsforvalteren", project.statsforvalteren),
+        (rows.kdd, FINANCING_LABELS["kdd"], project.kdd),
+        (rows.statsforvalteren, FINANCING_LABELS["statsforvalteren"], project.statsforvalteren),
     ):
         sheet.label(row, LABEL, name, "text")
         for y in range(n_years):

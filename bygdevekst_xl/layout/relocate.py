@@ -82,7 +82,8 @@ def align(
     pinned = sorted(fixed.items())
     anchors: list[tuple[int, int]] = []
     found_floor = -1
-    rows = sorted({r for r, c in sheet.cells if c == 0} | set(fixed))
+    links = {link.row: link.text for link in sheet.links if link.col == 0 and link.text.strip()}
+    rows = sorted({r for r, c in sheet.cells if c == 0} | set(links) | set(fixed))
     for row in rows:
         if row in fixed:
             target = fixed[row]
@@ -90,7 +91,7 @@ def align(
                 anchors.append((row, target))
                 found_floor = target
             continue
-        text = signature(sheet.cells.get((row, 0)))
+        text = links.get(row) or signature(sheet.cells.get((row, 0)))
         candidates = index.get(text) if text is not None else None
         if not candidates:
             continue
