@@ -8,13 +8,16 @@ from typing import Any
 
 from .check.findings import Finding
 from .check.rules import input_findings
+from .errors import EXIT_FINDINGS, BygdevekstError
 from .inputs import ReadBudget, read_budget
 from .model import Amount, Budget, CostLine, Formula, Project
 from .spec import budget_from_dict, budget_to_dict
 
 
-class ExtractError(ValueError):
+class ExtractError(BygdevekstError, ValueError):
     """The workbook holds inputs a spec cannot state; ``findings`` says where."""
+
+    exit_code = EXIT_FINDINGS
 
     def __init__(self, path: str, findings: list[Finding]) -> None:
         self.findings = findings

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import BygdevekstError
 from .excel import Area, ErrorValue, a1, parse_area, references, serial_date
 from .layout import PARAMETER_NAMES, SUMMARY_NAME, project_names
 from .layout.places import (
@@ -68,7 +69,7 @@ MAX_COST_ROWS = 10_000
 schema's 5 000 lines, with room for rows people insert)."""
 
 
-class NotOurWorkbook(ValueError):
+class NotOurWorkbook(BygdevekstError, ValueError):
     """The file is a workbook, but not one this package generated (or its skeleton is gone)."""
 
 

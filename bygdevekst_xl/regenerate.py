@@ -14,12 +14,13 @@ from typing import Any, Literal
 
 from .carry import carry_formulas
 from .check.rules import outside_findings
+from .errors import EXIT_FINDINGS, BygdevekstError
 from .extract import is_blank_line, read_inputs
 from .files import Written, write_new
 from .generate import document_time, document_title
 from .inputs import ReadBudget
 from .layout import WorkbookLayout, build_layout
-from .layout.cells import SheetLayout
+from .layout.archive_sheet import archive_sheet
 from .layout.places import ProjectPlace
 from .locate import Located, locate
 from .model import Amount, Budget, CostLine, Project
@@ -27,7 +28,6 @@ from .spec import load_spec
 from .writer import render
 
 Orphans = Literal["refuse", "drop", "archive"]
-ARCHIVE_SHEET = "Arkiv"
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,10 @@ class Regeneration:
     written: Written | None = None
 
 
-class RefusedError(RuntimeError):
+class RefusedError(BygdevekstError, RuntimeError):
     """Regeneration would lose typed values; nothing was written."""
+
+    exit_code = EXIT_FINDINGS
 
     def __init__(self, result: Regeneration) -> None:
         self.result = result
@@ -96,7 +98,9 @@ def regenerate(
     if result.left_out and orphans == "refuse":
         raise RefusedError(result)
     if result.left_out and orphans == "archive":
-        layout.sheets.append(_archive_sheet(result.left_out))
+        layout.sheets.append(
+            archive_sheet([(v.project, v.sheet, v.cell, v.what, v.value) for v in result.left_out])
+        )
     data = render(layout, created=document_time(new), title=document_title(new))
     inputs = (Path(workbook),) if spec is None else (Path(workbook), Path(spec))
     result.written = write_new(Path(output), data, force=force, protect=inputs)
@@ -313,25 +317,6 @@ def _cannot_carry(content: Any, layout: WorkbookLayout) -> list[str]:
             "areas and is not carried over"
         )
     return out
-
-
-def _archive_sheet(left_out: list[LeftOut]) -> SheetLayout:
-    sheet = SheetLayout(ARCHIVE_SHEET, tab_color="#7F7F7F")
-    sheet.widths = {0: 18, 1: 24, 2: 10, 3: 70, 4: 16}
-    sheet.label(0, 0, "Arkiv: verdier uten plass i den nye strukturen", "title")
-    sheet.label(
-        1, 0, "Verdiene telles ikke med i noen sum. De er tatt vare på ved regenerering.", "note"
-    )
-    for col, text in enumerate(("Prosjekt-id", "Ark (før)", "Celle (før)", "Hva", "Verdi")):
-        sheet.label(3, col, text, "header")
-    for i, item in enumerate(left_out):
-        row = 4 + i
-        for col, value in enumerate((item.project, item.sheet, item.cell, item.what)):
-            sheet.label(row, col, value, "text")
-        sheet.label(row, 4, item.value, "text" if isinstance(item.value, str) else "amount")
-    sheet.freeze = (4, 0)
-    sheet.repeat_rows = (3, 3)
-    return sheet
 
 
 def _blank(value: Amount) -> bool:

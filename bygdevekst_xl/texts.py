@@ -27,6 +27,10 @@ PARAMETER_HEADINGS = {
 SUMMARY_SHEET = "Samlet budsjett og finansiering"
 FRONT_SHEET = "Forside"
 PARAMETER_SHEET = "Parametre"
+ARCHIVE_SHEET = "Arkiv"
+"""Where regenerate --archive-orphans keeps values that have no place in the new spec."""
+RESERVED_SHEETS = (FRONT_SHEET, SUMMARY_SHEET, PARAMETER_SHEET, ARCHIVE_SHEET)
+"""Sheet names a project may not take."""
 
 
 def period_label(years: tuple[int, ...]) -> str:

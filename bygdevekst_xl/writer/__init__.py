@@ -13,6 +13,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from ..errors import BygdevekstError
 from ..excel import date_serial
 from ..layout import LAYOUT_PROPERTY, LAYOUT_VERSION, Cell, SheetLayout, WorkbookLayout
 from ..model import Formula
@@ -22,7 +23,7 @@ FOOTER = "&L&A&RSide &P av &N"
 PAPER_A4 = 9
 
 
-class WriteError(RuntimeError):
+class WriteError(BygdevekstError, RuntimeError):
     """xlsxwriter refused something the layout asked for."""
 
 
