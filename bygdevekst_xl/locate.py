@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .excel import a1
+from .excel import a1, parse_a1
 from .inputs import ReadBudget
 from .layout import WorkbookLayout
 from .layout.relocate import RowMap, align, name_anchors, relocate
@@ -61,22 +61,19 @@ def locate(
         sheet_content = content.sheets.get(actual)
         if sheet_content is None:
             continue
-        last = _last_row(sheet_content)
-
-        def column_a(row: int, actual: str = actual) -> Any:
-            return value_at(actual, a1(row, 0))
-
-        m = align(sheet, column_a, last, pins.get(actual, {}))
+        column_a = [(row, value_at(actual, address)) for row, address in _column_a(sheet_content)]
+        m = align(sheet, column_a, pins.get(actual, {}))
         if not m.identity:
             maps[sheet.name] = m
     moved = relocate(layout, names, maps)
     return Located(moved, maps, names)
 
 
-def _last_row(content: Any) -> int:
-    """The last row (0-based) with anything in column A."""
-    last = -1
+def _column_a(content: Any) -> list[tuple[int, str]]:
+    """The (row, address) of every cell in column A that holds something."""
+    out = []
     for address in (*content.values, *content.formulas):
-        if address[:1] == "A" and address[1:2].isdigit():
-            last = max(last, int(address[1:]) - 1)
-    return last
+        position = parse_a1(address) if address[:1] == "A" else None
+        if position is not None and position[1] == 0:
+            out.append((position[0], address))
+    return out

@@ -11,7 +11,7 @@ to where the workbook has it, so the rules compare like with like.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -59,21 +59,17 @@ def signature(cell: Cell | None) -> Any:
 
 
 def align(
-    sheet: SheetLayout,
-    column_a: Callable[[int], Any],
-    last_row: int,
-    fixed: Mapping[int, int],
+    sheet: SheetLayout, column_a: Iterable[tuple[int, Any]], fixed: Mapping[int, int]
 ) -> RowMap:
     """Match the layout's rows of ``sheet`` to the workbook's.
 
-    ``column_a(row)`` gives the workbook's value in column A (a formula's value for a
-    formula), ``last_row`` the last row the workbook uses there, ``fixed`` the rows the
-    defined names pin (layout row -> workbook row). Every other labelled row is matched, in
-    order, to the next workbook row with the same text, never past the next pinned row.
+    ``column_a`` gives the workbook's (row, value) pairs in column A (a formula's value for a
+    formula), ``fixed`` the rows the defined names pin (layout row -> workbook row). Every
+    other labelled row is matched, in order, to the next workbook row with the same text,
+    never past the next pinned row.
     """
     index: dict[Any, list[int]] = {}
-    for row in range(last_row + 1):
-        value = column_a(row)
+    for row, value in sorted(column_a, key=lambda pair: pair[0]):
         if isinstance(value, str):
             if value.strip():
                 index.setdefault(value, []).append(row)
