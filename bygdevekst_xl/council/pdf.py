@@ -1,0 +1,495 @@
+"""The council attachment as a PDF (A4, bokmål), drawn with reportlab's platypus.
+
+Reportlab's built-in Helvetica prints Norwegian text (æ, ø, å, «», –) without shipping a font,
+its tables repeat their header rows and are kept whole on a page, and its graphics draw the chart
+as vectors. Every page carries the content digest and the date in its footer, and "UTKAST"
+across it when the pack is a draft. ``invariant`` keeps the bytes the same for the same content,
+so running the command again leaves the file alone.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import Flowable
+
+from .decision import decision_points
+from .facts import Facts
+from .figures import ROUNDING_FALLBACK, ROUNDING_RULE, SOURCE_NAMES, SOURCES
+from .words import date_text, hours_text, kroner_text, period_label, thousands
+
+HEADER_FILL = colors.HexColor("#1F4E79")
+TOTAL_FILL = colors.HexColor("#DDEBF7")
+GRID = colors.HexColor("#9BB7D4")
+OK_COLOUR = colors.HexColor("#2E7D32")
+FAIL_COLOUR = colors.HexColor("#C62828")
+WIDTH = A4[0] - 36 * mm
+
+_base = getSampleStyleSheet()
+STYLES = {
+    "title": ParagraphStyle("title", _base["Title"], fontSize=17, leading=21, alignment=TA_LEFT),
+    "subtitle": ParagraphStyle("subtitle", _base["Normal"], fontSize=11, leading=14),
+    "h2": ParagraphStyle("h2", _base["Heading2"], fontSize=12.5, leading=15, spaceBefore=8),
+    "body": ParagraphStyle("body", _base["Normal"], fontSize=9.5, leading=12.5),
+    "small": ParagraphStyle("small", _base["Normal"], fontSize=8, leading=10, textColor="#333333"),
+    "cell": ParagraphStyle("cell", _base["Normal"], fontSize=8.5, leading=10),
+    "cell_bold": ParagraphStyle(
+        "cell_bold", _base["Normal"], fontName="Helvetica-Bold", fontSize=8.5, leading=10
+    ),
+    "alert": ParagraphStyle(
+        "alert", _base["Normal"], fontSize=9.5, leading=12, textColor=FAIL_COLOUR
+    ),
+}
+
+
+def render_pdf(facts: Facts) -> bytes:
+    """The attachment for one municipality, as PDF bytes."""
+    buffer = io.BytesIO()
+    pilot = facts.figures.budget.pilot
+    title = f"Budsjett for bygdevekstavtale – {pilot.name}"
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=18 * mm,
+        title=title,
+        subject=f"Vedlegg til kommunestyret i {facts.share.municipality}",
+        author="bygdevekst_xl",
+        creator="bygdevekst_xl",
+        lang="nb-NO",
+        invariant=1,
+    )
+    doc.build(story(facts, title), canvasmaker=_page_canvas(facts))
+    return buffer.getvalue()
+
+
+def story(facts: Facts, title: str) -> list[Flowable]:
+    """The flowables of the attachment, in reading order."""
+    s = STYLES
+    f = facts.figures
+    pilot = f.budget.pilot
+    out: list[Flowable] = [
+        Paragraph(_esc(title), s["title"]),
+        Paragraph(
+            f"Vedlegg til saksframlegg for kommunestyret i {_esc(facts.share.municipality)}",
+            s["subtitle"],
+        ),
+        Spacer(0, 4 * mm),
+    ]
+    if facts.draft:
+        out.append(
+            Paragraph(
+                f"<b>UTKAST.</b> Kontrollen av arbeidsboka fant {len(facts.errors)} feil (listet "
+                "til slutt). Tallene kan ikke legges fram for vedtak før feilene er rettet.",
+                s["alert"],
+            )
+        )
+    out += _section("Søknaden", [_facts_table(facts), Spacer(0, 2 * mm)])
+    if pilot.reservation:
+        out.append(Paragraph(f"<b>Forbehold:</b> {_esc(pilot.reservation)}", s["body"]))
+    out += _section("Prosjektene", [_projects(facts)])
+    out += _section("Nøkkeltall (kr)", [_key_figures(facts)])
+    out += _section(
+        "Kostnadsplan og finansieringsplan (i 1 000 kr)",
+        [
+            _plan_table(facts),
+            Spacer(0, 3 * mm),
+            _financing_table(facts),
+            Spacer(0, 2 * mm),
+            Paragraph(_rule_text(f.plan.exact_totals), s["small"]),
+        ],
+    )
+    out += _section(
+        "Kostnader og finansiering per prosjekt og år (i 1 000 kr)",
+        [
+            _detail_table(facts),
+            Spacer(0, 2 * mm),
+            Paragraph(
+                "Avrundet etter samme regel som tabellene over."
+                + ("" if f.detail.exact_totals else _esc(ROUNDING_FALLBACK)),
+                s["small"],
+            ),
+        ],
+    )
+    out += _section("KDD-midlene mot taket og mot støttbare kostnader (kr)", [_kdd_table(facts)])
+    out += _section(
+        f"{facts.share.municipality} kommunes egeninnsats (timer og kr)",
+        [
+            Paragraph(
+                f"Timene er verdsatt til {kroner_text(pilot.hourly_rate)} per time. Hvert "
+                "prosjekts og års verdi er timer × timesats, rundet til hele kroner som i "
+                "arbeidsboka, og fordelt på kommunene etter timene (største rest), så "
+                "kommunenes andeler summerer til arbeidsbokas verdi.",
+                s["small"],
+            ),
+            Spacer(0, 2 * mm),
+            _share_table(facts),
+        ],
+    )
+    out += _section("Reglene i ordningen", [_rules_table(facts)])
+    out += _section("Finansiering etter kilde (i 1 000 kr)", [_chart(facts)])
+    out += _section(
+        "Forslag til vedtak",
+        [
+            ListFlowable(
+                [
+                    ListItem(Paragraph(_keep_numbers(_esc(p)), s["body"]))
+                    for p in decision_points(facts)
+                ],
+                bulletType="1",
+                bulletFormat="%s.",
+                leftIndent=12,
+            )
+        ],
+    )
+    if facts.errors:
+        out += _section(
+            "Feil funnet av kontrollen",
+            [Paragraph(_esc(line), s["small"]) for line in facts.errors],
+            keep=False,
+        )
+    return out
+
+
+def _section(heading: str, body: Sequence[Flowable], keep: bool = True) -> list[Flowable]:
+    """A heading with its body, kept on one page when ``keep``."""
+    parts = [Paragraph(_esc(heading), STYLES["h2"]), *body]
+    return [KeepTogether(parts)] if keep else parts
+
+
+def _facts_table(facts: Facts) -> Table:
+    pilot = facts.figures.budget.pilot
+    verdict = (
+        f"FEIL ({len(facts.errors)} feil, {facts.warnings} advarsler)"
+        if facts.errors
+        else f"OK (0 feil, {facts.warnings} advarsler)"
+    )
+    rows = [
+        ("Pilot", pilot.name),
+        ("Kommuner", ", ".join(pilot.municipalities)),
+        ("Prosjektperiode", period_label(pilot.years)),
+        ("Søknadsfrist", date_text(pilot.application_deadline)),
+        ("Kommunestyremøte", date_text(pilot.council_meeting)),
+        ("Prosjektleder", pilot.project_leader),
+        ("Arbeidsbok", facts.workbook),
+        ("Innholds-ID", f"{facts.digest} (samme ID som i kontrollrapporten)"),
+        ("Kontroll av arbeidsboka", verdict),
+    ]
+    table = Table(
+        [
+            [Paragraph(f"<b>{_esc(k)}</b>", STYLES["body"]), Paragraph(_esc(v), STYLES["body"])]
+            for k, v in rows
+        ],
+        colWidths=[45 * mm, WIDTH - 45 * mm],
+    )
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), *_grid()]))
+    return table
+
+
+def _projects(facts: Facts) -> Flowable:
+    items = []
+    for project in facts.figures.budget.projects:
+        text = " ".join(project.description)
+        items.append(
+            ListItem(
+                Paragraph(f"<b>{_esc(project.name)}</b><br/>{_esc(text)}", STYLES["body"]),
+                spaceAfter=3,
+            )
+        )
+    return ListFlowable(items, bulletType="1", bulletFormat="%s.", leftIndent=12)
+
+
+def _key_figures(facts: Facts) -> Table:
+    t = facts.figures.totals
+    w = facts.whole
+    rows = [
+        ("Kostnader medregnet egeninnsats", w(t.total_costs)),
+        ("   herav kontante kostnader", w(t.costs)),
+        ("   herav kommunenes egeninnsats (timer × timesats)", w(t.in_kind)),
+        ("KDD", w(t.kdd)),
+        ("Statsforvalteren", w(t.statsforvalteren)),
+        ("Egeninnsats (kommunenes timer)", w(t.in_kind)),
+        ("Sum finansiering", w(t.financing)),
+        ("Balanse (finansiering − kostnader)", w(t.balance)),
+    ]
+    return _amount_table(
+        [("", "kr"), *[(k, kroner_text(v)) for k, v in rows]], [WIDTH - 45 * mm, 45 * mm]
+    )
+
+
+def _plan_table(facts: Facts) -> Table:
+    plan = facts.figures.plan
+    header = ["Kostnadsplan", *map(str, plan.years), "Sum"]
+    body = [
+        [name, *map(thousands, row)] for name, row in zip(plan.projects, plan.costs, strict=True)
+    ]
+    total = ["Sum kostnader", *map(thousands, plan.cost_totals)]
+    return _numbers_table([header, *body, total], len(plan.years) + 1, totals=1)
+
+
+def _financing_table(facts: Facts) -> Table:
+    plan = facts.figures.plan
+    header = ["Finansieringsplan", *map(str, plan.years), "Sum"]
+    body = [[SOURCE_NAMES[s], *map(thousands, plan.financing[s])] for s in SOURCES]
+    total = ["Sum finansiering", *map(thousands, plan.financing_totals)]
+    return _numbers_table([header, *body, total], len(plan.years) + 1, totals=1)
+
+
+def _detail_table(facts: Facts) -> Table:
+    header = ["Prosjekt", "Kostnader", "KDD", "Statsforv.", "Egeninns.", "Sum fin.", "Balanse"]
+    rows: list[list[str]] = [header]
+    totals: list[int] = []
+    headings: list[int] = []
+    for label, lines in facts.figures.detail.blocks:
+        if label:
+            headings.append(len(rows))
+            rows.append([label, "", "", "", "", "", ""])
+        for line in lines:
+            if line.total:
+                totals.append(len(rows))
+            rows.append(
+                [
+                    Paragraph(_esc(line.label), STYLES["cell_bold" if line.total else "cell"]),
+                    thousands(line.cost),
+                    *(thousands(line.sources[s]) for s in SOURCES),
+                    thousands(line.financing),
+                    thousands(line.balance),
+                ]
+            )
+    name_width = WIDTH - 6 * 18 * mm
+    table = Table(rows, colWidths=[name_width] + [18 * mm] * 6, repeatRows=1)
+    style = [*_grid(), *_header_style(), ("ALIGN", (1, 0), (-1, -1), "RIGHT")]
+    for r in totals:
+        style += [
+            ("BACKGROUND", (0, r), (-1, r), TOTAL_FILL),
+            ("FONTNAME", (0, r), (-1, r), "Helvetica-Bold"),
+        ]
+    for r in headings:
+        style += [("SPAN", (0, r), (-1, r)), ("FONTNAME", (0, r), (-1, r), "Helvetica-Bold")]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _kdd_table(facts: Facts) -> Table:
+    t = facts.figures.totals
+    w = facts.whole
+    headroom = t.kdd_cap - w(t.kdd)
+    margin = w(t.kdd_eligible) - w(t.kdd)
+    rows = [
+        ("", "kr"),
+        ("KDD-midler det søkes om", kroner_text(w(t.kdd))),
+        ("Taket for hele perioden", kroner_text(t.kdd_cap)),
+        ("Igjen under taket" if headroom >= 0 else "Over taket", kroner_text(abs(headroom))),
+        ("Kostnader KDD kan finansiere", kroner_text(w(t.kdd_eligible))),
+        (
+            "Margin mot støttbare kostnader" if margin >= 0 else "Over støttbare kostnader",
+            kroner_text(abs(margin)),
+        ),
+    ]
+    return _amount_table(rows, [WIDTH - 45 * mm, 45 * mm])
+
+
+def _share_table(facts: Facts) -> Table:
+    share = facts.share
+    years = facts.figures.budget.pilot.years
+    header = [
+        "Prosjekt",
+        *(f"Timer {y}" for y in years),
+        "Timer i alt",
+        *(f"Kr {y}" for y in years),
+        "Kr i alt",
+    ]
+    rows = [header]
+    for row in share.rows:
+        rows.append(
+            [
+                row.project,
+                *map(hours_text, row.hours),
+                hours_text(sum(row.hours)),
+                *map(thousands, row.kroner),
+                thousands(sum(row.kroner)),
+            ]
+        )
+    rows.append(
+        [
+            f"Sum {share.municipality}",
+            *map(hours_text, share.hours_per_year),
+            hours_text(share.hours),
+            *map(thousands, share.kroner_per_year),
+            thousands(share.kroner),
+        ]
+    )
+    return _numbers_table(rows, 2 * len(years) + 2, totals=1, number_width=19 * mm)
+
+
+def _rules_table(facts: Facts) -> Table:
+    rows = [["Regel", "Status"]] + [[r.text, r.status] for r in facts.figures.rules]
+    table = Table(rows, colWidths=[WIDTH - 40 * mm, 40 * mm])
+    style = [*_grid(), *_header_style()]
+    for i, rule in enumerate(facts.figures.rules, start=1):
+        colour = OK_COLOUR if rule.ok else FAIL_COLOUR
+        style += [
+            ("TEXTCOLOR", (1, i), (1, i), colour),
+            ("FONTNAME", (1, i), (1, i), "Helvetica-Bold"),
+        ]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _chart(facts: Facts) -> Drawing:
+    """A bar per source of financing over the whole period, labelled in 1 000 kr."""
+    values = [facts.figures.plan.financing[s][-1] for s in SOURCES]
+    total = sum(values) or 1
+    drawing = Drawing(WIDTH, 62 * mm)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 62 * mm, 8 * mm
+    chart.width, chart.height = WIDTH - 100 * mm, 50 * mm
+    chart.data = [values]
+    chart.categoryAxis.categoryNames = [SOURCE_NAMES[s] for s in SOURCES]
+    chart.categoryAxis.reverseDirection = 1
+    chart.categoryAxis.labels.fontName = "Helvetica"
+    chart.categoryAxis.labels.fontSize = 8.5
+    chart.categoryAxis.labels.dx = -4
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.valueAxis.valueMin = min(0, *values)
+    chart.valueAxis.labels.fontSize = 7.5
+    chart.valueAxis.labelTextFormat = lambda v: thousands(round(v))
+    chart.bars[0].fillColor = HEADER_FILL
+    chart.bars.strokeColor = None
+    chart.barLabelFormat = lambda v: f"{thousands(round(v))} ({round(100 * v / total)} %)"
+    chart.barLabels.fontSize = 8
+    chart.barLabels.boxAnchor = "w"
+    chart.barLabels.dx = 3
+    drawing.add(chart)
+    drawing.add(String(0, 0, f"Sum finansiering {thousands(sum(values))} (i 1 000 kr)", fontSize=8))
+    return drawing
+
+
+def _numbers_table(
+    rows: list[list[str]], numbers: int, totals: int, number_width: float = 24 * mm
+) -> Table:
+    """A table with a text column and ``numbers`` right-aligned columns; last rows are totals."""
+    widths = [WIDTH - numbers * number_width] + [number_width] * numbers
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    first = len(rows) - totals
+    table.setStyle(
+        TableStyle(
+            [
+                *_grid(),
+                *_header_style(),
+                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                ("BACKGROUND", (0, first), (-1, -1), TOTAL_FILL),
+                ("FONTNAME", (0, first), (-1, -1), "Helvetica-Bold"),
+                ("FONTNAME", (-1, 1), (-1, -1), "Helvetica-Bold"),
+            ]
+        )
+    )
+    return table
+
+
+def _amount_table(rows: Sequence[tuple[str, str]], widths: list[float]) -> Table:
+    table = Table([list(r) for r in rows], colWidths=widths)
+    table.setStyle(TableStyle([*_grid(), *_header_style(), ("ALIGN", (1, 0), (-1, -1), "RIGHT")]))
+    return table
+
+
+def _grid() -> list[tuple]:
+    return [
+        ("FONTNAME", (0, 0), (-1, -1), "Helvetica"),
+        ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]
+
+
+def _header_style() -> list[tuple]:
+    return [
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+        ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+    ]
+
+
+def _rule_text(exact: bool) -> str:
+    return "Avrunding: " + _esc(ROUNDING_RULE + ("" if exact else ROUNDING_FALLBACK))
+
+
+def _keep_numbers(text: str) -> str:
+    """Non-breaking spaces inside amounts (``7 296 000 kr``), so a line never splits one."""
+    text = re.sub(r"(?<=\d) (?=\d{3}\b)", "\u00a0", text)
+    return re.sub(r"(?<=\d) (?=kr\b|timer\b)", "\u00a0", text)
+
+
+def _esc(text: str) -> str:
+    """Text for a reportlab paragraph (its markup is XML-like)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _page_canvas(facts: Facts) -> type[Canvas]:
+    """A canvas that prints the footer ("side N av M") and, on a draft, UTKAST on every page."""
+    pilot = facts.figures.budget.pilot
+    footer = (
+        f"{pilot.name} · vedlegg for {facts.share.municipality} · innholds-ID {facts.digest} · "
+        f"{date_text(facts.date)}"
+    )
+    draft = facts.draft
+
+    class PageCanvas(Canvas):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self) -> None:  # reportlab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            count = len(self._pages)
+            for page in self._pages:
+                self.__dict__.update(page)
+                self._decorate(count)
+                super().showPage()
+            super().save()
+
+        def _decorate(self, count: int) -> None:
+            width, height = A4
+            self.saveState()
+            self.setFont("Helvetica", 7.5)
+            self.setFillColor(colors.HexColor("#444444"))
+            self.drawString(18 * mm, 10 * mm, footer)
+            self.drawRightString(width - 18 * mm, 10 * mm, f"side {self._pageNumber} av {count}")
+            if draft:
+                self.setFont("Helvetica-Bold", 9)
+                self.setFillColor(FAIL_COLOUR)
+                self.drawRightString(width - 18 * mm, height - 10 * mm, "UTKAST")
+                self.setFont("Helvetica-Bold", 96)
+                self.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.13))
+                self.translate(width / 2, height / 2)
+                self.rotate(50)
+                self.drawCentredString(0, -30, "UTKAST")
+            self.restoreState()
+
+    return PageCanvas
