@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..compute import BudgetTotals, ProjectTotals, budget_totals, project_totals
 from ..model import Budget
-from .rounding import Cell, Rounded, RoundingError, controlled_round, largest_remainder
+from .rounding import Cell, controlled_round, largest_remainder
 
 SOURCES = ("kdd", "statsforvalteren", "in_kind")
 SOURCE_NAMES = {
@@ -23,16 +23,21 @@ SOURCE_NAMES = {
     "in_kind": "Egeninnsats (kommunenes timer)",
 }
 ROUNDING_RULE = (
-    "Tabellene viser hele 1 000 kr. Summene «Sum kostnader» og «Sum finansiering» for hele "
-    "perioden er rundet til nærmeste hele 1 000 kr (halve tusen rundes opp). Alle andre tall er "
+    "Tabellene viser hele 1 000 kr, og alle bygger på de samme avrundede tallene. Summen for hele "
+    "perioden er rundet til nærmeste hele 1 000 kr (halve tusen rundes opp). Hvert annet tall er "
     "rundet opp eller ned til ett av de to nærmeste hele 1 000 kr, valgt slik at hver rad og hver "
     "kolonne summerer til summen som vises, med minst mulig samlet avvik (de største restene "
-    "rundes opp). Et beløp som allerede er helt tusen, endres ikke. Hver tabell er avrundet for "
-    "seg; nøyaktige beløp i kroner står under «Nøkkeltall» og i kommunens egeninnsats."
+    "rundes opp). Et beløp som allerede er helt tusen, endres ikke. Nøyaktige beløp i kroner står "
+    "under «Nøkkeltall» og i kommunens egeninnsats."
 )
-ROUNDING_FALLBACK = (
-    " I denne tabellen lot ikke «Sum kostnader» og «Sum finansiering» seg runde til nærmeste tusen "
-    "samtidig som alt summerer; de er rundet til ett av de to nærmeste hele 1 000 kr."
+ROUNDING_NOT_BALANCED = (
+    " Budsjettet er ikke i balanse: kostnadene og finansieringen er rundet hver for seg, så "
+    "«Sum kostnader» og «Sum finansiering» er hver rundet til nærmeste hele 1 000 kr, og "
+    "balansen er differansen mellom dem."
+)
+ROUNDING_WIDER = (
+    " Unntak: for at alt skal summere, avviker minst én sum som vises med mer enn 1 000 kr fra "
+    "det nøyaktige beløpet."
 )
 
 
@@ -49,7 +54,7 @@ def whole(value: float, what: str) -> int:
 
 @dataclass(frozen=True)
 class Plan:
-    """Cost plan (project x year) and financing plan (source x year), rounded together."""
+    """Cost plan (project x year) and financing plan (source x year), each with totals."""
 
     years: tuple[int, ...]
     projects: tuple[str, ...]
@@ -59,7 +64,6 @@ class Plan:
     """Per year, then the grand total."""
     financing: dict[str, list[int]]
     financing_totals: list[int]
-    exact_totals: bool
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,15 @@ class Detail:
     """Costs and financing per project and year, with year and period totals."""
 
     blocks: list[tuple[str, list[DetailRow]]]
-    exact_totals: bool
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The tables in 1 000 kr and the rounding rule that made them, as printed."""
+
+    plan: Plan
+    detail: Detail
+    rule: str
 
 
 @dataclass(frozen=True)
@@ -125,8 +137,7 @@ class Figures:
     budget: Budget
     per_project: list[ProjectTotals]
     totals: BudgetTotals
-    plan: Plan
-    detail: Detail
+    tables: Tables
     rules: list[RuleStatus]
 
 
@@ -138,115 +149,120 @@ def figures(budget: Budget) -> Figures:
         budget,
         per_project,
         totals,
-        plan(budget, per_project),
-        detail(budget, per_project),
+        tables(budget, per_project),
         rule_statuses(budget, per_project, totals),
     )
 
 
-def _rounded(cells: list[Cell], fixed: set[tuple[str, tuple]]) -> tuple[Rounded, bool]:
-    """Round with the grand totals fixed; when that cannot add up, with only the rest."""
-    try:
-        return controlled_round(cells, fixed=frozenset(fixed)), True
-    except RoundingError:
-        return controlled_round(cells), False
+Key = tuple[str, int, str]
+"""A cell of the budget: (project id, year index, "cost" or a source)."""
 
 
-def plan(budget: Budget, per_project: list[ProjectTotals]) -> Plan:
-    """The cost plan and the financing plan in 1 000 kr, rounded as one table.
+def tables(budget: Budget, per_project: list[ProjectTotals]) -> Tables:
+    """The cost plan, the financing plan and the detailed table, in 1 000 kr.
 
-    Financing is entered negated, so a balanced year's column adds up to exactly zero and the
-    rounded costs and financing of each year agree.
+    Every table is built from one set of rounded cells (each project's cost and each source per
+    year), and every total is the sum of the figures it adds up, so the tables agree with each
+    other and add up as printed. In a balanced budget a project year's cost *is* its financing,
+    so only the sources are rounded and the costs are their sums; the rounding is a flow with
+    projects and years on one side and sources and years on the other.
     """
-    years = budget.pilot.years
-    cells = []
+    n = len(budget.pilot.years)
+    exact: dict[Key, int] = {}
     for p, t in zip(budget.projects, per_project, strict=True):
-        for y in range(len(years)):
-            cells.append(Cell(whole(t.total_costs[y], p.name), ("cost", p.id), (y, "cost")))
-    for source in SOURCES:
-        for y in range(len(years)):
-            value = sum(whole(getattr(t, source)[y], source) for t in per_project)
-            cells.append(Cell(-value, ("fin", source), (y, "fin")))
-    r, exact = _rounded(cells, {("row", ("cost",)), ("row", ("fin",))})
+        for y in range(n):
+            exact[(p.id, y, "cost")] = whole(t.total_costs[y], p.name)
+            for s in SOURCES:
+                exact[(p.id, y, s)] = whole(getattr(t, s)[y], p.name)
+    balanced = all(b == 0 for t in per_project for b in t.balance)
+    sources = {k: v for k, v in exact.items() if k[2] != "cost"}
+    costs = {k: v for k, v in exact.items() if k[2] == "cost"}
+    layouts = (lambda k: (k[1], k[2]), lambda k: (k[2], k[1]))  # years first, or sources first
+    chosen = None
+    for columns in layouts:
+        rounded = _round(sources, columns)
+        if balanced:
+            for pid, y, _ in costs:
+                rounded[(pid, y, "cost")] = sum(rounded[(pid, y, s)] for s in SOURCES)
+        else:
+            rounded |= _round(costs, lambda k: (k[1],))
+        printed = _build(budget, rounded)
+        if chosen is None:
+            chosen = printed
+        if _adjacent(printed, _build(budget, exact)):
+            chosen = printed
+            break
+    else:
+        assert chosen is not None
+        chosen = Tables(chosen.plan, chosen.detail, chosen.rule + ROUNDING_WIDER)
+    if not balanced:
+        return Tables(chosen.plan, chosen.detail, chosen.rule + ROUNDING_NOT_BALANCED)
+    return chosen
+
+
+def _round(values: dict[Key, int], columns) -> dict[Key, int]:
+    """Each value in whole thousands, rounded as one table (rows: project and year)."""
+    keys = list(values)
+    cells = [Cell(values[k], (k[0], k[1]), columns(k)) for k in keys]
+    return dict(zip(keys, controlled_round(cells).cells, strict=True))
+
+
+def _build(budget: Budget, cell: dict[Key, int]) -> Tables:
+    """The printed tables from cell values; every total is a sum of what it adds up."""
+    years = budget.pilot.years
     n = len(years)
-    costs = [
-        [r.cells[i * n + y] for y in range(n)] + [r.rows[("cost", p.id)]]
-        for i, p in enumerate(budget.projects)
-    ]
-    cost_totals = [r.cols.get((y, "cost"), 0) for y in range(n)] + [r.rows.get(("cost",), 0)]
-    first = len(costs) * n  # the financing cells follow the cost cells
-    financing = {
-        s: [-r.cells[first + k * n + y] for y in range(n)] + [-r.rows[("fin", s)]]
-        for k, s in enumerate(SOURCES)
-    }
-    financing_totals = [-r.cols.get((y, "fin"), 0) for y in range(n)] + [-r.rows.get(("fin",), 0)]
-    return Plan(
+    ids = [p.id for p in budget.projects]
+    costs = [[cell[(pid, y, "cost")] for y in range(n)] for pid in ids]
+    costs = [[*row, sum(row)] for row in costs]
+    cost_totals = [sum(row[y] for row in costs) for y in range(n + 1)]
+    financing = {s: [sum(cell[(pid, y, s)] for pid in ids) for y in range(n)] for s in SOURCES}
+    financing = {s: [*row, sum(row)] for s, row in financing.items()}
+    financing_totals = [sum(financing[s][y] for s in SOURCES) for y in range(n + 1)]
+
+    def line(label: str, cost: int, sources: dict[str, int], total: bool = False) -> DetailRow:
+        funded = sum(sources.values())
+        return DetailRow(label, cost, sources, funded, funded - cost, total)
+
+    blocks = []
+    for y, year in enumerate(years):
+        lines = [
+            line(p.name, cell[(p.id, y, "cost")], {s: cell[(p.id, y, s)] for s in SOURCES})
+            for p in budget.projects
+        ]
+        lines.append(
+            line(f"Sum {year}", cost_totals[y], {s: financing[s][y] for s in SOURCES}, True)
+        )
+        blocks.append((str(year), lines))
+    period = line("Sum hele perioden", cost_totals[n], {s: financing[s][n] for s in SOURCES}, True)
+    blocks.append(("", [period]))
+    plan = Plan(
         years,
         tuple(p.name for p in budget.projects),
         costs,
         cost_totals,
         financing,
         financing_totals,
-        exact,
     )
+    return Tables(plan, Detail(blocks), ROUNDING_RULE)
 
 
-def detail(budget: Budget, per_project: list[ProjectTotals]) -> Detail:
-    """Costs, each source, financing and balance per project and year, in 1 000 kr."""
-    years = budget.pilot.years
-    columns = ("cost", *SOURCES)
-    cells, where = [], []
-    for y in range(len(years)):
-        for p, t in zip(budget.projects, per_project, strict=True):
-            for column in columns:
-                group = "cost" if column == "cost" else "fin"
-                raw = t.total_costs[y] if column == "cost" else getattr(t, column)[y]
-                value = whole(raw, p.name)
-                cells.append(
-                    Cell(
-                        value if group == "cost" else -value,
-                        (y, p.id, group),
-                        (group, column, y),
-                    )
-                )
-                where.append((y, p.id, column))
-    r, exact = _rounded(cells, {("col", ("cost",)), ("col", ("fin",))})
-    got = dict(zip(where, r.cells, strict=True))
+def _figures_of(t: Tables) -> list[int]:
+    """Every number the tables print, in a fixed order."""
+    p = t.plan
+    out = [v for row in p.costs for v in row] + p.cost_totals + p.financing_totals
+    out += [v for s in SOURCES for v in p.financing[s]]
+    for _, lines in t.detail.blocks:
+        for row in lines:
+            out += [row.cost, *row.sources.values(), row.financing, row.balance]
+    return out
 
-    def row(label: str, cost: int, sources: dict[str, int], balance: int, total: bool) -> DetailRow:
-        return DetailRow(label, cost, sources, sum(sources.values()), balance, total)
 
-    blocks = []
-    for y, year in enumerate(years):
-        lines = [
-            row(
-                p.name,
-                got[(y, p.id, "cost")],
-                {s: -got[(y, p.id, s)] for s in SOURCES},
-                -r.rows[(y, p.id)],
-                False,
-            )
-            for p in budget.projects
-        ]
-        lines.append(
-            row(
-                f"Sum {year}",
-                r.cols.get(("cost", "cost", y), 0),
-                {s: -r.cols.get(("fin", s, y), 0) for s in SOURCES},
-                -r.rows.get((y,), 0),
-                True,
-            )
-        )
-        blocks.append((str(year), lines))
-    period = row(
-        "Sum hele perioden",
-        r.cols.get(("cost",), 0),
-        {s: -r.cols.get(("fin", s), 0) for s in SOURCES},
-        -r.rows[()],
-        True,
+def _adjacent(printed: Tables, exact: Tables) -> bool:
+    """Every printed figure is one of the two whole thousands nearest its exact value."""
+    return all(
+        e // 1000 <= r <= -(-e // 1000)
+        for r, e in zip(_figures_of(printed), _figures_of(exact), strict=True)
     )
-    blocks.append(("", [period]))
-    return Detail(blocks, exact)
 
 
 def municipality_share(

@@ -35,7 +35,7 @@ from reportlab.platypus.flowables import Flowable
 
 from .decision import decision_points
 from .facts import Facts
-from .figures import ROUNDING_FALLBACK, ROUNDING_RULE, SOURCE_NAMES, SOURCES
+from .figures import SOURCE_NAMES, SOURCES
 from .words import date_text, hours_text, kroner_text, period_label, thousands
 
 HEADER_FILL = colors.HexColor("#1F4E79")
@@ -118,7 +118,7 @@ def story(facts: Facts, title: str) -> list[Flowable]:
             Spacer(0, 3 * mm),
             _financing_table(facts),
             Spacer(0, 2 * mm),
-            Paragraph(_rule_text(f.plan.exact_totals), s["small"]),
+            Paragraph("Avrunding: " + _esc(f.tables.rule), s["small"]),
         ],
     )
     out += _section(
@@ -126,11 +126,7 @@ def story(facts: Facts, title: str) -> list[Flowable]:
         [
             _detail_table(facts),
             Spacer(0, 2 * mm),
-            Paragraph(
-                "Avrundet etter samme regel som tabellene over."
-                + ("" if f.detail.exact_totals else _esc(ROUNDING_FALLBACK)),
-                s["small"],
-            ),
+            Paragraph("Avrundet etter regelen over; tallene er de samme.", s["small"]),
         ],
     )
     out += _section("KDD-midlene mot taket og mot støttbare kostnader (kr)", [_kdd_table(facts)])
@@ -240,7 +236,7 @@ def _key_figures(facts: Facts) -> Table:
 
 
 def _plan_table(facts: Facts) -> Table:
-    plan = facts.figures.plan
+    plan = facts.figures.tables.plan
     header = ["Kostnadsplan", *map(str, plan.years), "Sum"]
     body = [
         [name, *map(thousands, row)] for name, row in zip(plan.projects, plan.costs, strict=True)
@@ -250,7 +246,7 @@ def _plan_table(facts: Facts) -> Table:
 
 
 def _financing_table(facts: Facts) -> Table:
-    plan = facts.figures.plan
+    plan = facts.figures.tables.plan
     header = ["Finansieringsplan", *map(str, plan.years), "Sum"]
     body = [[SOURCE_NAMES[s], *map(thousands, plan.financing[s])] for s in SOURCES]
     total = ["Sum finansiering", *map(thousands, plan.financing_totals)]
@@ -262,7 +258,7 @@ def _detail_table(facts: Facts) -> Table:
     rows: list[list[str]] = [header]
     totals: list[int] = []
     headings: list[int] = []
-    for label, lines in facts.figures.detail.blocks:
+    for label, lines in facts.figures.tables.detail.blocks:
         if label:
             headings.append(len(rows))
             rows.append([label, "", "", "", "", "", ""])
@@ -280,7 +276,12 @@ def _detail_table(facts: Facts) -> Table:
             )
     name_width = WIDTH - 6 * 18 * mm
     table = Table(rows, colWidths=[name_width] + [18 * mm] * 6, repeatRows=1)
-    style = [*_grid(), *_header_style(), ("ALIGN", (1, 0), (-1, -1), "RIGHT")]
+    style = [
+        *_grid(),
+        *_header_style(),
+        ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]
     for r in totals:
         style += [
             ("BACKGROUND", (0, r), (-1, r), TOTAL_FILL),
@@ -360,7 +361,7 @@ def _rules_table(facts: Facts) -> Table:
 
 def _chart(facts: Facts) -> Drawing:
     """A bar per source of financing over the whole period, labelled in 1 000 kr."""
-    values = [facts.figures.plan.financing[s][-1] for s in SOURCES]
+    values = [facts.figures.tables.plan.financing[s][-1] for s in SOURCES]
     total = sum(values) or 1
     drawing = Drawing(WIDTH, 62 * mm)
     chart = HorizontalBarChart()
@@ -431,10 +432,6 @@ def _header_style() -> list[tuple]:
         ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
         ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
     ]
-
-
-def _rule_text(exact: bool) -> str:
-    return "Avrunding: " + _esc(ROUNDING_RULE + ("" if exact else ROUNDING_FALLBACK))
 
 
 def _keep_numbers(text: str) -> str:

@@ -188,33 +188,29 @@ class _Network:
         """Push flow along cheapest paths while a path of negative cost is left."""
         for e in range(0, len(self.to), 2):  # costs set after the edge was made
             self.cost[e + 1] = -self.cost[e]
+        unreached = float("inf")
         while True:
-            dist = [None] * len(self.adj)
-            via: list[int | None] = [None] * len(self.adj)
+            dist: list[float] = [unreached] * len(self.adj)
+            via = [-1] * len(self.adj)
             dist[source] = 0
             for _ in range(len(self.adj)):
                 changed = False
                 for u, d in enumerate(dist):
-                    if d is None:
+                    if d == unreached:
                         continue
                     for e in self.adj[u]:
-                        if self.cap[e] > 0:
+                        if self.cap[e] > 0 and d + self.cost[e] < dist[self.to[e]]:
                             v = self.to[e]
-                            nd = d + self.cost[e]
-                            if dist[v] is None or nd < dist[v]:
-                                dist[v], via[v], changed = nd, e, True
+                            dist[v], via[v], changed = d + self.cost[e], e, True
                 if not changed:
                     break
-            if dist[sink] is None or dist[sink] >= 0:
+            if dist[sink] >= 0:  # unreached, or no cheaper rounding left
                 return
-            push, v = None, sink
+            path, v = [], sink
             while v != source:
-                e = via[v]
-                push = self.cap[e] if push is None else min(push, self.cap[e])
-                v = self.to[e ^ 1]
-            v = sink
-            while v != source:
-                e = via[v]
+                path.append(via[v])
+                v = self.to[via[v] ^ 1]
+            push = min(self.cap[e] for e in path)
+            for e in path:
                 self.cap[e] -= push
                 self.cap[e ^ 1] += push
-                v = self.to[e ^ 1]
