@@ -7,6 +7,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import docx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,6 +28,7 @@ from bygdevekst_xl.council.rounding import (
     round_half_away,
 )
 from bygdevekst_xl.generate import workbook_bytes
+from bygdevekst_xl.office import gnumeric_path, recalculate_gnumeric
 from bygdevekst_xl.spec import budget_from_dict
 from tests.conftest import edited
 from tests.damage import with_openpyxl
@@ -175,6 +177,8 @@ def test_pdfs_hold_each_municipalitys_share_and_the_checked_totals(
     assert main(["check", "--json", str(workbook)]) == 0
     digest = json.loads(capsys.readouterr().out.splitlines()[-1])["content_digest"]
     assert digest == report.content_digest
+    assert main(["check", str(workbook)]) == 0
+    assert f"Innholds-ID: {digest}" in capsys.readouterr().out
     in_kind_shares = 0
     for m in MUNICIPALITIES:
         slug = {"Måsøy": "masoy"}.get(m, m.lower())
@@ -219,6 +223,12 @@ def test_pdfs_hold_each_municipalitys_share_and_the_checked_totals(
         assert f"egeninnsats på {hours_label(sum(hours))} timer" in decision
         assert f"verdsatt til {kroner:,} kr".replace(",", " ") in decision
         assert re.search(r"^1\. Kommunestyret i " + m, decision, re.M)
+        word = docx.Document(str(out / f"vedtak-{slug}.docx"))
+        points = [p.text for p in word.paragraphs if p.style.name == "List Number"]
+        assert [f"{i}. {p}" for i, p in enumerate(points, 1)] == re.findall(
+            r"^\d+\. .*$", decision, re.M
+        )
+        assert f"Innholds-ID {digest}" in word.sections[0].footer.paragraphs[0].text
     assert in_kind_shares == round(t.in_kind)
 
 
@@ -256,7 +266,11 @@ def test_a_workbook_with_errors_is_refused_unless_draft(tmp_path, example_workbo
     assert (
         main(["council", str(workbook), "-o", str(out), "--municipality", "hasvik", "--draft"]) == 0
     )
-    assert sorted(p.name for p in out.iterdir()) == ["kommunestyre-hasvik.pdf", "vedtak-hasvik.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "kommunestyre-hasvik.pdf",
+        "vedtak-hasvik.docx",
+        "vedtak-hasvik.txt",
+    ]
     pages = pdf_pages(out / "kommunestyre-hasvik.pdf")
     assert len(pages) > 1
     for page in pages:
@@ -264,6 +278,8 @@ def test_a_workbook_with_errors_is_refused_unless_draft(tmp_path, example_workbo
     text = "\n".join(pages)
     assert "Over taket" in text and "kdd-over-cap" in text
     assert (out / "vedtak-hasvik.txt").read_text("utf-8").startswith("UTKAST")
+    word = docx.Document(str(out / "vedtak-hasvik.docx"))
+    assert word.sections[0].header.paragraphs[0].text == "UTKAST"
     clean = check_workbook(example_workbook, budget_rules())
     assert clean.content_digest and clean.content_digest not in text
 
@@ -304,3 +320,21 @@ def test_bad_paths_give_one_line_and_exit_2(tmp_path, example_workbook, capsys, 
     assert err.count("\n") == 1 and message in err
     assert sorted(p.name for p in existing.iterdir()) == ["vedtak-hasvik.txt"]
     assert (existing / "vedtak-hasvik.txt").read_text("utf-8") == "someone's notes"
+
+
+@pytest.mark.office
+@pytest.mark.skipif(gnumeric_path() is None, reason="Gnumeric (ssconvert) missing")
+def test_content_digest_survives_a_resave_and_follows_the_inputs(
+    tmp_path, example_dict, example_budget
+):
+    """Re-saved by Gnumeric (other bytes, same inputs) the workbook keeps its content digest;
+    one changed hour gives another."""
+    workbook = uneven_workbook(example_dict, tmp_path / "budsjett.xlsx")
+    resaved = recalculate_gnumeric(workbook, tmp_path / "gnumeric.xlsx")
+    assert resaved.read_bytes() != workbook.read_bytes()
+    digest = check_workbook(workbook, example_budget).content_digest
+    assert digest and check_workbook(resaved, example_budget).content_digest == digest
+    changed = example_dict["projects"][2]["hours"]["Hasvik"]
+    example_dict["projects"][2]["hours"]["Hasvik"] = [changed[0] + 1, changed[1]]
+    other = uneven_workbook(example_dict, tmp_path / "endret.xlsx")
+    assert check_workbook(other, example_budget).content_digest != digest

@@ -1,7 +1,7 @@
 """The council pack: for each municipality, the budget as its kommunestyre needs it.
 
 From a checked workbook, one PDF attachment (A4, bokmål) and one draft decision (numbered points,
-plain text ready to paste into the case system) per municipality. A workbook with errors is
+as plain text ready to paste into the case system and as .docx) per municipality. A workbook with errors is
 refused unless the pack is a draft, which says "UTKAST" on every page.
 """
 
@@ -78,6 +78,7 @@ def council_pack(
     from ..xlsx import read_workbook
     from .figures import FiguresError
     from .pdf import render_pdf
+    from .word import render_docx
 
     report = check_workbook(path, rules_budget)
     if not report.ok and not draft:
@@ -112,6 +113,7 @@ def council_pack(
             documents.append(
                 Document(f"vedtak-{slug(name)}.txt", decision_text(facts).encode("utf-8"))
             )
+            documents.append(Document(f"vedtak-{slug(name)}.docx", render_docx(facts)))
     except FiguresError as exc:
         raise CouncilError(f"{path}: {exc}") from None
     return Pack(documents, report, digest)

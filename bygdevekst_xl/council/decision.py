@@ -56,17 +56,21 @@ def decision_points(facts: Facts) -> list[str]:
     return points
 
 
+def decision_title(facts: Facts) -> tuple[str, str]:
+    """The heading of the draft decision and the line under it."""
+    pilot = facts.figures.budget.pilot
+    return (
+        f"Forslag til vedtak – {facts.share.municipality} kommunestyre",
+        f"Bygdevekstavtale for {pilot.name}, {period_label(pilot.years)}",
+    )
+
+
 def decision_text(facts: Facts) -> str:
     """The draft decision as plain text: a heading and numbered points."""
-    pilot = facts.figures.budget.pilot
     lines = []
     if facts.draft:
         lines += ["UTKAST – arbeidsboka har feil som må rettes før saken legges fram.", ""]
-    lines += [
-        f"Forslag til vedtak – {facts.share.municipality} kommunestyre",
-        f"Bygdevekstavtale for {pilot.name}, {period_label(pilot.years)}",
-        "",
-    ]
+    lines += [*decision_title(facts), ""]
     for number, point in enumerate(decision_points(facts), start=1):
         lines.append(f"{number}. {point}")
         lines.append("")
