@@ -397,6 +397,8 @@ def _council(args: argparse.Namespace) -> int:
                 raise OutputError(f"{path}: file exists and differs; use --force to replace it")
         for path, data in targets:
             print_written(write_new(path, data, force=args.force, protect=(args.workbook,)))
+        for warning in pack.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
     except SpecError as exc:
         _spec_problems(exc)
         return EXIT_BAD_INPUT

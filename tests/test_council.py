@@ -21,6 +21,7 @@ from bygdevekst_xl.council.figures import (
     SOURCES,
     tables,
 )
+from bygdevekst_xl.council.fonts import fonts_for
 from bygdevekst_xl.council.rounding import (
     Cell,
     controlled_round,
@@ -338,3 +339,18 @@ def test_content_digest_survives_a_resave_and_follows_the_inputs(
     example_dict["projects"][2]["hours"]["Hasvik"] = [changed[0] + 1, changed[1]]
     other = uneven_workbook(example_dict, tmp_path / "endret.xlsx")
     assert check_workbook(other, example_budget).content_digest != digest
+
+
+def test_sami_letters_are_printed_not_boxed(tmp_path, example_dict, capsys):
+    """Letters Helvetica lacks (ŋ, č, đ, ŧ in Sami names) are printed in DejaVu Sans, or the
+    command warns that this machine has no font for them."""
+    text = "Samarbeid med Porsáŋgu, Čáhcesuolu og Deatnu."
+    budget = edited(example_dict, **{"projects.0.description": [text]})
+    workbook = tmp_path / "samisk.xlsx"
+    workbook.write_bytes(workbook_bytes(budget))
+    assert main(["council", str(workbook), "-o", str(tmp_path), "--municipality", "Hasvik"]) == 0
+    printed = "\n".join(pdf_pages(tmp_path / "kommunestyre-hasvik.pdf"))
+    if fonts_for([text]).missing:
+        assert "ŋ" in capsys.readouterr().err
+    else:
+        assert text in " ".join(printed.split())

@@ -18,6 +18,7 @@ from ..model import Budget
 from .decision import decision_text
 from .facts import Facts
 from .figures import figures, municipality_share
+from .fonts import fonts_for
 from .words import slug
 
 __all__ = ["CouncilError", "Document", "Pack", "Refused", "council_pack", "finding_lines"]
@@ -50,6 +51,7 @@ class Pack:
     documents: list[Document]
     report: Report
     digest: str
+    warnings: list[str]
 
 
 def finding_lines(report: Report) -> list[str]:
@@ -95,6 +97,14 @@ def council_pack(
         names = chosen
     digest = content_digest(budget)
     errors = finding_lines(report)
+    fonts = fonts_for(_printed_texts(budget, errors, Path(path).name))
+    warnings = (
+        [
+            f"no font on this machine prints {fonts.missing!r}; install DejaVu Sans (fonts-dejavu-core)"
+        ]
+        if fonts.missing
+        else []
+    )
     documents = []
     try:
         numbers = figures(budget)
@@ -109,11 +119,21 @@ def council_pack(
                 errors=errors,
                 warnings=len(report.warnings),
             )
-            documents.append(Document(f"kommunestyre-{slug(name)}.pdf", render_pdf(facts)))
+            documents.append(Document(f"kommunestyre-{slug(name)}.pdf", render_pdf(facts, fonts)))
             documents.append(
                 Document(f"vedtak-{slug(name)}.txt", decision_text(facts).encode("utf-8"))
             )
             documents.append(Document(f"vedtak-{slug(name)}.docx", render_docx(facts)))
     except FiguresError as exc:
         raise CouncilError(f"{path}: {exc}") from None
-    return Pack(documents, report, digest)
+    return Pack(documents, report, digest, warnings)
+
+
+def _printed_texts(budget: Budget, errors: list[str], workbook: str) -> list[str]:
+    """Every text from the workbook that the PDF prints."""
+    pilot = budget.pilot
+    texts = [pilot.name, pilot.project_leader, pilot.reservation, workbook, *errors]
+    texts += pilot.municipalities
+    for project in budget.projects:
+        texts += [project.name, *project.description]
+    return texts

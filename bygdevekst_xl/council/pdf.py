@@ -1,6 +1,7 @@
 """The council attachment as a PDF (A4, bokmål), drawn with reportlab's platypus.
 
-Reportlab's built-in Helvetica prints Norwegian text (æ, ø, å, «», –) without shipping a font,
+Reportlab's built-in Helvetica prints Norwegian text (æ, ø, å, «», –) without shipping a font
+(``fonts`` picks DejaVu Sans for letters it lacks),
 its tables repeat their header rows and are kept whole on a page, and its graphics draw the chart
 as vectors. Every page carries the content digest and the date in its footer, and "UTKAST"
 across it when the pack is a draft. ``invariant`` keeps the bytes the same for the same content,
@@ -12,6 +13,8 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, String
@@ -36,6 +39,7 @@ from reportlab.platypus.flowables import Flowable
 from .decision import decision_points
 from .facts import Facts
 from .figures import SOURCE_NAMES, SOURCES
+from .fonts import Fonts
 from .words import date_text, hours_text, kroner_text, period_label, thousands
 
 HEADER_FILL = colors.HexColor("#1F4E79")
@@ -46,24 +50,43 @@ FAIL_COLOUR = colors.HexColor("#C62828")
 WIDTH = A4[0] - 36 * mm
 
 _base = getSampleStyleSheet()
-STYLES = {
-    "title": ParagraphStyle("title", _base["Title"], fontSize=17, leading=21, alignment=TA_LEFT),
-    "subtitle": ParagraphStyle("subtitle", _base["Normal"], fontSize=11, leading=14),
-    "h2": ParagraphStyle("h2", _base["Heading2"], fontSize=12.5, leading=15, spaceBefore=8),
-    "body": ParagraphStyle("body", _base["Normal"], fontSize=9.5, leading=12.5),
-    "small": ParagraphStyle("small", _base["Normal"], fontSize=8, leading=10, textColor="#333333"),
-    "cell": ParagraphStyle("cell", _base["Normal"], fontSize=8.5, leading=10),
-    "cell_bold": ParagraphStyle(
-        "cell_bold", _base["Normal"], fontName="Helvetica-Bold", fontSize=8.5, leading=10
-    ),
-    "alert": ParagraphStyle(
-        "alert", _base["Normal"], fontSize=9.5, leading=12, textColor=FAIL_COLOUR
-    ),
-}
 
 
-def render_pdf(facts: Facts) -> bytes:
-    """The attachment for one municipality, as PDF bytes."""
+@dataclass(frozen=True)
+class Look:
+    """The fonts and paragraph styles one document is drawn with."""
+
+    fonts: Fonts
+    styles: dict[str, ParagraphStyle]
+
+
+def look_for(fonts: Fonts) -> Look:
+    """Paragraph styles in ``fonts``."""
+
+    def style(name: str, parent: str, size: float, leading: float, **extra) -> ParagraphStyle:
+        font = extra.pop("fontName", fonts.regular)
+        return ParagraphStyle(
+            name, _base[parent], fontName=font, fontSize=size, leading=leading, **extra
+        )
+
+    return Look(
+        fonts,
+        {
+            "title": style("title", "Title", 17, 21, alignment=TA_LEFT, fontName=fonts.bold),
+            "subtitle": style("subtitle", "Normal", 11, 14),
+            "h2": style("h2", "Heading2", 12.5, 15, spaceBefore=8, fontName=fonts.bold),
+            "body": style("body", "Normal", 9.5, 12.5),
+            "small": style("small", "Normal", 8, 10, textColor="#333333"),
+            "cell": style("cell", "Normal", 8.5, 10),
+            "cell_bold": style("cell_bold", "Normal", 8.5, 10, fontName=fonts.bold),
+            "alert": style("alert", "Normal", 9.5, 12, textColor=FAIL_COLOUR),
+        },
+    )
+
+
+def render_pdf(facts: Facts, fonts: Fonts | None = None) -> bytes:
+    """The attachment for one municipality, as PDF bytes (in Helvetica unless ``fonts``)."""
+    fonts = fonts or Fonts()
     buffer = io.BytesIO()
     pilot = facts.figures.budget.pilot
     title = f"Budsjett for bygdevekstavtale – {pilot.name}"
@@ -81,13 +104,14 @@ def render_pdf(facts: Facts) -> bytes:
         lang="nb-NO",
         invariant=1,
     )
-    doc.build(story(facts, title), canvasmaker=_page_canvas(facts))
+    look = look_for(fonts)
+    doc.build(story(facts, title, look), canvasmaker=_page_canvas(facts, fonts))
     return buffer.getvalue()
 
 
-def story(facts: Facts, title: str) -> list[Flowable]:
+def story(facts: Facts, title: str, look: Look) -> list[Flowable]:
     """The flowables of the attachment, in reading order."""
-    s = STYLES
+    s = look.styles
     f = facts.figures
     pilot = f.budget.pilot
     out: list[Flowable] = [
@@ -106,31 +130,36 @@ def story(facts: Facts, title: str) -> list[Flowable]:
                 s["alert"],
             )
         )
-    out += _section("Søknaden", [_facts_table(facts), Spacer(0, 2 * mm)])
+    out += _section(look, "Søknaden", [_facts_table(look, facts), Spacer(0, 2 * mm)])
     if pilot.reservation:
         out.append(Paragraph(f"<b>Forbehold:</b> {_esc(pilot.reservation)}", s["body"]))
-    out += _section("Prosjektene", [_projects(facts)])
-    out += _section("Nøkkeltall (kr)", [_key_figures(facts)])
+    out += _section(look, "Prosjektene", [_projects(look, facts)])
+    out += _section(look, "Nøkkeltall (kr)", [_key_figures(look, facts)])
     out += _section(
+        look,
         "Kostnadsplan og finansieringsplan (i 1 000 kr)",
         [
-            _plan_table(facts),
+            _plan_table(look, facts),
             Spacer(0, 3 * mm),
-            _financing_table(facts),
+            _financing_table(look, facts),
             Spacer(0, 2 * mm),
             Paragraph("Avrunding: " + _esc(f.tables.rule), s["small"]),
         ],
     )
     out += _section(
+        look,
         "Kostnader og finansiering per prosjekt og år (i 1 000 kr)",
         [
-            _detail_table(facts),
+            _detail_table(look, facts),
             Spacer(0, 2 * mm),
             Paragraph("Avrundet etter regelen over; tallene er de samme.", s["small"]),
         ],
     )
-    out += _section("KDD-midlene mot taket og mot støttbare kostnader (kr)", [_kdd_table(facts)])
     out += _section(
+        look, "KDD-midlene mot taket og mot støttbare kostnader (kr)", [_kdd_table(look, facts)]
+    )
+    out += _section(
+        look,
         f"{facts.share.municipality} kommunes egeninnsats (timer og kr)",
         [
             Paragraph(
@@ -141,12 +170,13 @@ def story(facts: Facts, title: str) -> list[Flowable]:
                 s["small"],
             ),
             Spacer(0, 2 * mm),
-            _share_table(facts),
+            _share_table(look, facts),
         ],
     )
-    out += _section("Reglene i ordningen", [_rules_table(facts)])
-    out += _section("Finansiering etter kilde (i 1 000 kr)", [_chart(facts)])
+    out += _section(look, "Reglene i ordningen", [_rules_table(look, facts)])
+    out += _section(look, "Finansiering etter kilde (i 1 000 kr)", [_chart(look, facts)])
     out += _section(
+        look,
         "Forslag til vedtak",
         [
             ListFlowable(
@@ -156,12 +186,15 @@ def story(facts: Facts, title: str) -> list[Flowable]:
                 ],
                 bulletType="1",
                 bulletFormat="%s.",
+                bulletFontName=look.fonts.regular,
+                bulletFontSize=9.5,
                 leftIndent=12,
             )
         ],
     )
     if facts.errors:
         out += _section(
+            look,
             "Feil funnet av kontrollen",
             [Paragraph(_esc(line), s["small"]) for line in facts.errors],
             keep=False,
@@ -169,13 +202,15 @@ def story(facts: Facts, title: str) -> list[Flowable]:
     return out
 
 
-def _section(heading: str, body: Sequence[Flowable], keep: bool = True) -> list[Flowable]:
+def _section(
+    look: Look, heading: str, body: Sequence[Flowable], keep: bool = True
+) -> list[Flowable]:
     """A heading with its body, kept on one page when ``keep``."""
-    parts = [Paragraph(_esc(heading), STYLES["h2"]), *body]
+    parts = [Paragraph(_esc(heading), look.styles["h2"]), *body]
     return [KeepTogether(parts)] if keep else parts
 
 
-def _facts_table(facts: Facts) -> Table:
+def _facts_table(look: Look, facts: Facts) -> Table:
     pilot = facts.figures.budget.pilot
     verdict = (
         f"FEIL ({len(facts.errors)} feil, {facts.warnings} advarsler)"
@@ -195,29 +230,39 @@ def _facts_table(facts: Facts) -> Table:
     ]
     table = Table(
         [
-            [Paragraph(f"<b>{_esc(k)}</b>", STYLES["body"]), Paragraph(_esc(v), STYLES["body"])]
+            [
+                Paragraph(f"<b>{_esc(k)}</b>", look.styles["body"]),
+                Paragraph(_esc(v), look.styles["body"]),
+            ]
             for k, v in rows
         ],
-        colWidths=[45 * mm, WIDTH - 45 * mm],
+        colWidths=[50 * mm, WIDTH - 50 * mm],
     )
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), *_grid()]))
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), *_grid(look)]))
     return table
 
 
-def _projects(facts: Facts) -> Flowable:
+def _projects(look: Look, facts: Facts) -> Flowable:
     items = []
     for project in facts.figures.budget.projects:
         text = " ".join(project.description)
         items.append(
             ListItem(
-                Paragraph(f"<b>{_esc(project.name)}</b><br/>{_esc(text)}", STYLES["body"]),
+                Paragraph(f"<b>{_esc(project.name)}</b> – {_esc(text)}", look.styles["body"]),
                 spaceAfter=3,
             )
         )
-    return ListFlowable(items, bulletType="1", bulletFormat="%s.", leftIndent=12)
+    return ListFlowable(
+        items,
+        bulletType="1",
+        bulletFormat="%s.",
+        bulletFontName=look.fonts.regular,
+        bulletFontSize=9.5,
+        leftIndent=12,
+    )
 
 
-def _key_figures(facts: Facts) -> Table:
+def _key_figures(look: Look, facts: Facts) -> Table:
     t = facts.figures.totals
     w = facts.whole
     rows = [
@@ -231,29 +276,29 @@ def _key_figures(facts: Facts) -> Table:
         ("Balanse (finansiering − kostnader)", w(t.balance)),
     ]
     return _amount_table(
-        [("", "kr"), *[(k, kroner_text(v)) for k, v in rows]], [WIDTH - 45 * mm, 45 * mm]
+        look, [("", "kr"), *[(k, kroner_text(v)) for k, v in rows]], [WIDTH - 45 * mm, 45 * mm]
     )
 
 
-def _plan_table(facts: Facts) -> Table:
+def _plan_table(look: Look, facts: Facts) -> Table:
     plan = facts.figures.tables.plan
     header = ["Kostnadsplan", *map(str, plan.years), "Sum"]
     body = [
         [name, *map(thousands, row)] for name, row in zip(plan.projects, plan.costs, strict=True)
     ]
     total = ["Sum kostnader", *map(thousands, plan.cost_totals)]
-    return _numbers_table([header, *body, total], len(plan.years) + 1, totals=1)
+    return _numbers_table(look, [header, *body, total], len(plan.years) + 1, totals=1)
 
 
-def _financing_table(facts: Facts) -> Table:
+def _financing_table(look: Look, facts: Facts) -> Table:
     plan = facts.figures.tables.plan
     header = ["Finansieringsplan", *map(str, plan.years), "Sum"]
     body = [[SOURCE_NAMES[s], *map(thousands, plan.financing[s])] for s in SOURCES]
     total = ["Sum finansiering", *map(thousands, plan.financing_totals)]
-    return _numbers_table([header, *body, total], len(plan.years) + 1, totals=1)
+    return _numbers_table(look, [header, *body, total], len(plan.years) + 1, totals=1)
 
 
-def _detail_table(facts: Facts) -> Table:
+def _detail_table(look: Look, facts: Facts) -> Table:
     header = ["Prosjekt", "Kostnader", "KDD", "Statsforv.", "Egeninns.", "Sum fin.", "Balanse"]
     rows: list[list[str]] = [header]
     totals: list[int] = []
@@ -267,7 +312,7 @@ def _detail_table(facts: Facts) -> Table:
                 totals.append(len(rows))
             rows.append(
                 [
-                    Paragraph(_esc(line.label), STYLES["cell_bold" if line.total else "cell"]),
+                    _name(look, line.label, bold=line.total),
                     thousands(line.cost),
                     *(thousands(line.sources[s]) for s in SOURCES),
                     thousands(line.financing),
@@ -277,23 +322,23 @@ def _detail_table(facts: Facts) -> Table:
     name_width = WIDTH - 6 * 18 * mm
     table = Table(rows, colWidths=[name_width] + [18 * mm] * 6, repeatRows=1)
     style = [
-        *_grid(),
-        *_header_style(),
+        *_grid(look),
+        *_header_style(look),
         ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ]
     for r in totals:
         style += [
             ("BACKGROUND", (0, r), (-1, r), TOTAL_FILL),
-            ("FONTNAME", (0, r), (-1, r), "Helvetica-Bold"),
+            ("FONTNAME", (0, r), (-1, r), look.fonts.bold),
         ]
     for r in headings:
-        style += [("SPAN", (0, r), (-1, r)), ("FONTNAME", (0, r), (-1, r), "Helvetica-Bold")]
+        style += [("SPAN", (0, r), (-1, r)), ("FONTNAME", (0, r), (-1, r), look.fonts.bold)]
     table.setStyle(TableStyle(style))
     return table
 
 
-def _kdd_table(facts: Facts) -> Table:
+def _kdd_table(look: Look, facts: Facts) -> Table:
     t = facts.figures.totals
     w = facts.whole
     headroom = t.kdd_cap - w(t.kdd)
@@ -309,10 +354,10 @@ def _kdd_table(facts: Facts) -> Table:
             kroner_text(abs(margin)),
         ),
     ]
-    return _amount_table(rows, [WIDTH - 45 * mm, 45 * mm])
+    return _amount_table(look, rows, [WIDTH - 45 * mm, 45 * mm])
 
 
-def _share_table(facts: Facts) -> Table:
+def _share_table(look: Look, facts: Facts) -> Table:
     share = facts.share
     years = facts.figures.budget.pilot.years
     header = [
@@ -342,24 +387,24 @@ def _share_table(facts: Facts) -> Table:
             thousands(share.kroner),
         ]
     )
-    return _numbers_table(rows, 2 * len(years) + 2, totals=1, number_width=19 * mm)
+    return _numbers_table(look, rows, 2 * len(years) + 2, totals=1, number_width=19 * mm)
 
 
-def _rules_table(facts: Facts) -> Table:
+def _rules_table(look: Look, facts: Facts) -> Table:
     rows = [["Regel", "Status"]] + [[r.text, r.status] for r in facts.figures.rules]
     table = Table(rows, colWidths=[WIDTH - 40 * mm, 40 * mm])
-    style = [*_grid(), *_header_style()]
+    style = [*_grid(look), *_header_style(look)]
     for i, rule in enumerate(facts.figures.rules, start=1):
         colour = OK_COLOUR if rule.ok else FAIL_COLOUR
         style += [
             ("TEXTCOLOR", (1, i), (1, i), colour),
-            ("FONTNAME", (1, i), (1, i), "Helvetica-Bold"),
+            ("FONTNAME", (1, i), (1, i), look.fonts.bold),
         ]
     table.setStyle(TableStyle(style))
     return table
 
 
-def _chart(facts: Facts) -> Drawing:
+def _chart(look: Look, facts: Facts) -> Drawing:
     """A bar per source of financing over the whole period, labelled in 1 000 kr."""
     values = [facts.figures.tables.plan.financing[s][-1] for s in SOURCES]
     total = sum(values) or 1
@@ -370,55 +415,77 @@ def _chart(facts: Facts) -> Drawing:
     chart.data = [values]
     chart.categoryAxis.categoryNames = [SOURCE_NAMES[s] for s in SOURCES]
     chart.categoryAxis.reverseDirection = 1
-    chart.categoryAxis.labels.fontName = "Helvetica"
+    chart.categoryAxis.labels.fontName = look.fonts.regular
     chart.categoryAxis.labels.fontSize = 8.5
     chart.categoryAxis.labels.dx = -4
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.valueAxis.valueMin = min(0, *values)
     chart.valueAxis.labels.fontSize = 7.5
+    chart.valueAxis.labels.fontName = look.fonts.regular
     chart.valueAxis.labelTextFormat = lambda v: thousands(round(v))
     chart.bars[0].fillColor = HEADER_FILL
     chart.bars.strokeColor = None
     chart.barLabelFormat = lambda v: f"{thousands(round(v))} ({round(100 * v / total)} %)"
     chart.barLabels.fontSize = 8
+    chart.barLabels.fontName = look.fonts.regular
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3
     drawing.add(chart)
-    drawing.add(String(0, 0, f"Sum finansiering {thousands(sum(values))} (i 1 000 kr)", fontSize=8))
+    drawing.add(
+        String(
+            0,
+            0,
+            f"Sum finansiering {thousands(sum(values))} (i 1 000 kr)",
+            fontSize=8,
+            fontName=look.fonts.regular,
+        )
+    )
     return drawing
 
 
 def _numbers_table(
-    rows: list[list[str]], numbers: int, totals: int, number_width: float = 24 * mm
+    look: Look, rows: list[list[str]], numbers: int, totals: int, number_width: float = 24 * mm
 ) -> Table:
     """A table with a text column and ``numbers`` right-aligned columns; last rows are totals."""
     widths = [WIDTH - numbers * number_width] + [number_width] * numbers
-    table = Table(rows, colWidths=widths, repeatRows=1)
     first = len(rows) - totals
+    cells: list[list[Any]] = [
+        row if i == 0 else [_name(look, row[0], bold=i >= first), *row[1:]]
+        for i, row in enumerate(rows)
+    ]
+    table = Table(cells, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
             [
-                *_grid(),
-                *_header_style(),
+                *_grid(look),
+                *_header_style(look),
                 ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("BACKGROUND", (0, first), (-1, -1), TOTAL_FILL),
-                ("FONTNAME", (0, first), (-1, -1), "Helvetica-Bold"),
-                ("FONTNAME", (-1, 1), (-1, -1), "Helvetica-Bold"),
+                ("FONTNAME", (0, first), (-1, -1), look.fonts.bold),
+                ("FONTNAME", (-1, 1), (-1, -1), look.fonts.bold),
             ]
         )
     )
     return table
 
 
-def _amount_table(rows: Sequence[tuple[str, str]], widths: list[float]) -> Table:
+def _name(look: Look, text: str, bold: bool = False) -> Paragraph:
+    """A name in a table's first column, wrapped when it is long."""
+    return Paragraph(_esc(text), look.styles["cell_bold" if bold else "cell"])
+
+
+def _amount_table(look: Look, rows: Sequence[tuple[str, str]], widths: list[float]) -> Table:
     table = Table([list(r) for r in rows], colWidths=widths)
-    table.setStyle(TableStyle([*_grid(), *_header_style(), ("ALIGN", (1, 0), (-1, -1), "RIGHT")]))
+    table.setStyle(
+        TableStyle([*_grid(look), *_header_style(look), ("ALIGN", (1, 0), (-1, -1), "RIGHT")])
+    )
     return table
 
 
-def _grid() -> list[tuple]:
+def _grid(look: Look) -> list[tuple]:
     return [
-        ("FONTNAME", (0, 0), (-1, -1), "Helvetica"),
+        ("FONTNAME", (0, 0), (-1, -1), look.fonts.regular),
         ("FONTSIZE", (0, 0), (-1, -1), 8.5),
         ("GRID", (0, 0), (-1, -1), 0.4, GRID),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
@@ -426,11 +493,11 @@ def _grid() -> list[tuple]:
     ]
 
 
-def _header_style() -> list[tuple]:
+def _header_style(look: Look) -> list[tuple]:
     return [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-        ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+        ("FONTNAME", (0, 0), (-1, 0), look.fonts.bold),
     ]
 
 
@@ -445,7 +512,7 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _page_canvas(facts: Facts) -> type[Canvas]:
+def _page_canvas(facts: Facts, fonts: Fonts) -> type[Canvas]:
     """A canvas that prints the footer ("side N av M") and, on a draft, UTKAST on every page."""
     pilot = facts.figures.budget.pilot
     footer = (
@@ -474,15 +541,15 @@ def _page_canvas(facts: Facts) -> type[Canvas]:
         def _decorate(self, count: int) -> None:
             width, height = A4
             self.saveState()
-            self.setFont("Helvetica", 7.5)
+            self.setFont(fonts.regular, 7.5)
             self.setFillColor(colors.HexColor("#444444"))
             self.drawString(18 * mm, 10 * mm, footer)
             self.drawRightString(width - 18 * mm, 10 * mm, f"side {self._pageNumber} av {count}")
             if draft:
-                self.setFont("Helvetica-Bold", 9)
+                self.setFont(fonts.bold, 9)
                 self.setFillColor(FAIL_COLOUR)
                 self.drawRightString(width - 18 * mm, height - 10 * mm, "UTKAST")
-                self.setFont("Helvetica-Bold", 96)
+                self.setFont(fonts.bold, 96)
                 self.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.13))
                 self.translate(width / 2, height / 2)
                 self.rotate(50)
