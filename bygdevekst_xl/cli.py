@@ -413,5 +413,5 @@ def _council(args: argparse.Namespace) -> int:
     except (CouncilError, OutputError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"Innholds-ID {pack.digest}" + (" (UTKAST)" if not pack.report.ok else ""))
+    print(f"Innholds-ID {pack.digest}" + (" (UTKAST)" if pack.draft else ""))
     return EXIT_OK

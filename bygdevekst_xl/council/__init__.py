@@ -52,6 +52,7 @@ class Pack:
     report: Report
     digest: str
     warnings: list[str]
+    draft: bool = False
 
 
 def finding_lines(report: Report) -> list[str]:
@@ -115,7 +116,7 @@ def council_pack(
                 digest,
                 today or dt.date.today(),
                 Path(path).name,
-                draft=not report.ok or draft,
+                draft=draft,
                 errors=errors,
                 warnings=len(report.warnings),
             )
@@ -126,7 +127,7 @@ def council_pack(
             documents.append(Document(f"vedtak-{slug(name)}.docx", render_docx(facts)))
     except FiguresError as exc:
         raise CouncilError(f"{path}: {exc}") from None
-    return Pack(documents, report, digest, warnings)
+    return Pack(documents, report, digest, warnings, draft)
 
 
 def _printed_texts(budget: Budget, errors: list[str], workbook: str) -> list[str]:

@@ -56,6 +56,16 @@ def decision_points(facts: Facts) -> list[str]:
     return points
 
 
+def draft_note(facts: Facts) -> str:
+    """What a draft says about itself."""
+    if facts.errors:
+        return (
+            f"UTKAST – kontrollen fant {len(facts.errors)} feil i arbeidsboka, som må rettes "
+            "før saken legges fram."
+        )
+    return "UTKAST – ikke til vedtak i denne formen."
+
+
 def decision_title(facts: Facts) -> tuple[str, str]:
     """The heading of the draft decision and the line under it."""
     pilot = facts.figures.budget.pilot
@@ -69,7 +79,7 @@ def decision_text(facts: Facts) -> str:
     """The draft decision as plain text: a heading and numbered points."""
     lines = []
     if facts.draft:
-        lines += ["UTKAST – arbeidsboka har feil som må rettes før saken legges fram.", ""]
+        lines += [draft_note(facts), ""]
     lines += [*decision_title(facts), ""]
     for number, point in enumerate(decision_points(facts), start=1):
         lines.append(f"{number}. {point}")

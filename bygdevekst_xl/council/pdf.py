@@ -36,7 +36,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
-from .decision import decision_points
+from .decision import decision_points, draft_note
 from .facts import Facts
 from .figures import SOURCE_NAMES, SOURCES
 from .fonts import Fonts
@@ -123,13 +123,7 @@ def story(facts: Facts, title: str, look: Look) -> list[Flowable]:
         Spacer(0, 4 * mm),
     ]
     if facts.draft:
-        out.append(
-            Paragraph(
-                f"<b>UTKAST.</b> Kontrollen av arbeidsboka fant {len(facts.errors)} feil (listet "
-                "til slutt). Tallene kan ikke legges fram for vedtak før feilene er rettet.",
-                s["alert"],
-            )
-        )
+        out.append(Paragraph(_esc(draft_note(facts)), s["alert"]))
     out += _section(look, "Søknaden", [_facts_table(look, facts), Spacer(0, 2 * mm)])
     if pilot.reservation:
         out.append(Paragraph(f"<b>Forbehold:</b> {_esc(pilot.reservation)}", s["body"]))

@@ -16,6 +16,8 @@ floors and ceilings, and a min-cost flow picks the rounding with the smallest er
 
 from __future__ import annotations
 
+import heapq
+from collections import deque
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
@@ -88,11 +90,13 @@ def controlled_round(
     row_nodes = _prefixes(c.row for c in cells)
     col_nodes = _prefixes(c.col for c in cells)
     sums = {("row", p): 0 for p in row_nodes} | {("col", p): 0 for p in col_nodes}
-    for cell in cells:
-        for i in range(len(cell.row) + 1):
-            sums[("row", cell.row[:i])] += cell.value
-        for i in range(len(cell.col) + 1):
-            sums[("col", cell.col[:i])] += cell.value
+    bases = dict.fromkeys(sums, 0)  # each total's sum of floors
+    for cell, floor in zip(cells, floors, strict=True):
+        for key in [("row", cell.row[:i]) for i in range(len(cell.row) + 1)] + [
+            ("col", cell.col[:i]) for i in range(len(cell.col) + 1)
+        ]:
+            sums[key] += cell.value
+            bases[key] += floor
     net = _Network()
     source, sink = net.node(), net.node()
     ids = {key: net.node() for key in sums}
@@ -103,7 +107,7 @@ def controlled_round(
         if side == "col" and path == ():
             net.edge(ids[key], sink, len(cells), 0)  # the grand total is bounded on the row side
             continue
-        base = sum(floors[i] for i, c in enumerate(cells) if _under(c, side, path))
+        base = bases[key]
         low, high = total // unit - base, -(-total // unit) - base
         if key == grand or key in fixed:
             low = high = round_half_away(total, unit) - base
@@ -143,11 +147,6 @@ def _cost(rest: int, unit: int) -> int:
     return 2 * (unit - 2 * rest) - 1
 
 
-def _under(cell: Cell, side: str, path: Path) -> bool:
-    own = cell.row if side == "row" else cell.col
-    return own[: len(path)] == path
-
-
 def _prefixes(paths) -> list[Path]:
     seen: dict[Path, None] = {}
     for path in paths:
@@ -159,7 +158,10 @@ def _prefixes(paths) -> list[Path]:
 
 
 class _Network:
-    """A small min-cost-flow network (successive shortest paths, Bellman-Ford)."""
+    """A small min-cost-flow network (successive shortest paths).
+
+    The network starts without cycles, so its residual graph never has a negative cycle.
+    """
 
     def __init__(self) -> None:
         self.adj: list[list[int]] = []
@@ -185,27 +187,37 @@ class _Network:
         return self.original[edge] - self.cap[edge]
 
     def min_cost_flow(self, source: int, sink: int) -> None:
-        """Push flow along cheapest paths while a path of negative cost is left."""
+        """Push flow along cheapest paths while a path of negative cost is left.
+
+        Successive shortest paths with node potentials: one Bellman-Ford pass (by a queue) for
+        the first potentials, then Dijkstra on costs made non-negative by them.
+        """
         for e in range(0, len(self.to), 2):  # costs set after the edge was made
             self.cost[e + 1] = -self.cost[e]
+        potential = self._bellman_ford(source)
         unreached = float("inf")
         while True:
             dist: list[float] = [unreached] * len(self.adj)
             via = [-1] * len(self.adj)
             dist[source] = 0
-            for _ in range(len(self.adj)):
-                changed = False
-                for u, d in enumerate(dist):
-                    if d == unreached:
+            heap = [(0.0, source)]
+            while heap:
+                d, u = heapq.heappop(heap)
+                if d > dist[u]:
+                    continue
+                for e in self.adj[u]:
+                    if self.cap[e] <= 0:
                         continue
-                    for e in self.adj[u]:
-                        if self.cap[e] > 0 and d + self.cost[e] < dist[self.to[e]]:
-                            v = self.to[e]
-                            dist[v], via[v], changed = d + self.cost[e], e, True
-                if not changed:
-                    break
-            if dist[sink] >= 0:  # unreached, or no cheaper rounding left
-                return
+                    v = self.to[e]
+                    nd = d + self.cost[e] + potential[u] - potential[v]
+                    if nd < dist[v]:
+                        dist[v], via[v] = nd, e
+                        heapq.heappush(heap, (nd, v))
+            if dist[sink] == unreached or dist[sink] + potential[sink] - potential[source] >= 0:
+                return  # no path left, or no cheaper rounding left
+            for node, d in enumerate(dist):
+                if d != unreached:
+                    potential[node] += d
             path, v = [], sink
             while v != source:
                 path.append(via[v])
@@ -214,3 +226,21 @@ class _Network:
             for e in path:
                 self.cap[e] -= push
                 self.cap[e ^ 1] += push
+
+    def _bellman_ford(self, source: int) -> list[float]:
+        """Cheapest cost from ``source`` to every node over edges with room (SPFA)."""
+        dist: list[float] = [0.0] * len(self.adj)
+        reached = [False] * len(self.adj)
+        dist[source], reached[source] = 0.0, True
+        queue, queued = deque([source]), [False] * len(self.adj)
+        while queue:
+            u = queue.popleft()
+            queued[u] = False
+            for e in self.adj[u]:
+                v = self.to[e]
+                if self.cap[e] > 0 and (not reached[v] or dist[u] + self.cost[e] < dist[v]):
+                    dist[v], reached[v] = dist[u] + self.cost[e], True
+                    if not queued[v]:
+                        queued[v] = True
+                        queue.append(v)
+        return dist

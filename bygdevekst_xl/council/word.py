@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import zipfile
 
-from .decision import decision_points, decision_title
+from .decision import decision_points, decision_title, draft_note
 from .facts import Facts
 from .words import date_text
 
@@ -36,7 +36,7 @@ def render_docx(facts: Facts) -> bytes:
     ].text = f"Innholds-ID {facts.digest} · {date_text(facts.date)} · {facts.workbook}"
     if facts.draft:
         section.header.paragraphs[0].text = "UTKAST"
-        document.add_paragraph("UTKAST – arbeidsboka har feil som må rettes før saken legges fram.")
+        document.add_paragraph(draft_note(facts))
     document.add_heading(title, level=1)
     document.add_paragraph(subtitle)
     for point in decision_points(facts):
