@@ -125,7 +125,13 @@ def test_tables_add_up_agree_and_round_to_the_nearest_thousands_for_any_budget(s
 
 def uneven_workbook(example_dict, path: Path) -> Path:
     """A balanced workbook whose amounts and hours are not whole thousands."""
-    budget = edited(
+    path.write_bytes(workbook_bytes(uneven_budget(example_dict)))
+    return path
+
+
+def uneven_budget(example_dict):
+    """The example with odd kroner and quarter hours, still balanced."""
+    return edited(
         example_dict,
         **{
             "projects.0.costs.0.amounts": [1_050_499, 1_080_777],
@@ -136,8 +142,6 @@ def uneven_workbook(example_dict, path: Path) -> Path:
             "projects.4.financing.statsforvalteren": [300_321, 200_650],
         },
     )
-    path.write_bytes(workbook_bytes(budget))
-    return path
 
 
 def pdf_pages(path: Path) -> list[str]:
@@ -168,7 +172,9 @@ def test_pdfs_hold_each_municipalitys_share_and_the_checked_totals(
     """Each municipality's PDF holds its hours and kroner, the check's totals (exact, and in
     1 000 kr after the stated rounding), tables that add up as printed, and on every page the
     content digest that `check` reports."""
-    workbook = uneven_workbook(example_dict, tmp_path / "budsjett.xlsx")
+    budget = uneven_budget(example_dict)
+    workbook = tmp_path / "budsjett.xlsx"
+    workbook.write_bytes(workbook_bytes(budget))
     report = check_workbook(workbook, example_budget)
     assert report.ok
     t = report.totals
@@ -195,29 +201,30 @@ def test_pdfs_hold_each_municipalitys_share_and_the_checked_totals(
         for row in costs:
             assert sum(row[:-1]) == row[-1]
         assert [sum(col) for col in zip(*rows, strict=True)] == total
-        financing = block(text, "Finansieringsplan", "Sum finansiering")
-        *rows, total = financing
-        assert total[-1] == round_half_away(round(t.financing))
-        assert [sum(col) for col in zip(*rows, strict=True)] == total
+        *rows, fin_total = block(text, "Finansieringsplan", "Sum finansiering")
+        assert fin_total[-1] == round_half_away(round(t.financing))
+        assert [sum(col) for col in zip(*rows, strict=True)] == fin_total
         for source, row in zip(SOURCES, rows, strict=True):
             assert sum(row[:-1]) == row[-1]
             assert adjacent(row[-1], round(getattr(t, source)))
         detail_rows = block(text, r"Prosjekt\s+Kostnader", "Sum hele perioden")
-        assert len(detail_rows) == 2 * (len(example_budget.projects) + 1) + 1
-        for cost, *sources, financing, balance in detail_rows:
-            assert financing == sum(sources) and balance == financing - cost
-        assert detail_rows[-1][0] == total[-1] == costs[-1][-1]
-        hours = [
-            sum(project.hours_of(m)[y] for project in budget_projects(workbook, example_budget))
-            for y in range(2)
-        ]
+        n = len(budget.projects)
+        assert len(detail_rows) == 2 * (n + 1) + 1
+        for cost, *sources, funded, balance in detail_rows:
+            assert funded == sum(sources) and balance == funded - cost
+        years = [detail_rows[y * (n + 1) : (y + 1) * (n + 1)] for y in range(2)]
+        for y, (*lines, year_total) in enumerate(years):
+            assert [sum(col) for col in zip(*lines, strict=True)] == year_total
+            assert year_total[0] == total[y] and year_total[4] == fin_total[y]
+        assert detail_rows[-1][0] == fin_total[-1] == total[-1]
+        hours = [sum(project.hours_of(m)[y] for project in budget.projects) for y in range(2)]
         share = block(text, r"Prosjekt\s+Timer", f"Sum {m}")
         share_total = next(
             line for line in text.splitlines() if line.strip().startswith(f"Sum {m}")
         )
         assert f"{hours_label(sum(hours))}" in share_total
         kroner = int(re.split(r"\s{2,}", share_total.strip())[-1].replace(" ", ""))
-        assert abs(kroner - sum(hours) * example_budget.pilot.hourly_rate) < 1
+        assert kroner == sum(hours) * budget.pilot.hourly_rate  # quarter hours at 700 kr: exact
         assert sum(r[-1] for r in share) == 2 * kroner  # project rows plus their total
         in_kind_shares += kroner
         decision = (out / f"vedtak-{slug}.txt").read_text("utf-8")
@@ -233,14 +240,8 @@ def test_pdfs_hold_each_municipalitys_share_and_the_checked_totals(
     assert in_kind_shares == round(t.in_kind)
 
 
-def budget_projects(workbook: Path, rules):
-    from bygdevekst_xl.inputs import Rules, read_budget
-    from bygdevekst_xl.xlsx import read_workbook
-
-    return read_budget(read_workbook(workbook), Rules.of(rules)).budget.projects
-
-
 def hours_label(hours: float) -> str:
+    """Hours as the pack writes them: ``1 160`` or ``150,75``."""
     whole, _, decimals = f"{hours:.6f}".rstrip("0").rstrip(".").partition(".")
     grouped = f"{int(whole):,}".replace(",", " ")
     return f"{grouped},{decimals}" if decimals else grouped
