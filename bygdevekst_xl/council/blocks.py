@@ -57,7 +57,9 @@ def look_for(fonts: Fonts) -> Look:
         {
             "title": style("title", "Title", 17, 21, alignment=TA_LEFT, fontName=fonts.bold),
             "subtitle": style("subtitle", "Normal", 11, 14),
-            "h2": style("h2", "Heading2", 12.5, 15, spaceBefore=8, fontName=fonts.bold),
+            "h2": style(
+                "h2", "Heading2", 12.5, 15, spaceBefore=8, fontName=fonts.bold, keepWithNext=1
+            ),
             "body": style("body", "Normal", 9.5, 12.5),
             "small": style("small", "Normal", 8, 10, textColor="#333333"),
             "cell": style("cell", "Normal", 8.5, 10),

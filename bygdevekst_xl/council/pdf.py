@@ -3,9 +3,10 @@
 Reportlab's built-in Helvetica prints Norwegian text (æ, ø, å, «», –) without shipping a font
 (``fonts`` picks DejaVu Sans for letters it lacks), its tables repeat their header rows and are
 kept whole on a page, and its graphics draw the chart as vectors. ``blocks`` makes the tables
-and the chart; this module puts them in order and draws the pages. Every page carries the content digest and the date in its footer, and "UTKAST"
-across it when the pack is a draft. ``invariant`` keeps the bytes the same for the same content,
-so running the command again leaves the file alone.
+and the chart; this module puts them in order and draws the pages. Every page carries the
+content digest and the date in its footer, and "UTKAST" across it when the pack is a draft.
+``invariant`` keeps the bytes the same for the same content, so running the command again
+leaves the file alone.
 """
 
 from __future__ import annotations
