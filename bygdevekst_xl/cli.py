@@ -123,6 +123,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reg.add_argument("--json", action="store_true", help="print the report as JSON")
     reg.set_defaults(run=_regenerate)
+
+    cou = commands.add_parser(
+        "council",
+        help="write each municipality's council attachment (PDF) and draft decision",
+        description="From a checked workbook, write for each municipality (or the one named) a "
+        "PDF attachment in bokmål (figures in 1 000 kr that add up) and a draft decision in "
+        "numbered points. Exit 1 when the check finds errors, unless --draft.",
+    )
+    cou.add_argument("workbook", type=Path, help="checked workbook (.xlsx)")
+    cou.add_argument("-o", "--output", type=Path, default=Path("."), help="folder (default: .)")
+    cou.add_argument("--municipality", help="only this municipality (default: every one)")
+    cou.add_argument("--draft", action="store_true", help="write despite errors, marked UTKAST")
+    cou.add_argument("--spec", type=Path, help="spec whose rules apply (default: built-in)")
+    _add_force(cou)
+    cou.set_defaults(run=_council)
     return parser
 
 
@@ -402,3 +417,41 @@ def _print_regeneration(result, orphans: str, code: int) -> None:
         )
     for warning in result.warnings:
         print(f"  warning: {warning}", file=out)
+
+
+def _council(args: argparse.Namespace) -> int:
+    from .council import CouncilError, Refused, council_pack, finding_lines
+    from .files import write_new
+    from .inputs import NotOurWorkbook
+    from .spec import load_spec
+    from .xlsx import ReadError
+
+    try:
+        rules = load_spec(args.spec or example_path())
+        pack = council_pack(args.workbook, rules, args.municipality, draft=args.draft)
+        if not args.output.is_dir():
+            raise OutputError(f"{args.output}: folder does not exist")
+        targets = [(args.output / d.name, d.data) for d in pack.documents]
+        for path, data in targets:  # refuse before writing any, so no pack is half written
+            if path.exists() and not args.force and path.read_bytes() != data:
+                raise OutputError(f"{path}: file exists and differs; use --force to replace it")
+        for path, data in targets:
+            print_written(write_new(path, data, force=args.force, protect=(args.workbook,)))
+        for warning in pack.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+    except SpecError as exc:
+        _spec_problems(exc)
+        return EXIT_BAD_INPUT
+    except Refused as exc:
+        print(f"error: {exc}; fix them, or use --draft for a pack marked UTKAST:", file=sys.stderr)
+        for line in finding_lines(exc.report):
+            print(f"  {line}", file=sys.stderr)
+        return EXIT_FINDINGS
+    except (ReadError, NotOurWorkbook) as exc:
+        print(f"error: {_read_problem(exc, args.workbook)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (CouncilError, OutputError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"Innholds-ID {pack.digest}" + (" (UTKAST)" if pack.draft else ""))
+    return EXIT_OK

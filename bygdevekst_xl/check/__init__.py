@@ -27,6 +27,8 @@ class Report:
     totals: BudgetTotals | None = None
     recomputed: dict[str, Any] = field(default_factory=dict)
     """The same totals as the file's own formulas give them, evaluated headlessly."""
+    content_digest: str | None = None
+    """The short id of the workbook's inputs (``digest.content_digest``)."""
 
     @property
     def errors(self) -> list[Finding]:
@@ -89,7 +91,9 @@ def check_workbook(path: Path | str, rules_budget: Budget) -> Report:
         key: evaluation.values.get((sheet, a1(r, c)))
         for key, (sheet, r, c) in layout.anchors.items()
     }
-    return Report(str(path), findings, totals, recomputed)
+    from ..digest import content_digest
+
+    return Report(str(path), findings, totals, recomputed, content_digest(budget))
 
 
 def _cell_key(cell: str | None) -> tuple[int, int]:

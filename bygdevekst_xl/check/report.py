@@ -31,6 +31,7 @@ WORDS = {
         "verdict": "Resultat",
         "files": "filer kontrollert",
         "unreadable": "kunne ikke leses",
+        "digest": "Innholds-ID",
     },
     "en": {
         "ok": "OK",
@@ -51,6 +52,7 @@ WORDS = {
         "verdict": "Verdict",
         "files": "files checked",
         "unreadable": "could not be read",
+        "digest": "Content digest",
     },
 }
 
@@ -66,6 +68,8 @@ def as_text(report: Report, lang: str = "nb") -> str:
     """The report as terminal text: findings grouped by sheet, then totals and the verdict."""
     w = WORDS[lang]
     lines = [f"{w['workbook']}: {report.file}"]
+    if report.content_digest:
+        lines.append(f"  {w['digest']}: {report.content_digest}")
     for sheet, group in groupby(report.findings, key=lambda f: f.sheet or "(arbeidsbok)"):
         lines.append(f"  {sheet}")
         for f in group:
@@ -113,6 +117,7 @@ def as_dict(report: Report, lang: str = "nb") -> dict[str, Any]:
     return {
         "file": report.file,
         "ok": report.ok,
+        **({"content_digest": report.content_digest} if report.content_digest else {}),
         "errors": len(report.errors),
         "warnings": len(report.warnings),
         "findings": [_finding_dict(f, lang) for f in report.findings],
