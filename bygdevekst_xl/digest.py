@@ -14,7 +14,7 @@ import json
 import math
 from typing import Any
 
-from .model import Budget, CostLine
+from .model import Amount, Budget, CostLine, Formula
 
 DIGEST_LENGTH = 12
 
@@ -22,7 +22,17 @@ DIGEST_LENGTH = 12
 def content_digest(budget: Budget) -> str:
     """The first 12 hex digits of SHA-256 over the budget's inputs as canonical JSON."""
     projects = tuple(
-        dataclasses.replace(p, costs=tuple(line for line in p.costs if not _blank(line)))
+        dataclasses.replace(
+            p,
+            costs=tuple(
+                dataclasses.replace(line, amounts=_values(line.amounts))
+                for line in p.costs
+                if not _blank(line)
+            ),
+            hours=tuple((m, _values(h)) for m, h in p.hours),
+            kdd=_values(p.kdd),
+            statsforvalteren=_values(p.statsforvalteren),
+        )
         for p in budget.projects
     )
     text = json.dumps(
@@ -32,6 +42,12 @@ def content_digest(budget: Budget) -> str:
         separators=(",", ":"),
     )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:DIGEST_LENGTH]
+
+
+def _values(amounts: tuple[Amount, ...]) -> tuple[Amount, ...]:
+    """Inputs as the money they hold: a formula counts as its value (where it sits in the
+    workbook, and how it is written, is not content)."""
+    return tuple(a.value if isinstance(a, Formula) else a for a in amounts)
 
 
 def _blank(line: CostLine) -> bool:

@@ -93,7 +93,7 @@ def check_workbook(path: Path | str, rules_budget: Budget) -> Report:
     }
     from ..digest import content_digest
 
-    return Report(str(path), findings, totals, recomputed, content_digest(budget))
+    return Report(str(path), findings, totals, recomputed, content_digest(read.budget))
 
 
 def _cell_key(cell: str | None) -> tuple[int, int]:

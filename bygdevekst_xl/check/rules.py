@@ -316,10 +316,9 @@ def check_errors(ctx: Context) -> Iterator[Finding]:
     # depend on it follow from it.
     circular = sorted(ctx.evaluation.circular)
     typed = [key for key in circular if not ctx.is_expected_formula(*key)]
-    if not typed:
-        yield from (Finding("circular-reference", *key) for key in circular)
-        return
     following = tuple(Finding("circular-reference", *key) for key in circular if key not in typed)
+    if not typed:
+        yield from following
     for i, (sheet, address) in enumerate(typed):
         yield Finding(
             "circular-reference", sheet, address, consequences=following if i == 0 else ()
