@@ -51,6 +51,15 @@ def _set(sheet: str, **cells):
     return edit
 
 
+def _multi(*edits: tuple[str, dict]):
+    def edit(wb):
+        for sheet, cells in edits:
+            for address, value in cells.items():
+                wb[sheet][address] = value
+
+    return edit
+
+
 def _edit_wb(fn):
     return fn
 
@@ -64,6 +73,13 @@ DAMAGES = {
     "kdd over eligible costs": (
         _set(P5, C28=360_000, C29=0),
         ("kdd-over-eligible", SUMMARY, "E27"),
+    ),
+    "kdd moved onto a project's ineligible costs": (
+        _multi(
+            ("1 Prosjektledelse", {"C28": 1_080_000, "C29": 100_000}),
+            (P5, {"C28": 160_000, "C29": 200_000}),
+        ),
+        ("kdd-over-eligible-project", P5, "C51"),
     ),
     "project not balanced": (_set(P2, D29=100_001), ("not-balanced", P2, "D50")),
     "total typed over": (_set(P2, C15=440_000), ("formula-overwritten", P2, "C15")),
@@ -250,3 +266,21 @@ def test_a_lost_table_label_is_one_line_naming_the_file_and_sheet(
     assert main(["check", str(path)]) == 2
     [line] = capsys.readouterr().err.strip().splitlines()
     assert line.startswith(f"error: {path}: sheet '{P2}': no 'Sum kostnader' label in column A")
+
+
+def test_kdd_moved_onto_ineligible_costs_is_the_one_broken_rule(
+    example_workbook, example_budget, tmp_path
+):
+    """100 000 kr of KDD moved from Prosjektledelse to Markedsføring: totals stay within the
+    eligible costs and balanced, yet the project-year rule is red in the file and an error."""
+    edit = DAMAGES["kdd moved onto a project's ineligible costs"][0]
+    path = damage.with_openpyxl(example_workbook, tmp_path / "moved.xlsx", edit)
+    report = check_workbook(path, example_budget)
+    assert {f.code for f in report.errors} == {"kdd-over-eligible-project"}
+    (finding,) = report.errors
+    assert (finding.expected, finding.found) == (60_000, 160_000)
+    assert "Markedsføring 2024" in finding.message("nb")
+    assert report.recomputed["rule_eligible"] == "OK"
+    assert report.recomputed["rule_balance"] == "OK"
+    assert report.recomputed["rule_eligible_projects"] == "Over støtteberettigede kostnader"
+    assert report.recomputed["rule_all"] == "Se regler"

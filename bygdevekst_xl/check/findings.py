@@ -16,8 +16,14 @@ CATALOG: dict[str, tuple[Severity, str, str]] = {
     ),
     "kdd-over-eligible": (
         "error",
-        "KDD-midlene ({found}) er mer enn kostnadene KDD kan finansiere ({expected})",
+        "KDD-midlene ({found}) er mer enn de støtteberettigede kostnadene ({expected})",
         "KDD funding ({found}) exceeds the costs KDD may finance ({expected})",
+    ),
+    "kdd-over-eligible-project": (
+        "error",
+        "{what}: KDD-midlene ({found}) er mer enn prosjektets støtteberettigede kostnader "
+        "({expected})",
+        "{what}: KDD funding ({found}) exceeds the project's KDD-eligible costs ({expected})",
     ),
     "not-balanced": (
         "error",

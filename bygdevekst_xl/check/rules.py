@@ -383,19 +383,40 @@ def check_hidden_rows(ctx: Context) -> Iterator[Finding]:
 
 def check_budget_rules(ctx: Context) -> Iterator[Finding]:
     """The programme's rules on the recomputed totals: cap, eligibility, balance, hours."""
-    t = ctx.totals
-    kdd_cell = ctx.layout.anchors["kdd_total"]
+    present = set(ctx.content.sheets)
+    yield from budget_rule_findings(ctx.read.budget, ctx.layout, ctx.rules.kdd_cap, present)
+
+
+def budget_rule_findings(
+    budget: Budget, layout: WorkbookLayout, kdd_cap: float, present: set[str] | None = None
+) -> Iterator[Finding]:
+    """Every rule of the programme the budget breaks, at the cell that shows it.
+
+    ``present`` names the project sheets a workbook has (a missing one is reported as such);
+    ``generate`` passes None: every sheet is there.
+    """
+    t = layout.totals
+    kdd_cell = layout.anchors["kdd_total"]
     sheet, address = kdd_cell[0], a1(kdd_cell[1], kdd_cell[2])
-    if t.kdd > ctx.rules.kdd_cap + TOLERANCE:
-        yield Finding("kdd-over-cap", sheet, address, expected=ctx.rules.kdd_cap, found=t.kdd)
+    if t.kdd > kdd_cap + TOLERANCE:
+        yield Finding("kdd-over-cap", sheet, address, expected=kdd_cap, found=t.kdd)
     if t.kdd > t.kdd_eligible + TOLERANCE:
         yield Finding("kdd-over-eligible", sheet, address, expected=t.kdd_eligible, found=t.kdd)
-    years = ctx.read.budget.pilot.years
-    for project in ctx.read.budget.projects:
-        if project.sheet not in ctx.content.sheets:
+    years = budget.pilot.years
+    for project in budget.projects:
+        if present is not None and project.sheet not in present:
             continue  # reported as a missing sheet
-        rows = ctx.project_rows[project.id]
-        totals = ctx.project_totals[project.id]
+        rows, totals = layout.projects[project.id]
+        for y, (kdd, eligible) in enumerate(zip(totals.kdd, totals.kdd_eligible, strict=True)):
+            if kdd > eligible + TOLERANCE:
+                yield Finding(
+                    "kdd-over-eligible-project",
+                    project.sheet,
+                    kdd_margin_cell(rows, y),
+                    expected=eligible,
+                    found=kdd,
+                    params={"what": f"{project.name} {years[y]}"},
+                )
         for y, balance in enumerate(totals.balance):
             if abs(balance) > TOLERANCE:
                 yield Finding(
@@ -407,7 +428,7 @@ def check_budget_rules(ctx: Context) -> Iterator[Finding]:
                     params={"what": f"{project.name} {years[y]}"},
                 )
         if project.working_group:
-            for m, municipality in enumerate(ctx.read.budget.pilot.municipalities):
+            for m, municipality in enumerate(budget.pilot.municipalities):
                 if sum(totals.hours_by_municipality[m]) <= 0:
                     yield Finding(
                         "missing-hours",
@@ -415,6 +436,11 @@ def check_budget_rules(ctx: Context) -> Iterator[Finding]:
                         a1(rows.hours_first + m, year_col(0)),
                         params={"what": municipality},
                     )
+
+
+def kdd_margin_cell(rows: ProjectRows, year_index: int) -> str:
+    """The project sheet's cell with a year's KDD-eligible costs − KDD (the flag's row)."""
+    return a1(rows.kdd_margin, year_col(year_index))
 
 
 RULES: tuple[Rule, ...] = (

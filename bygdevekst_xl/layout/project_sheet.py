@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from ..compute import HOURS_DECIMALS, ProjectTotals, number
 from ..model import Budget, Project
-from ..texts import MISSING_HOURS, NOT_BALANCED, OK, UNCATEGORISED, period_label
+from ..texts import (
+    KDD_MARGIN,
+    MISSING_HOURS,
+    NOT_BALANCED,
+    OK,
+    OVER_ELIGIBLE,
+    UNCATEGORISED,
+    period_label,
+)
 from .cells import SheetLayout, Validation, a1, a1_range, col_letter
 from .rows import FIRST_YEAR_COL, ProjectRows, sum_col, year_col
 from .validation import AMOUNT, CATEGORY, HOURS, TEXT, status_formats
@@ -266,4 +274,32 @@ def project_sheet(
         "status",
     )
     sheet.conditional += status_formats(rows.balance, TEXT_COL)
+    kdd_margin(sheet, rows, totals, n_years)
     return sheet
+
+
+def kdd_margin(sheet: SheetLayout, rows: ProjectRows, totals: ProjectTotals, n_years: int) -> None:
+    """KDD ≤ the project's KDD-eligible costs in every year: the margin per year and a flag."""
+    total_col = sum_col(n_years)
+    sheet.label(rows.kdd_margin, LABEL, KDD_MARGIN, "text")
+    margins = [totals.kdd_eligible[y] - totals.kdd[y] for y in range(n_years)]
+    for y in range(n_years):
+        col = year_col(y)
+        sheet.formula(
+            rows.kdd_margin,
+            col,
+            f"{a1(rows.kdd_eligible, col)}-{a1(rows.kdd, col)}",
+            margins[y],
+            "amount",
+        )
+    first, last = a1(rows.kdd_margin, FIRST_YEAR_COL), a1(rows.kdd_margin, total_col - 1)
+    sheet.formula(rows.kdd_margin, total_col, f"SUM({first}:{last})", sum(margins), "amount")
+    within = ",".join(f"{a1(rows.kdd_margin, year_col(y))}>=0" for y in range(n_years))
+    sheet.formula(
+        rows.kdd_margin,
+        TEXT_COL,
+        f'IF(AND({within}),"{OK}","{OVER_ELIGIBLE}")',
+        OK if all(m >= 0 for m in margins) else OVER_ELIGIBLE,
+        "status",
+    )
+    sheet.conditional += status_formats(rows.kdd_margin, TEXT_COL)

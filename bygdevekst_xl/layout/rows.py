@@ -142,6 +142,11 @@ class ProjectRows:
     def balance(self) -> int:
         return self.total_costs + 1
 
+    @property
+    def kdd_margin(self) -> int:
+        """KDD-eligible costs − KDD per year, with the project's eligibility flag."""
+        return self.balance + 1
+
 
 @dataclass(frozen=True)
 class ParameterRows:
@@ -218,7 +223,7 @@ class SummaryRows:
     title = 0
     subtitle = 1
     block_heading = 3
-    n_rules = 5
+    n_rules = 6
 
     def block_header(self, period: int) -> int:
         """Header row of a period block: 0..n_years-1 are the years, n_years the whole period."""

@@ -58,6 +58,10 @@ BLOCK_HEADERS = {
 RULE_NAMES = (
     ("rule_cap", "KDD-midlene er innenfor taket for hele perioden"),
     ("rule_eligible", "KDD-midlene dekker bare kostnader KDD kan finansiere"),
+    (
+        "rule_eligible_projects",
+        "KDD-midlene i hvert prosjekt og år er innenfor prosjektets støtteberettigede kostnader",
+    ),
     ("rule_balance", "Finansiering = kostnader i hvert prosjekt og hvert år"),
     ("rule_hours", "Alle kommuner har timer i prosjekter med arbeidsgruppe"),
     ("rule_categories", "Alle kostnader har en gyldig kategori"),
@@ -255,6 +259,7 @@ def summary_sheet(
             else {
                 "rule_cap": OVER_CAP,
                 "rule_eligible": OVER_ELIGIBLE,
+                "rule_eligible_projects": OVER_ELIGIBLE,
                 "rule_balance": NOT_BALANCED,
                 "rule_hours": MISSING_HOURS,
                 "rule_categories": UNCATEGORISED,
@@ -292,6 +297,26 @@ def summary_sheet(
         totals.kdd <= totals.kdd_eligible,
     )
     limit("rule_eligible", a1(rows.kdd_eligible, total_col), totals.kdd_eligible)
+    over = sum(
+        1
+        for t in project_totals
+        for eligible, kdd in zip(t.kdd_eligible, t.kdd, strict=True)
+        if kdd > eligible
+    )
+    margins = (
+        ref(p.sheet, a1_range(r.kdd_margin, year_col(0), r.kdd_margin, year_col(n_years - 1)))
+        for p, r in zip(budget.projects, project_rows, strict=True)
+    )
+    counts = "+".join(f'COUNTIF({span},"<0")' for span in margins)
+    row = rule_rows["rule_eligible_projects"]
+    rule(
+        "rule_eligible_projects",
+        counts or "0",
+        over,
+        f'IF({a1(row, RULE_VALUE)}=0,"{OK}","{OVER_ELIGIBLE}")',
+        over == 0,
+        "count",
+    )
     balances = ",".join(
         a1_range(rows.block_first(p), BLOCK_BALANCE, rows.block_last(p), BLOCK_BALANCE)
         for p in range(n_years)
