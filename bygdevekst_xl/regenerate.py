@@ -18,6 +18,7 @@ from .generate import document_time, document_title
 from .layout import build_layout
 from .layout.cells import SheetLayout, a1
 from .layout.rows import ProjectRows, year_col
+from .messages import localize
 from .model import Amount, Budget, CostLine, Project
 from .spec import load_spec
 from .writer import render
@@ -316,7 +317,8 @@ def _archive_sheet(left_out: list[LeftOut]) -> SheetLayout:
         sheet.label(3, col, text, "header")
     for i, item in enumerate(left_out):
         row = 4 + i
-        for col, value in enumerate((item.project, item.sheet, item.cell, item.what)):
+        what = localize(item.what, "nb")  # the workbook speaks bokmål
+        for col, value in enumerate((item.project, item.sheet, item.cell, what)):
             sheet.label(row, col, value, "text")
         sheet.label(row, 4, item.value, "text" if isinstance(item.value, str) else "amount")
     sheet.freeze = (4, 0)

@@ -221,12 +221,17 @@ def test_several_files_give_a_count_and_the_worst_exit_code(example_workbook, tm
     """Checking several files prints each result, a final count, and exits with the worst code."""
     bad = damage.with_openpyxl(example_workbook, tmp_path / "d.xlsx", _set(P2, C15=1))
     assert main(["check", str(example_workbook), str(bad)]) == 1
+    assert (
+        "2 filer kontrollert: 1 uten feil, 1 med feil, 0 kunne ikke leses"
+        in capsys.readouterr().out
+    )
+    assert main(["check", "--lang", "en", str(example_workbook), str(bad)]) == 1
     assert "2 files checked: 1 ok, 1 with errors, 0 unreadable" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"", "empty"), (b"a;b\n1;2\n", "CSV"), (b"PK\x03\x04broken", "zip")],
+    [(b"", "tom fil"), (b"a;b\n1;2\n", "CSV"), (b"PK\x03\x04broken", "zip")],
 )
 def test_unreadable_files_exit_2_with_one_line(tmp_path, content, message):
     """A file that is not a workbook gives exit 2 and one line naming it, no traceback."""
@@ -264,6 +269,11 @@ def test_a_lost_table_label_is_one_line_naming_the_file_and_sheet(
         example_workbook, tmp_path / "uten-sum.xlsx", _set(P2, A15="Totalt")
     )
     assert main(["check", str(path)]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(
+        f"feil: {path}: arket '{P2}': teksten «Sum kostnader» mangler i kolonne A"
+    )
+    assert main(["check", "--lang", "en", str(path)]) == 2
     [line] = capsys.readouterr().err.strip().splitlines()
     assert line.startswith(f"error: {path}: sheet '{P2}': no 'Sum kostnader' label in column A")
 

@@ -132,7 +132,8 @@ def test_removed_project_with_amounts_is_refused(example_workbook, example_dict,
     assert not out.exists()
     assert main(["regenerate", str(example_workbook), "--spec", str(spec), "-o", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "would be lost: 5 Markedsføring!C7 = 300000" in err and not out.exists()
+    assert "ville gått tapt: 5 Markedsføring!C7 = 300 000" in err and not out.exists()
+    assert "prosjektet 'markedsforing' er fjernet: kostnadslinjen" in err
 
 
 def test_drop_orphans_drops_and_lists_them(example_workbook, example_dict, tmp_path, capsys):
@@ -205,6 +206,8 @@ def test_output_is_never_the_input_and_never_overwritten_silently(
                 "-o",
                 str(example_workbook),
                 "--force",
+                "--lang",
+                "en",
             ]
         )
         == 2
