@@ -31,9 +31,16 @@ from .layout.rows import (
     year_col,
 )
 from .model import Budget, Category, CostLine, Pilot, Project
-from .texts import PARAMETER_SHEET, YES
+from .texts import (
+    CATEGORY_HEADING,
+    COST_TOTAL,
+    MUNICIPALITY_HEADING,
+    PARAMETER_SHEET,
+    PROJECT_HEADING,
+    YES,
+)
 
-COST_TOTAL_LABEL = "Sum kostnader"
+COST_TOTAL_LABEL = COST_TOTAL
 MAX_SCAN_ROWS = 100_000
 
 
@@ -73,8 +80,8 @@ def read_budget(content: Any, rules: Rules | None = None) -> ReadBudget:
     if rules is None:
         rules = workbook_rules(content)
     params = _parameters(content)
-    municipalities = _column_after_heading(params, "Kommuner", skip_header=False)
-    project_rows = _rows_after_heading(params, "Prosjekter")
+    municipalities = _column_after_heading(params, MUNICIPALITY_HEADING, skip_header=False)
+    project_rows = _rows_after_heading(params, PROJECT_HEADING)
     if not municipalities or not project_rows:
         raise NotOurWorkbook(f"{PARAMETER_SHEET}: the municipality or project table is missing")
     rows = ParameterRows(len(municipalities), len(rules.categories), len(project_rows))
@@ -133,7 +140,7 @@ def workbook_rules(content: Any) -> Rules:
     """The cap, hourly rate and categories as the workbook's Parametre sheet states them."""
     params = _parameters(content)
     categories = []
-    for row in _rows_after_heading(params, "Kategorier"):
+    for row in _rows_after_heading(params, CATEGORY_HEADING):
         name = _text(params.get(a1(row, CATEGORY_NAME_COL)))
         flag = params.get(a1(row, CATEGORY_KDD_COL))
         category_id = _text(params.get(a1(row, CATEGORY_ID_COL)))

@@ -10,6 +10,18 @@ UNCATEGORISED = "Mangler kategori"
 SEE_RULES = "Se regler"
 YES, NO = "Ja", "Nei"
 
+# Labels the reader finds tables by (inputs.py) as well as the layout writes them.
+COST_TOTAL = "Sum kostnader"
+MUNICIPALITY_HEADING = "Kommuner"
+CATEGORY_HEADING = "Kategorier"
+PROJECT_HEADING = "Prosjekter"
+
+# Labels of kroner amounts the layout and the check report both use.
+IN_KIND = "Egeninnsats (kr)"
+OWN_SHARE = "Kommunal egenandel (timer × timesats)"
+ELIGIBLE = "Støtteberettigede kostnader (KDD)"
+ELIGIBLE_FLAG = "Støtteberettiget (KDD)"
+
 SUMMARY_SHEET = "Samlet budsjett og finansiering"
 FRONT_SHEET = "Forside"
 PARAMETER_SHEET = "Parametre"

@@ -7,6 +7,7 @@ import math
 from itertools import groupby
 from typing import Any
 
+from ..texts import OWN_SHARE
 from . import Report
 from .findings import show
 
@@ -25,7 +26,7 @@ WORDS = {
         "headroom": "igjen under taket på",
         "over": "over taket på",
         "sf": "Statsforvalteren",
-        "own": "Kommunenes egenandel (timer × timesats)",
+        "own": OWN_SHARE,
         "balance": "Balanse",
         "verdict": "Resultat",
         "files": "filer kontrollert",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..compute import BudgetTotals
 from ..model import Budget
-from ..texts import FRONT_SHEET, PARAMETER_SHEET, SUMMARY_SHEET, period_label
+from ..texts import FRONT_SHEET, OWN_SHARE, PARAMETER_SHEET, SUMMARY_SHEET, period_label
 from .cells import Link, SheetLayout, a1, ref
 from .parameter_sheet import excel_date
 from .rows import PARAM_VALUE_COL, ParameterRows
@@ -92,7 +92,7 @@ def front_sheet(
         ("Herav kontante kostnader", "costs"),
         ("Søkt fra KDD", "kdd_total"),
         ("Statsforvalteren", "statsforvalteren"),
-        ("Kommunenes egenandel i timer", "own_share"),
+        (OWN_SHARE, "own_share"),
         ("Balanse (finansiering − kostnader)", "balance"),
     )
     for label, key in figures:

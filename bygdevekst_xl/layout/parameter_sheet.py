@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from ..model import Budget
-from ..texts import PARAMETER_SHEET, YES
+from ..texts import (
+    CATEGORY_HEADING,
+    ELIGIBLE_FLAG,
+    MUNICIPALITY_HEADING,
+    NO,
+    PARAMETER_SHEET,
+    PROJECT_HEADING,
+    YES,
+)
 from .cells import SheetLayout, a1, a1_range, ref
 from .rows import (
     CATEGORY_ID_COL,
@@ -65,14 +73,14 @@ def parameter_sheet(budget: Budget, rows: ParameterRows) -> tuple[SheetLayout, d
     for y, year in enumerate(pilot.years):
         sheet.label(rows.years, value + y, year, "year")
 
-    sheet.label(rows.municipality_heading, 0, "Kommuner", "heading")
+    sheet.label(rows.municipality_heading, 0, MUNICIPALITY_HEADING, "heading")
     for m, municipality in enumerate(pilot.municipalities):
         sheet.label(rows.municipality_first + m, 0, municipality, "text")
 
-    sheet.label(rows.category_heading, 0, "Kategorier", "heading")
+    sheet.label(rows.category_heading, 0, CATEGORY_HEADING, "heading")
     for col, text in (
         (CATEGORY_NAME_COL, "Kategori"),
-        (CATEGORY_KDD_COL, "KDD kan finansiere"),
+        (CATEGORY_KDD_COL, ELIGIBLE_FLAG),
         (CATEGORY_ID_COL, "Id"),
         (CATEGORY_NOTE_COL, "Merknad"),
     ):
@@ -84,7 +92,7 @@ def parameter_sheet(budget: Budget, rows: ParameterRows) -> tuple[SheetLayout, d
         sheet.label(row, CATEGORY_ID_COL, category.id, "text")
         sheet.label(row, CATEGORY_NOTE_COL, category.note, "text")
 
-    sheet.label(rows.project_heading, 0, "Prosjekter", "heading")
+    sheet.label(rows.project_heading, 0, PROJECT_HEADING, "heading")
     for col, text in (
         (PROJECT_NO_COL, "Nr"),
         (PROJECT_ID_COL, "Id"),
@@ -99,7 +107,7 @@ def parameter_sheet(budget: Budget, rows: ParameterRows) -> tuple[SheetLayout, d
         sheet.label(row, PROJECT_ID_COL, project.id, "text")
         sheet.label(row, PROJECT_NAME_COL, project.name, "text")
         sheet.label(row, PROJECT_SHEET_COL, project.sheet, "text")
-        sheet.label(row, PROJECT_WG_COL, YES if project.working_group else "Nei", "text")
+        sheet.label(row, PROJECT_WG_COL, YES if project.working_group else NO, "text")
 
     def name_ref(first_row: int, first_col: int, last_row: int, last_col: int) -> str:
         return ref(

@@ -5,11 +5,14 @@ from __future__ import annotations
 from ..compute import HOURS_DECIMALS, ProjectTotals, number
 from ..model import Budget, Project
 from ..texts import (
+    COST_TOTAL,
+    ELIGIBLE_FLAG,
     KDD_MARGIN,
     MISSING_HOURS,
     NOT_BALANCED,
     OK,
     OVER_ELIGIBLE,
+    OWN_SHARE,
     UNCATEGORISED,
     period_label,
 )
@@ -90,7 +93,7 @@ def project_sheet(
             value = line.amounts[y] if line and y < len(line.amounts) else None
             sheet.input(row, year_col(y), value, "amount", "input_amount")
         row_sum(row, totals.line_totals[i] if line else 0)
-    sheet.label(rows.cost_total, LABEL, "Sum kostnader", "total_label")
+    sheet.label(rows.cost_total, LABEL, COST_TOTAL, "total_label")
     sheet.label(rows.cost_total, TEXT_COL, None, "total_label")
     column_sum(rows.cost_total, rows.cost_first, rows.cost_last, totals.costs, "amount_total")
     sheet.validations += [
@@ -114,7 +117,7 @@ def project_sheet(
         row_sum(row, sum(totals.hours_by_municipality[m]), "hours")
     sheet.label(rows.hours_total, LABEL, "Sum timer", "total_label")
     column_sum(rows.hours_total, rows.hours_first, rows.hours_last, totals.hours, "hours_total")
-    sheet.label(rows.in_kind, LABEL, "Verdi av egeninnsatsen (timer × timesats)", "text")
+    sheet.label(rows.in_kind, LABEL, "Verdi av egeninnsatsen (timer × timesats, kr)", "text")
     for y in range(n_years):
         col = year_col(y)
         sheet.formula(
@@ -167,7 +170,7 @@ def project_sheet(
     sheet.validations.append(
         Validation(rows.kdd, FIRST_YEAR_COL, rows.statsforvalteren, total_col - 1, AMOUNT)
     )
-    sheet.label(rows.own_share, LABEL, "Kommunenes egenandel i timer", "text")
+    sheet.label(rows.own_share, LABEL, OWN_SHARE, "text")
     for y in range(n_years):
         col = year_col(y)
         sheet.formula(rows.own_share, col, a1(rows.in_kind, col), totals.in_kind[y], "amount")
@@ -178,7 +181,7 @@ def project_sheet(
 
     # Costs by category
     sheet.label(rows.category_heading, LABEL, "Kostnader per kategori", "heading")
-    header(rows.category_header, "Kategori", "KDD-støttbar")
+    header(rows.category_header, "Kategori", ELIGIBLE_FLAG)
     category_range = a1_range(rows.cost_first, LABEL, rows.cost_last, LABEL, absolute=True)
     for k, category in enumerate(budget.categories):
         row = rows.category_first + k
@@ -220,7 +223,7 @@ def project_sheet(
             "amount",
         )
     row_sum(rows.uncategorised, sum(totals.uncategorised))
-    sheet.label(rows.kdd_eligible, LABEL, "Herav KDD-støttbare kostnader", "total_label")
+    sheet.label(rows.kdd_eligible, LABEL, "Herav støtteberettigede kostnader (KDD)", "total_label")
     flags = a1_range(rows.category_first, TEXT_COL, rows.category_last, TEXT_COL, absolute=True)
     for y in range(n_years):
         col = year_col(y)

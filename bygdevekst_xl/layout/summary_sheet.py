@@ -7,6 +7,9 @@ from collections.abc import Callable
 from ..compute import BudgetTotals, ProjectTotals
 from ..model import Budget
 from ..texts import (
+    ELIGIBLE,
+    ELIGIBLE_FLAG,
+    IN_KIND,
     MISSING_HOURS,
     NOT_BALANCED,
     OK,
@@ -45,19 +48,19 @@ from .validation import status_formats, zero_formats
 BLOCK_HEADERS = {
     BLOCK_PROJECT: "Prosjekt",
     BLOCK_COSTS: "Kontante kostnader",
-    BLOCK_IN_KIND: "Egeninnsats (timer)",
-    BLOCK_TOTAL_COSTS: "Sum kostnader",
+    BLOCK_IN_KIND: IN_KIND,
+    BLOCK_TOTAL_COSTS: "Sum kostnader inkl. egeninnsats",
     BLOCK_KDD: "KDD",
     BLOCK_STATSFORVALTEREN: "Statsforvalteren",
-    BLOCK_OWN_SHARE: "Egenandel (timer)",
+    BLOCK_OWN_SHARE: "Kommunal egenandel",
     BLOCK_FINANCING: "Sum finansiering",
     BLOCK_BALANCE: "Balanse",
-    BLOCK_ELIGIBLE: "KDD-støttbare kostnader",
+    BLOCK_ELIGIBLE: ELIGIBLE,
     BLOCK_MISSING_HOURS: "Kommuner uten timer",
 }
 RULE_NAMES = (
     ("rule_cap", "KDD-midlene er innenfor taket for hele perioden"),
-    ("rule_eligible", "KDD-midlene dekker bare kostnader KDD kan finansiere"),
+    ("rule_eligible", "KDD-midlene er innenfor de støtteberettigede kostnadene"),
     (
         "rule_eligible_projects",
         "KDD-midlene i hvert prosjekt og år er innenfor prosjektets støtteberettigede kostnader",
@@ -182,7 +185,7 @@ def summary_sheet(
     total_col = sum_col(n_years)
     sheet.label(rows.category_heading, 0, "Kostnader per kategori, alle prosjekter", "heading")
     sheet.label(rows.category_header, 0, "Kategori", "header")
-    sheet.label(rows.category_header, 1, "KDD-støttbar", "header_num")
+    sheet.label(rows.category_header, 1, ELIGIBLE_FLAG, "header_num")
     for y, year in enumerate(years):
         sheet.label(rows.category_header, year_col(y), str(year), "header_num")
     sheet.label(rows.category_header, total_col, "Sum", "header_num")
@@ -222,7 +225,7 @@ def summary_sheet(
         values = costs[y] if y < n_years else sum(costs)
         span = a1_range(rows.category_first, col, rows.uncategorised, col)
         sheet.formula(rows.category_total, col, f"SUM({span})", values, "amount_total")
-    sheet.label(rows.kdd_eligible, 0, "Herav kostnader KDD kan finansiere", "total_label")
+    sheet.label(rows.kdd_eligible, 0, "Herav støtteberettigede kostnader (KDD)", "total_label")
     flags = a1_range(rows.category_first, 1, rows.category_last, 1, absolute=True)
     eligible = [sum(t.kdd_eligible[y] for t in project_totals) for y in range(n_years)]
     for y, col in enumerate([*map(year_col, range(n_years)), total_col]):
@@ -377,7 +380,7 @@ def summary_sheet(
             "Kostnader per prosjekt",
             (
                 ("Kontante kostnader", names, span(BLOCK_COSTS)),
-                ("Egeninnsats (timer)", names, span(BLOCK_IN_KIND)),
+                (IN_KIND, names, span(BLOCK_IN_KIND)),
             ),
             rows.chart_row,
             0,
