@@ -100,6 +100,9 @@ def read_budget(content: Any, rules: Rules | None = None) -> ReadBudget:
         council_meeting=_iso_date(params.get(a1(rows.council_meeting, PARAM_VALUE_COL))),
         project_leader=_text(params.get(a1(rows.project_leader, PARAM_VALUE_COL))),
         reservation=_text(params.get(a1(rows.reservation, PARAM_VALUE_COL))),
+        lead_municipality=_text(params.get(a1(rows.lead_municipality, PARAM_VALUE_COL))),
+        organisation_number=_text(params.get(a1(rows.organisation_number, PARAM_VALUE_COL))),
+        contact_person=_text(params.get(a1(rows.contact_person, PARAM_VALUE_COL))),
     )
     by_name = {c.name: c.id for c in rules.categories}
     by_folded = {c.name.casefold(): c.id for c in rules.categories}

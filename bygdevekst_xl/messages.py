@@ -221,6 +221,10 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("must not be empty", "kan ikke være tom"),
     ("must not be blank", "kan ikke være blank"),
     ("must be at most {v} characters", "kan være høyst {v} tegn"),
+    (
+        "must be nine digits, spaces allowed (974 589 095)",
+        "må være ni sifre, gjerne med mellomrom (974 589 095)",
+    ),
     ("must be a date written YYYY-MM-DD", "må være en dato skrevet ÅÅÅÅ-MM-DD"),
     ("must be a valid {v} (YYYY-MM-DD)", "må være en gyldig {v} (ÅÅÅÅ-MM-DD)"),
     ("duplicate category id {id}", "kategori-id {id} er brukt to ganger"),

@@ -102,7 +102,7 @@ DAMAGES = {
     "circular reference": (_set(P2, C11="=C15"), ("circular-reference", P2, "C11")),
     "unknown function": (_set(P2, G3='=INDIRECT("C7")'), ("unsupported-formula", P2, "G3")),
     "cap changed": (_set("Parametre", B4=9_000_000), ("rule-changed", "Parametre", "B4")),
-    "eligibility changed": (_set("Parametre", B24=1), ("rule-changed", "Parametre", "B24")),
+    "eligibility changed": (_set("Parametre", B27=1), ("rule-changed", "Parametre", "B27")),
     "municipality without hours": (_set(P3, C21=0, D21=0), ("missing-hours", P3, "C21")),
     "sheet deleted": (lambda wb: wb.remove(wb[P5]), ("sheet-missing", P5, None)),
     "sheet added": (lambda wb: wb.create_sheet("Notater"), ("sheet-extra", "Notater", None)),

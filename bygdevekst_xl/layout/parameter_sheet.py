@@ -39,6 +39,15 @@ def excel_date(iso: str) -> dt.datetime | str:
         return iso
 
 
+def applicant_facts(rows: ParameterRows) -> tuple[tuple[str, str, int], ...]:
+    """The optional facts about the applicant: (model field, label, Parametre row)."""
+    return (
+        ("lead_municipality", "Ansvarlig kommune (søker)", rows.lead_municipality),
+        ("organisation_number", "Organisasjonsnummer", rows.organisation_number),
+        ("contact_person", "Kontaktperson", rows.contact_person),
+    )
+
+
 def parameter_sheet(budget: Budget, rows: ParameterRows) -> tuple[SheetLayout, dict[str, str]]:
     """Lay out Parametre; returns the sheet and its defined names (name -> absolute reference)."""
     pilot = budget.pilot
@@ -63,6 +72,7 @@ def parameter_sheet(budget: Budget, rows: ParameterRows) -> tuple[SheetLayout, d
         (rows.council_meeting, "Kommunestyremøte", excel_date(pilot.council_meeting), "date"),
         (rows.project_leader, "Prosjektleder", pilot.project_leader, "text"),
         (rows.reservation, "Forbehold", pilot.reservation, "wrap"),
+        *((row, label, getattr(pilot, key), "text") for key, label, row in applicant_facts(rows)),
     ]
     for row, name, fact, style in facts:
         sheet.label(row, 0, name, "text")

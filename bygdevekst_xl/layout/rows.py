@@ -166,8 +166,11 @@ class ParameterRows:
     council_meeting = 8
     project_leader = 9
     reservation = 10
-    municipality_heading = 12
-    municipality_first = 13
+    lead_municipality = 11
+    organisation_number = 12
+    contact_person = 13
+    municipality_heading = 15
+    municipality_first = 16
 
     @property
     def municipality_last(self) -> int:

@@ -168,6 +168,8 @@ def summary_sheet(
             style = "count_total" if col == BLOCK_MISSING_HOURS else "amount_total"
             sheet.formula(total, col, f"SUM({a1_range(first, col, last, col)})", cached, style)
         sheet.conditional += zero_formats(first, BLOCK_BALANCE, total, BLOCK_BALANCE)
+        if not whole:
+            anchors[f"kdd_year:{period}"] = (total, BLOCK_KDD)
 
     whole_total = rows.block_total(n_years)
     anchors.update(

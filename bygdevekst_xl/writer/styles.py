@@ -58,6 +58,8 @@ CELL_STYLES: dict[str, dict[str, Any]] = {
     "flag": {"num_format": FLAG_FORMAT, "align": "center"},
     "status": {"bold": True, "align": "center", "border": 1},
     "date": {"num_format": DATE_FORMAT, "align": "left"},
+    "percent": {"num_format": "0.0 %"},
+    "signature": {"bottom": 1},
     "link": {"font_color": "#0563C1", "underline": 1},
 }
 CONDITIONAL_STYLES: dict[str, dict[str, Any]] = {
