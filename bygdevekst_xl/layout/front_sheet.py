@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..compute import BudgetTotals
 from ..model import Budget
 from ..texts import FRONT_SHEET, OWN_SHARE, PARAMETER_SHEET, SUMMARY_SHEET, period_label
-from .cells import Link, SheetLayout, a1, ref
+from .cells import Link, SheetLayout, a1, ref, wrapped_height
 from .parameter_sheet import applicant_facts, excel_date
 from .rows import PARAM_VALUE_COL, ParameterRows
 from .summary_sheet import RULE_NAMES
@@ -33,7 +33,7 @@ def front_sheet(
 ) -> SheetLayout:
     """Lay out the Forside; every fact and figure is a formula linking to where it lives."""
     pilot = budget.pilot
-    sheet = SheetLayout(FRONT_SHEET, tab_color="#C00000")
+    sheet = SheetLayout(FRONT_SHEET, tab_color="#C00000", portrait=True)
     sheet.widths = {0: 52, 1: 20, 2: 60}
     sheet.repeat_rows = (0, 0)
     sheet.label(0, 0, f"{pilot.name}: søknad om bygdevekstavtale", "title")
@@ -149,7 +149,8 @@ def front_sheet(
     sheet.label(row, 0, "Kontroller", "heading")
     for key, text in (*RULE_NAMES, ("rule_all", "Alle regler oppfylt")):
         row += 1
-        sheet.label(row, 0, text, "text_bold" if key == "rule_all" else "text")
+        sheet.label(row, 0, text, "text_bold" if key == "rule_all" else "wrap")
+        sheet.heights[row] = wrapped_height(text, sheet.widths[0])
         sheet.formula(
             row, 1, ref(SUMMARY_SHEET, a1(*summary_anchors[key])), summary_values[key], "status"
         )

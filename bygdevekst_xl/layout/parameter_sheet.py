@@ -113,7 +113,7 @@ def parameter_sheet(budget: Budget, rows: ParameterRows) -> tuple[SheetLayout, d
         sheet.label(rows.project_header, col, text, "header")
     for p, project in enumerate(budget.projects):
         row = rows.project_first + p
-        sheet.label(row, PROJECT_NO_COL, p + 1, "count")
+        sheet.label(row, PROJECT_NO_COL, p + 1, "year")  # left-aligned, clear of the Id
         sheet.label(row, PROJECT_ID_COL, project.id, "text")
         sheet.label(row, PROJECT_NAME_COL, project.name, "text")
         sheet.label(row, PROJECT_SHEET_COL, project.sheet, "text")
@@ -140,7 +140,20 @@ def parameter_sheet(budget: Budget, rows: ParameterRows) -> tuple[SheetLayout, d
             rows.project_first, PROJECT_NO_COL, rows.project_last, PROJECT_WG_COL
         ),
     }
+    fit_widths(sheet)
     return sheet, names
+
+
+def fit_widths(sheet: SheetLayout, widest: float = 60) -> None:
+    """Widen each column to its longest plain text (not titles, notes or merged text)."""
+    merged = {(r, c) for r, c, _, _ in sheet.merges}
+    for (row, col), cell in sheet.cells.items():
+        if cell.style in ("title", "subtitle", "note", "heading", "wrap") or (row, col) in merged:
+            continue
+        length = len(str(cell.value)) if cell.value is not None else 0
+        needed = min(widest, length + 2)
+        if needed > sheet.widths.get(col, 0):
+            sheet.widths[col] = needed
 
 
 def category_refs(rows: ParameterRows, n_categories: int) -> dict[str, str]:

@@ -16,7 +16,7 @@ from ..texts import (
     UNCATEGORISED,
     period_label,
 )
-from .cells import SheetLayout, Validation, a1, a1_range, col_letter
+from .cells import SheetLayout, Validation, a1, a1_range, col_letter, wrapped_height
 from .rows import FIRST_YEAR_COL, ProjectRows, sum_col, year_col
 from .validation import AMOUNT, CATEGORY, HOURS, TEXT, status_formats
 
@@ -35,9 +35,9 @@ def project_sheet(
     years = budget.pilot.years
     n_years = len(years)
     total_col = sum_col(n_years)
-    sheet = SheetLayout(project.sheet, tab_color="#5B8C5A")
+    sheet = SheetLayout(project.sheet, tab_color="#5B8C5A", portrait=True)
     sheet.widths = {
-        LABEL: 34,
+        LABEL: 40,
         TEXT_COL: 46,
         **{year_col(y): 15 for y in range(n_years)},
         total_col: 16,
@@ -89,6 +89,8 @@ def project_sheet(
         category = names.get(line.category, line.category) if line else None
         sheet.input(row, LABEL, category, "category", "input_text")
         sheet.input(row, TEXT_COL, line.description if line else None, "text", "input_text")
+        if line and len(line.description) > sheet.widths[TEXT_COL]:  # wraps: room for it all
+            sheet.heights[row] = wrapped_height(line.description, sheet.widths[TEXT_COL])
         for y in range(n_years):
             value = line.amounts[y] if line and y < len(line.amounts) else None
             sheet.input(row, year_col(y), value, "amount", "input_amount")

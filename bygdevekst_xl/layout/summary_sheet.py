@@ -20,7 +20,7 @@ from ..texts import (
     UNCATEGORISED,
     period_label,
 )
-from .cells import Chart, SheetLayout, a1, a1_range, ref
+from .cells import Chart, SheetLayout, a1, a1_range, ref, wrapped_height
 from .rows import (
     BLOCK_BALANCE,
     BLOCK_COSTS,
@@ -188,6 +188,7 @@ def summary_sheet(
     sheet.label(rows.category_heading, 0, "Kostnader per kategori, alle prosjekter", "heading")
     sheet.label(rows.category_header, 0, "Kategori", "header")
     sheet.label(rows.category_header, 1, ELIGIBLE_FLAG, "header_num")
+    sheet.heights[rows.category_header] = 30  # room for a two-line heading
     for y, year in enumerate(years):
         sheet.label(rows.category_header, year_col(y), str(year), "header_num")
     sheet.label(rows.category_header, total_col, "Sum", "header_num")
@@ -250,7 +251,8 @@ def summary_sheet(
     kdd = a1(whole_total, BLOCK_KDD)
     rule_rows = {key: rows.rule_first + i for i, (key, _) in enumerate(RULE_NAMES)}
     for key, text in RULE_NAMES:
-        sheet.label(rule_rows[key], RULE_NAME, text, "text")
+        sheet.label(rule_rows[key], RULE_NAME, text, "wrap")
+        sheet.heights[rule_rows[key]] = wrapped_height(text, sheet.widths[RULE_NAME])
         anchors[key] = (rule_rows[key], RULE_STATUS)
 
     def rule(
@@ -378,7 +380,7 @@ def summary_sheet(
     names = span(BLOCK_PROJECT)
     sheet.charts.append(
         Chart(
-            "column",
+            "bar",
             "Kostnader per prosjekt",
             (
                 ("Kontante kostnader", names, span(BLOCK_COSTS)),
@@ -400,7 +402,7 @@ def summary_sheet(
             "Finansiering per kilde",
             (("Finansiering", sources, amounts),),
             rows.chart_row,
-            3,
+            BLOCK_STATSFORVALTEREN,
         )
     )
     return sheet, anchors

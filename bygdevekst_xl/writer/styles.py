@@ -45,7 +45,7 @@ CELL_STYLES: dict[str, dict[str, Any]] = {
     "note": {"italic": True, "font_color": "#595959"},
     "wrap": {"text_wrap": True, "valign": "top"},
     "total_label": dict(_TOTAL),
-    "input_text": dict(_INPUT),
+    "input_text": {**_INPUT, "text_wrap": True},
     "input_amount": {**_INPUT, "num_format": AMOUNT_FORMAT},
     "input_hours": {**_INPUT, "num_format": HOURS_FORMAT},
     "amount": {"num_format": AMOUNT_FORMAT},
