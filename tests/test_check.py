@@ -214,6 +214,7 @@ def test_json_report_is_valid_against_its_schema(
     for document in documents:
         jsonschema.validate(document, schema)
     assert documents[0]["totals"]["kdd"] == budget_totals(example_budget).kdd
+    assert all(type(v) is int for v in documents[0]["totals"].values())  # 2436000, not 2436000.0
     assert "error" in documents[2]
 
 

@@ -145,8 +145,11 @@ def as_json(reports: list[dict[str, Any]]) -> str:
 
 
 def _json_number(value: float) -> float | None:
-    """A total; null when it is no number (an input beyond any spreadsheet number)."""
-    return value if math.isfinite(value) else None
+    """A total: whole kroner as an integer (``2436000``, not ``2436000.0``); null when it is no
+    number (an input beyond any spreadsheet number)."""
+    if not math.isfinite(value):
+        return None
+    return int(value) if float(value).is_integer() else value
 
 
 def _json_value(value: Any) -> Any:

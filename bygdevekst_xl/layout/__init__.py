@@ -34,7 +34,8 @@ LAYOUT_VERSION = "3"
 """Raised whenever a generated formula, label or address changes, so ``check`` can tell an
 older workbook (regenerate it) from one a person edited. 2: hours are rounded to 6 decimals
 before they are priced. 3: KDD ≤ KDD-eligible costs per project and year (a row under
-the balance and a rule); labels in standard bokmål."""
+the balance and a rule); labels in standard bokmål; applicant rows on Parametre (the
+municipality table three rows lower); Forside facts, shares and signature lines."""
 
 
 def project_names(project_id: str) -> dict[str, str]:
