@@ -92,3 +92,26 @@ def test_every_command_speaks_bokmal_by_default(example_workbook, example_dict, 
     assert main(["generate", str(spec), "-o", str(book), "--force"]) == 0
     text = capsys.readouterr().err
     assert "Markedsføring 2024: KDD-midlene (160 000 kr) er mer enn prosjektets" in text
+
+
+def test_unreadable_files_are_explained_in_bokmal(tmp_path, capsys):
+    """Why a file cannot be read (empty, text, a PDF, a zip that is no workbook, a folder)
+    is said in bokmål, one line each."""
+    import zipfile
+
+    files = {
+        "tom.xlsx": b"",
+        "tekst.xlsx": b"a;b\n1;2\n",
+        "pdf.xlsx": b"%PDF-1.7\n",
+    }
+    paths = []
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+        paths.append(tmp_path / name)
+    with zipfile.ZipFile(tmp_path / "zip.xlsx", "w") as archive:
+        archive.writestr("hei.txt", "hei")
+    paths += [tmp_path / "zip.xlsx", tmp_path]
+    assert main(["check", *map(str, paths)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == len(paths)
+    assert not english_words("\n".join(err), tmp_path), err
