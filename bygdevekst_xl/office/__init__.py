@@ -109,7 +109,18 @@ def _workspace() -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _write_profile(work: Path, *, recalc: bool = True) -> str:
+def _locale_item(locale: str | None) -> str:
+    """The profile setting that makes LibreOffice format numbers for ``locale`` (``nb-NO``)."""
+    if not locale:
+        return ""
+    return (
+        '<item oor:path="/org.openoffice.Setup/L10N">'
+        f'<prop oor:name="ooSetupSystemLocale" oor:op="fuse"><value>{locale}</value></prop>'
+        "</item>\n"
+    )
+
+
+def _write_profile(work: Path, *, recalc: bool = True, locale: str | None = None) -> str:
     """Create a fresh LibreOffice user profile under *work*; return its ``file://`` URL.
 
     With ``recalc=False`` the profile has LibreOffice's defaults (keep cached values); that is
@@ -117,7 +128,7 @@ def _write_profile(work: Path, *, recalc: bool = True) -> str:
     """
     user = work / "profile" / "user"
     user.mkdir(parents=True)
-    items = _RECALC_ITEMS if recalc else ""
+    items = (_RECALC_ITEMS if recalc else "") + _locale_item(locale)
     (user / "registrymodifications.xcu").write_text(
         _REGISTRY_HEAD + items + "</oor:items>\n", encoding="utf-8"
     )
@@ -229,8 +240,10 @@ def _soffice_convert(
     *,
     timeout: float,
     recalc: bool = True,
+    locale: str | None = None,
 ) -> list[Path]:
-    """Convert ``sources[i]`` to ``targets[i]`` with ONE soffice start.
+    """Convert ``sources[i]`` to ``targets[i]`` with ONE soffice start (numbers formatted for
+    ``locale``, such as ``nb-NO``, when given).
 
     Inputs are copied under neutral names (``in/doc000.xlsx``...), so that equal stems from
     different folders, odd characters in names and ``out_dir == source dir`` are all harmless.
@@ -241,7 +254,7 @@ def _soffice_convert(
         return []
     ext = convert_to.split(":", 1)[0]
     with _workspace() as work:
-        profile = _write_profile(work, recalc=recalc)
+        profile = _write_profile(work, recalc=recalc, locale=locale)
         in_dir, raw_dir = work / "in", work / "out"
         in_dir.mkdir()
         raw_dir.mkdir()
@@ -305,7 +318,9 @@ def _reject_duplicates(sources: Sequence[Path], targets: Sequence[Path]) -> None
         seen[key] = source
 
 
-def convert_libreoffice(source: Path, out_dir: Path, fmt: str, *, timeout: float = 180) -> Path:
+def convert_libreoffice(
+    source: Path, out_dir: Path, fmt: str, *, timeout: float = 180, locale: str | None = None
+) -> Path:
     """Convert *source* with LibreOffice (recalculating profile) to *fmt*; return the output path.
 
     *fmt* is what ``--convert-to`` takes: ``"pdf"``, ``"png"`` (first page of the active sheet;
@@ -320,7 +335,7 @@ def convert_libreoffice(source: Path, out_dir: Path, fmt: str, *, timeout: float
     target = Path(out_dir) / f"{source.stem}.{ext}"
     if target.resolve() == source.resolve():
         target = target.with_name(f"{source.stem}{LIBREOFFICE_SUFFIX}.{ext}")
-    return _soffice_convert([source], [target], fmt, timeout=timeout)[0]
+    return _soffice_convert([source], [target], fmt, timeout=timeout, locale=locale)[0]
 
 
 # --------------------------------------------------------------------------- Gnumeric
