@@ -1,8 +1,8 @@
 """Compare two budgets in budget terms: rules, municipalities, projects, cost lines, hours, financing.
 
 Projects are matched by id; cost lines by category and description, then by description
-alone, then by category and amounts, then by position; a line that only moved is no change,
-and blank rows are not lines. Numbers equal within half an øre (hours within a millionth)
+alone, then by category and amounts, then by position (its row in the table); a line that
+only moved is no change, and blank rows are not lines. Numbers equal within half an øre (hours within a millionth)
 are equal, and a blank cell equals 0, as in every sum of the workbook.
 """
 
@@ -254,9 +254,7 @@ def _at(values: tuple[Amount, ...], index: int | None) -> Amount:
 @dataclass(frozen=True)
 class _Line:
     row: int
-    """The line's row in its cost table (0 = the first input row)."""
-    position: int
-    """The line's place among the lines of its project (blank rows not counted)."""
+    """The line's position: its row in the cost table (0 = the first input row)."""
     line: CostLine
 
     @property
@@ -270,7 +268,7 @@ def _lines(project: Project) -> list[_Line]:
         blank = not line.category and not line.description.strip()
         if blank and all(_blank_as_zero(a) in (0, "") for a in line.amounts):
             continue
-        lines.append(_Line(row, len(lines), line))
+        lines.append(_Line(row, line))
     return lines
 
 
@@ -280,7 +278,7 @@ def match_lines(old: list[_Line], new: list[_Line]) -> list[tuple[_Line | None, 
         lambda x: (x.line.category, x.text),
         lambda x: x.text,
         lambda x: (x.line.category, tuple(_blank_as_zero(a) for a in x.line.amounts)),
-        lambda x: x.position,
+        lambda x: x.row,
     ]
     pairs: dict[int, _Line] = {}  # new row -> old line
     taken: set[int] = set()
