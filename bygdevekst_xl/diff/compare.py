@@ -2,8 +2,9 @@
 
 Projects are matched by id; cost lines by category and description, then by description
 alone, then by category and amounts, then by position (its row in the table); a line that
-only moved is no change, and blank rows are not lines. Numbers equal within half an øre (hours within a millionth)
-are equal, and a blank cell equals 0, as in every sum of the workbook.
+only moved is no change, and blank rows are not lines. Numbers equal within half an øre
+(hours within a millionth) are equal, and a blank cell equals 0, as in every sum of the
+workbook.
 """
 
 from __future__ import annotations
@@ -73,12 +74,14 @@ class _Pair:
         code: str,
         params: dict[str, Any],
         old_key: Key | None,
-        new_key: Key | None = None,
+        new_key: Key | str | None = "same",
         *,
         old: Any = None,
         new: Any = None,
     ) -> Change:
-        new_key = old_key if new_key is None else new_key
+        """A change with its cell in each file (``new_key`` defaults to ``old_key``)."""
+        if isinstance(new_key, str):
+            new_key = old_key
         return Change(
             code,
             params,

@@ -10,10 +10,11 @@ column header above it. So the same cell is found in both files wherever rows we
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..check.rules import same_formula
+from ..check.rules import normalize_formula, same_formula
 from ..layout.cells import Cell, SheetLayout
 from .changes import Change
 from .compare import same
@@ -76,6 +77,17 @@ def formula_changes(old: Version, new: Version) -> list[Change]:
     return changes
 
 
+_ROW_NUMBERS = re.compile(r"(?<=[A-Z])\d+")
+
+
+def _moved(found: str, expected: str) -> bool:
+    """The same formula over other rows: a line total whose line was cut and pasted elsewhere
+    (the spreadsheet moves the reference with the cells). A line total counts in no total."""
+    return _ROW_NUMBERS.sub("#", normalize_formula(found)) == _ROW_NUMBERS.sub(
+        "#", normalize_formula(expected)
+    )
+
+
 def _same_deviation(a: Deviation, b: Deviation) -> bool:
     if a.code != b.code:
         return False
@@ -99,10 +111,12 @@ def _deviations(version: Version, named: list[tuple[Named, CellName]]) -> dict[C
                 if formula is None:
                     value = held.values.get(address, held.errors.get(address))
                     if value is None and cell.row in line_rows:
-                        continue  # a line total left out of an inserted row counts nowhere
+                        continue  # a line total left out of an inserted row counts in no total
                     code = "formula-removed" if value is None else "formula-overwritten"
                     found[names[(sheet.name, address)]] = Deviation(code, value, cell.formula)
-                elif not same_formula(formula, cell.formula or ""):
+                elif not same_formula(formula, cell.formula or "") and not (
+                    cell.row in line_rows and _moved(formula, cell.formula or "")
+                ):
                     found[names[(sheet.name, address)]] = Deviation(
                         "formula-changed", formula, cell.formula
                     )
