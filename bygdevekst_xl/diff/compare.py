@@ -208,8 +208,8 @@ def _project(pair: _Pair, old: Project, new: Project) -> Iterator[Change]:
             {**where, "municipality": municipality},
             old.hours_of(municipality),
             new.hours_of(municipality),
-            lambda y, mi=i: ("hours", old.id, mi, y),
-            lambda y, mj=m: ("hours", new.id, mj, y),
+            ("hours", old.id, i),
+            ("hours", new.id, m),
             HOURS_TOLERANCE,
         )
     for source, label in SOURCES:
@@ -220,8 +220,8 @@ def _project(pair: _Pair, old: Project, new: Project) -> Iterator[Change]:
             {**where, "source": label},
             getattr(old, source),
             getattr(new, source),
-            lambda y, s=source: (s, old.id, y),
-            lambda y, s=source: (s, new.id, y),
+            (source, old.id),
+            (source, new.id),
         )
 
 
@@ -232,8 +232,8 @@ def _per_year(
     where: dict[str, Any],
     old_values: tuple[Amount, ...],
     new_values: tuple[Amount, ...],
-    old_key: Callable[[int], Key],
-    new_key: Callable[[int], Key],
+    old_key: Key,
+    new_key: Key,
     tolerance: float = AMOUNT_TOLERANCE,
 ) -> Iterator[Change]:
     for year, i, j in years:
@@ -243,8 +243,8 @@ def _per_year(
             yield pair.change(
                 code,
                 {**where, "year": year},
-                None if i is None else old_key(i),
-                None if j is None else new_key(j),
+                None if i is None else (*old_key, i),
+                None if j is None else (*new_key, j),
                 old=a,
                 new=b,
             )
@@ -350,8 +350,8 @@ def _cost_lines(pair: _Pair, old: Project, new: Project) -> Iterator[Change]:
             where,
             before.line.amounts,
             after.line.amounts,
-            lambda y, r=before.row: ("cost", old.id, r, y),
-            lambda y, r=after.row: ("cost", new.id, r, y),
+            ("cost", old.id, before.row),
+            ("cost", new.id, after.row),
         )
 
 

@@ -63,7 +63,8 @@ def formula_changes(old: Version, new: Version) -> list[Change]:
         old_cell = old_cells.get(name)
         new_cell = new_cells.get(name)
         code = after.code if after is not None else "formula-restored"
-        expected = (after or before).expected if (after or before) else None
+        either = after if after is not None else before
+        expected = either.expected if either is not None else None
         changes.append(
             Change(
                 code,
@@ -155,22 +156,28 @@ def _sheet_cells(sheet: SheetLayout, years: list[str]) -> list[Named]:
         for col in list(header_row):
             if col not in cells:
                 header_row[col] = None  # a gap in the column ends its table
+        left: list[str] = []  # the texts left of the cell in its row
         for col in sorted(cells):
             cell = cells[col]
+            text = _text(cell.value)
             if cell.kind == "label":
                 header_row[col] = row
-                continue
-            above = header_row.get(col)
-            header = _text(rows[above][col].value) if above is not None else ""
-            period = ""
-            if above is not None and col != 0 and 0 in rows[above]:
-                first = _text(rows[above][0].value)
-                period = first if any(y in first for y in years) else ""
-            label = " · ".join(t for c in sorted(cells) if c < col and (t := _text(cells[c].value)))
-            if not label and isinstance(cell.value, str):
-                label = cell.value
-            out.append(Named(sheet.name, cell.address, label, period, header))
+            else:
+                above = header_row.get(col)
+                header, period = "", ""
+                if above is not None:
+                    header, period = _header(rows[above], col, years)
+                label = " · ".join(left) or text
+                out.append(Named(sheet.name, cell.address, label, period, header))
+            if text:
+                left.append(text)
     return out
+
+
+def _header(row: dict[int, Cell], col: int, years: list[str]) -> tuple[str, str]:
+    """A column's header, and the period its header row names in column A (``2024``)."""
+    first = _text(row[0].value) if col != 0 and 0 in row else ""
+    return _text(row[col].value), first if any(y in first for y in years) else ""
 
 
 def _text(value: Any) -> str:
