@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import jsonschema
@@ -22,6 +23,7 @@ from bygdevekst_xl.office import (
     soffice_path,
     uno_python,
 )
+from tests import damage
 from tests.conftest import edited
 
 SCHEMA = json.loads(
@@ -112,6 +114,11 @@ def test_rules_changed_in_parametre_are_named_with_their_cells(example_dict, tmp
     assert "The new version is over the KDD cap" in english.splitlines()[1]
     code, document = run_json(capsys, str(old), str(new))
     assert code == 1 and document["warnings"][0].startswith("Den nye versjonen er over KDD-taket")
+    assert main(["diff", str(old), str(new), "--markdown"]) == 1
+    markdown = capsys.readouterr().out.splitlines()
+    assert markdown[0] == "## Endringer i budsjettet"
+    assert markdown[4].startswith("> **Den nye versjonen er over KDD-taket")
+    assert "| Egenandel Hasvik, kroner | 812 000 kr | 870 000 kr | +58 000 kr |" in markdown
 
 
 def test_projects_added_removed_and_sheet_renamed(example_dict, tmp_path):
@@ -369,3 +376,52 @@ def test_a_sheet_renamed_in_libreoffice_is_named_and_nothing_else(example_workbo
         ("sheet-renamed", P2, "Bolig", ("Parametre", "D34"), ("Parametre", "D34"))
     }
     assert report.formulas == []
+
+
+def test_two_hostile_files_get_one_line_each_within_bounds(example_workbook, tmp_path):
+    """An XXE workbook against a zip bomb: exit 2, one line naming each file and what it is,
+    within the same time and memory bounds as check (the same reader limits)."""
+    from tests.test_hostile import MEMORY_BOUND_MB, XXE, _with_sheet1, run_bounded
+
+    xxe = _with_sheet1(example_workbook, tmp_path / "xxe.xlsx", XXE)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(example_workbook) as z:
+        parts = {n: z.read(n) for n in z.namelist() if n != "xl/worksheets/sheet1.xml"}
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
+            for _ in range(300):  # 300 MB of blanks that deflate to a few hundred KB
+                part.write(b" " * (1 << 20))
+    result = run_bounded("diff", str(xxe), str(bomb), cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2
+    assert str(xxe) in lines[0] and "DTD" in lines[0]
+    assert str(bomb) in lines[1] and "zip bomb" in lines[1].lower()
+    assert "root:" not in result.stdout + result.stderr
+    assert result.peak_mb < MEMORY_BOUND_MB
+
+
+def test_a_total_typed_over_in_both_versions_is_found_by_its_project(example_dict, tmp_path):
+    """A total typed over in both versions is no change, even when its project was renamed in
+    between (the row is known by the project's id); a different typed value is one change,
+    with the cell in both files."""
+    summary = "Samlet budsjett og finansiering"
+
+    def typed_over(path: Path, value: int) -> Path:
+        def edit(wb):
+            wb[summary]["E7"] = value  # KDD 2024 of project 2, a formula in the map
+
+        return damage.with_openpyxl(path, path.with_name(f"{path.stem}-{value}.xlsx"), edit)
+
+    old = typed_over(write(tmp_path / "old.xlsx", edited(example_dict)), 95_000)
+    renamed = write(tmp_path / "new.xlsx", edited(example_dict, **{"projects.1.name": "Bolig"}))
+    report = diff_workbooks(old, typed_over(renamed, 95_000))
+    assert [c.code for c in report.changes] == ["project-renamed"]
+    assert report.formulas == []
+    report = diff_workbooks(old, typed_over(renamed, 99_000))
+    assert brief(report.formulas) == {
+        ("formula-overwritten", 95_000, 99_000, (summary, "E7"), (summary, "E7"))
+    }
+    assert report.formulas[0].params["what"] == "Bolig · 2024 · KDD"

@@ -130,14 +130,20 @@ def _deviations(version: Version, named: list[tuple[Named, CellName]]) -> dict[C
 
 def _named(version: Version) -> list[tuple[Named, CellName]]:
     """Every formula and input cell of the map with its name."""
-    by_sheet = {p.sheet: ("project", p.id) for p in version.read.budget.projects}
-    years = [str(y) for y in version.read.budget.pilot.years]
+    budget = version.read.budget
+    by_sheet = {p.sheet: ("project", p.id) for p in budget.projects}
+    # A row named after a project or a category (the combined sheet's blocks, the category
+    # tables) is known by its id, so a renamed project still finds its row in the other file.
+    by_label: dict[str, Any] = {_text(c.name): ("category", c.id) for c in budget.categories}
+    by_label |= {_text(p.name): ("project", p.id) for p in budget.projects}
+    years = [str(y) for y in budget.pilot.years]
     out: list[tuple[Named, CellName]] = []
     seen: dict[tuple[Any, ...], int] = {}
     for sheet in version.layout.sheets:
         identity = by_sheet.get(sheet.name, sheet.name)
         for named in _sheet_cells(sheet, years):
-            base = (identity, named.row_label, named.period, named.header)
+            row = by_label.get(named.row_label, named.row_label)
+            base = (identity, row, named.period, named.header)
             count = seen.get(base, 0)
             seen[base] = count + 1
             out.append((named, (*base, count)))

@@ -25,8 +25,16 @@ def value_text(value: Any, unit: str | None, lang: str) -> str:
         if unit == "kr":
             return kroner(value)
         if unit == "hours":
-            return f"{show(value).replace('.', ',')} {w['hours']}"
+            return f"{hours_text(value)} {w['hours']}"
     return show(value)
+
+
+def hours_text(value: float) -> str:
+    """``1 160``, ``150,5``: hours with spaces between thousands and up to six decimals."""
+    if not abs(value) < 1e15:
+        return show(value)
+    text = f"{value:,.6f}".rstrip("0").rstrip(".")
+    return text.replace(",", " ").replace(".", ",")
 
 
 def cell_text(change: Change) -> str:
