@@ -425,3 +425,22 @@ def test_a_total_typed_over_in_both_versions_is_found_by_its_project(example_dic
         ("formula-overwritten", 95_000, 99_000, (summary, "E7"), (summary, "E7"))
     }
     assert report.formulas[0].params["what"] == "Bolig · 2024 · KDD"
+
+
+def test_tiny_decimal_differences_are_none_but_text_is_one(example_workbook, tmp_path):
+    """An amount a thousandth of a krone off, hours a ten-millionth off and a 0 typed in a
+    blank cell are no difference; an amount typed as text ("150 000") is one, at its cell."""
+
+    def edit(wb):
+        wb[P2]["C7"] = 350_000.001
+        wb[P2]["C19"] = 150.0000001
+        wb[P2]["C10"] = 0
+        wb[P1]["D7"] = "1 080 000"
+
+    new = damage.with_openpyxl(example_workbook, tmp_path / "new.xlsx", edit)
+    report = diff_workbooks(example_workbook, new)
+    assert brief(report.changes) == {
+        ("line-amount", 1_080_000, "1 080 000", (P1, "D7"), (P1, "D7"))
+    }
+    assert "1 080 000 kr → «1 080 000»" in as_text(report)
+    assert effect(report, "cash-costs") == pytest.approx((4_860_000, 4_860_000 - 1_080_000))
