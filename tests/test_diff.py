@@ -352,7 +352,6 @@ def test_libreoffice_and_gnumeric_resaves_are_no_difference(example_workbook, tm
 
 
 @pytest.mark.office
-@pytest.mark.xfail(strict=True, reason="needs issue 11 row map")
 def test_rows_inserted_above_a_table_are_no_difference(example_workbook, tmp_path):
     """A row inserted at the top of a project sheet (a stamp above the tables): no difference."""
     _needs_uno()
@@ -364,7 +363,6 @@ def test_rows_inserted_above_a_table_are_no_difference(example_workbook, tmp_pat
 
 
 @pytest.mark.office
-@pytest.mark.xfail(strict=True, reason="needs issue 11 row map")
 def test_a_sheet_renamed_in_libreoffice_is_named_and_nothing_else(example_workbook, tmp_path):
     """A project sheet renamed in LibreOffice: the rename is the one change, its values stay."""
     _needs_uno()

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import Amount, Budget, CostLine, Project
+from ..model import Amount, Budget, CostLine, Formula, Project
 from .changes import Change
 from .versions import Key, Version, place
 
@@ -237,8 +237,8 @@ def _per_year(
     tolerance: float = AMOUNT_TOLERANCE,
 ) -> Iterator[Change]:
     for year, i, j in years:
-        a = _at(old_values, i)
-        b = _at(new_values, j)
+        a = value_of(_at(old_values, i))
+        b = value_of(_at(new_values, j))
         if not same(a, b, tolerance):
             yield pair.change(
                 code,
@@ -359,7 +359,7 @@ def _amounts_by_year(
     years: list[tuple[int, int | None, int | None]], amounts: tuple[Amount, ...], new: bool
 ) -> dict[str, Amount]:
     return {
-        str(year): _at(amounts, j if new else i)
+        str(year): value_of(_at(amounts, j if new else i))
         for year, i, j in years
         if (j if new else i) is not None
     }
@@ -370,7 +370,13 @@ def _category_name(budget: Budget, category: str) -> str:
     return found.name if found else category
 
 
+def value_of(amount: Any) -> Any:
+    """What an input counts as: a formula's value, else the value typed."""
+    return amount.value if isinstance(amount, Formula) else amount
+
+
 def _blank_as_zero(value: Any) -> Any:
+    value = value_of(value)
     if value is None or (isinstance(value, str) and not value.strip()):
         return 0
     return value

@@ -131,7 +131,12 @@ def _deviations(version: Version, named: list[tuple[Named, CellName]]) -> dict[C
 def _named(version: Version) -> list[tuple[Named, CellName]]:
     """Every formula and input cell of the map with its name."""
     budget = version.read.budget
-    by_sheet = {p.sheet: ("project", p.id) for p in budget.projects}
+    # A sheet is known by what it is, not by its name: a project sheet by its project's id,
+    # the others by the name the map gives them (the layout is moved to the workbook's names).
+    by_sheet: dict[str, Any] = {
+        actual: layout_name for layout_name, actual in version.read.sheet_names().items()
+    }
+    by_sheet |= {where.sheet: ("project", pid) for pid, where in version.read.places.items()}
     # A row named after a project or a category (the combined sheet's blocks, the category
     # tables) is known by its id, so a renamed project still finds its row in the other file.
     by_label: dict[str, Any] = {_text(c.name): ("category", c.id) for c in budget.categories}
