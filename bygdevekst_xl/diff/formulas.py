@@ -161,6 +161,7 @@ def _sheet_cells(sheet: SheetLayout, years: list[str]) -> list[Named]:
     for (row, col), cell in sheet.cells.items():
         rows.setdefault(row, {})[col] = cell
     header_row: dict[int, int | None] = {}  # column -> the row of its header, above
+    headers: dict[tuple[int, int], tuple[str, str]] = {}  # (header row, column) -> its texts
     out = []
     for row in sorted(rows):
         cells = rows[row]
@@ -177,7 +178,10 @@ def _sheet_cells(sheet: SheetLayout, years: list[str]) -> list[Named]:
                 above = header_row.get(col)
                 header, period = "", ""
                 if above is not None:
-                    header, period = _header(rows[above], col, years)
+                    found = headers.get((above, col))
+                    if found is None:
+                        found = headers[(above, col)] = _header(rows[above], col, years)
+                    header, period = found
                 label = " · ".join(left) or text
                 out.append(Named(sheet.name, cell.address, label, period, header))
             if text:
