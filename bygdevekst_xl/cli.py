@@ -142,6 +142,21 @@ def build_parser() -> argparse.ArgumentParser:
     cou.add_argument("--spec", type=Path, help="spec whose rules apply (default: built-in)")
     _add_force(cou)
     cou.set_defaults(run=_council)
+    dif = commands.add_parser(
+        "diff",
+        help="what changed between two versions of the budget, in budget terms",
+        description="Compare two versions of a budget workbook: projects, cost lines, hours, "
+        "financing and rules in budget terms, formula changes apart, and the effect on the "
+        "totals, KDD, the own shares and the rules. Exit 0: no budget difference; "
+        "1: differences; 2: a file could not be read as a budget workbook.",
+    )
+    dif.add_argument("old", type=Path, metavar="OLD.xlsx", help="the earlier version")
+    dif.add_argument("new", type=Path, metavar="NEW.xlsx", help="the later version")
+    dif_format = dif.add_mutually_exclusive_group()
+    dif_format.add_argument("--json", action="store_true", help="print the report as JSON")
+    dif_format.add_argument("--markdown", action="store_true", help="print the report as Markdown")
+    _add_lang(dif)
+    dif.set_defaults(run=_diff)
     return parser
 
 
@@ -514,3 +529,29 @@ def _council(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     print(f"Innholds-ID {pack.digest}" + (" (UTKAST)" if pack.draft else ""))
     return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import Unreadable, diff_versions, read_version
+    from .diff.render import as_dict, as_json, as_markdown, as_text, unreadable_dict
+
+    versions, reasons = [], []
+    for path in (args.old, args.new):
+        try:
+            versions.append(read_version(path))
+        except Unreadable as exc:
+            reasons.append(str(exc))
+    for reason in reasons:
+        _error(reason, args.lang)
+    if reasons:
+        if args.json:
+            print(as_json(unreadable_dict(str(args.old), str(args.new), "; ".join(reasons))))
+        return EXIT_BAD_INPUT
+    report = diff_versions(*versions)
+    if args.json:
+        print(as_json(as_dict(report, args.lang)))
+    elif args.markdown:
+        sys.stdout.write(as_markdown(report, args.lang))
+    else:
+        print(as_text(report, args.lang))
+    return EXIT_FINDINGS if report.differs else EXIT_OK

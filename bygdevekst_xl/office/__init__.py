@@ -464,6 +464,51 @@ def ooxml_parser(doc):
     return parser
 
 
+def sheet_of(doc, name):
+    if not doc.Sheets.hasByName(name):
+        fail("no sheet named %r" % name)
+    return doc.Sheets.getByName(name)
+
+
+def operate(doc, kind, *args):
+    # One operation as a person does it: a protected sheet is unprotected and protected again.
+    if kind == "rename":
+        sheet_of(doc, args[0]).Name = args[1]
+        return
+    if kind == "move_sheet":
+        sheet_of(doc, args[0])
+        doc.Sheets.moveByName(args[0], args[1])
+        return
+    sheet = sheet_of(doc, args[0])
+    protected = sheet.isProtected()
+    if protected:
+        sheet.unprotect("")
+    if kind == "sort":  # (sheet, range, column within the range, descending)
+        from com.sun.star.table import TableSortField
+        field = TableSortField()
+        field.Field, field.IsAscending, field.IsCaseSensitive = args[2], not args[3], False
+        cells = sheet.getCellRangeByName(args[1])
+        descriptor = cells.createSortDescriptor()
+        for p in descriptor:
+            if p.Name == "SortFields":
+                p.Value = uno.Any("[]com.sun.star.table.TableSortField", (field,))
+            elif p.Name == "ContainsHeader":
+                p.Value = False
+        cells.sort(descriptor)
+    elif kind == "move_range":  # (sheet, source range, target top-left cell): cut and paste
+        source = sheet.getCellRangeByName(args[1]).getRangeAddress()
+        target = sheet.getCellRangeByName(args[2]).getCellAddress()
+        sheet.moveRange(target, source)
+    elif kind == "width":  # (sheet, 0-based column, width in 1/100 mm)
+        sheet.Columns.getByIndex(args[1]).Width = args[2]
+    elif kind == "style":  # (sheet, range, property, value): a fill colour, bold ...
+        sheet.getCellRangeByName(args[1]).setPropertyValue(args[2], args[3])
+    else:
+        fail("unknown operation %r" % kind)
+    if protected:
+        sheet.protect("")
+
+
 def main():
     with open(sys.argv[1], encoding="utf-8") as fh:
         job = json.load(fh)
@@ -494,6 +539,8 @@ def main():
             if not doc.Sheets.hasByName(sheet_name):
                 fail("no sheet named %r" % sheet_name)
             doc.Sheets.getByName(sheet_name).Rows.insertByIndex(row - 1, 1)
+        for operation in job.get("operations", []):
+            operate(doc, *operation)
         parser = None
         for sheet_name, ref, value in job["edits"]:
             if not doc.Sheets.hasByName(sheet_name):
@@ -594,11 +641,19 @@ def edit_with_libreoffice(
     method: str = "auto",
     timeout: float = 180,
     insert_rows: Sequence[tuple[str, int]] = (),
+    operations: Sequence[tuple[object, ...]] = (),
 ) -> Path:
     """Set cell values in LibreOffice itself, recalculate and save the workbook as .xlsx *target*.
 
     *insert_rows* lists ``(sheet, row)``: insert one whole row before 1-based *row*, as a person
     does with "Insert rows above" (UNO only), before the edits are applied.
+
+    *operations* (UNO only) run after the inserted rows and before the edits, each as a person
+    does it (a protected sheet is unprotected, changed and protected again):
+    ``("sort", sheet, "A7:D9", column_in_range, descending)``,
+    ``("move_range", sheet, "A7:D7", "A12")`` (cut and paste), ``("width", sheet, column,
+    width_in_hundredths_of_mm)``, ``("style", sheet, "A7:E9", "CellBackColor", 0xFFCC00)``,
+    ``("rename", sheet, new_name)`` and ``("move_sheet", sheet, index)``.
 
     *edits* maps ``(sheet, "C8")`` to a number, a bool, a string, None (clear the cell) or a
     formula string starting with ``=`` in Excel syntax (``=SUM(A1,B2)``). This simulates a
@@ -621,9 +676,10 @@ def edit_with_libreoffice(
             "no Python with the 'uno' module found (Debian: apt-get install python3-uno)"
         )
     if python is None:
-        if insert_rows:
+        if insert_rows or operations:
             raise OfficeError(
-                "inserting rows needs Python-UNO (Debian: apt-get install python3-uno)"
+                "inserting rows and other operations need Python-UNO "
+                "(Debian: apt-get install python3-uno)"
             )
         return _edit_with_openpyxl(source, target, cleaned, timeout=timeout)
 
@@ -641,6 +697,7 @@ def edit_with_libreoffice(
             "filter": XLSX_FILTER,
             "edits": cleaned,
             "insert_rows": [[sheet, int(row)] for sheet, row in insert_rows],
+            "operations": [list(operation) for operation in operations],
         }
         job_file, script = work / "job.json", work / "edit_uno.py"
         job_file.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
