@@ -22,7 +22,10 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import MergedCell
 
 from bygdevekst_xl.cli import main
+from bygdevekst_xl.office import recalculate_libreoffice, soffice_path
+from bygdevekst_xl.xlsx import ReadError, read_workbook
 from tests import damage
+from tests.xlsx_fixtures import package_parts, sheet_xml, write_zip
 
 TIME_BOUND = 10  # seconds a command may take on any input (a bound, not a measurement)
 MEMORY_BOUND_MB = 500
@@ -221,6 +224,28 @@ XXE = (
 )
 
 
+def _split_view(workbook: Path, target: Path, case: str) -> Path:
+    """The example workbook with its first project sheet (sheet3) changed so that readers
+    could disagree: stored twice, bzip2-compressed, ``1_000`` for a number, ``$C$7``."""
+    with zipfile.ZipFile(workbook) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    name = "xl/worksheets/sheet3.xml"
+    xml = parts[name].decode("utf-8")
+    if case == "underscore":
+        xml = xml.replace('<c r="C7" s="19"><v>1050000</v>', '<c r="C7" s="19"><v>1_050_000</v>')
+        xml = xml.replace("1_050_000", "1_000")
+    elif case == "dollar":
+        xml = xml.replace('<c r="C7" ', '<c r="$C$7" ')
+    assert case in ("twice", "bzip2") or xml != parts[name].decode("utf-8")
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+        for part, data in parts.items():
+            method = zipfile.ZIP_BZIP2 if case == "bzip2" and part == name else None
+            z.writestr(part, xml if part == name else data, compress_type=method)
+        if case == "twice":
+            z.writestr(name.upper(), xml.replace("<v>1050000</v>", "<v>9350000</v>"))
+    return target
+
+
 @pytest.mark.parametrize(
     ("case", "message"),
     [
@@ -233,6 +258,10 @@ XXE = (
         ("bomb", "zip bomb"),
         ("laughs", "DTD"),
         ("xxe", "DTD"),
+        ("twice", "twice"),
+        ("bzip2", "compression method 12"),
+        ("underscore", "'1_000' is not a number"),
+        ("dollar", "'$C$7' is not a cell address"),
     ],
 )
 def test_hostile_workbooks_exit_2_within_bounds(example_workbook, tmp_path, case, message):
@@ -272,6 +301,8 @@ def test_hostile_workbooks_exit_2_within_bounds(example_workbook, tmp_path, case
                     part.write(chunk)
     elif case == "laughs":
         _with_sheet1(example_workbook, path, LAUGHS)
+    elif case in ("twice", "bzip2", "underscore", "dollar"):
+        _split_view(example_workbook, path, case)
     else:
         _with_sheet1(example_workbook, path, XXE)
     before = set(Path("/tmp").iterdir())
@@ -366,3 +397,44 @@ def test_any_value_typed_anywhere_gets_findings_not_a_crash(
     with contextlib.suppress(RefusedError):
         regenerate(path, None, folder / "new.xlsx", orphans="archive")
         check_workbook(folder / "new.xlsx", example_budget)
+
+
+_SPLIT_VIEWS = {  # name: (the cells of row 7 of a one-sheet workbook, refused by our reader)
+    "twice": ('<c r="C7"><v>1</v></c>', True),
+    "underscore": ('<c r="C7"><v>1_000</v></c>', True),
+    "arabic-digits": ('<c r="C7"><v>\u0661\u0662\u0663</v></c>', True),
+    "dollar-reference": ('<c r="$C$7"><v>7</v></c>', True),
+    "lowercase-zero-padded": ('<c r="c007"><v>7</v></c>', False),
+    "blanks-and-signs": ('<c r="C7"><v> +5. </v></c><c r="D7"><v>.5E1</v></c>', False),
+}
+
+
+@pytest.mark.office
+@pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) not on PATH")
+def test_split_views_are_refused_or_read_as_libreoffice_reads_them(tmp_path):
+    """Every shape where readers could see different workbooks (a part stored twice, numbers
+    and references Python parses but the OOXML grammar does not) is either refused by our
+    reader or read to exactly the values LibreOffice reads."""
+    paths = []
+    for name, (cells, _refused) in _SPLIT_VIEWS.items():
+        parts = package_parts(sheet_xml(f'<row r="7">{cells}</row>'))
+        path = write_zip(tmp_path / f"{name}.xlsx", parts)
+        if name == "twice":
+            with zipfile.ZipFile(path, "a") as z:
+                z.writestr(
+                    "XL/WORKSHEETS/SHEET1.XML", sheet_xml('<row r="7"><c r="C7"><v>9</v></c></row>')
+                )
+        paths.append(path)
+    theirs = recalculate_libreoffice(paths, tmp_path / "lo")
+    for (name, (_cells, refused)), path, converted in zip(
+        _SPLIT_VIEWS.items(), paths, theirs, strict=True
+    ):
+        try:
+            ours = read_workbook(path)
+        except ReadError:
+            assert refused, name
+            continue
+        assert not refused, name
+        (ours_sheet,) = ours.sheets.values()
+        (their_sheet,) = read_workbook(converted).sheets.values()
+        assert ours_sheet.values == their_sheet.values and ours_sheet.values, name

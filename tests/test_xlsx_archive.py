@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import struct
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -197,3 +198,36 @@ def test_thousands_of_entries_are_refused(tmp_path):
         for i in range(10_001):
             archive.writestr(f"x/{i}", b"")
     assert "zip declares 10001 entries (more than 10000)" in fails(path)
+
+
+@pytest.mark.parametrize(
+    "second", ["xl/worksheets/sheet1.xml", "XL/WORKSHEETS/SHEET1.XML", "xl/worksheets/sheet%31.xml"]
+)
+def test_an_entry_stored_twice_is_refused(tmp_path, second):
+    """A part stored twice (in any case, or percent-encoded) is refused: zipfile, openpyxl and
+    LibreOffice take the last copy, a scan the first, so no reader may pick one."""
+    path = write_zip(tmp_path / "dobbel.xlsx", package_parts(sheet_xml(_ONE_CELL % 1)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name it writes
+        with zipfile.ZipFile(path, "a") as archive:
+            archive.writestr(second, sheet_xml(_ONE_CELL % 9_350_000))
+    assert f"zip holds the entry {second} twice" in fails(path)
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
+def test_only_stored_and_deflate_parts_are_read(tmp_path, method):
+    """A bzip2 or LZMA part (which inflates a whole read at once, past the size counters) is
+    refused before anything is inflated; stored and deflate parts read."""
+    parts = package_parts(sheet_xml(_ONE_CELL % 7))
+    path = tmp_path / "metode.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data, compress_type=method if "sheet1" in name else None)
+    assert f"entry xl/worksheets/sheet1.xml uses compression method {method}" in fails(path)
+    for stored in (False, True):
+        write_zip(path, parts, stored=stored)
+        (sheet,) = reader.read_workbook(path).sheets.values()
+        assert sheet.values == {"A1": 7}
+
+
+_ONE_CELL = '<row r="1"><c r="A1"><v>%d</v></c></row>'

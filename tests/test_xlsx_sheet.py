@@ -7,6 +7,7 @@ import datetime as dt
 import tracemalloc
 
 import openpyxl
+import pytest
 
 from bygdevekst_xl import xlsx as reader
 from bygdevekst_xl.evaluate import ErrorValue
@@ -357,3 +358,42 @@ def test_sheets_element_names_and_shared_formula_text_are_capped(tmp_path, monke
     )
     path = hand_made(tmp_path, sheet_xml(rows), "delt.xlsx")
     assert "shared formulas expand past 100 characters; refusing" in fails(path)
+
+
+@pytest.mark.parametrize("text", ["1_000", "١٢٣", "0x10", "1e5_0", "5e", "--5", "1,5", "Infinity"])
+def test_numbers_outside_the_ooxml_grammar_are_refused(tmp_path, text):
+    """A number Python's float() takes but the OOXML grammar does not (LibreOffice reads
+    ``1_000`` as 1 and ``١٢٣`` as 0) is refused at its cell, as a value or a cached result."""
+    for cell in (f'<c r="B2"><v>{text}</v></c>', f'<c r="B2"><f>1</f><v>{text}</v></c>'):
+        path = hand_made(tmp_path, sheet_xml(f'<row r="2">{cell}</row>'))
+        assert f"cell B2: {text!r} is not a number" in fails(path)
+        with general_path():
+            assert f"cell B2: {text!r} is not a number" in fails(path)
+
+
+def test_numbers_in_the_grammar_read_as_libreoffice_reads_them(tmp_path):
+    """Signs, a bare point, exponents and surrounding blanks are numbers (LibreOffice reads
+    ``+5``, `` 5 ``, ``5.``, ``.5`` and ``1E2`` as 5, 5, 5, 0.5 and 100)."""
+    texts = ["+5", " 5 ", "5.", ".5", "1E2", "-0.25e-1"]
+    cells = "".join(f'<c r="{c}1"><v>{t}</v></c>' for c, t in zip("ABCDEF", texts, strict=True))
+    sheet = only_sheet(read_both_ways(hand_made(tmp_path, sheet_xml(f'<row r="1">{cells}</row>'))))
+    assert sheet.values == {"A1": 5, "B1": 5, "C1": 5, "D1": 0.5, "E1": 100, "F1": -0.025}
+
+
+def test_references_and_indexes_follow_the_grammar(tmp_path):
+    """``r="$C$7"`` is refused (LibreOffice drops that cell), ``c08`` is C8 as there; a row
+    number or shared-string index in other scripts' digits is refused, never read as ASCII."""
+    path = hand_made(tmp_path, sheet_xml('<row r="7"><c r="$C$7"><v>1</v></c></row>'))
+    assert "cell reference '$C$7' is not a cell address" in fails(path)
+    sheet = only_sheet(
+        read_both_ways(hand_made(tmp_path, sheet_xml('<row r="8"><c r="c08"><v>2</v></c></row>')))
+    )
+    assert sheet.values == {"C8": 2}
+    path = hand_made(tmp_path, sheet_xml('<row r="\u0667"><c><v>1</v></c></row>'))
+    assert "row number '\u0667' is not a row number" in fails(path)
+    path = hand_made(
+        tmp_path,
+        sheet_xml('<row r="1"><c r="A1" t="s"><v>\u0660</v></c></row>'),
+        strings="<si><t>x</t></si>",
+    )
+    assert "shared string '\u0660' does not exist" in fails(path)
