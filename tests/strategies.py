@@ -31,7 +31,8 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
     categories = draw(
         st.lists(
             st.fixed_dictionaries(
-                {"id": ids, "name": category_names, "kdd_eligible": st.booleans()}, optional={"note": texts}
+                {"id": ids, "name": category_names, "kdd_eligible": st.booleans()},
+                optional={"note": texts},
             ),
             min_size=1,
             max_size=6,

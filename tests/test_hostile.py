@@ -87,7 +87,11 @@ def run_bounded(*args: str, cwd: Path, timeout: float = TIME_BOUND) -> Bounded:
             "not valid YAML",
         ),
         ("nested.yaml", "a: " + "[" * 5000 + "]" * 5000 + "\n", "nest"),  # libyaml: "nesting depth"
-        ("huge-number.yaml", "pilot: {kdd_cap: 1" + "0" * 400 + "}\n", "401 characters (at most 40)"),
+        (
+            "huge-number.yaml",
+            "pilot: {kdd_cap: 1" + "0" * 400 + "}\n",
+            "401 characters (at most 40)",
+        ),
         ("latin1.yaml", "pilot: Måsøy\n".encode("latin-1"), "not UTF-8"),
     ],
 )
@@ -438,3 +442,41 @@ def test_split_views_are_refused_or_read_as_libreoffice_reads_them(tmp_path):
         (ours_sheet,) = ours.sheets.values()
         (their_sheet,) = read_workbook(converted).sheets.values()
         assert ours_sheet.values == their_sheet.values and ours_sheet.values, name
+
+
+_EXPLODING = {  # cell on a project sheet: (formula, what the finding says)
+    "P1": ("=" + "+".join(["C7"] * 3000), "characters (Excel allows 8192)"),
+    "P2": ("=" + "(" * 5000 + "1" + ")" * 5000, "characters (Excel allows 8192)"),
+    "P3": ("=" + "IF(C7," * 800 + "1" + ",0)" * 800, "nested 800 levels deep"),
+    "P4": ("=" + "-".join(["C7"] * 1000), "formula with 999 operators"),
+    "P5": ("={" + ",".join(["1"] * 30000) + "}", "characters (Excel allows 8192)"),
+}
+
+
+def test_formulas_that_recurse_or_explode_are_findings_within_bounds(example_workbook, tmp_path):
+    """Chains of operators, deep parentheses and IFs, huge array constants (findings at their
+    cells), =SUM(A1:B1048576) in several cells and REPT("x",10^9) (evaluated as Excel does):
+    check answers within the time and memory bounds, exit 1, one JSON document."""
+    import json
+
+    def typed(wb):
+        sheet = wb["2 Boligbygging"]
+        for cell, (formula, _reason) in _EXPLODING.items():
+            sheet[cell] = formula
+        for row in range(6, 11):
+            sheet[f"Q{row}"] = f"=SUM(A1:B1048576)+{row}"
+        sheet["Q11"] = '=LEN(REPT("x",10^9))'
+
+    path = damage.with_openpyxl(example_workbook, tmp_path / "eksploderer.xlsx", typed)
+    result = run_bounded("check", "--json", "--lang", "en", str(path), cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert result.peak_mb < MEMORY_BOUND_MB and "Traceback" not in result.stderr
+    document = json.loads(result.stdout)
+    found = {
+        f["cell"]: f["found"]
+        for f in document["findings"]
+        if f["code"] == "unsupported-formula" and f["sheet"] == "2 Boligbygging"
+    }
+    for cell, (_formula, reason) in _EXPLODING.items():
+        assert reason in found[cell], (cell, found.get(cell))
+    assert not {f"Q{row}" for row in range(6, 12)} & set(found)

@@ -239,7 +239,8 @@ def concat(x: Any, y: Any) -> Any:
         return x
     if type(y) is ErrorValue:
         return y
-    return as_text(x) + as_text(y)
+    text = as_text(x) + as_text(y)
+    return VALUE if len(text) > 32_767 else text  # Excel's longest text (limits.MAX_TEXT)
 
 
 def as_condition(c: Any) -> Any:

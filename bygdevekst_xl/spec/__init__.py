@@ -73,13 +73,17 @@ def load_spec(path: Path | str) -> Budget:
             raise SpecError(source, ["is a folder, not a spec file"])
         if not stat.S_ISREG(mode):  # a FIFO, /dev/zero, a terminal: never read
             raise SpecError(source, ["is not a regular file (a pipe or a device?)"])
-        too_big = [f"file is larger than {MAX_SPEC_BYTES} bytes, the most a spec may be"]
-        if path.stat().st_size > MAX_SPEC_BYTES:
-            raise SpecError(source, too_big)
+        size = path.stat().st_size
+        if size > MAX_SPEC_BYTES:
+            raise SpecError(
+                source, [f"file is {size} bytes; a spec may be at most {MAX_SPEC_BYTES}"]
+            )
         with path.open("rb") as handle:  # the size may lie (files under /proc): read bounded
             raw = handle.read(MAX_SPEC_BYTES + 1)
         if len(raw) > MAX_SPEC_BYTES:
-            raise SpecError(source, too_big)
+            raise SpecError(
+                source, [f"file holds more bytes than a spec may be at most ({MAX_SPEC_BYTES})"]
+            )
     except FileNotFoundError:
         raise SpecError(source, ["file not found"]) from None
     except PermissionError:
