@@ -887,8 +887,34 @@ def test_distinct_formulas_are_bounded(monkeypatch) -> None:
     assert "more than 5 distinct formulas" in next(iter(result.unsupported.values()))
     monkeypatch.setattr(eg, "MAX_SHAPES", 20_000)
     monkeypatch.setattr(eg, "MAX_FALLBACK_SHAPES", 1)
-    slow = {("S", f"D{i}"): f'=LEN("{"x" * i}")' for i in range(1, 4)}
+    slow = {("S", f"D{i}"): f'=LEN(UPPER("{"x" * i}"))' for i in range(1, 4)}
     result = evaluate({}, slow)
     assert result.values[("S", "D1")] == 1
     assert len(result.unsupported) == 2
     assert "need the slow evaluator" in next(iter(result.unsupported.values()))
+
+
+def test_rept_and_len_take_the_fast_path_and_the_fallback_is_bounded_too() -> None:
+    """REPT and LEN are evaluated without the formulas package (REPT of 10^9 is #VALUE!
+    before any text is built); through formulas (a shape the fast path cannot take) REPT
+    is bounded the same way."""
+    values = {("S", "A1"): "ab"}
+    fast = {
+        ("S", "B1"): "=REPT(A1,2.7)",
+        ("S", "B2"): '=REPT("x",-1)',
+        ("S", "B3"): "=REPT(1/0,2)",
+        ("S", "B4"): "=LEN(TRUE)",
+        ("S", "B5"): '=REPT(A1,"a")',
+    }
+    result = evaluate(values, fast)
+    assert [result.values[k] for k in fast] == [
+        "abab",
+        ErrorValue("#VALUE!"),
+        ErrorValue("#DIV/0!"),
+        4,
+        ErrorValue("#VALUE!"),
+    ]
+    slow = {("S", "C1"): '=LEN(UPPER(REPT("x",10^9)))', ("S", "C2"): "=LEN(UPPER(REPT(A1,3)))"}
+    result = evaluate(values, slow)
+    assert result.values[("S", "C1")] == ErrorValue("#VALUE!")
+    assert result.values[("S", "C2")] == 6

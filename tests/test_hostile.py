@@ -480,3 +480,86 @@ def test_formulas_that_recurse_or_explode_are_findings_within_bounds(example_wor
     for cell, (_formula, reason) in _EXPLODING.items():
         assert reason in found[cell], (cell, found.get(cell))
     assert not {f"Q{row}" for row in range(6, 12)} & set(found)
+
+
+def _cli(*args: str, cwd: Path, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bygdevekst_xl", *args],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=60,
+        **kwargs,
+    )
+
+
+def test_a_closed_pipe_and_a_full_disk_end_in_one_line(example_workbook, tmp_path):
+    """`check … | head -1` ends quietly (no traceback, exit 141 as for SIGPIPE); standard
+    output on /dev/full is one error line and exit 2."""
+    files = [str(example_workbook)] * 3
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bygdevekst_xl", "check", *files],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
+    proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away, like head
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 141 and err == ""
+    with open("/dev/full", "wb") as full:
+        full_run = subprocess.run(
+            [sys.executable, "-m", "bygdevekst_xl", "check", str(example_workbook)],
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
+    assert full_run.returncode == 2
+    assert full_run.stderr.decode().splitlines() == [
+        "error: cannot write the output: No space left on device"
+    ]
+
+
+def test_names_that_are_not_utf8_print_safely(example_workbook, tmp_path):
+    """A Latin-1 file name (a Windows share) is checked, extracted and printed escaped, also
+    under a strict UTF-8 standard output; a newline in the name stays out of the YAML."""
+    latin1 = os.fsencode(tmp_path) + "/budsjett Måsøy\n.xlsx".encode("latin-1")
+    with open(latin1, "wb") as handle:
+        handle.write(example_workbook.read_bytes())
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+    checked = _cli("check", latin1.decode("utf-8", "surrogateescape"), cwd=tmp_path, env=env)
+    assert checked.returncode == 0 and b"Traceback" not in checked.stderr
+    assert b"M\\udce5s\\udcf8y" in checked.stdout
+    extracted = _cli("extract", latin1.decode("utf-8", "surrogateescape"), cwd=tmp_path, env=env)
+    assert extracted.returncode == 0, extracted.stderr
+    first, second = extracted.stdout.decode("utf-8").splitlines()[:2]
+    assert first == "# Extracted from budsjett M\\udce5s\\udcf8y .xlsx by bygdevekst_xl"
+    assert second == "pilot:"
+
+
+def test_version_output_suffixes_and_long_names(tmp_path):
+    """--version prints the version; -o must end in .xlsx for generate (.yaml for extract);
+    a 300-byte file name is one line, exit 2, nothing written."""
+    from bygdevekst_xl import __version__
+
+    version = _cli("--version", cwd=tmp_path)
+    assert version.returncode == 0 and version.stdout.decode().split() == [
+        "python",
+        "-m",
+        "bygdevekst_xl",
+        __version__,
+    ]
+    for args, message in (
+        (["generate", "-o", "budsjett.xls"], "budsjett.xls: -o must name a file ending in .xlsx"),
+        (["extract", "x.xlsx", "-o", "spec.txt"], "spec.txt: -o must name a file ending in .yaml"),
+        (["generate", "-o", "a" * 300 + ".xlsx"], "File name too long"),
+    ):
+        result = _cli(*args, cwd=tmp_path)
+        assert result.returncode == 2
+        [line] = result.stderr.decode().splitlines()
+        assert message in line
+    assert list(tmp_path.iterdir()) == []

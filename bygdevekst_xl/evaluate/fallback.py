@@ -17,9 +17,8 @@ from typing import Any
 
 from .functions import REFUSED
 from .keys import gather
-from .limits import MAX_TEXT
 from .parser import Node
-from .values import ERRORS, NUM, VALUE, ErrorValue, Problem, finite
+from .values import ERRORS, MAX_TEXT, NUM, VALUE, ErrorValue, Problem, finite
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,10 +1,10 @@
 """The work budget of one evaluation: what a formula, a range and a whole run may cost.
 
-Excel's own limits where it has them (8 192 characters a formula, 64 nested levels, 32 767
-characters a text); ours where Excel has none, set far above what a budget workbook needs
-and low enough that no input can take the checker's time, memory or Python's stack: a
-formula past them is not evaluated and is reported at its cell (``unsupported-formula``).
-"""
+Excel's own limits where it has them (8 192 characters a formula, 64 nested levels; the
+32 767 characters of a text are ``values.MAX_TEXT``); ours where Excel has none, set far
+above what a budget workbook needs and low enough that no input can take the checker's
+time, memory or Python's stack: a formula past them is not evaluated and is reported at its
+cell (``unsupported-formula``)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from .values import VALUE, Problem
 MAX_FORMULA_CHARS = 8_192  # Excel's limit on a formula's text
 MAX_NESTING = 64  # Excel's limit on nested functions; parentheses count the same here
 MAX_OPERATORS = 150  # a formula of the combined sheet of 100 projects has about 100
-MAX_TEXT = 32_767  # Excel's longest text in a cell; longer results are #VALUE!
 MAX_SHAPES = 20_000  # distinct formulas (rows of one formula share a shape) compiled
 MAX_FALLBACK_SHAPES = 300  # shapes compiled through the slow formulas package
 CLIP_AREA = 65_536  # larger ranges are read only as far as the sheet is used

@@ -36,6 +36,8 @@ class Problem(Exception):
 
 
 FMAX = sys.float_info.max
+MAX_TEXT = 32_767
+"""Excel's longest text in a cell; a longer result of ``&`` or REPT is #VALUE!."""
 NUM_RE = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*\Z")
 """Text that arithmetic reads as a number."""
 
@@ -240,7 +242,7 @@ def concat(x: Any, y: Any) -> Any:
     if type(y) is ErrorValue:
         return y
     text = as_text(x) + as_text(y)
-    return VALUE if len(text) > 32_767 else text  # Excel's longest text (limits.MAX_TEXT)
+    return VALUE if len(text) > MAX_TEXT else text
 
 
 def as_condition(c: Any) -> Any:
