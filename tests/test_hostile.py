@@ -107,6 +107,99 @@ def test_hostile_specs_are_refused(tmp_path, name, content, message):
     assert result.peak_mb < MEMORY_BOUND_MB
 
 
+_EXAMPLE = (Path(__file__).resolve().parents[1] / "workbook" / "hjerteregionen.yaml").read_text(
+    "utf-8"
+)
+
+
+def _example_with(old: str, new: str) -> str:
+    assert old in _EXAMPLE
+    return _EXAMPLE.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            _example_with("name: Hjerteregionen", 'name: "Hjerte\\x01regionen"'),
+            "pilot.name: holds a control character (U+0001)",
+        ),
+        (
+            _example_with("sheet: 2 Boligbygging", 'sheet: "2 Bolig\\tbygging"'),
+            "projects[1].sheet: holds a line break or tab character (U+0009)",
+        ),
+        (
+            _example_with("sheet: 2 Boligbygging", 'sheet: "2 Bolig\\uFFFE"'),
+            "projects[1].sheet: holds a control character (U+FFFE)",
+        ),
+        (
+            _example_with("name: Reiser", "name: '=Reiser'"),
+            "categories[1].name: '=Reiser' would be read by SUMIF",
+        ),
+        (
+            _example_with("sheet: 2 Boligbygging", "sheet: " + "\U0001f3e0" * 16),
+            "projects[1].sheet: sheet name is 32 characters as Excel counts them",
+        ),
+        (
+            _example_with("kdd_cap: 4000000", "kdd_cap: 0x" + "f" * 5000),
+            "a number of 5002 characters (at most 40) is too large",
+        ),
+        (
+            _example_with("kdd_cap: 4000000", "kdd_cap: 1" + ":59" * 3000),
+            "a number of 9001 characters (at most 40) is too large",
+        ),
+        (_example_with("[60, 60]", "[.nan, 60]"), ".nan is not a number"),
+        ("a: [" + ",1" * 1_300_000 + "]\n", "a spec may hold at most 1200000 (refusing)"),
+    ],
+)
+def test_specs_a_workbook_cannot_hold_are_refused(tmp_path, content, message):
+    """Control characters, tabs and U+FFFE in names, a category SUMIF reads as a criterion,
+    emoji sheet names over 31 UTF-16 units, YAML 1.1 integers of thousands of digits, .nan
+    and 1.3 million values: generate exits 2 naming the place, within bounds, writing nothing."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(content, "utf-8")
+    result = run_bounded("generate", str(spec), "-o", "out.xlsx", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: {spec}: ") and message in line
+    assert not (tmp_path / "out.xlsx").exists()
+    assert result.peak_mb < MEMORY_BOUND_MB
+
+
+def test_many_spec_problems_are_listed_50_and_counted(tmp_path):
+    """A spec with 100 000 wrong list items lists 50 problems and a line counting the rest
+    (past 10 000 schema errors, as a lower bound), within the bounds."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(_example_with("categories:\n", "categories:\n" + "  - 1\n" * 100_000))
+    result = run_bounded("generate", str(spec), "-o", "out.xlsx", cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 51
+    assert lines[-1] == (
+        f"error: {spec}: (top): at least 9950 more problems (only the first 50 are shown)"
+    )
+    assert result.peak_mb < MEMORY_BOUND_MB
+
+
+@pytest.mark.parametrize("kind", ["fifo", "/dev/zero"])
+def test_a_fifo_or_device_as_the_spec_is_refused_at_once(tmp_path, kind):
+    """A FIFO or /dev/zero given as the spec (or --spec) is refused without being read."""
+    spec = tmp_path / "spec.yaml"
+    if kind == "fifo":
+        os.mkfifo(spec)
+    else:
+        spec = Path(kind)
+    for args in (
+        ["generate", str(spec), "-o", "out.xlsx"],
+        ["check", "x.xlsx", "--spec", str(spec)],
+    ):
+        result = run_bounded(*args, cwd=tmp_path)
+        assert result.returncode == 2
+        assert result.stderr.strip() == (
+            f"error: {spec}: is not a regular file (a pipe or a device?)"
+        )
+
+
 def test_a_100_mb_spec_is_refused_without_reading_it(tmp_path):
     """A spec file of 100 MB is refused by its size."""
     spec = tmp_path / "big.yaml"
