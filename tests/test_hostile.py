@@ -656,3 +656,22 @@ def test_version_output_suffixes_and_long_names(tmp_path):
         [line] = result.stderr.decode().splitlines()
         assert message in line
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.xfail(strict=True, reason="issue 14: lead's part (regenerate, the Arkiv sheet)")
+def test_a_project_sheet_named_arkiv_with_archived_orphans_is_refused(
+    example_workbook, example_dict, tmp_path, capsys
+):
+    """regenerate --archive-orphans into a spec whose project sheet is named 'Arkiv' (the
+    sheet orphans go to) is refused in one line naming the clash, exit 2, nothing written."""
+    import yaml
+
+    example_dict["projects"].pop()  # its typed values become orphans
+    example_dict["projects"][3]["sheet"] = "Arkiv"
+    spec = tmp_path / "arkiv.yaml"
+    spec.write_text(yaml.safe_dump(example_dict, allow_unicode=True), "utf-8")
+    out = tmp_path / "ny.xlsx"
+    args = ["regenerate", str(example_workbook), "--spec", str(spec), "-o", str(out)]
+    assert main([*args, "--archive-orphans"]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert "Arkiv" in line and not out.exists()
