@@ -658,7 +658,6 @@ def test_version_output_suffixes_and_long_names(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: lead's part (regenerate, the Arkiv sheet)")
 def test_a_project_sheet_named_arkiv_with_archived_orphans_is_refused(
     example_workbook, example_dict, tmp_path, capsys
 ):
