@@ -394,3 +394,15 @@ def test_fifos_devices_and_lying_sizes_are_not_read(tmp_path):
         with pytest.raises(SpecError) as caught:
             load_spec(path)
         assert caught.value.problems == ["is not a regular file (a pipe or a device?)"]
+
+
+@pytest.mark.parametrize(
+    "text", ["5", "-5", "017", "-017", "0", "-0", "00", "1_000", "0x1f", "+5", "1:30", "'5'"]
+)
+def test_whole_numbers_read_as_yaml_reads_them(text):
+    """The quick path for plain whole numbers agrees with PyYAML on every YAML 1.1 form
+    (octal 017, base 60, underscores, signs)."""
+    from bygdevekst_xl.spec.yaml_nodes import load_yaml
+
+    ours, theirs = load_yaml(f"a: {text}"), yaml.safe_load(f"a: {text}")
+    assert ours == theirs and type(ours["a"]) is type(theirs["a"])

@@ -88,6 +88,10 @@ class _Builder:
                         f"{_where(node.start_mark)}: a number of {len(node.value)} characters "
                         f"(at most {MAX_NUMBER_CHARS}) is too large"
                     )
+                text = node.value
+                digits = text[1:] if text[:1] == "-" else text
+                if digits.isascii() and digits.isdigit() and (digits[0] != "0" or digits == "0"):
+                    return int(text)  # the usual amount, without the constructor (017 is octal)
                 return self.loader.construct_yaml_int(node)
             value = self.loader.construct_object(node, deep=True)  # floats, bools, null, dates
             if isinstance(value, float) and value != value:
