@@ -33,8 +33,10 @@ MAX_SCHEMA_ERRORS = 10_000  # schema errors collected at most (then "at least N 
 MAX_SHEET_UNITS = 31  # Excel counts a sheet name's length in UTF-16 code units
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 """Characters XML 1.0 cannot carry (or that no text needs): a workbook holding them is broken."""
-_NOT_IN_A_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
-"""Also line breaks and tabs: names, ids and sheet names are one line."""
+_NOT_IN_A_NAME = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+"""Also line breaks: names and ids are one line."""
+_NOT_IN_A_SHEET_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+"""Also tabs: a sheet name with a tab is not found again by its name."""
 _FREE_TEXT = {"reservation", "note", "description"}  # keys whose text may hold line breaks
 _CRITERION = re.compile(r"^[=<>]|[*?~]")
 """What SUMIF/COUNTIF read in a criterion as an operator (leading = < >) or a wildcard."""
@@ -213,7 +215,8 @@ def _load_yaml(raw: bytes | str, source: str) -> Any:
 def _text_problems(value: Any, path: str, key: str = "") -> Iterator[str]:
     """``path: message`` for text a workbook cannot hold, anywhere in the spec."""
     if isinstance(value, str):
-        bad = (_NOT_XML if key in _FREE_TEXT else _NOT_IN_A_NAME).search(value)
+        pattern = _NOT_IN_A_SHEET_NAME if key == "sheet" else _NOT_IN_A_NAME
+        bad = (_NOT_XML if key in _FREE_TEXT else pattern).search(value)
         if bad:
             where = "a line break or tab" if bad[0] in "\t\n\r\u2028\u2029" else "a control"
             yield f"{path}: holds {where} character (U+{ord(bad[0]):04X}); remove it"
