@@ -675,3 +675,45 @@ def test_a_project_sheet_named_arkiv_with_archived_orphans_is_refused(
     assert main([*args, "--archive-orphans"]) == 2
     [line] = capsys.readouterr().err.strip().splitlines()
     assert "Arkiv" in line and not out.exists()
+
+
+def _tables_too_long(wb, case: str) -> None:
+    """Shape a workbook like a budget larger than any spec may give."""
+    params = wb["Parametre"]
+    if case == "register":
+        for row in range(41, 41 + 150):  # the register ends at row 40: 150 more projects
+            params[f"A{row}"], params[f"B{row}"] = row, f"p{row}"
+            params[f"C{row}"], params[f"D{row}"] = f"P {row}", "2 Boligbygging"
+        wb.defined_names["Prosjekter"].attr_text = "Parametre!$A$36:$E$190"
+    elif case == "municipalities":
+        wb.defined_names["Kommuner"].attr_text = "Parametre!$A$17:$A$8017"
+        for row in range(17, 8018):
+            params[f"A{row}"] = f"Kommune {row}"
+    else:  # the cost table's name gone and its total label 100 000 rows down
+        del wb.defined_names["Kostnader_boligbygging"]
+        sheet = wb["2 Boligbygging"]
+        sheet["A15"] = None
+        sheet["A99990"] = "Sum kostnader"
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("register", "has 155 rows; a budget has at most 100"),
+        ("municipalities", "has 8001 rows; a budget has at most 50"),
+        ("cost rows", "a budget has at most 10000"),
+    ],
+)
+def test_tables_longer_than_any_budget_are_refused_within_bounds(
+    example_workbook, tmp_path, case, message
+):
+    """A register of 155 projects, 8 001 municipalities, a cost table 100 000 rows long: one
+    line naming the table and the limit, exit 2, within the time and memory bounds."""
+    path = damage.with_openpyxl(
+        example_workbook, tmp_path / "lang.xlsx", lambda wb: _tables_too_long(wb, case)
+    )
+    result = run_bounded("check", "--lang", "en", str(path), cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert message in line and str(path) in line
+    assert result.peak_mb < MEMORY_BOUND_MB
