@@ -43,7 +43,7 @@ def test_a_failed_forced_write_keeps_the_existing_file_and_leaves_no_debris(
     out = tmp_path / "budsjett.xlsx"
     out.write_bytes(b"the finance officer's edited workbook")
     monkeypatch.setattr(os, where, failure)
-    assert main(["generate", "-o", str(out), "--force"]) == 2
+    assert main(["generate", "-o", str(out), "--force", "--lang", "en"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"feil: {out}: kan ikke skrive: {reason}; den eksisterende filen er uendret"]
     assert out.read_bytes() == b"the finance officer's edited workbook"
@@ -77,7 +77,17 @@ def test_a_backup_that_cannot_be_made_stops_the_write(tmp_path, monkeypatch, cap
 
 def _generate_child(spec: Path, out: Path, cwd: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "bygdevekst_xl", "generate", str(spec), "-o", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "bygdevekst_xl",
+            "generate",
+            "--lang",
+            "en",
+            str(spec),
+            "-o",
+            str(out),
+        ],
         cwd=cwd,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -118,7 +128,7 @@ def test_a_backup_never_follows_a_planted_symlink(tmp_path, capsys):
     outside = tmp_path / "utenfor" / "stjålet.xlsx"
     outside.parent.mkdir()
     (tmp_path / "budsjett.backup-1.xlsx").symlink_to(outside)
-    assert main(["generate", "-o", str(out), "--force"]) == 0
+    assert main(["generate", "-o", str(out), "--force", "--lang", "en"]) == 0
     assert not outside.exists()
     assert (tmp_path / "budsjett.backup-2.xlsx").read_bytes() == b"old"
     assert "old file kept as" in capsys.readouterr().out
@@ -141,7 +151,7 @@ def test_an_output_that_is_not_a_regular_file_is_refused(tmp_path, capsys, kind)
             target.write_bytes(b"old")
         out.symlink_to(target)
     before = os.lstat(out)
-    assert main(["generate", "-o", str(out), "--force"]) == 2
+    assert main(["generate", "-o", str(out), "--force", "--lang", "en"]) == 2
     [line] = capsys.readouterr().err.strip().splitlines()
     assert line.startswith(f"error: {out}: the output is ") and "not a regular file" in line
     after = os.lstat(out)
@@ -170,7 +180,7 @@ def test_ctrl_c_or_sigterm_during_a_write_leaves_no_debris(
         interrupt()
 
     monkeypatch.setattr(os, "fsync", interrupted_fsync)
-    assert main(["generate", "-o", str(out), "--force"]) == code
+    assert main(["generate", "-o", str(out), "--force", "--lang", "en"]) == code
     assert capsys.readouterr().err.strip().splitlines() == [
         f"error: {said}; nothing was left half-written"
     ]
