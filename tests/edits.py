@@ -113,6 +113,16 @@ class Edit:
         self._op("hide_row", sheet=sheet, row=row)
         return self._op("expect_hidden", sheet=sheet, row=row)
 
+    def hide_column(self, sheet: str, column: int) -> Edit:
+        return self._op("hide_column", sheet=sheet, column=column)
+
+    def paste_values(self, sheet: str, cells: str) -> Edit:
+        """Copy a range and paste it over itself as values only (the sheet must be unprotected)."""
+        return self._op("paste_values", sheet=sheet, range=cells)
+
+    def delete_sheet(self, sheet: str) -> Edit:
+        return self._op("delete_sheet", sheet=sheet)
+
     def comment(self, sheet: str, cell: str, text: str) -> Edit:
         return self._op("comment", sheet=sheet, cell=cell, text=text)
 
@@ -298,10 +308,12 @@ def _numbered_lines(typed: dict[Key, Any]) -> dict[Key, Any]:
 
 def same_inputs(found: dict[Key, Any], expected: dict[Key, Any]) -> list[str]:
     """The differences between two input listings (empty when every input is kept): numbers
-    compared as numbers, formulas without ``$`` and spaces."""
+    compared as numbers, formulas without ``$`` and spaces, categories in any letter case."""
     out = []
     for key in sorted(set(found) | set(expected), key=repr):
         a, b = found.get(key), expected.get(key)
+        if key[3] == "category" and isinstance(a, str) and isinstance(b, str):
+            a, b = a.casefold(), b.casefold()  # the category a name stands for, as SUMIF reads it
         if _comparable(a) != _comparable(b):
             out.append(f"{key}: found {a!r}, expected {b!r}")
     return out

@@ -487,9 +487,10 @@ def edit_with_libreoffice(
     does with "Insert rows above" (UNO only), before the edits are applied.
 
     *operations* (UNO only) are applied after the edits, in order, as dicts with ``"op"``: what a
-    person does in Calc (insert/delete rows, sort, cut and paste a range, copy/move/rename a
-    sheet, hide a row, comment, width, AutoFilter, protect/unprotect, a number format, a round
-    trip through .ods) and ``expect`` checks that read a cell back; see ``uno_edit.py``.
+    person does in Calc (insert/delete rows, sort, cut and paste a range, paste values,
+    copy/move/rename/delete a sheet, hide a row or column, comment, width, AutoFilter,
+    protect/unprotect, a number format, a round trip through .ods) and ``expect`` checks that
+    read a cell back; see ``uno_edit.py``.
 
     *edits* maps ``(sheet, "C8")`` to a number, a bool, a string, None (clear the cell) or a
     formula string starting with ``=`` in Excel syntax (``=SUM(A1,B2)``). This simulates a

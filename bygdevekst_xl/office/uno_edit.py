@@ -135,6 +135,9 @@ class Editor:
     def op_hide_row(self, op):
         self.sheet(op["sheet"]).Rows.getByIndex(op["row"] - 1).IsVisible = False
 
+    def op_hide_column(self, op):
+        self.sheet(op["sheet"]).Columns.getByIndex(op["column"] - 1).IsVisible = False
+
     def op_width(self, op):
         column = self.sheet(op["sheet"]).Columns.getByIndex(op["column"] - 1)
         column.Width = int(op["width_mm100"])
@@ -169,6 +172,12 @@ class Editor:
         target = sheet.getCellRangeByName(op["to"]).getCellAddress()
         sheet.copyRange(target, source)
 
+    def op_paste_values(self, op):
+        """Copy a range and paste it over itself as values only (its formulas are gone)."""
+        sheet = self.unlocked(op["sheet"], "paste values")
+        target = sheet.getCellRangeByName(op["range"])
+        target.setDataArray(target.getDataArray())
+
     def op_autofilter(self, op):
         sheet = self.unlocked(op["sheet"], "AutoFilter")
         address = sheet.getCellRangeByName(op["range"]).getRangeAddress()
@@ -190,6 +199,10 @@ class Editor:
     def op_copy_sheet(self, op):
         self.sheet(op["sheet"])
         self.doc.Sheets.copyByName(op["sheet"], op["name"], op["position"] - 1)
+
+    def op_delete_sheet(self, op):
+        self.sheet(op["sheet"])
+        self.doc.Sheets.removeByName(op["sheet"])
 
     def op_move_sheet(self, op):
         self.sheet(op["sheet"])
