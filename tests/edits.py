@@ -243,13 +243,15 @@ def indented_custom_properties(source: Path, target: Path) -> Path:
 def input_cells(path: Path) -> dict[Key, tuple[str, str]]:
     """Every input cell of a workbook by meaning -> (sheet, A1): THE lookup of where inputs are.
 
-    Through the layout of the budget the reader finds (the cells of kind "input"); when the
-    layout gives input cells semantic keys, only this function changes.
+    Through the layout of the budget the reader finds (the cells of kind "input"), on the sheet
+    the project's defined name points at; when the layout gives input cells semantic keys,
+    only this function changes.
     """
     read = read_budget(read_workbook(path))
     budget = read.budget
     layout = build_layout(budget, read.capacities)
     years = budget.pilot.years
+    sheets = _sheets_by_identity(path)
     by_col = {year_col(i): year for i, year in enumerate(years)}
     found: dict[Key, tuple[str, str]] = {}
     for project in budget.projects:
@@ -258,10 +260,25 @@ def input_cells(path: Path) -> dict[Key, tuple[str, str]]:
             if cell.kind != "input":
                 continue
             found[_key(project.id, budget.pilot.municipalities, rows, by_col, cell)] = (
-                project.sheet,
+                sheets.get(project.id, project.sheet),
                 cell.address,
             )
     return found
+
+
+def _sheets_by_identity(path: Path) -> dict[str, str]:
+    """Project id -> the sheet its cost table's defined name points at (clients rename the
+    references with a sheet, so this survives a renamed tab)."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        out = {}
+        for name, defined in wb.defined_names.items():
+            if name.startswith("Kostnader_") and "!" in defined.attr_text:
+                sheet = defined.attr_text.rsplit("!", 1)[0]
+                out[name.removeprefix("Kostnader_")] = sheet.strip("'").replace("''", "'")
+        return out
+    finally:
+        wb.close()
 
 
 def _key(project: str, municipalities: tuple[str, ...], rows: Any, by_col: dict, cell: Any) -> Key:
