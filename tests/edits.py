@@ -94,6 +94,10 @@ class Edit:
         yield self
         self._op("protect", sheet=sheet)
 
+    def unprotect(self, sheet: str) -> Edit:
+        """Remove the sheet protection and leave it off."""
+        return self._op("unprotect", sheet=sheet)
+
     def insert_rows(self, sheet: str, row: int, count: int = 1) -> Edit:
         """Insert whole rows above 1-based *row* (the sheet must be unprotected)."""
         return self._op("insert_rows", sheet=sheet, row=row, count=count)
@@ -112,6 +116,10 @@ class Edit:
     def hide_row(self, sheet: str, row: int) -> Edit:
         self._op("hide_row", sheet=sheet, row=row)
         return self._op("expect_hidden", sheet=sheet, row=row)
+
+    def copy_paste(self, sheet: str, cells: str, to: str) -> Edit:
+        """Copy a range and paste it with its top-left corner at *to*."""
+        return self._op("copy_range", sheet=sheet, range=cells, to=to)
 
     def hide_column(self, sheet: str, column: int) -> Edit:
         return self._op("hide_column", sheet=sheet, column=column)
@@ -325,12 +333,15 @@ def _numbered_lines(typed: dict[Key, Any]) -> dict[Key, Any]:
 
 def same_inputs(found: dict[Key, Any], expected: dict[Key, Any]) -> list[str]:
     """The differences between two input listings (empty when every input is kept): numbers
-    compared as numbers, formulas without ``$`` and spaces, categories in any letter case."""
+    compared as numbers, formulas without ``$`` and spaces, categories in any letter case, a
+    blank amount or hours cell as 0."""
     out = []
     for key in sorted(set(found) | set(expected), key=repr):
         a, b = found.get(key), expected.get(key)
         if key[3] == "category" and isinstance(a, str) and isinstance(b, str):
             a, b = a.casefold(), b.casefold()  # the category a name stands for, as SUMIF reads it
+        if isinstance(key[3], int) and {a, b} <= {None, 0}:
+            continue  # a blank number in a line or row that has values is 0 in every sum
         if _comparable(a) != _comparable(b):
             out.append(f"{key}: found {a!r}, expected {b!r}")
     return out

@@ -65,9 +65,17 @@ def formula_constants(e: Edit) -> None:
 
 
 def formula_links(e: Edit) -> None:
-    """KDD as a plug (costs − Statsforvalteren) and KDD linked to another project's KDD."""
+    """KDD as a plug (costs − Statsforvalteren), KDD linked to another project's KDD, and hours
+    linked to another project's hours."""
     e.type(P1, "C28", "=C15-C29", shows=1_180_000)
     e.type(P4, "D28", "='2 Boligbygging'!D28", shows=90_000)
+    e.type(P3, "C21", "='2 Boligbygging'!C20", shows=150)
+
+
+def formula_category(e: Edit) -> None:
+    """A category picked by a formula pointing at the category list."""
+    e.type(P1, "A8", "=Parametre!A21")
+    e.expect(P1, "A8", string="Reiser")
 
 
 def cap_breach(e: Edit) -> None:
@@ -204,6 +212,36 @@ def deleted_sheet(e: Edit) -> None:
     e.sheets_are([s for s in SHEETS if s != P5])
 
 
+def copied_line(e: Edit) -> None:
+    """A cost line copied into a spare row, KDD raised to pay for it."""
+    with e.unprotected(P1):
+        e.copy_paste(P1, "A9:D9", "A12")
+    e.expect(P1, "A12", string="Kurs og kompetanse")
+    e.expect(P1, "D12", value=40_000)
+    e.type(P1, "C28", 1_220_000)
+    e.type(P1, "D28", 1_250_000)
+
+
+def cleared_amount(e: Edit) -> None:
+    """An amount deleted (the cell cleared) and KDD lowered to match."""
+    e.type(P5, "D9", None)
+    e.type(P5, "D28", 30_000)
+
+
+def unprotected_sheet(e: Edit) -> None:
+    """A sheet unprotected to edit and left so."""
+    e.unprotect(P2)
+    e.type(P2, "B7", "Mulighetsstudie for minihus")
+
+
+def parametre_note_row(e: Edit) -> None:
+    """A note row inserted at the top of Parametre."""
+    with e.unprotected("Parametre"):
+        e.insert_rows("Parametre", 1)
+        e.type("Parametre", "A1", "Oppdatert 30.11.")
+    e.expect("Parametre", "B5", value=4_000_000)
+
+
 def renamed_summary_sheet(e: Edit) -> None:
     e.rename_sheet(SUMMARY, "Samlet budsjett")
     e.expect(FRONT, "B17", value=3_110_000)  # the Forside follows the rename
@@ -315,6 +353,11 @@ LIBREOFFICE_CASES = {
         hidden_hours,
         pasted_values_sheet,
         deleted_sheet,
+        formula_category,
+        copied_line,
+        cleared_amount,
+        unprotected_sheet,
+        parametre_note_row,
         renamed_summary_sheet,
         spare_row_deleted,
         officer_session,
@@ -530,6 +573,48 @@ def test_an_afternoon_of_edits_together_checks_clean_and_is_kept(corpus, origina
     keeps_inputs(path, expected, work)
 
 
+def test_a_copied_line_checks_clean_and_is_kept(corpus, original, work):
+    """A cost line copied into a spare row and KDD raised to match: check exits 0, and both
+    copies of the line are kept."""
+    path = corpus["copied_line"]
+    code, report = checked(path)
+    assert (code, report["findings"]) == (0, [])
+    line = edits.cost_line(original, "prosjektledelse", 2)
+    expected = changed(
+        original,
+        prosjektledelse__kdd____2024=1_220_000,
+        prosjektledelse__kdd____2025=1_250_000,
+    )
+    for column, value in zip(("category", "description", *edits.YEARS), line, strict=True):
+        expected[("prosjektledelse", "cost", 3, column)] = value
+    keeps_inputs(path, expected, work)
+
+
+def test_a_cleared_amount_checks_clean_and_is_kept(corpus, original, work):
+    """An amount cleared with the balance kept: check exits 0, and the cleared cell stays
+    empty (or 0) through extract and regenerate."""
+    path = corpus["cleared_amount"]
+    code, report = checked(path)
+    assert (code, report["findings"]) == (0, [])
+    expected = changed(
+        original,
+        markedsforing__cost__2__2025=None,
+        markedsforing__kdd____2025=30_000,
+    )
+    keeps_inputs(path, expected, work)
+
+
+def test_a_sheet_left_unprotected_is_a_warning(corpus, original, work):
+    """A sheet unprotected to edit a description and left so: a protection-lost warning,
+    exit 0, the new description kept."""
+    path = corpus["unprotected_sheet"]
+    code, report = checked(path)
+    assert code == 0
+    assert ("protection-lost", P2) in {(f["code"], f["sheet"]) for f in report["findings"]}
+    expected = changed(original, boligbygging__cost__0__description="Mulighetsstudie for minihus")
+    keeps_inputs(path, expected, work)
+
+
 # --------------------------------------------------------------------------- formulas in inputs
 
 
@@ -556,9 +641,9 @@ def test_formulas_without_references_are_ordinary_inputs(corpus, original, work)
 
 @issue11("a plug or a link in an input is read as blank (total-mismatch, not-balanced)")
 def test_inputs_linked_to_other_cells_are_counted_and_named(corpus, original, work):
-    """KDD as a plug (=C15-C29) and linked to another project's KDD: counted at their values
-    (check exits 0), each a warning at its cell naming what it depends on; extract writes the
-    values and regenerate the formulas."""
+    """KDD as a plug (=C15-C29), KDD and hours linked to another project's: counted at their
+    values (check exits 0), each a warning at its cell naming what it depends on; extract
+    writes the values and regenerate the formulas."""
     path = corpus["formula_links"]
     code, report = checked(path)
     assert code == 0 and errors(report) == []
@@ -566,10 +651,13 @@ def test_inputs_linked_to_other_cells_are_counted_and_named(corpus, original, wo
     plug, link = findings_at(report, P1, "C28"), findings_at(report, P4, "D28")
     assert [f["severity"] for f in plug] == ["warning"] and "C15" in plug[0]["message"]
     assert [f["severity"] for f in link] == ["warning"] and P2 in link[0]["message"]
+    hours = findings_at(report, P3, "C21")
+    assert [f["severity"] for f in hours] == ["warning"] and P2 in hours[0]["message"]
     expected = changed(
         original,
         prosjektledelse__kdd____2024="=C15-C29",
         plankontor__kdd____2025="='2 Boligbygging'!D28",
+        arbeidsliv__hours__Hasvik__2024="='2 Boligbygging'!C20",
     )
     keeps_inputs(path, expected, work)
 
@@ -656,6 +744,35 @@ def test_a_renamed_combined_sheet_is_a_warning_at_most(corpus, original, work):
     assert code == 0 and errors(report) == []
     assert any("Samlet budsjett" in f["message"] for f in report["findings"])
     keeps_inputs(path, original, work)
+
+
+@issue11("a row inserted at the top of Parametre moves the cap and the rate")
+def test_a_note_row_at_the_top_of_parametre_changes_nothing(corpus, original, work):
+    """A note row inserted at the top of Parametre: no error, the cap still 4 000 000 kr, and
+    every input kept."""
+    path = corpus["parametre_note_row"]
+    code, report = checked(path)
+    assert code == 0 and errors(report) == []
+    assert codes(report) <= {"text-outside-table"}
+    assert report["totals"]["kdd_cap"] == 4_000_000
+    keeps_inputs(path, original, work)
+
+
+@issue11("an input cell holding a formula is read as blank")
+def test_a_category_chosen_by_a_formula_is_counted(corpus, original, work):
+    """A category cell holding =Parametre!A21 ('Reiser'): counted under Reiser (no category
+    finding, exit 0), a warning at the cell naming what it depends on; regenerate keeps the
+    formula."""
+    path = corpus["formula_category"]
+    code, report = checked(path)
+    assert code == 0 and errors(report) == []
+    at_cell = findings_at(report, P1, "A8")
+    assert [f["severity"] for f in at_cell] == ["warning"]
+    expected = changed(original, prosjektledelse__cost__1__category="=Parametre!A21")
+    assert same_inputs(typed_inputs(path), expected) == []
+    code, regenerated, said = edits.regenerate_to(path, work)
+    assert code == 0, said
+    assert same_inputs(typed_inputs(regenerated), expected) == []
 
 
 # --------------------------------------------------------------------------- small things people do
