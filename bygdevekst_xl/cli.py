@@ -80,6 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ext.add_argument("workbook", type=Path, help="edited workbook (.xlsx)")
     ext.add_argument("-o", "--output", type=Path, help="spec to write (default: print it)")
+    ext.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON report: the spec written and the inputs that held formulas",
+    )
     _add_force(ext)
     ext.set_defaults(run=_extract)
 
@@ -118,6 +123,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reg.add_argument("--json", action="store_true", help="print the report as JSON")
     reg.set_defaults(run=_regenerate)
+
+    cou = commands.add_parser(
+        "council",
+        help="write each municipality's council attachment (PDF) and draft decision",
+        description="From a checked workbook, write for each municipality (or the one named) a "
+        "PDF attachment in bokmål (figures in 1 000 kr that add up) and a draft decision in "
+        "numbered points. Exit 1 when the check finds errors, unless --draft.",
+    )
+    cou.add_argument("workbook", type=Path, help="checked workbook (.xlsx)")
+    cou.add_argument("-o", "--output", type=Path, default=Path("."), help="folder (default: .)")
+    cou.add_argument("--municipality", help="only this municipality (default: every one)")
+    cou.add_argument("--draft", action="store_true", help="write despite errors, marked UTKAST")
+    cou.add_argument("--spec", type=Path, help="spec whose rules apply (default: built-in)")
+    _add_force(cou)
+    cou.set_defaults(run=_council)
     return parser
 
 
@@ -245,14 +265,17 @@ def _read_problem(exc: Exception, path: Path) -> str:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from .extract import ExtractError, extract
+    import json
+
+    from .extract import ExtractError, extract_spec
     from .files import write_new
     from .inputs import NotOurWorkbook
     from .spec import dump_spec
     from .xlsx import ReadError
 
     try:
-        budget = extract(args.workbook)
+        extracted = extract_spec(args.workbook)
+        budget = extracted.budget
     except (ReadError, NotOurWorkbook) as exc:
         print(f"error: {_read_problem(exc, args.workbook)}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -265,8 +288,30 @@ def _extract(args: argparse.Namespace) -> int:
         _spec_problems(exc)
         return EXIT_FINDINGS
     text = f"# Extracted from {args.workbook.name} by bygdevekst_xl\n" + dump_spec(budget)
+    formulas = [
+        {
+            "cell": f.cell,
+            "formula": f.text,
+            "value": f.value if f.value is None else _plain(f.value),
+        }
+        for f in extracted.formulas
+    ]
+    if args.json:
+        report = {"output": str(args.output) if args.output else None, "formulas": formulas}
+        if args.output is None:
+            report["spec"] = text
+    else:
+        for item in formulas:
+            print(
+                f"merk: {item['cell']} inneholder formelen {item['formula']}; spesifikasjonen "
+                f"får verdien {item['value']}",
+                file=sys.stderr,
+            )
     if args.output is None:
-        sys.stdout.write(text)
+        if args.json:
+            print(json.dumps(report, ensure_ascii=False))
+        else:
+            sys.stdout.write(text)
         return EXIT_OK
     try:
         written = write_new(
@@ -275,8 +320,18 @@ def _extract(args: argparse.Namespace) -> int:
     except OutputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print_written(written)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        print_written(written)
     return EXIT_OK
+
+
+def _plain(value: object) -> object:
+    """A value as JSON holds it (whole numbers as integers, anything odd as text)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int | float | str | bool) else str(value)
 
 
 def print_written(written: Written) -> None:
@@ -362,3 +417,41 @@ def _print_regeneration(result, orphans: str, code: int) -> None:
         )
     for warning in result.warnings:
         print(f"  warning: {warning}", file=out)
+
+
+def _council(args: argparse.Namespace) -> int:
+    from .council import CouncilError, Refused, council_pack, finding_lines
+    from .files import write_new
+    from .inputs import NotOurWorkbook
+    from .spec import load_spec
+    from .xlsx import ReadError
+
+    try:
+        rules = load_spec(args.spec or example_path())
+        pack = council_pack(args.workbook, rules, args.municipality, draft=args.draft)
+        if not args.output.is_dir():
+            raise OutputError(f"{args.output}: folder does not exist")
+        targets = [(args.output / d.name, d.data) for d in pack.documents]
+        for path, data in targets:  # refuse before writing any, so no pack is half written
+            if path.exists() and not args.force and path.read_bytes() != data:
+                raise OutputError(f"{path}: file exists and differs; use --force to replace it")
+        for path, data in targets:
+            print_written(write_new(path, data, force=args.force, protect=(args.workbook,)))
+        for warning in pack.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+    except SpecError as exc:
+        _spec_problems(exc)
+        return EXIT_BAD_INPUT
+    except Refused as exc:
+        print(f"error: {exc}; fix them, or use --draft for a pack marked UTKAST:", file=sys.stderr)
+        for line in finding_lines(exc.report):
+            print(f"  {line}", file=sys.stderr)
+        return EXIT_FINDINGS
+    except (ReadError, NotOurWorkbook) as exc:
+        print(f"error: {_read_problem(exc, args.workbook)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (CouncilError, OutputError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"Innholds-ID {pack.digest}" + (" (UTKAST)" if pack.draft else ""))
+    return EXIT_OK

@@ -7,23 +7,27 @@ and lists it, unless the caller drops it explicitly or keeps it in an archive sh
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from .carry import carry_formulas
 from .check.rules import outside_findings
+from .errors import EXIT_FINDINGS, BygdevekstError
 from .extract import is_blank_line, read_inputs
 from .files import Written, write_new
 from .generate import document_time, document_title
-from .layout import build_layout
-from .layout.cells import SheetLayout, a1
-from .layout.rows import ProjectRows, year_col
+from .inputs import ReadBudget
+from .layout import WorkbookLayout, build_layout
+from .layout.archive_sheet import archive_sheet
+from .layout.places import ProjectPlace
+from .locate import Located, locate
 from .model import Amount, Budget, CostLine, Project
 from .spec import load_spec
 from .writer import render
 
 Orphans = Literal["refuse", "drop", "archive"]
-ARCHIVE_SHEET = "Arkiv"
 
 
 @dataclass(frozen=True)
@@ -49,8 +53,10 @@ class Regeneration:
     written: Written | None = None
 
 
-class RefusedError(RuntimeError):
+class RefusedError(BygdevekstError, RuntimeError):
     """Regeneration would lose typed values; nothing was written."""
+
+    exit_code = EXIT_FINDINGS
 
     def __init__(self, result: Regeneration) -> None:
         self.result = result
@@ -72,21 +78,40 @@ def regenerate(
     """
     read, content = read_inputs(workbook)
     new = read.budget if spec is None else load_spec(spec)
-    result = merge(read.budget, new)
-    result.warnings += _cannot_carry(content, read)
+    result = merge(read.budget, new, read.places)
+    located = _located(read, content)
+    result.warnings += _cannot_carry(content, located.layout)
+    assert result.budget is not None
+    layout = build_layout(result.budget)
+    for problem in carry_formulas(read, located, result.budget, layout):
+        sheet, _, cell = problem.cell.rpartition("!")
+        result.left_out.append(
+            LeftOut(
+                sheet,
+                cell,
+                _project_of(read, sheet),
+                f"the formula {problem.formula} refers to {problem.reference}, which has no "
+                f"place in the new workbook; its value is written instead",
+                problem.formula,
+            )
+        )
     if result.left_out and orphans == "refuse":
         raise RefusedError(result)
-    layout = build_layout(result.budget)
     if result.left_out and orphans == "archive":
-        layout.sheets.append(_archive_sheet(result.left_out))
+        layout.sheets.append(
+            archive_sheet([(v.project, v.sheet, v.cell, v.what, v.value) for v in result.left_out])
+        )
     data = render(layout, created=document_time(new), title=document_title(new))
     inputs = (Path(workbook),) if spec is None else (Path(workbook), Path(spec))
     result.written = write_new(Path(output), data, force=force, protect=inputs)
     return result
 
 
-def merge(old: Budget, new: Budget) -> Regeneration:
-    """The new spec's budget with the old workbook's typed values in their new places."""
+def merge(old: Budget, new: Budget, places: Mapping[str, ProjectPlace]) -> Regeneration:
+    """The new spec's budget with the old workbook's typed values in their new places.
+
+    ``places`` says where each old project's inputs are (to name the cell of a value left out).
+    """
     result = Regeneration()
     old_projects = {p.id: p for p in old.projects}
     new_ids = {p.id for p in new.projects}
@@ -99,13 +124,15 @@ def merge(old: Budget, new: Budget) -> Regeneration:
         if before is None:
             projects.append(project)
             continue
-        projects.append(_carry(before, project, new, category_ids, years, result))
+        place = places[project.id]
+        projects.append(_carry(before, project, new, category_ids, years, result, place))
     for project in old.projects:
         if project.id not in new_ids:
-            result.left_out += _all_values(project, old, f"project {project.id!r} was removed")
+            why = f"project {project.id!r} was removed"
+            result.left_out += _all_values(project, places[project.id], why)
     for project in old.projects:
         if project.id in new_ids:
-            result.left_out += _lost_years(project, old, new)
+            result.left_out += _lost_years(project, old, new, places[project.id])
     result.budget = replace(new, projects=tuple(projects))
     return result
 
@@ -117,9 +144,9 @@ def _carry(
     category_ids: set[str],
     years: list[int | None],
     result: Regeneration,
+    place: ProjectPlace,
 ) -> Project:
     """One project: typed values from ``before``, structure from ``after``."""
-    old_rows = ProjectRows(len(before.costs), 0, 0)
     costs = []
     for i, line in enumerate(before.costs):
         if is_blank_line(line):
@@ -130,7 +157,7 @@ def _carry(
                     result.left_out.append(
                         LeftOut(
                             before.sheet,
-                            a1(old_rows.cost_first + i, year_col(y)),
+                            place.cell("cost", i, y),
                             before.id,
                             f"cost line {line.description!r}: category {line.category!r} no longer "
                             "exists",
@@ -147,15 +174,14 @@ def _carry(
             hours.append((municipality, _by_year(typed, years)))
         elif after.hours_of(municipality):
             hours.append((municipality, after.hours_of(municipality)))
-    for m, (municipality, values) in enumerate(before.hours):
+    for municipality, values in before.hours:
         if municipality not in new.pilot.municipalities:
-            row = ProjectRows(len(before.costs), len(before.hours), 0).hours_first + m
             for y, value in enumerate(values):
                 if not _blank(value) and value != 0:
                     result.left_out.append(
                         LeftOut(
                             before.sheet,
-                            a1(row, year_col(y)),
+                            place.cell("hours", municipality, y),
                             before.id,
                             f"hours of {municipality}, which is no longer in the pilot",
                             value,
@@ -168,9 +194,9 @@ def _carry(
         kdd=_by_year(before.kdd, years),
         statsforvalteren=_by_year(before.statsforvalteren, years),
     )
-    typed = [a for line in costs for a in line.amounts] + [v for _, h in hours for v in h]
-    typed += [*carried.kdd, *carried.statsforvalteren]
-    result.carried[after.id] = sum(1 for value in typed if not _blank(value))
+    carried_values: list[Amount] = [a for line in costs for a in line.amounts]
+    carried_values += [v for _, h in hours for v in h] + [*carried.kdd, *carried.statsforvalteren]
+    result.carried[after.id] = sum(1 for value in carried_values if not _blank(value))
     return carried
 
 
@@ -178,70 +204,42 @@ def _by_year(values: tuple[Amount, ...], years: list[int | None]) -> tuple[Amoun
     return tuple(values[i] if i is not None and i < len(values) else None for i in years)
 
 
-def _all_values(project: Project, old: Budget, why: str) -> list[LeftOut]:
-    rows = ProjectRows(len(project.costs), len(old.pilot.municipalities), len(old.categories))
-    out = []
+def _typed_cells(project: Project, place: ProjectPlace) -> Iterator[tuple[str, int, str, Amount]]:
+    """Every typed value of a project: (cell, year index, what it is, value)."""
     for i, line in enumerate(project.costs):
         for y, value in enumerate(line.amounts):
-            if not _blank(value):
-                out.append(
-                    LeftOut(
-                        project.sheet,
-                        a1(rows.cost_first + i, year_col(y)),
-                        project.id,
-                        f"{why}: cost line {line.description!r}",
-                        value,
-                    )
-                )
-    for m, (municipality, values) in enumerate(project.hours):
+            yield place.cell("cost", i, y), y, f"cost line {line.description!r}", value
+    for municipality, values in project.hours:
         for y, value in enumerate(values):
-            if not _blank(value) and value != 0:
-                out.append(
-                    LeftOut(
-                        project.sheet,
-                        a1(rows.hours_first + m, year_col(y)),
-                        project.id,
-                        f"{why}: hours of {municipality}",
-                        value,
-                    )
-                )
-    for row, name, values in (
-        (rows.kdd, "KDD", project.kdd),
-        (rows.statsforvalteren, "Statsforvalteren", project.statsforvalteren),
+            yield place.cell("hours", municipality, y), y, f"hours of {municipality}", value
+    for table, name, values in (
+        ("kdd", "KDD", project.kdd),
+        ("statsforvalteren", "Statsforvalteren", project.statsforvalteren),
     ):
         for y, value in enumerate(values):
-            if not _blank(value) and value != 0:
-                out.append(
-                    LeftOut(
-                        project.sheet,
-                        a1(row, year_col(y)),
-                        project.id,
-                        f"{why}: financing from {name}",
-                        value,
-                    )
-                )
-    return out
+            yield place.cell(table, 0, y), y, f"financing from {name}", value
 
 
-def _lost_years(project: Project, old: Budget, new: Budget) -> list[LeftOut]:
-    gone = [y for y, year in enumerate(old.pilot.years) if year not in new.pilot.years]
-    if not gone:
-        return []
-    rows = ProjectRows(len(project.costs), len(old.pilot.municipalities), len(old.categories))
-    cells = [(rows.cost_first + i, line.amounts) for i, line in enumerate(project.costs)]
-    cells += [(rows.kdd, project.kdd), (rows.statsforvalteren, project.statsforvalteren)]
-    cells += [(rows.hours_first + m, h) for m, (_, h) in enumerate(project.hours)]
+def _all_values(project: Project, place: ProjectPlace, why: str) -> list[LeftOut]:
+    return [
+        LeftOut(project.sheet, cell, project.id, f"{why}: {what}", value)
+        for cell, _, what, value in _typed_cells(project, place)
+        if not _blank(value) and value != 0
+    ]
+
+
+def _lost_years(project: Project, old: Budget, new: Budget, place: ProjectPlace) -> list[LeftOut]:
+    gone = {y for y, year in enumerate(old.pilot.years) if year not in new.pilot.years}
     return [
         LeftOut(
             project.sheet,
-            a1(row, year_col(y)),
+            cell,
             project.id,
             f"year {old.pilot.years[y]} is no longer a project year",
-            values[y],
+            value,
         )
-        for row, values in cells
-        for y in gone
-        if y < len(values) and not _blank(values[y]) and values[y] != 0
+        for cell, y, _, value in _typed_cells(project, place)
+        if y in gone and not _blank(value) and value != 0
     ]
 
 
@@ -281,9 +279,25 @@ def _structure_changes(old: Budget, new: Budget) -> list[str]:
     return changes
 
 
-def _cannot_carry(content: Any, read: Any) -> list[str]:
+def _located(read: ReadBudget, content: Any) -> Located:
+    """The old workbook's layout, found where its rows and sheets are now."""
+
+    def value_at(sheet: str, address: str) -> Any:
+        cells = content.sheets.get(sheet)
+        if cells is None:
+            return None
+        value = cells.values.get(address)
+        return cells.cached.get(address) if value is None else value
+
+    return locate(build_layout(read.budget, read.capacities), read, content, value_at)
+
+
+def _project_of(read: ReadBudget, sheet: str) -> str:
+    return next((pid for pid, place in read.places.items() if place.sheet == sheet), "")
+
+
+def _cannot_carry(content: Any, layout: WorkbookLayout) -> list[str]:
     """What the edited workbook holds that regeneration cannot bring along."""
-    layout = build_layout(read.budget, read.capacities)
     ours = {s.name for s in layout.sheets}
     out = [
         f"sheet {name!r} was added by a person and is not carried over"
@@ -303,25 +317,6 @@ def _cannot_carry(content: Any, read: Any) -> list[str]:
             "areas and is not carried over"
         )
     return out
-
-
-def _archive_sheet(left_out: list[LeftOut]) -> SheetLayout:
-    sheet = SheetLayout(ARCHIVE_SHEET, tab_color="#7F7F7F")
-    sheet.widths = {0: 18, 1: 24, 2: 10, 3: 70, 4: 16}
-    sheet.label(0, 0, "Arkiv: verdier uten plass i den nye strukturen", "title")
-    sheet.label(
-        1, 0, "Verdiene telles ikke med i noen sum. De er tatt vare på ved regenerering.", "note"
-    )
-    for col, text in enumerate(("Prosjekt-id", "Ark (før)", "Celle (før)", "Hva", "Verdi")):
-        sheet.label(3, col, text, "header")
-    for i, item in enumerate(left_out):
-        row = 4 + i
-        for col, value in enumerate((item.project, item.sheet, item.cell, item.what)):
-            sheet.label(row, col, value, "text")
-        sheet.label(row, 4, item.value, "text" if isinstance(item.value, str) else "amount")
-    sheet.freeze = (4, 0)
-    sheet.repeat_rows = (3, 3)
-    return sheet
 
 
 def _blank(value: Amount) -> bool:

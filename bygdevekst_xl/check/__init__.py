@@ -11,7 +11,9 @@ from ..compute import BudgetTotals
 from ..inputs import Rules, read_budget
 from ..layout import build_layout
 from ..layout.cells import a1
+from ..locate import locate
 from ..model import Budget
+from .causes import group_by_cause
 from .findings import Finding
 from .rules import RULES, Context
 
@@ -25,14 +27,21 @@ class Report:
     totals: BudgetTotals | None = None
     recomputed: dict[str, Any] = field(default_factory=dict)
     """The same totals as the file's own formulas give them, evaluated headlessly."""
+    content_digest: str | None = None
+    """The short id of the workbook's inputs (``digest.content_digest``)."""
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
+        """Every error, those grouped under a cause included."""
+        return [f for f in self._all() if f.severity == "error"]
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "warning"]
+        """Every warning, those grouped under a cause included."""
+        return [f for f in self._all() if f.severity == "warning"]
+
+    def _all(self) -> list[Finding]:
+        return [g for f in self.findings for g in (f, *f.consequences)]
 
     @property
     def ok(self) -> bool:
@@ -51,11 +60,6 @@ def check_workbook(path: Path | str, rules_budget: Budget) -> Report:
 
     content = read_workbook(path)
     rules = Rules.of(rules_budget)
-    read = read_budget(content, rules)
-    budget = read.budget
-    layout = build_layout(budget, read.capacities)
-    rows = {pid: r for pid, (r, _) in layout.projects.items()}
-    per_project = {pid: t for pid, (_, t) in layout.projects.items()}
     values: dict[tuple[str, str], Any] = {}
     formulas: dict[tuple[str, str], str] = {}
     for name, sheet in content.sheets.items():
@@ -66,16 +70,30 @@ def check_workbook(path: Path | str, rules_budget: Budget) -> Report:
         for address, formula in sheet.formulas.items():
             formulas[(name, address)] = formula
     evaluation = evaluate(values, formulas, content.names)
+    computed = evaluation.values
+
+    def value_at(sheet: str, address: str) -> Any:
+        key = (sheet, address)
+        return computed[key] if key in computed else values.get(key)
+
+    read = read_budget(content, rules, lambda sheet, address: computed.get((sheet, address)))
+    expected = build_layout(read.budget, read.capacities)
+    located = locate(expected, read, content, value_at)
+    layout = located.layout
+    per_project = {pid: t for pid, (_, t) in layout.projects.items()}
     totals = layout.totals
-    ctx = Context(content, read, layout, rules, evaluation, rows, per_project, totals)
+    ctx = Context(content, read, layout, rules, evaluation, located, per_project, totals)
     findings = [finding for rule in RULES for finding in rule(ctx)]
     order = {name: i for i, name in enumerate([*(s.name for s in layout.sheets), *content.sheets])}
-    findings.sort(key=lambda f: (order.get(f.sheet, -1), _cell_key(f.cell), f.code))
+    findings.sort(key=lambda f: (order.get(f.sheet or "", -1), _cell_key(f.cell), f.code))
+    findings = group_by_cause(findings)
     recomputed = {
         key: evaluation.values.get((sheet, a1(r, c)))
         for key, (sheet, r, c) in layout.anchors.items()
     }
-    return Report(str(path), findings, totals, recomputed)
+    from ..digest import content_digest
+
+    return Report(str(path), findings, totals, recomputed, content_digest(read.budget))
 
 
 def _cell_key(cell: str | None) -> tuple[int, int]:

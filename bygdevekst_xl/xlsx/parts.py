@@ -144,19 +144,26 @@ def custom_properties(parts: Parts, package: dict[str, Rel]) -> dict[str, str]:
         return props
     text = Text(parts, info.filename)
     current: str | None = None
+    depth = 0  # elements open inside the current <property>: its value is the first child
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal current
+        nonlocal current, depth
         if local(name) == "property":
-            current = attrs.get("name")
-            text.start()
+            current, depth = attrs.get("name"), 0
+        elif current is not None:
+            depth += 1
+            if depth == 1:
+                text.start()  # the value element: white space around it (indented XML) is not
 
     def end(name: str) -> None:
-        nonlocal current
-        if local(name) == "property" and current is not None:
-            parts.keep("custom properties")
-            props[current] = text.take()
+        nonlocal current, depth
+        if local(name) == "property":
             current = None
+        elif current is not None:
+            depth -= 1
+            if depth == 0:
+                parts.keep("custom properties")
+                props[current] = text.take()
 
     parts.parse(info.filename, info, start, end, text.add)
     return props
