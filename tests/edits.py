@@ -29,9 +29,10 @@ from typing import Any
 import openpyxl
 
 from bygdevekst_xl.cli import main
+from bygdevekst_xl.excel import a1
 from bygdevekst_xl.inputs import read_budget
 from bygdevekst_xl.layout import build_layout
-from bygdevekst_xl.layout.rows import year_col
+from bygdevekst_xl.layout.rows import LINE_CATEGORY_COL, LINE_DESCRIPTION_COL
 from bygdevekst_xl.xlsx import read_workbook
 from tests import damage
 
@@ -251,55 +252,34 @@ def indented_custom_properties(source: Path, target: Path) -> Path:
 def input_cells(path: Path) -> dict[Key, tuple[str, str]]:
     """Every input cell of a workbook by meaning -> (sheet, A1): THE lookup of where inputs are.
 
-    Through the layout of the budget the reader finds (the cells of kind "input"), on the sheet
-    the project's defined name points at; when the layout gives input cells semantic keys,
-    only this function changes.
+    Through the map as the reader finds it in this workbook (``ReadBudget.places``: each
+    project's sheet and tables wherever rows were inserted or the sheet renamed), checked
+    against the layout: as many keys per project as the layout has input cells.
     """
     read = read_budget(read_workbook(path))
     budget = read.budget
     layout = build_layout(budget, read.capacities)
-    years = budget.pilot.years
-    sheets = _sheets_by_identity(path)
-    by_col = {year_col(i): year for i, year in enumerate(years)}
     found: dict[Key, tuple[str, str]] = {}
     for project in budget.projects:
-        rows, _ = layout.projects[project.id]
-        for cell in layout.sheet(project.sheet).cells.values():
-            if cell.kind != "input":
-                continue
-            found[_key(project.id, budget.pilot.municipalities, rows, by_col, cell)] = (
-                sheets.get(project.id, project.sheet),
-                cell.address,
-            )
+        place = read.places[project.id]
+        cells: dict[Key, str] = {}
+        for line in range(place.rows.capacity):
+            row = place.cost_row(line)
+            cells[(project.id, "cost", line, "category")] = a1(row, LINE_CATEGORY_COL)
+            cells[(project.id, "cost", line, "description")] = a1(row, LINE_DESCRIPTION_COL)
+        for y, year in enumerate(budget.pilot.years):
+            for line in range(place.rows.capacity):
+                cells[(project.id, "cost", line, year)] = place.cell("cost", line, y)
+            for municipality in budget.pilot.municipalities:
+                cells[(project.id, "hours", municipality, year)] = place.cell(
+                    "hours", municipality, y
+                )
+            for source in ("kdd", "statsforvalteren"):
+                cells[(project.id, source, "", year)] = place.cell(source, 0, y)
+        inputs = [c for c in layout.sheet(project.sheet).cells.values() if c.kind == "input"]
+        assert len(cells) == len(inputs), f"{project.sheet}: inputs not all found"
+        found.update({key: (place.sheet, address) for key, address in cells.items()})
     return found
-
-
-def _sheets_by_identity(path: Path) -> dict[str, str]:
-    """Project id -> the sheet its cost table's defined name points at (clients rename the
-    references with a sheet, so this survives a renamed tab)."""
-    wb = openpyxl.load_workbook(path, read_only=True)
-    try:
-        out = {}
-        for name, defined in wb.defined_names.items():
-            if name.startswith("Kostnader_") and "!" in defined.attr_text:
-                sheet = defined.attr_text.rsplit("!", 1)[0]
-                out[name.removeprefix("Kostnader_")] = sheet.strip("'").replace("''", "'")
-        return out
-    finally:
-        wb.close()
-
-
-def _key(project: str, municipalities: tuple[str, ...], rows: Any, by_col: dict, cell: Any) -> Key:
-    column = {0: "category", 1: "description"}.get(cell.col) or by_col[cell.col]
-    if rows.cost_first <= cell.row <= rows.cost_last:
-        return (project, "cost", cell.row - rows.cost_first, column)
-    if rows.hours_first <= cell.row <= rows.hours_last:
-        return (project, "hours", municipalities[cell.row - rows.hours_first], column)
-    if cell.row == rows.kdd:
-        return (project, "kdd", "", column)
-    if cell.row == rows.statsforvalteren:
-        return (project, "statsforvalteren", "", column)
-    raise AssertionError(f"input cell {cell.address} of {project} has no known role")
 
 
 def typed_inputs(path: Path, *, cached: bool = False) -> dict[Key, Any]:
