@@ -172,7 +172,7 @@ def build_with_libreoffice(
         edit = Edit()
         make(edit)
         jobs.append((source, out_dir / f"{name}.xlsx", edit.ops))
-    paths = edit_many_with_libreoffice(jobs)
+    paths = edit_many_with_libreoffice(jobs, timeout=900)  # one start, tens of documents
     return dict(zip(cases, paths, strict=True))
 
 
@@ -192,6 +192,27 @@ def shared_line_formulas(source: Path, target: Path, sheet: str, first: int, las
                 repl = r'\1<f t="shared" si="0"/>'
             xml, n = pattern.subn(repl, xml, count=1)
             assert n == 1, f"no formula at {sheet}!E{row}"
+        return xml
+
+    return damage.with_parts(source, target, {damage.sheet_part(source, sheet): share})
+
+
+def shared_input_formulas(
+    source: Path, target: Path, sheet: str, cells: list[str], formula: str
+) -> Path:
+    """*cells* (inputs holding numbers) given one shared formula without references, as Excel
+    saves a formula typed once and filled over a range: the first cell holds the text and the
+    range, the others point at it; each keeps its saved value."""
+
+    def share(xml: str) -> str:
+        for i, cell in enumerate(cells):
+            f = (
+                f'<f t="shared" ref="{cells[0]}:{cells[-1]}" si="7">{formula}</f>'
+                if i == 0
+                else '<f t="shared" si="7"/>'
+            )
+            xml, n = re.subn(rf'(<c r="{cell}"[^>]*>)(<v>)', rf"\1{f}\2", xml, count=1)
+            assert n == 1, f"no number at {sheet}!{cell}"
         return xml
 
     return damage.with_parts(source, target, {damage.sheet_part(source, sheet): share})

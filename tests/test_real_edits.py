@@ -385,6 +385,13 @@ def corpus(example_workbook: Path, work: Path) -> dict[str, Path]:
     built["shared_formulas"] = edits.shared_line_formulas(
         example_workbook, work / "shared_formulas.xlsx", P1, 7, 14
     )
+    built["shared_inputs"] = edits.shared_input_formulas(
+        example_workbook,
+        work / "shared_inputs.xlsx",
+        P2,
+        ["C19", "D19", "C20", "D20", "C21", "D21"],
+        "3*50",
+    )
     built["calc_chain"] = edits.with_calc_chain(example_workbook, work / "calc_chain.xlsx")
     built["indented_properties"] = edits.indented_custom_properties(
         example_workbook, work / "indented_properties.xlsx"
@@ -416,7 +423,8 @@ def checked(path: Path) -> tuple[int, dict[str, Any]]:
 
 
 def changed(inputs: dict[edits.Key, Any], **by_key: Any) -> dict[edits.Key, Any]:
-    """A copy of an input listing with some inputs changed; keys as 'project/table/item/col'."""
+    """A copy of an input listing with some inputs changed (None: cleared); each keyword is a
+    key spelled ``project__table__item__column`` (item empty for KDD and Statsforvalteren)."""
     out = dict(inputs)
     for dotted, value in by_key.items():
         project, table, item, column = dotted.split("__")
@@ -959,6 +967,20 @@ def test_shared_formulas_as_excel_saves_them_check_clean(corpus, original, work)
     code, report = checked(corpus["shared_formulas"])
     assert (code, report["findings"]) == (0, [])
     keeps_inputs(corpus["shared_formulas"], original, work)
+
+
+def test_shared_formulas_in_inputs_count_as_their_value(corpus, original, work):
+    """Hours filled with one shared formula =3*50 (150 each), as Excel saves a formula typed
+    once and filled over the hours table: check exits 0 with no finding (a formula without
+    references is an ordinary input), and regenerate writes the formula into every cell."""
+    path = corpus["shared_inputs"]
+    code, report = checked(path)
+    assert (code, report["findings"]) == (0, [])
+    expected = dict(original)
+    for municipality in ("Hammerfest", "Hasvik", "Måsøy"):
+        for year in edits.YEARS:
+            expected[("boligbygging", "hours", municipality, year)] = "=3*50"
+    keeps_inputs(path, expected, work)
 
 
 def test_a_calc_chain_checks_clean(corpus, original, work):
