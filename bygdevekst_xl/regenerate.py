@@ -23,6 +23,7 @@ from .layout import WorkbookLayout, build_layout
 from .layout.archive_sheet import archive_sheet
 from .layout.places import ProjectPlace
 from .locate import Located, locate
+from .messages import localize
 from .model import Amount, Budget, CostLine, Project
 from .spec import load_spec
 from .writer import render
@@ -99,7 +100,12 @@ def regenerate(
         raise RefusedError(result)
     if result.left_out and orphans == "archive":
         layout.sheets.append(
-            archive_sheet([(v.project, v.sheet, v.cell, v.what, v.value) for v in result.left_out])
+            archive_sheet(
+                [
+                    (v.project, v.sheet, v.cell, localize(v.what, "nb"), v.value)
+                    for v in result.left_out
+                ]
+            )
         )
     data = render(layout, created=document_time(new), title=document_title(new))
     inputs = (Path(workbook),) if spec is None else (Path(workbook), Path(spec))

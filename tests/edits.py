@@ -18,6 +18,7 @@ inputs by meaning (project id, table, line or municipality, column).
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
@@ -60,8 +61,21 @@ a year; "hours": item is the municipality, column a year; "kdd" and "statsforval
 class Edit:
     """The operations one person makes on one workbook, in order, each read back after it."""
 
-    def __init__(self) -> None:
+    def __init__(self, source: Path | None = None) -> None:
         self.ops: list[dict[str, Any]] = []
+        self.source = source
+
+    def address_of(self, sheet: str, text: str) -> str:
+        """Where column A of the source's *sheet* holds *text* (the layout may move it)."""
+        return _column_a(self.source, sheet)[text]
+
+    def below_list(self, sheet: str, heading: str) -> str:
+        """The first empty cell of column A below the list under *heading* in the source."""
+        rows = {row: value for value, row in _rows_of(self.source, sheet).items()}
+        row = int(self.address_of(sheet, heading)[1:]) + 1
+        while row in rows:
+            row += 1
+        return f"A{row}"
 
     def _op(self, op: str, **args: Any) -> Edit:
         self.ops.append({"op": op, **args})
@@ -161,6 +175,26 @@ class Edit:
         return self._op("ods_round_trip")
 
 
+def _rows_of(source: Path | None, sheet: str) -> dict[str, int]:
+    return {value: int(address[1:]) for value, address in _column_a(source, sheet).items()}
+
+
+@functools.cache
+def _column_a(source: Path | None, sheet: str) -> dict[str, str]:
+    """Text of column A -> its address (first occurrence) on a sheet of *source*."""
+    assert source is not None, "this edit needs the source workbook: Edit(source)"
+    wb = openpyxl.load_workbook(source, read_only=True)
+    try:
+        found: dict[str, str] = {}
+        for row in wb[sheet].iter_rows(max_col=1):
+            cell = row[0]
+            if cell.value is not None:
+                found.setdefault(str(cell.value), f"A{cell.row}")
+        return found
+    finally:
+        wb.close()
+
+
 def build_with_libreoffice(
     source: Path, out_dir: Path, cases: dict[str, Callable[[Edit], Any]]
 ) -> dict[str, Path]:
@@ -169,7 +203,7 @@ def build_with_libreoffice(
 
     jobs = []
     for name, make in cases.items():
-        edit = Edit()
+        edit = Edit(source)
         make(edit)
         jobs.append((source, out_dir / f"{name}.xlsx", edit.ops))
     paths = edit_many_with_libreoffice(jobs, timeout=900)  # one start, tens of documents

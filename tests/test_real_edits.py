@@ -74,7 +74,7 @@ def formula_links(e: Edit) -> None:
 
 def formula_category(e: Edit) -> None:
     """A category picked by a formula pointing at the category list."""
-    e.type(P1, "A8", "=Parametre!A21")
+    e.type(P1, "A8", "=Parametre!" + e.address_of("Parametre", "Reiser"))
     e.expect(P1, "A8", string="Reiser")
 
 
@@ -156,13 +156,13 @@ def stray_row_below_table(e: Edit) -> None:
 def stray_number_below_municipalities(e: Edit) -> None:
     """A number typed in the row below Parametre's municipality list."""
     with e.unprotected("Parametre"):
-        e.type("Parametre", "A17", 5_000)
+        e.type("Parametre", e.below_list("Parametre", "Kommuner"), 5_000)
 
 
 def stray_number_below_projects(e: Edit) -> None:
     """A number typed in the row below Parametre's project register."""
     with e.unprotected("Parametre"):
-        e.type("Parametre", "B38", 5_000)
+        e.type("Parametre", e.below_list("Parametre", "Prosjekter").replace("A", "B"), 5_000)
 
 
 def hours_as_date(e: Edit) -> None:
@@ -203,7 +203,7 @@ def hidden_hours(e: Edit) -> None:
 def pasted_values_sheet(e: Edit) -> None:
     """The combined sheet copied and pasted over itself as values: every formula gone."""
     with e.unprotected(SUMMARY):
-        e.paste_values(SUMMARY, "A1:K52")
+        e.paste_values(SUMMARY, "A1:K53")
     e.expect(SUMMARY, "E27", value=3_110_000, formula=False)
 
 
@@ -756,8 +756,8 @@ def test_a_note_row_at_the_top_of_parametre_changes_nothing(corpus, original, wo
 
 
 @issue11("a category holding a formula: no input-formula warning, regenerate writes its value")
-def test_a_category_chosen_by_a_formula_is_counted(corpus, original, work):
-    """A category cell holding =Parametre!A21 ('Reiser'): counted under Reiser (no category
+def test_a_category_chosen_by_a_formula_is_counted(corpus, original, work, example_workbook):
+    """A category cell holding =Parametre!A<n> (the list's 'Reiser'): counted under Reiser (no category
     finding, exit 0), a warning at the cell naming what it depends on; regenerate keeps the
     formula."""
     path = corpus["formula_category"]
@@ -765,7 +765,8 @@ def test_a_category_chosen_by_a_formula_is_counted(corpus, original, work):
     assert code == 0 and errors(report) == []
     at_cell = findings_at(report, P1, "A8")
     assert [f["severity"] for f in at_cell] == ["warning"]
-    expected = changed(original, prosjektledelse__cost__1__category="=Parametre!A21")
+    reiser = Edit(example_workbook).address_of("Parametre", "Reiser")
+    expected = changed(original, prosjektledelse__cost__1__category=f"=Parametre!{reiser}")
     assert same_inputs(typed_inputs(path), expected) == []
     code, regenerated, said = edits.regenerate_to(path, work)
     assert code == 0, said
@@ -811,12 +812,18 @@ def test_a_number_row_below_a_cost_table_is_found_at_its_cells(corpus):
 
 
 @pytest.mark.parametrize(
-    ("case", "cell"),
-    [("stray_number_below_municipalities", "A17"), ("stray_number_below_projects", "B38")],
+    ("case", "heading", "column"),
+    [
+        ("stray_number_below_municipalities", "Kommuner", "A"),
+        ("stray_number_below_projects", "Prosjekter", "B"),
+    ],
 )
-def test_a_stray_number_below_a_parametre_table_names_the_cause_first(corpus, case, cell):
+def test_a_stray_number_below_a_parametre_table_names_the_cause_first(
+    corpus, example_workbook, case, heading, column
+):
     """A number typed below a Parametre table: exit 1, the first finding is the cause at its
     cell, and the consequences are counted under it, not listed as many equal errors."""
+    cell = column + Edit(example_workbook).below_list("Parametre", heading)[1:]
     code, report = checked(corpus[case])
     assert code == 1
     first = report["findings"][0]

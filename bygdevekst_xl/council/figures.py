@@ -303,6 +303,10 @@ def rule_statuses(
     kept = {
         "rule_cap": (totals.kdd <= totals.kdd_cap, OVER_CAP),
         "rule_eligible": (totals.kdd <= totals.kdd_eligible, OVER_ELIGIBLE),
+        "rule_eligible_projects": (
+            all(k <= e for t in per_project for k, e in zip(t.kdd, t.kdd_eligible, strict=True)),
+            OVER_ELIGIBLE,
+        ),
         "rule_balance": (all(b == 0 for t in per_project for b in t.balance), NOT_BALANCED),
         "rule_hours": (missing == 0, MISSING_HOURS),
         "rule_categories": (

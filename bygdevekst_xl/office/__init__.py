@@ -110,7 +110,18 @@ def _workspace() -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _write_profile(work: Path, *, recalc: bool = True) -> str:
+def _locale_item(locale: str | None) -> str:
+    """The profile setting that makes LibreOffice format numbers for ``locale`` (``nb-NO``)."""
+    if not locale:
+        return ""
+    return (
+        '<item oor:path="/org.openoffice.Setup/L10N">'
+        f'<prop oor:name="ooSetupSystemLocale" oor:op="fuse"><value>{locale}</value></prop>'
+        "</item>\n"
+    )
+
+
+def _write_profile(work: Path, *, recalc: bool = True, locale: str | None = None) -> str:
     """Create a fresh LibreOffice user profile under *work*; return its ``file://`` URL.
 
     With ``recalc=False`` the profile has LibreOffice's defaults (keep cached values); that is
@@ -118,7 +129,7 @@ def _write_profile(work: Path, *, recalc: bool = True) -> str:
     """
     user = work / "profile" / "user"
     user.mkdir(parents=True)
-    items = _RECALC_ITEMS if recalc else ""
+    items = (_RECALC_ITEMS if recalc else "") + _locale_item(locale)
     (user / "registrymodifications.xcu").write_text(
         _REGISTRY_HEAD + items + "</oor:items>\n", encoding="utf-8"
     )
@@ -230,8 +241,10 @@ def _soffice_convert(
     *,
     timeout: float,
     recalc: bool = True,
+    locale: str | None = None,
 ) -> list[Path]:
-    """Convert ``sources[i]`` to ``targets[i]`` with ONE soffice start.
+    """Convert ``sources[i]`` to ``targets[i]`` with ONE soffice start (numbers formatted for
+    ``locale``, such as ``nb-NO``, when given).
 
     Inputs are copied under neutral names (``in/doc000.xlsx``...), so that equal stems from
     different folders, odd characters in names and ``out_dir == source dir`` are all harmless.
@@ -242,7 +255,7 @@ def _soffice_convert(
         return []
     ext = convert_to.split(":", 1)[0]
     with _workspace() as work:
-        profile = _write_profile(work, recalc=recalc)
+        profile = _write_profile(work, recalc=recalc, locale=locale)
         in_dir, raw_dir = work / "in", work / "out"
         in_dir.mkdir()
         raw_dir.mkdir()
@@ -306,7 +319,9 @@ def _reject_duplicates(sources: Sequence[Path], targets: Sequence[Path]) -> None
         seen[key] = source
 
 
-def convert_libreoffice(source: Path, out_dir: Path, fmt: str, *, timeout: float = 180) -> Path:
+def convert_libreoffice(
+    source: Path, out_dir: Path, fmt: str, *, timeout: float = 180, locale: str | None = None
+) -> Path:
     """Convert *source* with LibreOffice (recalculating profile) to *fmt*; return the output path.
 
     *fmt* is what ``--convert-to`` takes: ``"pdf"``, ``"png"`` (first page of the active sheet;
@@ -321,7 +336,7 @@ def convert_libreoffice(source: Path, out_dir: Path, fmt: str, *, timeout: float
     target = Path(out_dir) / f"{source.stem}.{ext}"
     if target.resolve() == source.resolve():
         target = target.with_name(f"{source.stem}{LIBREOFFICE_SUFFIX}.{ext}")
-    return _soffice_convert([source], [target], fmt, timeout=timeout)[0]
+    return _soffice_convert([source], [target], fmt, timeout=timeout, locale=locale)[0]
 
 
 # --------------------------------------------------------------------------- Gnumeric
@@ -479,18 +494,23 @@ def edit_with_libreoffice(
     method: str = "auto",
     timeout: float = 180,
     insert_rows: Sequence[tuple[str, int]] = (),
-    operations: Sequence[Mapping[str, object]] = (),
+    operations: Sequence[tuple[object, ...] | Mapping[str, object]] = (),
 ) -> Path:
     """Set cell values in LibreOffice itself, recalculate and save the workbook as .xlsx *target*.
 
     *insert_rows* lists ``(sheet, row)``: insert one whole row before 1-based *row*, as a person
     does with "Insert rows above" (UNO only), before the edits are applied.
 
-    *operations* (UNO only) are applied after the edits, in order, as dicts with ``"op"``: what a
-    person does in Calc (insert/delete rows, sort, cut and paste a range, paste values,
-    copy/move/rename/delete a sheet, hide a row or column, comment, width, AutoFilter,
-    protect/unprotect, a number format, a round trip through .ods) and ``expect`` checks that
-    read a cell back; see ``uno_edit.py``.
+    *operations* (UNO only) run after the inserted rows and before the edits, each as a person
+    does it (a protected sheet is unprotected, changed and protected again):
+    ``("sort", sheet, "A7:D9", column_in_range, descending)``,
+    ``("move_range", sheet, "A7:D7", "A12")`` (cut and paste), ``("width", sheet, column,
+    width_in_hundredths_of_mm)``, ``("style", sheet, "A7:E9", "CellBackColor", 0xFFCC00)``,
+    ``("rename", sheet, new_name)`` and ``("move_sheet", sheet, index)`` (0-based column and
+    index). An operation may also be a dict of ``uno_edit.py``'s vocabulary (what a person does
+    in Calc: insert/delete rows, sort, cut or copy and paste, paste values, copy/move/rename/
+    delete a sheet, hide a row or column, comment, width, AutoFilter, protect/unprotect, a
+    number format, a round trip through .ods, and ``expect`` checks that read a cell back).
 
     *edits* maps ``(sheet, "C8")`` to a number, a bool, a string, None (clear the cell) or a
     formula string starting with ``=`` in Excel syntax (``=SUM(A1,B2)``). This simulates a
@@ -522,10 +542,41 @@ def edit_with_libreoffice(
 
     ops = [
         *({"op": "insert_rows", "sheet": s, "row": int(r)} for s, r in insert_rows),
+        *(_as_person_does(operation) for operation in operations),
         *({"op": "set", "sheet": s, "cell": ref, "value": v} for s, ref, v in cleaned),
-        *operations,
     ]
     return _run_uno(python, soffice, [(source, target, ops)], timeout=timeout)[0]
+
+
+def _as_person_does(operation: tuple[object, ...] | Mapping[str, object]) -> dict[str, object]:
+    """An ``edit_with_libreoffice`` operation in the UNO script's vocabulary; a tuple's edit on
+    a protected sheet unprotects it and protects it again (``"unprotecting"``)."""
+    if isinstance(operation, Mapping):
+        return dict(operation)
+    kind, sheet, *args = operation
+    op: dict[str, object]
+    if kind == "rename":
+        return {"op": "rename_sheet", "sheet": sheet, "name": args[0]}
+    if kind == "move_sheet":
+        return {"op": "move_sheet", "sheet": sheet, "position": _index(args[0]) + 1}
+    if kind == "sort":
+        op = {"op": "sort", "range": args[0], "column": _index(args[1]) + 1}
+        op["ascending"] = not args[2]
+    elif kind == "move_range":
+        op = {"op": "move_range", "range": args[0], "to": args[1]}
+    elif kind == "width":
+        op = {"op": "width", "column": _index(args[0]) + 1, "width_mm100": args[1]}
+    elif kind == "style":
+        op = {"op": "style", "range": args[0], "property": args[1], "value": args[2]}
+    else:
+        raise ValueError(f"unknown operation {operation!r}")
+    return {**op, "sheet": sheet, "unprotecting": True}
+
+
+def _index(value: object) -> int:
+    if not isinstance(value, int):
+        raise TypeError(f"not a 0-based index: {value!r}")
+    return value
 
 
 def edit_many_with_libreoffice(

@@ -118,6 +118,11 @@ class Editor:
             key = formats.addNew(op["format"], locale)
         self.cell(op).NumberFormat = key
 
+    def op_style(self, op):
+        """A cell property over a range: a fill colour, bold ..."""
+        cells = self.sheet(op["sheet"]).getCellRangeByName(op["range"])
+        cells.setPropertyValue(op["property"], op["value"])
+
     def op_comment(self, op):
         cell = self.cell(op)
         self.sheet(op["sheet"]).Annotations.insertNew(cell.getCellAddress(), op["text"])
@@ -249,6 +254,17 @@ class Editor:
             fail(f"row {op['row']} of {op['sheet']!r} is visible")
 
 
+def run_unprotecting(editor, handler, op):
+    """Run one operation as a person does on a protected sheet: unprotect, edit, protect."""
+    sheet = editor.sheet(op["sheet"])
+    protected = sheet.isProtected()
+    if protected:
+        sheet.unprotect("")
+    handler(op)
+    if protected:
+        sheet.protect("")
+
+
 def edit_document(desktop, document, filter_name, label):
     """Open one document, apply its operations in order, recalculate and store it."""
     editor = Editor(desktop, uno.systemPathToFileUrl(document["source"]))
@@ -257,7 +273,7 @@ def edit_document(desktop, document, filter_name, label):
         if handler is None:
             fail("{}unknown operation {!r}".format(label, op["op"]))
         try:
-            handler(op)
+            run_unprotecting(editor, handler, op) if op.get("unprotecting") else handler(op)
         except SystemExit:
             raise
         except Exception as exc:  # a UNO exception: name the operation
