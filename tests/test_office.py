@@ -307,3 +307,33 @@ def test_edit_values_are_checked_before_starting_a_client(tmp_path):
     with pytest.raises(ValueError):
         edit_with_libreoffice(source, tmp_path / "x.xlsx", {("Data", "A1:B2"): 1})
     assert not os.path.exists(tmp_path / "x.xlsx")
+
+
+@pytest.mark.office
+@needs_soffice
+@pytest.mark.skipif(uno_python() is None, reason="no Python with the uno module (python3-uno)")
+@pytest.mark.parametrize(
+    ("operation", "message"),
+    [
+        (
+            {"op": "sort", "sheet": "Data", "range": "A1:A2", "column": 1, "ascending": False},
+            r"sorting on protected sheet 'Data': unprotect it first",
+        ),
+        ({"op": "expect", "sheet": "Data", "cell": "A1", "value": 3}, r"Data!A1 holds '2'"),
+    ],
+)
+def test_an_edit_that_would_not_take_is_refused(tmp_path, private_tmp, operation, message):
+    """LibreOffice's API silently does nothing when it sorts locked cells of a protected sheet:
+    the driver refuses such an operation, and an ``expect`` that reads a cell back fails when
+    the cell does not hold what the edit should have left, naming the cell; nothing is saved."""
+    path = tmp_path / "locked.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    data = wb.add_worksheet("Data")
+    data.write("A1", 2)
+    data.write("A2", 3)
+    data.protect()
+    wb.close()
+    target = tmp_path / "edited.xlsx"
+    with pytest.raises(OfficeError, match=message):
+        office.edit_many_with_libreoffice([(path, target, [operation])])
+    assert not target.exists()

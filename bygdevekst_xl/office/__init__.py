@@ -39,6 +39,7 @@ from openpyxl.utils.exceptions import CellCoordinatesException
 __all__ = [
     "OfficeError",
     "convert_libreoffice",
+    "edit_many_with_libreoffice",
     "edit_with_libreoffice",
     "gnumeric_path",
     "read_formulas",
@@ -425,156 +426,8 @@ def read_formulas(path: Path) -> dict[tuple[str, str], str]:
 
 # --------------------------------------------------------------------------- editing via UNO
 
-# Run by a Python that can ``import uno`` (Debian: /usr/bin/python3 with python3-uno). It starts
-# its own soffice (same process group, so the caller's timeout kills both), opens the workbook,
-# types the edits into LibreOffice cells, recalculates and stores .xlsx. Formulas (strings that
-# start with "=") are given in Excel syntax and parsed with LibreOffice's OOXML formula parser.
-_UNO_EDIT_SCRIPT = r"""
-import json, subprocess, sys, time
-import uno
-from com.sun.star.beans import PropertyValue
-from com.sun.star.connection import NoConnectException
-
-
-def prop(name, value):
-    p = PropertyValue()
-    p.Name, p.Value = name, value
-    return p
-
-
-def fail(message):
-    sys.stderr.write("EDIT-ERROR: " + message + "\n")
-    sys.exit(3)
-
-
-def ooxml_parser(doc):
-    const = uno.getConstantByName
-    parser = doc.createInstance("com.sun.star.sheet.FormulaParser")
-    mapper = doc.createInstance("com.sun.star.sheet.FormulaOpCodeMapper")
-    opmap = mapper.getAvailableMappings(
-        const("com.sun.star.sheet.FormulaLanguage.OOXML"),
-        const("com.sun.star.sheet.FormulaMapGroup.ALL_EXCEPT_SPECIAL"),
-    )
-    parser.setPropertyValue("CompileEnglish", True)
-    parser.setPropertyValue(
-        "FormulaConvention", const("com.sun.star.sheet.AddressConvention.XL_OOX"))
-    parser.setPropertyValue("IgnoreLeadingSpaces", False)
-    uno.invoke(parser, "setPropertyValue", (
-        "OpCodeMap", uno.Any("[]com.sun.star.sheet.FormulaOpCodeMapEntry", tuple(opmap))))
-    return parser
-
-
-def sheet_of(doc, name):
-    if not doc.Sheets.hasByName(name):
-        fail("no sheet named %r" % name)
-    return doc.Sheets.getByName(name)
-
-
-def operate(doc, kind, *args):
-    # One operation as a person does it: a protected sheet is unprotected and protected again.
-    if kind == "rename":
-        sheet_of(doc, args[0]).Name = args[1]
-        return
-    if kind == "move_sheet":
-        sheet_of(doc, args[0])
-        doc.Sheets.moveByName(args[0], args[1])
-        return
-    sheet = sheet_of(doc, args[0])
-    protected = sheet.isProtected()
-    if protected:
-        sheet.unprotect("")
-    if kind == "sort":  # (sheet, range, column within the range, descending)
-        from com.sun.star.table import TableSortField
-        field = TableSortField()
-        field.Field, field.IsAscending, field.IsCaseSensitive = args[2], not args[3], False
-        cells = sheet.getCellRangeByName(args[1])
-        descriptor = cells.createSortDescriptor()
-        for p in descriptor:
-            if p.Name == "SortFields":
-                p.Value = uno.Any("[]com.sun.star.table.TableSortField", (field,))
-            elif p.Name == "ContainsHeader":
-                p.Value = False
-        cells.sort(descriptor)
-    elif kind == "move_range":  # (sheet, source range, target top-left cell): cut and paste
-        source = sheet.getCellRangeByName(args[1]).getRangeAddress()
-        target = sheet.getCellRangeByName(args[2]).getCellAddress()
-        sheet.moveRange(target, source)
-    elif kind == "width":  # (sheet, 0-based column, width in 1/100 mm)
-        sheet.Columns.getByIndex(args[1]).Width = args[2]
-    elif kind == "style":  # (sheet, range, property, value): a fill colour, bold ...
-        sheet.getCellRangeByName(args[1]).setPropertyValue(args[2], args[3])
-    else:
-        fail("unknown operation %r" % kind)
-    if protected:
-        sheet.protect("")
-
-
-def main():
-    with open(sys.argv[1], encoding="utf-8") as fh:
-        job = json.load(fh)
-    accept = "pipe,name=%s;urp;StarOffice.ComponentContext" % job["pipe"]
-    office = subprocess.Popen(
-        [job["soffice"], "-env:UserInstallation=" + job["profile"]] + job["flags"]
-        + ["--accept=" + accept],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
-    desktop = None
-    try:
-        local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext(
-            "com.sun.star.bridge.UnoUrlResolver", local)
-        while True:
-            try:
-                ctx = resolver.resolve("uno:" + accept)
-                break
-            except NoConnectException:
-                if office.poll() is not None:
-                    fail("soffice exited (code %s) before accepting a connection" % office.returncode)
-                time.sleep(0.05)
-        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        doc = desktop.loadComponentFromURL(
-            uno.systemPathToFileUrl(job["source"]), "_blank", 0, (prop("Hidden", True),))
-        if doc is None or not hasattr(doc, "Sheets"):
-            fail("LibreOffice could not open the file as a spreadsheet")
-        for sheet_name, row in job.get("insert_rows", []):
-            if not doc.Sheets.hasByName(sheet_name):
-                fail("no sheet named %r" % sheet_name)
-            doc.Sheets.getByName(sheet_name).Rows.insertByIndex(row - 1, 1)
-        for operation in job.get("operations", []):
-            operate(doc, *operation)
-        parser = None
-        for sheet_name, ref, value in job["edits"]:
-            if not doc.Sheets.hasByName(sheet_name):
-                fail("no sheet named %r" % sheet_name)
-            cell = doc.Sheets.getByName(sheet_name).getCellRangeByName(ref)
-            if value is None:
-                cell.clearContents(1 | 2 | 4 | 16)  # VALUE | DATETIME | STRING | FORMULA
-            elif isinstance(value, str) and value.startswith("=") and len(value) > 1:
-                parser = parser or ooxml_parser(doc)
-                tokens = parser.parseFormula(value, cell.getCellAddress())
-                if not tokens:
-                    fail("LibreOffice could not parse formula %r for %s!%s" % (value, sheet_name, ref))
-                cell.setTokens(tokens)
-            elif isinstance(value, str):
-                cell.setString(value)
-            else:
-                cell.setValue(float(value))
-        doc.calculateAll()
-        doc.storeToURL(uno.systemPathToFileUrl(job["target"]), (prop("FilterName", job["filter"]),))
-        doc.close(True)
-    finally:
-        if desktop is not None:
-            try:
-                desktop.terminate()
-            except Exception:
-                pass  # the bridge is disposed while the office shuts down
-        try:
-            office.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            office.kill()
-
-
-main()
-"""
+# The UNO script: run by a Python that can ``import uno``, never imported here.
+_UNO_EDIT_SCRIPT = Path(__file__).with_name("uno_edit.py")
 
 
 # A real Python-UNO bridge, not merely some directory named "uno" on sys.path.
@@ -641,7 +494,7 @@ def edit_with_libreoffice(
     method: str = "auto",
     timeout: float = 180,
     insert_rows: Sequence[tuple[str, int]] = (),
-    operations: Sequence[tuple[object, ...]] = (),
+    operations: Sequence[tuple[object, ...] | Mapping[str, object]] = (),
 ) -> Path:
     """Set cell values in LibreOffice itself, recalculate and save the workbook as .xlsx *target*.
 
@@ -653,7 +506,11 @@ def edit_with_libreoffice(
     ``("sort", sheet, "A7:D9", column_in_range, descending)``,
     ``("move_range", sheet, "A7:D7", "A12")`` (cut and paste), ``("width", sheet, column,
     width_in_hundredths_of_mm)``, ``("style", sheet, "A7:E9", "CellBackColor", 0xFFCC00)``,
-    ``("rename", sheet, new_name)`` and ``("move_sheet", sheet, index)``.
+    ``("rename", sheet, new_name)`` and ``("move_sheet", sheet, index)`` (0-based column and
+    index). An operation may also be a dict of ``uno_edit.py``'s vocabulary (what a person does
+    in Calc: insert/delete rows, sort, cut or copy and paste, paste values, copy/move/rename/
+    delete a sheet, hide a row or column, comment, width, AutoFilter, protect/unprotect, a
+    number format, a round trip through .ods, and ``expect`` checks that read a cell back).
 
     *edits* maps ``(sheet, "C8")`` to a number, a bool, a string, None (clear the cell) or a
     formula string starting with ``=`` in Excel syntax (``=SUM(A1,B2)``). This simulates a
@@ -683,37 +540,119 @@ def edit_with_libreoffice(
             )
         return _edit_with_openpyxl(source, target, cleaned, timeout=timeout)
 
+    ops = [
+        *({"op": "insert_rows", "sheet": s, "row": int(r)} for s, r in insert_rows),
+        *(_as_person_does(operation) for operation in operations),
+        *({"op": "set", "sheet": s, "cell": ref, "value": v} for s, ref, v in cleaned),
+    ]
+    return _run_uno(python, soffice, [(source, target, ops)], timeout=timeout)[0]
+
+
+def _as_person_does(operation: tuple[object, ...] | Mapping[str, object]) -> dict[str, object]:
+    """An ``edit_with_libreoffice`` operation in the UNO script's vocabulary; a tuple's edit on
+    a protected sheet unprotects it and protects it again (``"unprotecting"``)."""
+    if isinstance(operation, Mapping):
+        return dict(operation)
+    kind, sheet, *args = operation
+    op: dict[str, object]
+    if kind == "rename":
+        return {"op": "rename_sheet", "sheet": sheet, "name": args[0]}
+    if kind == "move_sheet":
+        return {"op": "move_sheet", "sheet": sheet, "position": _index(args[0]) + 1}
+    if kind == "sort":
+        op = {"op": "sort", "range": args[0], "column": _index(args[1]) + 1}
+        op["ascending"] = not args[2]
+    elif kind == "move_range":
+        op = {"op": "move_range", "range": args[0], "to": args[1]}
+    elif kind == "width":
+        op = {"op": "width", "column": _index(args[0]) + 1, "width_mm100": args[1]}
+    elif kind == "style":
+        op = {"op": "style", "range": args[0], "property": args[1], "value": args[2]}
+    else:
+        raise ValueError(f"unknown operation {operation!r}")
+    return {**op, "sheet": sheet, "unprotecting": True}
+
+
+def _index(value: object) -> int:
+    if not isinstance(value, int):
+        raise TypeError(f"not a 0-based index: {value!r}")
+    return value
+
+
+def edit_many_with_libreoffice(
+    jobs: Sequence[tuple[Path, Path, Sequence[Mapping[str, object]]]], *, timeout: float = 600
+) -> list[Path]:
+    """Apply ``(source, target, operations)`` jobs with ONE LibreOffice start (UNO only).
+
+    Each source is opened, edited with its *operations* (see :func:`edit_with_libreoffice`),
+    recalculated and saved as .xlsx *target*; start-up is the slow part, so a test corpus of
+    many edited workbooks is built in one run. Returns the targets in order.
+    """
+    soffice = _require_soffice()
+    python = uno_python()
+    if python is None:
+        raise OfficeError(
+            "no Python with the 'uno' module found (Debian: apt-get install python3-uno)"
+        )
+    return _run_uno(python, soffice, jobs, timeout=timeout)
+
+
+def _run_uno(
+    python: str,
+    soffice: str,
+    jobs: Sequence[tuple[Path, Path, Sequence[Mapping[str, object]]]],
+    *,
+    timeout: float,
+) -> list[Path]:
+    """Run the UNO script once over all *jobs*; move each output to its target."""
+    jobs = [(Path(source), Path(target), ops) for source, target, ops in jobs]
+    _require_files([source for source, _, _ in jobs])
+    names = ", ".join(str(source) for source, _, _ in jobs)
     with _workspace() as work:
-        copy = work / f"in{source.suffix.lower() or '.xlsx'}"
-        shutil.copyfile(source, copy)
-        raw = work / "out.xlsx"
+        documents = []
+        for i, (source, _, ops) in enumerate(jobs):
+            copy = work / f"in{i:03d}{source.suffix.lower() or '.xlsx'}"
+            shutil.copyfile(source, copy)
+            documents.append(
+                {
+                    "source": str(copy),
+                    "target": str(work / f"out{i:03d}.xlsx"),
+                    "ops": [_work_paths(dict(op), work, i) for op in ops],
+                }
+            )
         job = {
             "soffice": soffice,
             "profile": _write_profile(work),
             "flags": list(_SOFFICE_FLAGS),
             "pipe": f"bygdevekst_{os.getpid()}_{uuid.uuid4().hex}",
-            "source": str(copy),
-            "target": str(raw),
             "filter": XLSX_FILTER,
-            "edits": cleaned,
-            "insert_rows": [[sheet, int(row)] for sheet, row in insert_rows],
-            "operations": [list(operation) for operation in operations],
+            "documents": documents,
         }
-        job_file, script = work / "job.json", work / "edit_uno.py"
+        job_file = work / "job.json"
         job_file.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
-        script.write_text(_UNO_EDIT_SCRIPT, encoding="utf-8")
         result = _run(
-            [python, str(script), str(job_file)],
+            [python, str(_UNO_EDIT_SCRIPT), str(job_file)],
             env=_subprocess_env(work),
             cwd=work,
             timeout=timeout,
-            what=f"LibreOffice (UNO) editing {source}",
+            what=f"LibreOffice (UNO) editing {names}",
         )
-        if result.returncode != 0 or not raw.is_file() or raw.stat().st_size == 0:
-            raise OfficeError(f"LibreOffice (UNO) could not edit {source} ({_diagnostics(result)})")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(raw), str(target))
-    return target
+        for (source, target, _), document in zip(jobs, documents, strict=True):
+            raw = Path(document["target"])
+            if result.returncode != 0 or not raw.is_file() or raw.stat().st_size == 0:
+                raise OfficeError(
+                    f"LibreOffice (UNO) could not edit {source} ({_diagnostics(result)})"
+                )
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(raw), str(target))
+    return [target for _, target, _ in jobs]
+
+
+def _work_paths(op: dict[str, object], work: Path, index: int) -> dict[str, object]:
+    """An operation with the files it writes on the way (an .ods round trip) inside *work*."""
+    if op.get("op") == "ods_round_trip":
+        op["path"] = str(work / f"round{index:03d}.ods")
+    return op
 
 
 def _edit_with_openpyxl(
