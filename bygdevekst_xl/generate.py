@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from .compute import BudgetTotals, budget_totals
 from .files import Written, write_new
 from .layout import build_layout
 from .model import Budget
+from .record import date_label, generation_id, record_properties
 from .spec import load_spec
 from .writer import render
 
@@ -38,8 +40,22 @@ def document_title(budget: Budget) -> str:
 
 
 def workbook_bytes(budget: Budget) -> bytes:
-    """The generated workbook of a budget, as bytes (deterministic)."""
-    return render(build_layout(budget), created=document_time(budget), title=document_title(budget))
+    """The generated workbook of a budget, with its generation record, as bytes (deterministic)."""
+    return recorded_workbook(budget, budget)
+
+
+def recorded_workbook(
+    budget: Budget, spec: Budget, capacities: Mapping[str, int] | None = None
+) -> bytes:
+    """The workbook of ``budget`` carrying ``spec`` as its generation record (``regenerate``
+    writes merged inputs and records the new spec they were merged with)."""
+    layout = build_layout(budget, capacities, (generation_id(spec), date_label(spec)))
+    return render(
+        layout,
+        created=document_time(budget),
+        title=document_title(budget),
+        properties=record_properties(spec),
+    )
 
 
 def generate(spec: Path | str, output: Path | str, *, force: bool = False) -> Generated:

@@ -26,6 +26,8 @@ class Pilot:
     council_meeting: str
     project_leader: str
     reservation: str = ""
+    spec_date: str = ""
+    """The date of this version of the spec (ISO), shown on the Forside; "" when not given."""
 
 
 @dataclass(frozen=True)

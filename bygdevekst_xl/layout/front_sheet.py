@@ -23,6 +23,11 @@ HOW_TO = (
 )
 
 
+def generation_text(generation_id: str, spec_date: str) -> str:
+    """The Forside's line that tells copies apart."""
+    return f"Generasjon {generation_id} · spesifikasjonens dato: {spec_date}"
+
+
 def front_sheet(
     budget: Budget,
     parameter_rows: ParameterRows,
@@ -30,8 +35,13 @@ def front_sheet(
     summary_values: dict[str, object],
     totals: BudgetTotals,
     sheet_names: list[str],
+    generation: tuple[str, str] | None = None,
 ) -> SheetLayout:
-    """Lay out the Forside; every fact and figure is a formula linking to where it lives."""
+    """Lay out the Forside; every fact and figure is a formula linking to where it lives.
+
+    ``generation`` is (generation id, the spec's date) of the record the workbook carries: the
+    row under the title says which generation a copy is.
+    """
     pilot = budget.pilot
     sheet = SheetLayout(FRONT_SHEET, tab_color="#C00000")
     sheet.widths = {0: 52, 1: 20, 2: 60}
@@ -44,6 +54,8 @@ def front_sheet(
         f"{', '.join(pilot.municipalities)}",
         "subtitle",
     )
+    if generation is not None:
+        sheet.label(2, 0, generation_text(*generation), "note")
     row = HEADING_ROWS
     sheet.label(row, 0, "Om søknaden", "heading")
     facts = (

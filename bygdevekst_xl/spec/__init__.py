@@ -126,6 +126,8 @@ def budget_to_dict(budget: Budget) -> dict[str, Any]:
     }
     if pilot.reservation:
         pilot_dict["reservation"] = pilot.reservation
+    if pilot.spec_date:
+        pilot_dict["spec_date"] = pilot.spec_date
     categories = []
     for c in budget.categories:
         entry: dict[str, Any] = {"id": c.id, "name": c.name, "kdd_eligible": c.kdd_eligible}
@@ -219,6 +221,7 @@ def _build(data: Mapping[str, Any]) -> Budget:
         council_meeting=p["council_meeting"],
         project_leader=p["project_leader"],
         reservation=p.get("reservation", ""),
+        spec_date=p.get("spec_date", ""),
     )
     categories = tuple(
         Category(c["id"], c["name"], c["kdd_eligible"], c.get("note", ""))

@@ -144,19 +144,29 @@ def custom_properties(parts: Parts, package: dict[str, Rel]) -> dict[str, str]:
         return props
     text = Text(parts, info.filename)
     current: str | None = None
+    depth = 0  # 1 inside a <property>, 2 inside its value element (<vt:lpwstr>, ...)
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal current
+        nonlocal current, depth
         if local(name) == "property":
-            current = attrs.get("name")
-            text.start()
+            current, depth = attrs.get("name"), 1
+        elif depth:
+            depth += 1
+            if depth == 2:
+                text.start()  # only the value's own text: not the indentation around it
 
     def end(name: str) -> None:
-        nonlocal current
-        if local(name) == "property" and current is not None:
-            parts.keep("custom properties")
-            props[current] = text.take()
-            current = None
+        nonlocal current, depth
+        if local(name) == "property":
+            if current is not None and current not in props:
+                parts.keep("custom properties")
+                props[current] = ""
+            current, depth = None, 0
+        elif depth:
+            depth -= 1
+            if depth == 1 and current is not None:
+                parts.keep("custom properties")
+                props[current] = text.take()
 
     parts.parse(info.filename, info, start, end, text.add)
     return props
