@@ -66,8 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument(
         "--spec",
         type=Path,
-        help="spec whose rules (cap, hourly rate, categories) apply; "
-        "default: the built-in Hjerteregionen spec",
+        help="spec whose facts (municipalities, hourly rate, categories) apply; default: the "
+        "spec the workbook was generated from (its generation record); the scheme's cap and "
+        "excluded uses always apply",
     )
     chk.set_defaults(run=_check)
 
@@ -86,10 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     reg = commands.add_parser(
         "regenerate",
         help="write a new workbook for a changed spec, carrying over every typed value",
-        description="Take the typed values from WORKBOOK and the structure from --spec (projects "
-        "matched by id) and write a new workbook; WORKBOOK is never modified. Values with no "
-        "place in the new spec make it refuse (exit 1) unless --drop-orphans or "
-        "--archive-orphans says what to do with them.",
+        description="Merge three ways: the spec WORKBOOK was generated from (its record), "
+        "WORKBOOK's inputs and --spec; write a new workbook with the structure of --spec "
+        "(projects matched by id) and the merged inputs; WORKBOOK is never modified. An input "
+        "changed in both to different values makes it refuse (exit 1, listing them) unless "
+        "--prefer says which wins; values with no place in the new spec make it refuse unless "
+        "--drop-orphans or --archive-orphans says what to do with them.",
     )
     reg.add_argument("workbook", type=Path, help="edited workbook (.xlsx)")
     reg.add_argument(
@@ -115,6 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
         dest="orphans",
         const="archive",
         help="keep typed values that have no place in an 'Arkiv' sheet",
+    )
+    reg.add_argument(
+        "--prefer",
+        choices=("workbook", "spec"),
+        help="which side wins an input changed in both the workbook and the spec",
     )
     reg.add_argument("--json", action="store_true", help="print the report as JSON")
     reg.set_defaults(run=_regenerate)
@@ -195,7 +203,7 @@ def _check(args: argparse.Namespace) -> int:
     from .xlsx import ReadError
 
     try:
-        rules = load_spec(args.spec or example_path())
+        rules = load_spec(args.spec) if args.spec else None
     except SpecError as exc:
         _spec_problems(exc)
         return EXIT_BAD_INPUT
@@ -292,13 +300,18 @@ def _regenerate(args: argparse.Namespace) -> int:
     import json
 
     from .inputs import NotOurWorkbook
-    from .regenerate import RefusedError, Regeneration, regenerate
+    from .regenerate import ConflictError, RefusedError, Regeneration, regenerate
     from .writer import WriteError
     from .xlsx import ReadError
 
     try:
         result: Regeneration = regenerate(
-            args.workbook, args.spec, args.output, orphans=args.orphans, force=args.force
+            args.workbook,
+            args.spec,
+            args.output,
+            orphans=args.orphans,
+            prefer=args.prefer,
+            force=args.force,
         )
         code = EXIT_OK
     except (ReadError, NotOurWorkbook) as exc:
@@ -310,6 +323,14 @@ def _regenerate(args: argparse.Namespace) -> int:
     except (OutputError, WriteError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except ConflictError as exc:
+        result, code = exc.result, EXIT_FINDINGS
+        print(
+            f"feil: {len(result.conflicts)} inndata er endret både i arbeidsboka og i "
+            "spesifikasjonen; ingenting er skrevet. Rett den ene siden, eller velg med "
+            "--prefer workbook eller --prefer spec:",
+            file=sys.stderr,
+        )
     except RefusedError as exc:
         result, code = exc.result, EXIT_FINDINGS
         print(
@@ -320,7 +341,7 @@ def _regenerate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(_regeneration_dict(result, args.orphans, code), ensure_ascii=False))
     else:
-        _print_regeneration(result, args.orphans, code)
+        _print_regeneration(result, args.orphans, code, args.prefer)
     return code
 
 
@@ -329,8 +350,22 @@ def _regeneration_dict(result, orphans: str, code: int) -> dict:
     return {
         "ok": code == EXIT_OK,
         "output": str(written.path) if written else None,
-        "carried": result.carried,
+        "generation": result.generation or None,
+        "base_generation": result.base or None,
         "changes": result.changes,
+        "applied": [
+            {
+                "project": c.project,
+                "line": c.line,
+                "year": c.year,
+                "old": _json_value(c.old),
+                "new": _json_value(c.new),
+                "text": c.text(),
+            }
+            for c in result.applied
+        ],
+        "conflicts": [_conflict_dict(c) for c in result.conflicts],
+        "resolved": [_conflict_dict(c) for c in result.resolved],
         "left_out": [
             {
                 "sheet": v.sheet,
@@ -346,19 +381,47 @@ def _regeneration_dict(result, orphans: str, code: int) -> dict:
     }
 
 
-def _print_regeneration(result, orphans: str, code: int) -> None:
+def _print_regeneration(result, orphans: str, code: int, prefer: str | None = None) -> None:
     out = sys.stdout if code == EXIT_OK else sys.stderr
+    winner = "arbeidsboka" if prefer == "workbook" else "spesifikasjonen"
     if result.written:
         print_written(result.written)
-    for project, count in result.carried.items():
-        print(f"  carried over {count} typed value(s) of project {project!r}", file=out)
+    if result.base or result.generation:
+        print(f"  generasjon {result.base or '(ingen post)'} -> {result.generation}", file=out)
+    for conflict in result.conflicts:
+        print(f"  konflikt: {conflict.text()}", file=out)
+    for conflict in result.resolved:
+        print(f"  konflikt avgjort ({winner} vant): {conflict.text()}", file=out)
+    verb = "endret" if code == EXIT_OK else "ville endret"
+    for change in result.applied:
+        print(f"  {verb}: {change.text()}", file=out)
     for change in result.changes:
         print(f"  change: {change}", file=out)
-    verb = {"refuse": "would be lost", "drop": "dropped", "archive": "kept in sheet 'Arkiv'"}
+    verb_left = {"refuse": "would be lost", "drop": "dropped", "archive": "kept in sheet 'Arkiv'"}
     for value in result.left_out:
         print(
-            f"  {verb[orphans]}: {value.sheet}!{value.cell} = {value.value!r} ({value.what})",
+            f"  {verb_left[orphans]}: {value.sheet}!{value.cell} = {value.value!r} ({value.what})",
             file=out,
         )
     for warning in result.warnings:
         print(f"  warning: {warning}", file=out)
+
+
+def _conflict_dict(c) -> dict:
+    return {
+        "sheet": c.sheet,
+        "cell": c.cell,
+        "project": c.project,
+        "line": c.line,
+        "year": c.year,
+        "base": _json_value(c.base),
+        "workbook": _json_value(c.workbook),
+        "spec": _json_value(c.spec),
+        "text": c.text(),
+    }
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, tuple):
+        return [_json_value(v) for v in value]
+    return value if value is None or isinstance(value, int | float | str) else str(value)

@@ -153,6 +153,14 @@ def read_record(properties: Mapping[str, str]) -> Record | RecordProblem:
     return Record(spec, digest, layout, properties.get(TOOL_PROPERTY, "").strip())
 
 
+def shown_generation(found: Record | RecordProblem) -> tuple[str, str] | None:
+    """(generation id, spec date) as the Forside of a workbook with this record shows them;
+    None without a record, "ukjent" for the date when the record cannot be read."""
+    if isinstance(found, Record):
+        return (found.generation_id, date_label(found.spec))
+    return (found.digest[:GENERATION_ID_CHARS], "ukjent") if found.digest else None
+
+
 def date_label(budget: Budget) -> str:
     """The spec's date as the Forside shows it (``30.11.2026``), or "ikke oppgitt"."""
     date = budget.pilot.spec_date

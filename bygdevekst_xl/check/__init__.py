@@ -11,8 +11,10 @@ from ..compute import BudgetTotals
 from ..inputs import Rules, read_budget
 from ..layout import build_layout
 from ..layout.cells import a1
+from ..merge import edited_inputs
 from ..model import Budget
 from .findings import Finding
+from .provenance import provenance
 from .rules import RULES, Context
 
 
@@ -25,6 +27,8 @@ class Report:
     totals: BudgetTotals | None = None
     recomputed: dict[str, Any] = field(default_factory=dict)
     """The same totals as the file's own formulas give them, evaluated headlessly."""
+    generation: dict[str, Any] | None = None
+    """The workbook's generation (id, spec date, inputs changed since), when it has a record."""
 
     @property
     def errors(self) -> list[Finding]:
@@ -40,8 +44,9 @@ class Report:
         return not self.errors
 
 
-def check_workbook(path: Path | str, rules_budget: Budget) -> Report:
-    """Check one workbook against the rules of ``rules_budget`` (the spec's cap and categories).
+def check_workbook(path: Path | str, rules_budget: Budget | None = None) -> Report:
+    """Check one workbook against the rules of ``rules_budget`` (the spec's cap and categories),
+    or, without one, against the pilot's facts in the workbook's generation record.
 
     Raises ``reader.ReadError`` or ``inputs.NotOurWorkbook`` when the file cannot be read as one
     of our workbooks.
@@ -50,10 +55,11 @@ def check_workbook(path: Path | str, rules_budget: Budget) -> Report:
     from ..xlsx import read_workbook
 
     content = read_workbook(path)
-    rules = Rules.of(rules_budget)
+    origin = provenance(content.custom_properties, rules_budget)
+    rules = Rules.of(origin.facts)
     read = read_budget(content, rules)
     budget = read.budget
-    layout = build_layout(budget, read.capacities)
+    layout = build_layout(budget, read.capacities, origin.generation)
     rows = {pid: r for pid, (r, _) in layout.projects.items()}
     per_project = {pid: t for pid, (_, t) in layout.projects.items()}
     values: dict[tuple[str, str], Any] = {}
@@ -71,11 +77,13 @@ def check_workbook(path: Path | str, rules_budget: Budget) -> Report:
     findings = [finding for rule in RULES for finding in rule(ctx)]
     order = {name: i for i, name in enumerate([*(s.name for s in layout.sheets), *content.sheets])}
     findings.sort(key=lambda f: (order.get(f.sheet, -1), _cell_key(f.cell), f.code))
+    findings = origin.findings + findings
     recomputed = {
         key: evaluation.values.get((sheet, a1(r, c)))
         for key, (sheet, r, c) in layout.anchors.items()
     }
-    return Report(str(path), findings, totals, recomputed)
+    edited = edited_inputs(origin.record.spec, read) if origin.record else None
+    return Report(str(path), findings, totals, recomputed, origin.summary(edited))
 
 
 def _cell_key(cell: str | None) -> tuple[int, int]:

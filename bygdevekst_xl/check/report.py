@@ -30,6 +30,9 @@ WORDS = {
         "verdict": "Resultat",
         "files": "filer kontrollert",
         "unreadable": "kunne ikke leses",
+        "generation": "Generasjon",
+        "spec_date": "spesifikasjonens dato",
+        "changed": "inndata endret siden generering",
     },
     "en": {
         "ok": "OK",
@@ -50,6 +53,9 @@ WORDS = {
         "verdict": "Verdict",
         "files": "files checked",
         "unreadable": "could not be read",
+        "generation": "Generation",
+        "spec_date": "spec dated",
+        "changed": "inputs changed since generation",
     },
 }
 
@@ -65,6 +71,11 @@ def as_text(report: Report, lang: str = "nb") -> str:
     """The report as terminal text: findings grouped by sheet, then totals and the verdict."""
     w = WORDS[lang]
     lines = [f"{w['workbook']}: {report.file}"]
+    g = report.generation
+    if g is not None:
+        changed = "" if g["changed_inputs"] is None else f", {g['changed_inputs']} {w['changed']}"
+        date = f" ({w['spec_date']} {g['spec_date']})" if g["spec_date"] else ""
+        lines.append(f"  {w['generation']} {g['id']}{date}{changed}")
     for sheet, group in groupby(report.findings, key=lambda f: f.sheet or "(arbeidsbok)"):
         lines.append(f"  {sheet}")
         for f in group:
@@ -103,6 +114,7 @@ def as_dict(report: Report, lang: str = "nb") -> dict[str, Any]:
         "ok": report.ok,
         "errors": len(report.errors),
         "warnings": len(report.warnings),
+        "generation": report.generation,
         "findings": [
             {
                 "code": f.code,
