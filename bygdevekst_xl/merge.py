@@ -447,7 +447,30 @@ class _Project:
                 self.m.out.edited += sum(
                     1 for v in (b.category, b.description, *b.amounts) if not _blank(v)
                 )
+        self._orphan_categories(merged)
         return _ordered(merged, from_theirs, t_place, len(t_lines))
+
+    def _orphan_categories(self, merged: dict[int, CostLine | None]) -> None:
+        """Lines of the workbook whose category the new spec no longer has are left out."""
+        ids = {c.id for c in self.m.theirs.categories}
+        for row, line in merged.items():
+            if line is None or not line.category or line.category in ids:
+                continue
+            for year, value in zip(self.m.years, line.amounts, strict=False):
+                if _blank(value) or year not in self.ours_years:
+                    continue
+                y = self.ours_years.index(year)
+                self.m.out.left_out.append(
+                    LeftOut(
+                        self.o.sheet,
+                        input_cell(self.m.ours, self.o.id, "amount", row, y),
+                        self.o.id,
+                        f"cost line {line.description!r}: category {line.category!r} no longer "
+                        "exists",
+                        value,
+                    )
+                )
+            merged[row] = None
 
     def _line(self, b: CostLine, o: CostLine, t: CostLine, row: int) -> CostLine:
         label = o.description or t.description or b.description
