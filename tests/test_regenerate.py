@@ -125,7 +125,9 @@ def test_every_typed_value_reaches_its_new_place(officer_workbook, example_dict,
     assert report.totals == budget_totals(result.budget)
 
 
-def test_removed_project_with_amounts_is_refused(unrecorded_workbook, example_dict, tmp_path, capsys):
+def test_removed_project_with_amounts_is_refused(
+    unrecorded_workbook, example_dict, tmp_path, capsys
+):
     """Removing a project that holds amounts from a workbook without a record refuses, lists
     the values, and writes nothing."""
     data = without_marketing(example_dict)

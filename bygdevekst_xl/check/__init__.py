@@ -55,7 +55,7 @@ def check_workbook(path: Path | str, rules_budget: Budget | None = None) -> Repo
     from ..xlsx import read_workbook
 
     content = read_workbook(path)
-    origin = provenance(content.custom_properties, rules_budget)
+    origin = provenance(content, rules_budget)
     rules = Rules.of(origin.facts)
     read = read_budget(content, rules)
     budget = read.budget

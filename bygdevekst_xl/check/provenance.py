@@ -12,10 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..layout.cells import a1
+from ..layout.front_sheet import GENERATION_ROW, parse_generation_text
 from ..model import Budget
 from ..record import Record, RecordProblem, read_record, shown_generation
 from ..scheme import breaches, within_scheme
 from ..spec import example_path, load_spec
+from ..texts import FRONT_SHEET
 from .findings import Finding
 
 
@@ -45,10 +48,10 @@ class Provenance:
         }
 
 
-def provenance(properties: dict[str, str], spec: Budget | None) -> Provenance:
-    """The facts to check a workbook with custom ``properties`` against, given ``spec`` (the
-    ``--spec``, or None to take them from the workbook's record)."""
-    found = read_record(properties)
+def provenance(content: Any, spec: Budget | None) -> Provenance:
+    """The facts to check a workbook (its ``xlsx.WorkbookContent``) against, given ``spec``
+    (the ``--spec``, or None to take them from the workbook's record)."""
+    found = read_record(content.custom_properties)
     record = found if isinstance(found, Record) else None
     findings: list[Finding] = []
     if isinstance(found, RecordProblem):
@@ -76,7 +79,14 @@ def provenance(properties: dict[str, str], spec: Budget | None) -> Provenance:
         facts = record.spec
     else:
         facts = spec
-    return Provenance(within_scheme(facts), record, findings, shown_generation(found))
+    generation = shown_generation(found)
+    if record is None and generation is not None:
+        # The record cannot be read (reported above): expect the Forside's line as it stands.
+        front = content.sheets.get(FRONT_SHEET)
+        generation = parse_generation_text(
+            front.values.get(a1(GENERATION_ROW, 0)) if front else None
+        )
+    return Provenance(within_scheme(facts), record, findings, generation)
 
 
 def same_pilot(a: Budget, b: Budget) -> bool:

@@ -12,6 +12,8 @@ from .summary_sheet import RULE_NAMES
 from .validation import status_formats
 
 HEADING_ROWS = 3
+GENERATION_ROW = 2
+"""The row under the title that names the generation (the blank row before the facts)."""
 HOW_TO = (
     "Gule celler er inndata. Alt annet er formler eller faste verdier og er låst "
     "(arkbeskyttelse uten passord).",
@@ -26,6 +28,14 @@ HOW_TO = (
 def generation_text(generation_id: str, spec_date: str) -> str:
     """The Forside's line that tells copies apart."""
     return f"Generasjon {generation_id} · spesifikasjonens dato: {spec_date}"
+
+
+def parse_generation_text(text: object) -> tuple[str, str] | None:
+    """(generation id, spec date) from the Forside's line, or None when it is not one."""
+    if not isinstance(text, str) or not text.startswith("Generasjon "):
+        return None
+    generation, _, date = text.removeprefix("Generasjon ").partition(" · spesifikasjonens dato: ")
+    return (generation, date) if date else None
 
 
 def front_sheet(
@@ -55,7 +65,7 @@ def front_sheet(
         "subtitle",
     )
     if generation is not None:
-        sheet.label(2, 0, generation_text(*generation), "note")
+        sheet.label(GENERATION_ROW, 0, generation_text(*generation), "note")
     row = HEADING_ROWS
     sheet.label(row, 0, "Om søknaden", "heading")
     facts = (
