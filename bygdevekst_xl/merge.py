@@ -416,8 +416,9 @@ class _Project:
             elif i is not None:
                 merged[i] = self._removed_in_spec(b, o_lines[i], i)
                 if merged[i] is None:
+                    line = o_lines[i]
                     self.m.out.changes.append(
-                        Change(self.name, b.description, None, b.amounts, REMOVED)
+                        Change(self.name, line.description, None, line.amounts, REMOVED)
                     )
             elif ti is not None:
                 line = self._removed_in_workbook(b, t_lines[ti], j)
