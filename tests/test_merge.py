@@ -113,6 +113,16 @@ def expected_projects(example_dict: dict, new_spec: Path, prefer: str) -> tuple:
 
 
 @pytest.mark.office
+def test_check_tells_which_generation_and_how_many_inputs_changed(edited, example_budget):
+    """check names the generation the edited copy came from and counts the input cells changed
+    since: KDD (1), two cleared lines (8), an inserted line (4), Statsforvalteren (1), an hour
+    and an amount (2)."""
+    report = check_workbook(edited)
+    assert report.generation["id"] == generation_id(example_budget)
+    assert report.generation["changed_inputs"] == 16
+
+
+@pytest.mark.office
 def test_a_conflict_refuses_and_lists_each_input(edited, new_spec, tmp_path, capsys):
     """Three inputs changed on both sides: regenerate writes nothing, exits 1 and lists each
     with its sheet, cell, project, line, year and the three values."""
