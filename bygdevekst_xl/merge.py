@@ -225,8 +225,8 @@ class _Merger:
 
     def _pilot(self) -> Pilot:
         """The application facts typed on Parametre (name, dates, leader, reservation)."""
-        b = (self.base or self.theirs).pilot
         o, t = self.ours.budget.pilot, self.theirs.pilot
+        b = self.base.pilot if self.base else o  # without a record the spec's facts stand
         merged = {
             name: self.pick(
                 getattr(b, name),
@@ -421,11 +421,11 @@ class _Project:
                         Change(self.name, line.description, None, line.amounts, REMOVED)
                     )
             elif ti is not None:
-                line = self._removed_in_workbook(b, t_lines[ti], j)
-                if line is not None:
-                    from_theirs[ti] = line
+                restored = self._removed_in_workbook(b, t_lines[ti], j)
+                if restored is not None:
+                    from_theirs[ti] = restored
                     self.m.out.changes.append(
-                        Change(self.name, line.description, None, NO_LINE, line.amounts)
+                        Change(self.name, restored.description, None, NO_LINE, restored.amounts)
                     )
         blank = CostLine("", "", ())
         matched_added = set(t_to_o_added.values())

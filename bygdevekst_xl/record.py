@@ -9,7 +9,7 @@ Gnumeric and read the record back. Nobody stumbles on them while working in the 
 What: the spec in canonical form (``budget_to_dict`` as JSON, keys sorted, no spaces), its
 SHA-256 digest, the layout version and the tool version. Excel keeps at most 255 characters in
 one property, so the spec goes zlib-compressed and base64-encoded into as many properties of
-255 characters as it needs (about 8 for a pilot of five projects). The digest is taken of the
+255 characters as it needs (seven for the example of five projects). The digest is taken of the
 canonical JSON, so it names the spec, not the compression; the same spec always gives the same
 properties, so ``generate`` stays deterministic.
 
@@ -124,6 +124,8 @@ def read_record(properties: Mapping[str, str]) -> Record | RecordProblem:
         piece = properties.get(PART_PROPERTY.format(i))
         if piece is None:
             return RecordProblem("damaged", f"{PART_PROPERTY.format(i)} is missing", digest)
+        if len(piece.strip()) > PART_CHARS:
+            return RecordProblem("damaged", f"{PART_PROPERTY.format(i)} is too long", digest)
         pieces.append(piece.strip())
     try:
         packed = base64.b64decode("".join(pieces), validate=True)

@@ -27,7 +27,7 @@ class Provenance:
     """The facts a check uses, where they came from, and what that says about the workbook."""
 
     facts: Budget
-    """The pilot's facts to check against, within the scheme's rules."""
+    """The pilot's facts to check against (a record's within the scheme's rules)."""
     record: Record | None
     findings: list[Finding] = field(default_factory=list)
     """Findings about the record and the pilot; reported first."""
@@ -60,25 +60,18 @@ def provenance(content: Any, spec: Budget | None) -> Provenance:
             findings.append(Finding("record-missing", expected=source))
         else:
             findings.append(Finding(f"record-{found.code}", found=found.reason))
-    if record is not None:
-        for breach in breaches(record.spec):
-            findings.append(
-                Finding(
-                    "record-against-scheme",
-                    expected=breach.allowed,
-                    found=breach.stated,
-                    params={"what": breach.what, "path": breach.path},
-                )
-            )
-    if spec is None:
-        facts = record.spec if record is not None else load_spec(example_path())
-    elif record is not None and not same_pilot(record.spec, spec):
+    if spec is not None and record is not None and not same_pilot(record.spec, spec):
         findings.insert(
             0, Finding("other-pilot", expected=spec.pilot.name, found=record.spec.pilot.name)
         )
-        facts = record.spec
+        spec = None  # checked against its own record
+    if spec is not None:
+        facts = spec  # the caller's own spec is taken as given
+    elif record is not None:
+        findings += _against_scheme(record.spec)
+        facts = within_scheme(record.spec)
     else:
-        facts = spec
+        facts = load_spec(example_path())
     generation = shown_generation(found)
     if record is None and generation is not None:
         # The record cannot be read (reported above): expect the Forside's line as it stands.
@@ -86,7 +79,20 @@ def provenance(content: Any, spec: Budget | None) -> Provenance:
         generation = parse_generation_text(
             front.values.get(a1(GENERATION_ROW, 0)) if front else None
         )
-    return Provenance(within_scheme(facts), record, findings, generation)
+    return Provenance(facts, record, findings, generation)
+
+
+def _against_scheme(spec: Budget) -> list[Finding]:
+    """An error for each place where the record states more than the scheme allows."""
+    return [
+        Finding(
+            "record-against-scheme",
+            expected=breach.allowed,
+            found=breach.stated,
+            params={"what": breach.what, "path": breach.path},
+        )
+        for breach in breaches(spec)
+    ]
 
 
 def same_pilot(a: Budget, b: Budget) -> bool:
