@@ -43,7 +43,7 @@ EXCLUDED_USES: tuple[ExcludedUse, ...] = (
     ExcludedUse(
         "frikjøp av politiske ressurser",
         ("politisk_frikjop", "frikjop"),
-        (("frikjøp", "politisk"),),
+        (("frikjøp", "politisk"), ("frikjøp", "politiker")),
     ),
     ExcludedUse(
         "bedriftsutvikling",

@@ -213,3 +213,50 @@ def test_a_workbook_without_a_record_is_checked_as_before_and_told_how_to_get_on
     assert report.findings == []
     assert f"Generasjon {report.generation['id']}" in out
     assert "0 inndata endret siden generering" in out
+
+
+def test_an_oversized_record_is_refused_within_the_limit():
+    """A record that inflates beyond the largest spec (a zip bomb in properties) is damage,
+    found without inflating it all."""
+    import base64
+    import zlib
+
+    from bygdevekst_xl.spec import MAX_SPEC_BYTES
+
+    bomb = base64.b64encode(zlib.compress(b" " * (MAX_SPEC_BYTES + 1), 9)).decode("ascii")
+    parts = [bomb[i : i + PART_CHARS] for i in range(0, len(bomb), PART_CHARS)]
+    properties = {
+        "bygdevekst_xl_spec_sha256": "0" * 64,
+        "bygdevekst_xl_spec_parts": str(len(parts)),
+        **{f"bygdevekst_xl_spec_{i + 1:04d}": part for i, part in enumerate(parts)},
+    }
+    found = read_record(properties)
+    assert isinstance(found, RecordProblem)
+    assert (found.code, found.reason) == ("damaged", "the recorded spec is cut off or too large")
+
+
+@pytest.mark.parametrize(
+    ("category", "excluded"),
+    [
+        ({"id": "drift", "name": "Drift"}, True),
+        ({"id": "andre", "name": "Driftskostnader i kommunen"}, True),
+        ({"id": "frikjop", "name": "Frikjøp"}, True),
+        ({"id": "x", "name": "Frikjøp av politikere"}, True),
+        ({"id": "y", "name": "Bedriftsutvikling"}, True),
+        ({"id": "z", "name": "Direkte støtte til bedrifter"}, True),
+        ({"id": "ledelse", "name": "Ledelse og koordinering"}, False),
+        ({"id": "reise", "name": "Reiser"}, False),
+    ],
+)
+def test_the_excluded_uses_are_known_by_id_or_name(second_budget, category, excluded):
+    """An excluded use marked KDD-eligible breaches the scheme whether its id or its name says
+    what it is; other categories may be eligible."""
+    from dataclasses import replace
+
+    from bygdevekst_xl.model import Category
+    from bygdevekst_xl.scheme import breaches, within_scheme
+
+    budget = replace(second_budget, categories=(Category(category["id"], category["name"], True),))
+    paths = [b.path for b in breaches(budget)]
+    assert paths == (["categories[0].kdd_eligible"] if excluded else [])
+    assert within_scheme(budget).categories[0].kdd_eligible is not excluded
