@@ -74,7 +74,10 @@ def as_text(report: Report, lang: str = "nb") -> str:
     g = report.generation
     if g is not None:
         changed = "" if g["changed_inputs"] is None else f", {g['changed_inputs']} {w['changed']}"
-        date = f" ({w['spec_date']} {g['spec_date']})" if g["spec_date"] else ""
+        spec_date = g["spec_date"] or ""
+        if lang == "nb" and len(spec_date) == 10:  # 2024-09-20 -> 20.09.2024
+            spec_date = ".".join(reversed(spec_date.split("-")))
+        date = f" ({w['spec_date']} {spec_date})" if spec_date else ""
         lines.append(f"  {w['generation']} {g['id']}{date}{changed}")
     for sheet, group in groupby(report.findings, key=lambda f: f.sheet or "(arbeidsbok)"):
         lines.append(f"  {sheet}")
