@@ -81,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ext.add_argument("workbook", type=Path, help="edited workbook (.xlsx)")
     ext.add_argument("-o", "--output", type=Path, help="spec to write (default: print it)")
+    ext.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON report: the spec written and the inputs that held formulas",
+    )
     _add_force(ext)
     ext.set_defaults(run=_extract)
 
@@ -253,14 +258,17 @@ def _read_problem(exc: Exception, path: Path) -> str:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from .extract import ExtractError, extract
+    import json
+
+    from .extract import ExtractError, extract_spec
     from .files import write_new
     from .inputs import NotOurWorkbook
     from .spec import dump_spec
     from .xlsx import ReadError
 
     try:
-        budget = extract(args.workbook)
+        extracted = extract_spec(args.workbook)
+        budget = extracted.budget
     except (ReadError, NotOurWorkbook) as exc:
         print(f"error: {_read_problem(exc, args.workbook)}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -273,8 +281,30 @@ def _extract(args: argparse.Namespace) -> int:
         _spec_problems(exc)
         return EXIT_FINDINGS
     text = f"# Extracted from {args.workbook.name} by bygdevekst_xl\n" + dump_spec(budget)
+    formulas = [
+        {
+            "cell": f.cell,
+            "formula": f.text,
+            "value": f.value if f.value is None else _plain(f.value),
+        }
+        for f in extracted.formulas
+    ]
+    if args.json:
+        report = {"output": str(args.output) if args.output else None, "formulas": formulas}
+        if args.output is None:
+            report["spec"] = text
+    else:
+        for item in formulas:
+            print(
+                f"merk: {item['cell']} inneholder formelen {item['formula']}; spesifikasjonen "
+                f"får verdien {item['value']}",
+                file=sys.stderr,
+            )
     if args.output is None:
-        sys.stdout.write(text)
+        if args.json:
+            print(json.dumps(report, ensure_ascii=False))
+        else:
+            sys.stdout.write(text)
         return EXIT_OK
     try:
         written = write_new(
@@ -283,8 +313,18 @@ def _extract(args: argparse.Namespace) -> int:
     except OutputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print_written(written)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        print_written(written)
     return EXIT_OK
+
+
+def _plain(value: object) -> object:
+    """A value as JSON holds it (whole numbers as integers, anything odd as text)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int | float | str | bool) else str(value)
 
 
 def print_written(written: Written) -> None:

@@ -11,11 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .model import Amount, Budget, Project
+from .model import Amount, Budget, Formula, Project
 
 
 def number(value: Amount | object) -> float:
     """What SUM sees in a cell: numbers count, text, blanks and booleans are 0."""
+    if isinstance(value, Formula):
+        value = value.value
     if isinstance(value, bool) or not isinstance(value, int | float):
         return 0
     return value

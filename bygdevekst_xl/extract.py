@@ -2,47 +2,98 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from .check.findings import Finding
 from .check.rules import input_findings
+from .errors import EXIT_FINDINGS, BygdevekstError
 from .inputs import ReadBudget, read_budget
-from .layout.rows import ProjectRows
-from .model import Amount, Budget, CostLine, Project
+from .model import Amount, Budget, CostLine, Formula, Project
 from .spec import budget_from_dict, budget_to_dict
 
 
-class ExtractError(ValueError):
+class ExtractError(BygdevekstError, ValueError):
     """The workbook holds inputs a spec cannot state; ``findings`` says where."""
+
+    exit_code = EXIT_FINDINGS
 
     def __init__(self, path: str, findings: list[Finding]) -> None:
         self.findings = findings
         super().__init__(f"{path}: {len(findings)} input(s) must be fixed in the workbook first")
 
 
-def read_inputs(path: Path | str) -> tuple[ReadBudget, object]:
-    """The workbook's content and its budget, row for row, under its own Parametre."""
+def read_inputs(path: Path | str) -> tuple[ReadBudget, Any]:
+    """The workbook's content and its budget, row for row, under its own Parametre.
+
+    Inputs that hold formulas get the value the workbook's formulas give, evaluated
+    headlessly (the saved values may be missing or stale).
+    """
     from .xlsx import read_workbook
 
     content = read_workbook(path)
-    return read_budget(content), content
+    read = read_budget(content)
+    if formula_inputs(read.budget):
+        evaluated = evaluate_content(content)
+        read = read_budget(
+            content, evaluated=lambda sheet, address: evaluated.get((sheet, address))
+        )
+    return read, content
+
+
+def evaluate_content(content: Any) -> dict[tuple[str, str], Any]:
+    """Every formula cell's value, evaluated headlessly."""
+    from .evaluate import ErrorValue, evaluate
+
+    values: dict[tuple[str, str], Any] = {}
+    formulas: dict[tuple[str, str], str] = {}
+    for name, sheet in content.sheets.items():
+        values.update(((name, address), value) for address, value in sheet.values.items())
+        values.update(((name, a), ErrorValue(code)) for a, code in sheet.errors.items())
+        formulas.update(((name, address), f) for address, f in sheet.formulas.items())
+    return dict(evaluate(values, formulas, content.names).values)
+
+
+def formula_inputs(budget: Budget) -> list[Formula]:
+    """Every input that holds a formula, in sheet order."""
+    out = []
+    for project in budget.projects:
+        typed = [a for line in project.costs for a in line.amounts]
+        typed += [h for _, hours in project.hours for h in hours]
+        typed += [*project.kdd, *project.statsforvalteren]
+        out += [a for a in typed if isinstance(a, Formula)]
+    return out
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """A spec extracted from a workbook, and the inputs whose formulas became their values."""
+
+    budget: Budget
+    formulas: list[Formula]
 
 
 def extract(path: Path | str) -> Budget:
-    """The spec of an edited workbook, as a validated budget.
+    """The spec of an edited workbook, as a validated budget (see :func:`extract_spec`)."""
+    return extract_spec(path).budget
 
-    Raises ``ExtractError`` when an input cannot be stated in a spec (text in an amount cell,
-    an unknown category ...): nothing a person typed is silently dropped or changed.
+
+def extract_spec(path: Path | str) -> Extracted:
+    """The spec of an edited workbook, as a validated budget, and the inputs that were formulas.
+
+    A spec holds values: an input that holds a formula is written as the value it gives, and
+    listed. Raises ``ExtractError`` when an input cannot be stated in a spec (text in an
+    amount cell, an unknown category ...): nothing a person typed is silently dropped or
+    changed.
     """
     read, _ = read_inputs(path)
     budget = read.budget
-    n_munis, n_cats = len(budget.pilot.municipalities), len(budget.categories)
-    rows = {p.id: ProjectRows(read.capacities[p.id], n_munis, n_cats) for p in budget.projects}
-    problems = list(input_findings(budget, rows, {c.id for c in budget.categories}))
+    problems = list(input_findings(read, {c.id for c in budget.categories}))
     if problems:
         raise ExtractError(str(path), problems)
-    return budget_from_dict(budget_to_dict(typed_values(budget)), str(path))
+    spec = budget_from_dict(budget_to_dict(typed_values(budget)), str(path))
+    return Extracted(spec, formula_inputs(budget))
 
 
 def typed_values(budget: Budget) -> Budget:
@@ -72,7 +123,16 @@ def _typed_project(project: Project) -> Project:
 
 
 def _zeros(values: tuple[Amount, ...]) -> tuple[Amount, ...]:
-    return tuple(0 if _blank(v) else v for v in values)
+    return tuple(0 if _blank(v) else _plain(v) for v in values)
+
+
+def _plain(value: Amount) -> Amount:
+    """A formula's value as a spec states it (whole numbers as int); other values as they are."""
+    if isinstance(value, Formula):
+        value = value.value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+    return value
 
 
 def _blank(value: Amount) -> bool:

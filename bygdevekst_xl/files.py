@@ -9,8 +9,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import BygdevekstError
 
-class OutputError(RuntimeError):
+
+class OutputError(BygdevekstError, RuntimeError):
     """The output cannot be written where asked, and nothing was changed."""
 
 

@@ -1,43 +1,75 @@
-"""Read a workbook's inputs back into a budget: where the tables are, and what a person typed.
+"""Read a workbook's inputs back into a budget, through the map, as people leave workbooks.
 
-The tables are found from the workbook's own fixed texts (the Parametre headings and each cost
-table's "Sum kostnader" row), so rows inserted in Excel move them without confusing the reader.
-The rules (KDD cap, hourly rate, categories and their eligibility) come from the spec, never from
-the workbook.
+Sheets are found by identity, not by name: a project sheet is the sheet its defined name
+``Kostnader_<id>`` points at, Parametre the sheet of ``KDD_Tak``; Excel, LibreOffice and
+Gnumeric rename those references with the sheet. Tables are found through the defined names
+the clients move with the rows (``Kostnader_<id>``, ``Timer_<id>``, ``Finansiering_<id>``,
+``Kommuner``, ``Kategorier``, ``Prosjekter`` ...), and where a name is gone, through the
+table's labels; never through fixed offsets. Inside a table, the map (``layout.rows``) says
+which row and column holds what.
+
+An input may hold a formula; its value is what the formula gives (the evaluation of the
+workbook), kept as a :class:`~bygdevekst_xl.model.Formula` so extract and regenerate can
+carry the formula itself. The rules (KDD cap, hourly rate, categories and their eligibility)
+come from the caller; without them, from the workbook's own Parametre.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from .layout import project_names
-from .layout.cells import a1
+from .errors import BygdevekstError
+from .excel import Area, ErrorValue, a1, parse_area, references, serial_date
+from .layout import PARAMETER_NAMES, SUMMARY_NAME, project_names
+from .layout.places import (
+    ProjectPlace,
+    TableNotFound,
+    cost_table_by_labels,
+    parameter_row,
+    parameter_shift,
+    place_of,
+    rows_under_heading,
+)
 from .layout.rows import (
     CATEGORY_ID_COL,
     CATEGORY_KDD_COL,
     CATEGORY_NAME_COL,
     CATEGORY_NOTE_COL,
+    LINE_CATEGORY_COL,
+    LINE_DESCRIPTION_COL,
     PARAM_VALUE_COL,
     PROJECT_ID_COL,
     PROJECT_NAME_COL,
     PROJECT_SHEET_COL,
     PROJECT_WG_COL,
     ParameterRows,
-    ProjectRows,
     cost_capacity,
     year_col,
 )
-from .model import Budget, Category, CostLine, Pilot, Project
-from .texts import PARAMETER_SHEET, YES
+from .model import Amount, Budget, Category, CostLine, Formula, Pilot, Project
+from .texts import (
+    BULLET,
+    FRONT_SHEET,
+    PARAMETER_HEADINGS,
+    PARAMETER_SHEET,
+    SUMMARY_SHEET,
+    YES,
+)
 
-COST_TOTAL_LABEL = "Sum kostnader"
 MAX_SCAN_ROWS = 100_000
+MAX_MUNICIPALITIES = 50
+MAX_CATEGORIES = 100
+MAX_PROJECTS = 500
+MAX_COST_ROWS = 10_000
+"""What a workbook may hold before it is refused: the spec schema's limits (cost rows: the
+schema's 5 000 lines, with room for rows people insert)."""
 
 
-class NotOurWorkbook(ValueError):
+class NotOurWorkbook(BygdevekstError, ValueError):
     """The file is a workbook, but not one this package generated (or its skeleton is gone)."""
 
 
@@ -61,211 +93,331 @@ class ReadBudget:
 
     budget: Budget
     capacities: dict[str, int]
+    places: dict[str, ProjectPlace] = field(default_factory=dict)
+    parameters: str = PARAMETER_SHEET
+    parameter_shift: int = 0
+    summary: str | None = SUMMARY_SHEET
+    front: str | None = FRONT_SHEET
+    blank_text: tuple[tuple[str, str], ...] = ()
+    """Inputs that held only white space, read as blank: (sheet, cell)."""
+
+    def sheet_names(self) -> dict[str, str]:
+        """Each generated sheet's name in the layout (register) -> its name in the workbook."""
+        out = {PARAMETER_SHEET: self.parameters}
+        if self.summary:
+            out[SUMMARY_SHEET] = self.summary
+        if self.front:
+            out[FRONT_SHEET] = self.front
+        for place in self.places.values():
+            out[place.registered] = place.sheet
+        return out
 
 
-def read_budget(content: Any, rules: Rules | None = None) -> ReadBudget:
+Evaluated = Callable[[str, str], Any]
+"""(sheet, A1 address) -> the value a formula cell gives; None when unknown."""
+
+
+def read_budget(
+    content: Any, rules: Rules | None = None, evaluated: Evaluated | None = None
+) -> ReadBudget:
     """The budget a workbook holds, with the rules' cap, rate and categories.
 
-    ``content`` is a ``reader.WorkbookContent``. Without ``rules``, the workbook's own Parametre
-    (cap, hourly rate, category table) are used, as ``extract`` and ``regenerate`` need. Raises
-    ``NotOurWorkbook`` when the skeleton (the Parametre sheet and its tables) is missing.
+    ``content`` is an ``xlsx.WorkbookContent``; ``evaluated`` gives the value of a formula
+    cell (the checker's evaluation; by default the value saved with the formula). Without
+    ``rules``, the workbook's own Parametre (cap, hourly rate, category table) are used, as
+    ``extract`` and ``regenerate`` need. Raises ``NotOurWorkbook`` when the skeleton (the
+    Parametre sheet and its tables) is missing.
     """
-    if rules is None:
-        rules = workbook_rules(content)
-    params = _parameters(content)
-    municipalities = _column_after_heading(params, "Kommuner", skip_header=False)
-    project_rows = _rows_after_heading(params, "Prosjekter")
-    if not municipalities or not project_rows:
-        raise NotOurWorkbook(f"{PARAMETER_SHEET}: the municipality or project table is missing")
-    rows = ParameterRows(len(municipalities), len(rules.categories), len(project_rows))
-    years = _years(params, rows)
-    if len(years) < 1:
-        raise NotOurWorkbook(
-            f"{PARAMETER_SHEET}!{a1(rows.years, PARAM_VALUE_COL)}: no project years"
-        )
-    pilot = Pilot(
-        name=_text(params.get(a1(rows.pilot_name, PARAM_VALUE_COL))),
-        municipalities=tuple(municipalities),
-        years=tuple(years),
-        kdd_cap=rules.kdd_cap,
-        hourly_rate=rules.hourly_rate,
-        application_deadline=_iso_date(params.get(a1(rows.deadline, PARAM_VALUE_COL))),
-        council_meeting=_iso_date(params.get(a1(rows.council_meeting, PARAM_VALUE_COL))),
-        project_leader=_text(params.get(a1(rows.project_leader, PARAM_VALUE_COL))),
-        reservation=_text(params.get(a1(rows.reservation, PARAM_VALUE_COL))),
-    )
-    by_name = {c.name: c.id for c in rules.categories}
-    by_folded = {c.name.casefold(): c.id for c in rules.categories}
-    projects, capacities = [], {}
-    for row in project_rows:
-        project_id = _text(params.get(a1(row, PROJECT_ID_COL)))
-        sheet_name = _text(params.get(a1(row, PROJECT_SHEET_COL)))
-        name = _text(params.get(a1(row, PROJECT_NAME_COL)))
-        working_group = _text(params.get(a1(row, PROJECT_WG_COL))) == YES
-        sheet = content.sheets.get(sheet_name)
-        # A missing sheet (reported by the structure check) still holds its place, empty.
-        values = sheet.values if sheet is not None else {}
-        capacity = (
-            _cost_capacity(values, sheet_name)
-            if sheet is not None
-            else _named_capacity(content.names, project_id)
-        )
-        capacities[project_id] = capacity
-        layout_rows = ProjectRows(capacity, len(municipalities), len(rules.categories))
-        projects.append(
-            _project(
-                values,
-                layout_rows,
-                pilot,
-                project_id,
-                name,
-                sheet_name,
-                working_group,
-                by_name,
-                by_folded,
-            )
-        )
-    budget = Budget(pilot, rules.categories, tuple(projects))
-    return ReadBudget(budget, capacities)
+    reader = _Reader(content, evaluated)
+    return reader.budget(rules)
 
 
 def workbook_rules(content: Any) -> Rules:
     """The cap, hourly rate and categories as the workbook's Parametre sheet states them."""
-    params = _parameters(content)
-    categories = []
-    for row in _rows_after_heading(params, "Kategorier"):
-        name = _text(params.get(a1(row, CATEGORY_NAME_COL)))
-        flag = params.get(a1(row, CATEGORY_KDD_COL))
-        category_id = _text(params.get(a1(row, CATEGORY_ID_COL)))
-        note = _text(params.get(a1(row, CATEGORY_NOTE_COL)))
-        categories.append(Category(category_id, name, flag == 1, note))
-    if not categories:
-        raise NotOurWorkbook(f"{PARAMETER_SHEET}: the category table is missing")
-    cap = params.get(a1(ParameterRows.kdd_cap, PARAM_VALUE_COL))
-    rate = params.get(a1(ParameterRows.hourly_rate, PARAM_VALUE_COL))
-    return Rules(int(_number_or(cap, 0)), int(_number_or(rate, 0)), tuple(categories))
+    return _Reader(content, None).rules()
 
 
-def _parameters(content: Any) -> dict[str, Any]:
-    if PARAMETER_SHEET not in content.sheets:
+class _Reader:
+    """One read of a workbook's inputs."""
+
+    def __init__(self, content: Any, evaluated: Evaluated | None) -> None:
+        self.content = content
+        self.names = {k.casefold(): v for k, v in content.names.items()}
+        self.evaluated = evaluated
+        self.blank_text: list[tuple[str, str]] = []
+        self.parameters = self._parameter_sheet()
+        self.params = content.sheets[self.parameters].values
+        kdd_cap = self._area(PARAMETER_NAMES["kdd_cap"], self.parameters)
+        self.shift = parameter_shift(kdd_cap.first_row) if kdd_cap else 0
+
+    # Parametre ---------------------------------------------------------------------------
+
+    def _parameter_sheet(self) -> str:
+        for key in ("kdd_cap", "hourly_rate", "municipalities"):
+            area = self._area(PARAMETER_NAMES[key])
+            if area is not None and area.sheet is not None and area.sheet in self.content.sheets:
+                return area.sheet
+        if PARAMETER_SHEET in self.content.sheets:
+            return PARAMETER_SHEET
         raise NotOurWorkbook(f"no {PARAMETER_SHEET!r} sheet: not a bygdevekst_xl budget workbook")
-    return content.sheets[PARAMETER_SHEET].values
+
+    def _area(self, name: str, sheet: str | None = None) -> Area | None:
+        """The area a defined name points at (on ``sheet``, when given)."""
+        reference = self.names.get(name.casefold())
+        area = parse_area(reference) if reference else None
+        if area is None or (sheet is not None and area.sheet != sheet):
+            return None
+        return area
+
+    def _table_rows(self, key: str, limit: int) -> list[int]:
+        """The rows of a Parametre table: its defined name, else the rows under its heading."""
+        area = self._area(PARAMETER_NAMES[key], self.parameters)
+        if area is not None:
+            rows = list(area.rows)
+        else:
+            heading = PARAMETER_HEADINGS[key]
+            rows = rows_under_heading(self.params, heading, key != "municipalities", limit)
+        if len(rows) > limit:
+            raise NotOurWorkbook(
+                f"{self.parameters}: the table {PARAMETER_HEADINGS[key]!r} has {len(rows)} rows; "
+                f"a budget has at most {limit}"
+            )
+        return rows
+
+    def fact(self, row: int, col: int = PARAM_VALUE_COL) -> Any:
+        """A fact of Parametre at its planned row (moved with the facts block)."""
+        return self.params.get(a1(parameter_row(row, self.shift), col))
+
+    def rules(self) -> Rules:
+        categories = []
+        for row in self._table_rows("categories", MAX_CATEGORIES):
+            get = self.params.get
+            categories.append(
+                Category(
+                    _text(get(a1(row, CATEGORY_ID_COL))),
+                    _text(get(a1(row, CATEGORY_NAME_COL))),
+                    get(a1(row, CATEGORY_KDD_COL)) == 1,
+                    _text(get(a1(row, CATEGORY_NOTE_COL))),
+                )
+            )
+        if not categories:
+            raise NotOurWorkbook(f"{self.parameters}: the category table is missing")
+        cap = self.fact(ParameterRows.kdd_cap)
+        rate = self.fact(ParameterRows.hourly_rate)
+        return Rules(int(_number_or(cap, 0)), int(_number_or(rate, 0)), tuple(categories))
+
+    def _years(self) -> list[int]:
+        area = self._area(PARAMETER_NAMES["years"], self.parameters)
+        row = area.first_row if area else parameter_row(ParameterRows.years, self.shift)
+        col = area.first_col if area else PARAM_VALUE_COL
+        years: list[int] = []
+        while _is_number(value := self.params.get(a1(row, col))) and len(years) < 10:
+            years.append(int(value))
+            col += 1
+        return years
+
+    # The budget ----------------------------------------------------------------------------
+
+    def budget(self, rules: Rules | None) -> ReadBudget:
+        rules = rules or self.rules()
+        municipalities = [
+            _text(self.params.get(a1(row, 0)))
+            for row in self._table_rows("municipalities", MAX_MUNICIPALITIES)
+        ]
+        register = self._table_rows("projects", MAX_PROJECTS)
+        if not municipalities or not register:
+            raise NotOurWorkbook(f"{self.parameters}: the municipality or project table is missing")
+        years = self._years()
+        if not years:
+            raise NotOurWorkbook(
+                f"{self.parameters}!{a1(parameter_row(ParameterRows.years, self.shift), PARAM_VALUE_COL)}: "
+                "no project years"
+            )
+        pilot = Pilot(
+            name=_text(self.fact(ParameterRows.pilot_name)),
+            municipalities=tuple(municipalities),
+            years=tuple(years),
+            kdd_cap=rules.kdd_cap,
+            hourly_rate=rules.hourly_rate,
+            application_deadline=_iso_date(self.fact(ParameterRows.deadline)),
+            council_meeting=_iso_date(self.fact(ParameterRows.council_meeting)),
+            project_leader=_text(self.fact(ParameterRows.project_leader)),
+            reservation=_text(self.fact(ParameterRows.reservation)),
+        )
+        categories = _category_lookup(rules.categories)
+        projects, places, capacities = [], {}, {}
+        for row in register:
+            get = self.params.get
+            project_id = _text(get(a1(row, PROJECT_ID_COL)))
+            registered = _text(get(a1(row, PROJECT_SHEET_COL)))
+            place = self._place(project_id, registered, pilot, len(rules.categories))
+            places[project_id] = place
+            capacities[project_id] = place.rows.capacity
+            projects.append(
+                self._project(
+                    place,
+                    pilot,
+                    project_id,
+                    _text(get(a1(row, PROJECT_NAME_COL))),
+                    _text(get(a1(row, PROJECT_WG_COL))) == YES,
+                    categories,
+                )
+            )
+        budget = Budget(pilot, rules.categories, tuple(projects))
+        return ReadBudget(
+            budget,
+            capacities,
+            places,
+            self.parameters,
+            self.shift,
+            self._sheet_of(SUMMARY_NAME, SUMMARY_SHEET),
+            self._front_sheet(),
+            tuple(self.blank_text),
+        )
+
+    def _sheet_of(self, name: str, default: str) -> str | None:
+        area = self._area(name)
+        if area is not None and area.sheet in self.content.sheets:
+            return area.sheet
+        return default if default in self.content.sheets else None
+
+    def _front_sheet(self) -> str | None:
+        if FRONT_SHEET in self.content.sheets:
+            return FRONT_SHEET
+        first = next(iter(self.content.sheets), None)
+        known = {self.parameters, self._sheet_of(SUMMARY_NAME, SUMMARY_SHEET)}
+        return first if first not in known else None
+
+    def _place(
+        self, project_id: str, registered: str, pilot: Pilot, n_categories: int
+    ) -> ProjectPlace:
+        """Find a project's sheet and tables: by its defined names, else by its labels."""
+        names = project_names(project_id)
+        costs = self._area(names["costs"])
+        sheet = costs.sheet if costs is not None and costs.sheet in self.content.sheets else None
+        found_by = "name"
+        if sheet is None:
+            sheet, costs, found_by = registered, None, "labels"
+        values = self.content.sheets[sheet].values if sheet in self.content.sheets else {}
+        areas: dict[str, range | None] = {"costs": None, "hours": None, "financing": None}
+        if costs is not None:
+            capacity = len(costs.rows)
+            areas["costs"] = costs.rows
+        elif values:
+            try:
+                first, capacity = cost_table_by_labels(values, sheet)
+                areas["costs"] = range(first, first + capacity)
+            except TableNotFound as exc:
+                raise NotOurWorkbook(str(exc)) from None
+        else:  # the sheet is gone (reported by the structure check): an empty place
+            capacity = cost_capacity(0)
+        if capacity > MAX_COST_ROWS:
+            raise NotOurWorkbook(
+                f"sheet {sheet!r}: the cost table has {capacity} rows; a budget has at most "
+                f"{MAX_COST_ROWS}"
+            )
+        if found_by == "name":
+            for table in ("hours", "financing"):
+                area = self._area(names[table], sheet)
+                areas[table] = area.rows if area else None
+        return place_of(
+            capacity,
+            n_categories,
+            sheet,
+            registered,
+            values,
+            pilot.municipalities,
+            areas,
+            found_by,
+        )
+
+    def _project(
+        self,
+        place: ProjectPlace,
+        pilot: Pilot,
+        project_id: str,
+        name: str,
+        working_group: bool,
+        categories: Mapping[str, str],
+    ) -> Project:
+        n_years = len(pilot.years)
+        sheet = place.sheet
+
+        def years_at(row: int) -> tuple[Amount, ...]:
+            return tuple(self.input(sheet, a1(row, year_col(y))) for y in range(n_years))
+
+        costs = []
+        for i in range(place.rows.capacity):
+            row = place.cost_row(i)
+            raw = self.input(sheet, a1(row, LINE_CATEGORY_COL))
+            category = _value(raw)
+            if isinstance(category, str):
+                category = categories.get(category.casefold(), category)
+            else:
+                category = "" if category is None else _text(category)
+            description = _value(self.input(sheet, a1(row, LINE_DESCRIPTION_COL)))
+            costs.append(CostLine(category, _text(description), years_at(row)))
+        hours = tuple((m, years_at(row)) for m, row in place.hours_rows.items())
+        description = self._description(sheet, place.cost_row(0))
+        lines = tuple(
+            line.removeprefix(BULLET).strip() for line in description.splitlines() if line.strip()
+        )
+        return Project(
+            project_id,
+            name,
+            sheet,
+            lines,
+            working_group,
+            tuple(costs),
+            hours,
+            years_at(place.kdd_row),
+            years_at(place.statsforvalteren_row),
+        )
+
+    def _description(self, sheet: str, above: int) -> str:
+        """The project's bullet list: the first text starting with a bullet above the costs."""
+        content = self.content.sheets.get(sheet)
+        for row in range(min(above, MAX_SCAN_ROWS)):
+            value = content.values.get(a1(row, 0)) if content else None
+            if isinstance(value, str) and value.startswith(BULLET):
+                return value
+        return ""
+
+    def input(self, sheet: str, address: str) -> Amount:
+        """What a person put in an input cell: a value, a :class:`Formula`, or None."""
+        content = self.content.sheets.get(sheet)
+        if content is None:
+            return None
+        formula = content.formulas.get(address)
+        if formula is not None:
+            value = self.evaluated(sheet, address) if self.evaluated else None
+            if value is None:
+                value = content.cached.get(address)
+            return Formula(formula, _typed(value), f"{sheet}!{address}", references(formula))
+        value = content.values.get(address)
+        if isinstance(value, str) and not value.strip():
+            if value:
+                self.blank_text.append((sheet, address))
+            return None
+        return _typed(value)
+
+
+def _category_lookup(categories: tuple[Category, ...]) -> dict[str, str]:
+    """Category name -> id, matched as Excel's SUMIF matches: case-insensitive, not trimmed."""
+    return {c.name.casefold(): c.id for c in categories}
+
+
+def _value(amount: Amount) -> Any:
+    """The value of an input: a formula's result, else the value itself."""
+    return amount.value if isinstance(amount, Formula) else amount
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _number_or(value: Any, default: float) -> float:
-    return value if isinstance(value, int | float) and not isinstance(value, bool) else default
-
-
-def _project(
-    values: dict[str, Any],
-    rows: ProjectRows,
-    pilot: Pilot,
-    project_id: str,
-    name: str,
-    sheet: str,
-    working_group: bool,
-    by_name: dict[str, str],
-    by_folded: dict[str, str],
-) -> Project:
-    n_years = len(pilot.years)
-    costs = []
-    for row in range(rows.cost_first, rows.cost_last + 1):
-        raw = values.get(a1(row, 0))
-        category = "" if raw is None else str(raw).strip() if isinstance(raw, str) else raw
-        if isinstance(category, str):
-            category = by_name.get(category) or by_folded.get(category.casefold()) or category
-        else:
-            category = str(category)
-        description = values.get(a1(row, 1))
-        amounts = tuple(_typed(values.get(a1(row, year_col(y)))) for y in range(n_years))
-        costs.append(CostLine(category, "" if description is None else str(description), amounts))
-    hours = []
-    for m, municipality in enumerate(pilot.municipalities):
-        row = rows.hours_first + m
-        hours.append(
-            (municipality, tuple(_typed(values.get(a1(row, year_col(y)))) for y in range(n_years)))
-        )
-    kdd = tuple(_typed(values.get(a1(rows.kdd, year_col(y)))) for y in range(n_years))
-    statsforvalteren = tuple(
-        _typed(values.get(a1(rows.statsforvalteren, year_col(y)))) for y in range(n_years)
-    )
-    description = _text(values.get(a1(rows.description, 0)))
-    lines = tuple(
-        line.removeprefix("• ").strip() for line in description.splitlines() if line.strip()
-    )
-    return Project(
-        project_id,
-        name,
-        sheet,
-        lines,
-        working_group,
-        tuple(costs),
-        tuple(hours),
-        kdd,
-        statsforvalteren,
-    )
-
-
-def _cost_capacity(values: dict[str, Any], sheet: str) -> int:
-    """Cost input rows: from the first cost row down to the row labelled "Sum kostnader"."""
-    first = ProjectRows.cost_first
-    for row in range(first, first + MAX_SCAN_ROWS):
-        if values.get(a1(row, 0)) == COST_TOTAL_LABEL and values.get(a1(row, 1)) is None:
-            return row - first
-    raise NotOurWorkbook(
-        f"sheet {sheet!r}: no {COST_TOTAL_LABEL!r} label in column A below "
-        f"{a1(first, 0)}; the cost table ends at that label (type it back to check the sheet)"
-    )
-
-
-def _named_capacity(names: dict[str, str], project_id: str) -> int:
-    """Cost rows per the defined name of a project whose sheet is gone (default when no name)."""
-    reference = names.get(project_names(project_id)["costs"], "")
-    rows = [int(n) for n in re.findall(r"\$?[A-Z]+\$?(\d+)", reference.rsplit("!", 1)[-1])]
-    return rows[-1] - rows[0] + 1 if len(rows) == 2 and rows[1] >= rows[0] else cost_capacity(0)
-
-
-def _rows_after_heading(values: dict[str, Any], heading: str) -> list[int]:
-    """The 0-based rows of a Parametre table: under its heading and header, until a blank row."""
-    start = _find_in_column(values, heading)
-    if start is None:
-        return []
-    rows, row = [], start + 2
-    while any(values.get(a1(row, c)) is not None for c in range(PROJECT_WG_COL + 1)):
-        rows.append(row)
-        row += 1
-    return rows
-
-
-def _column_after_heading(values: dict[str, Any], heading: str, *, skip_header: bool) -> list[str]:
-    start = _find_in_column(values, heading)
-    if start is None:
-        return []
-    out, row = [], start + (2 if skip_header else 1)
-    while (value := values.get(a1(row, 0))) is not None:
-        out.append(_text(value))
-        row += 1
-    return out
-
-
-def _find_in_column(values: dict[str, Any], text: str, col: int = 0) -> int | None:
-    for row in range(MAX_SCAN_ROWS):
-        value = values.get(a1(row, col))
-        if value == text:
-            return row
-        if row > 1000 and value is None:
-            return None
-    return None
-
-
-def _years(values: dict[str, Any], rows: ParameterRows) -> list[int]:
-    years, col = [], PARAM_VALUE_COL
-    while isinstance(value := values.get(a1(rows.years, col)), int | float) and not isinstance(
-        value, bool
-    ):
-        years.append(int(value))
-        col += 1
-    return years
+    return value if _is_number(value) else default
 
 
 EXACT_INTEGERS = 2.0**53
@@ -280,8 +432,8 @@ def _typed(value: Any) -> Any:
 
 
 def _text(value: Any) -> str:
-    if value is None:
-        return ""
+    if value is None or isinstance(value, ErrorValue):
+        return "" if value is None else str(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -294,7 +446,7 @@ def _iso_date(value: Any) -> str:
     """A date cell (an Excel serial, a datetime or ISO text) as ISO text."""
     if isinstance(value, dt.datetime | dt.date):
         return value.strftime("%Y-%m-%d")
-    if isinstance(value, int | float) and not isinstance(value, bool) and 1 < value < 2958466:
-        return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))).strftime("%Y-%m-%d")
+    if _is_number(value) and 1 < value < 2958466:
+        return serial_date(value).strftime("%Y-%m-%d")
     text = _text(value)
     return text[:10] if _ISO_DATE_TIME.fullmatch(text) else text  # ISO: drop the time

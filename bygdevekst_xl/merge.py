@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from .inputs import ReadBudget
 from .layout.cells import a1
+from .layout.places import parameter_row
 from .layout.rows import PARAM_VALUE_COL, ParameterRows, ProjectRows, year_col
 from .model import Amount, Budget, CostLine, Pilot, Project
 from .texts import PARAMETER_SHEET
@@ -132,14 +133,23 @@ def shown(value: Any) -> str:
 def input_cell(ours: ReadBudget, project_id: str, what: str, index: int, year: int) -> str:
     """The address of an input cell in the workbook read as ``ours``: ``what`` is "category",
     "description", "amount" (``index`` = cost row), "hours" (``index`` = municipality),
-    "kdd" or "statsforvalteren"; ``year`` is the year's index. The one place the merge turns
-    budget terms into a cell address."""
+    "kdd", "statsforvalteren" or "pilot.<field>"; ``year`` is the year's index. The one place
+    the merge turns budget terms into a cell address (through the reader's map of the
+    workbook where it has one)."""
     budget = ours.budget
     if what.startswith("pilot."):
         params = ParameterRows(
             len(budget.pilot.municipalities), len(budget.categories), len(budget.projects)
         )
-        return a1(getattr(params, PILOT_ROWS[what.removeprefix("pilot.")]), PARAM_VALUE_COL)
+        row = getattr(params, PILOT_ROWS[what.removeprefix("pilot.")])
+        return a1(parameter_row(row, ours.parameter_shift), PARAM_VALUE_COL)
+    place = ours.places.get(project_id)
+    if place is not None:
+        if what in ("category", "description"):
+            return a1(place.cost_row(index), 0 if what == "category" else 1)
+        if what == "hours":
+            return place.cell("hours", budget.pilot.municipalities[index], year)
+        return place.cell("cost" if what == "amount" else what, index, year)
     rows = ProjectRows(
         ours.capacities.get(project_id, 0),
         len(budget.pilot.municipalities),

@@ -3,8 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-Amount = int | float | str | None
+
+@dataclass(frozen=True)
+class Formula:
+    """An input cell that holds a formula: its text, the value it gives, where it was read.
+
+    A formula without references (``=12*35000``) is an ordinary input; one that refers to
+    other cells (a KDD plug ``=C15-C29``) depends on them. Every rule sees ``value``.
+    """
+
+    text: str
+    value: Any
+    cell: str = ""
+    """``Sheet!C8`` in the workbook it was read from."""
+    references: tuple[str, ...] = ()
+    """The cells it refers to, as written (``C15``, ``'1 Prosjekt'!C8``)."""
+
+
+Amount = int | float | str | Formula | None
 """A typed amount. Specs give whole kroner; a workbook may hold anything a person typed."""
 
 MAX_KRONER = 1_000_000_000_000

@@ -15,12 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from .carry import carry_formulas
 from .check.rules import outside_findings
+from .errors import EXIT_FINDINGS, BygdevekstError
 from .extract import read_inputs, typed_values
 from .files import Written, write_new
 from .generate import document_time, document_title
-from .layout import build_layout
-from .layout.cells import SheetLayout
+from .inputs import ReadBudget
+from .layout import WorkbookLayout, build_layout
+from .layout.archive_sheet import archive_sheet
+from .locate import Located, locate
 from .merge import Change, Conflict, LeftOut, Prefer, merge
 from .model import Budget
 from .record import (
@@ -38,7 +42,6 @@ from .writer import render
 __all__ = ["ConflictError", "LeftOut", "RefusedError", "Regeneration", "regenerate"]
 
 Orphans = Literal["refuse", "drop", "archive"]
-ARCHIVE_SHEET = "Arkiv"
 
 
 @dataclass
@@ -61,16 +64,20 @@ class Regeneration:
     written: Written | None = None
 
 
-class RefusedError(RuntimeError):
+class RefusedError(BygdevekstError, RuntimeError):
     """Regeneration would lose typed values; nothing was written."""
+
+    exit_code = EXIT_FINDINGS
 
     def __init__(self, result: Regeneration) -> None:
         self.result = result
         super().__init__(f"{len(result.left_out)} typed value(s) have no place in the new spec")
 
 
-class ConflictError(RuntimeError):
+class ConflictError(BygdevekstError, RuntimeError):
     """Inputs changed in both the workbook and the spec; nothing was written."""
+
+    exit_code = EXIT_FINDINGS
 
     def __init__(self, result: Regeneration) -> None:
         self.result = result
@@ -114,7 +121,8 @@ def regenerate(
     result.changes += _structure_changes(read.budget, new)
     result.applied, result.conflicts = merged.changes, merged.conflicts
     result.resolved, result.left_out = merged.resolved, merged.left_out
-    result.warnings += _cannot_carry(content, read, shown_generation(found))
+    located = _located(read, content, shown_generation(found))
+    result.warnings += _cannot_carry(content, located.layout)
     if isinstance(found, RecordProblem) and found.code != "missing":
         result.warnings.append(
             f"the workbook's generation record cannot be used ({found.reason}): the workbook's "
@@ -124,8 +132,6 @@ def regenerate(
         result.generation = generation_id(new)
     if result.conflicts:
         raise ConflictError(result)
-    if result.left_out and orphans == "refuse":
-        raise RefusedError(result)
     try:
         properties = record_properties(new)
         generation: tuple[str, str] | None = (generation_id(new), date_label(new))
@@ -136,8 +142,24 @@ def regenerate(
             f"({exc.problems[0]}); fix them and run regenerate again"
         )
     layout = build_layout(merged.budget, None, generation)
+    for problem in carry_formulas(read, located, merged.budget, layout):
+        sheet, _, cell = problem.cell.rpartition("!")
+        result.left_out.append(
+            LeftOut(
+                sheet,
+                cell,
+                _project_of(read, sheet),
+                f"the formula {problem.formula} refers to {problem.reference}, which has no "
+                f"place in the new workbook; its value is written instead",
+                problem.formula,
+            )
+        )
+    if result.left_out and orphans == "refuse":
+        raise RefusedError(result)
     if result.left_out and orphans == "archive":
-        layout.sheets.append(_archive_sheet(result.left_out))
+        layout.sheets.append(
+            archive_sheet([(v.project, v.sheet, v.cell, v.what, v.value) for v in result.left_out])
+        )
     data = render(
         layout, created=document_time(new), title=document_title(new), properties=properties
     )
@@ -182,9 +204,26 @@ def _structure_changes(old: Budget, new: Budget) -> list[str]:
     return changes
 
 
-def _cannot_carry(content: Any, read: Any, generation: tuple[str, str] | None = None) -> list[str]:
+def _located(read: ReadBudget, content: Any, generation: tuple[str, str] | None = None) -> Located:
+    """The old workbook's layout, found where its rows and sheets are now."""
+
+    def value_at(sheet: str, address: str) -> Any:
+        cells = content.sheets.get(sheet)
+        if cells is None:
+            return None
+        value = cells.values.get(address)
+        return cells.cached.get(address) if value is None else value
+
+    expected = build_layout(read.budget, read.capacities, generation)
+    return locate(expected, read, content, value_at)
+
+
+def _project_of(read: ReadBudget, sheet: str) -> str:
+    return next((pid for pid, place in read.places.items() if place.sheet == sheet), "")
+
+
+def _cannot_carry(content: Any, layout: WorkbookLayout) -> list[str]:
     """What the edited workbook holds that regeneration cannot bring along."""
-    layout = build_layout(read.budget, read.capacities, generation)
     ours = {s.name for s in layout.sheets}
     out = [
         f"sheet {name!r} was added by a person and is not carried over"
@@ -204,22 +243,3 @@ def _cannot_carry(content: Any, read: Any, generation: tuple[str, str] | None = 
             "areas and is not carried over"
         )
     return out
-
-
-def _archive_sheet(left_out: list[LeftOut]) -> SheetLayout:
-    sheet = SheetLayout(ARCHIVE_SHEET, tab_color="#7F7F7F")
-    sheet.widths = {0: 18, 1: 24, 2: 10, 3: 70, 4: 16}
-    sheet.label(0, 0, "Arkiv: verdier uten plass i den nye strukturen", "title")
-    sheet.label(
-        1, 0, "Verdiene telles ikke med i noen sum. De er tatt vare på ved regenerering.", "note"
-    )
-    for col, text in enumerate(("Prosjekt-id", "Ark (før)", "Celle (før)", "Hva", "Verdi")):
-        sheet.label(3, col, text, "header")
-    for i, item in enumerate(left_out):
-        row = 4 + i
-        for col, value in enumerate((item.project, item.sheet, item.cell, item.what)):
-            sheet.label(row, col, value, "text")
-        sheet.label(row, 4, item.value, "text" if isinstance(item.value, str) else "amount")
-    sheet.freeze = (4, 0)
-    sheet.repeat_rows = (3, 3)
-    return sheet

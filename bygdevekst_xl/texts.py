@@ -9,9 +9,28 @@ UNCATEGORISED = "Mangler kategori"
 SEE_RULES = "Se regler"
 YES, NO = "Ja", "Nei"
 
+COST_HEADER = ("Kategori", "Beskrivelse")
+"""The header of a cost table's first two columns."""
+COST_TOTAL_LABEL = "Sum kostnader"
+"""The label of the row under a cost table: the table ends above it."""
+FINANCING_LABELS = {"kdd": "KDD (bygdevekstavtalen)", "statsforvalteren": "Statsforvalteren"}
+"""The labels of a project's financing rows a person types into, by source."""
+BULLET = "• "
+"""Each line of a project's description starts with it."""
+PARAMETER_HEADINGS = {
+    "municipalities": "Kommuner",
+    "categories": "Kategorier",
+    "projects": "Prosjekter",
+}
+"""The headings of the tables on Parametre (the reader's fallback where a name is gone)."""
+
 SUMMARY_SHEET = "Samlet budsjett og finansiering"
 FRONT_SHEET = "Forside"
 PARAMETER_SHEET = "Parametre"
+ARCHIVE_SHEET = "Arkiv"
+"""Where regenerate --archive-orphans keeps values that have no place in the new spec."""
+RESERVED_SHEETS = (FRONT_SHEET, SUMMARY_SHEET, PARAMETER_SHEET, ARCHIVE_SHEET)
+"""Sheet names a project may not take."""
 
 
 def period_label(years: tuple[int, ...]) -> str:

@@ -239,14 +239,31 @@ def test_a_different_workbook_is_not_ours(tmp_path):
     assert main(["check", str(path)]) == 2
 
 
-def test_a_lost_table_label_is_one_line_naming_the_file_and_sheet(
+def test_a_lost_table_label_alone_is_a_warning_the_name_still_finds_the_table(
     example_workbook, tmp_path, capsys
 ):
-    """Typing over the "Sum kostnader" label hides where the cost table ends: exit 2 with one
-    line naming the file, the sheet and what to type back."""
+    """Typing over the "Sum kostnader" label is a label-changed warning: the defined name
+    Kostnader_<id> still says where the cost table is, so the budget checks as before."""
     path = damage.with_openpyxl(
         example_workbook, tmp_path / "uten-sum.xlsx", _set(P2, A15="Totalt")
     )
+    assert main(["check", "--json", str(path)]) == 0
+    [finding] = json.loads(capsys.readouterr().out)["findings"]
+    assert (finding["code"], finding["sheet"], finding["cell"]) == ("label-changed", P2, "A15")
+
+
+def test_a_lost_table_label_and_name_is_one_line_naming_the_file_and_sheet(
+    example_workbook, tmp_path, capsys
+):
+    """With both the label and the defined name gone, nothing says where the cost table ends:
+    exit 2 with one line naming the file, the sheet and what to type back."""
+
+    def edit(wb):
+        _set(P2, A15="Totalt")(wb)
+        del wb.defined_names["Kostnader_boligbygging"]
+
+    path = damage.with_openpyxl(example_workbook, tmp_path / "uten-sum.xlsx", edit)
     assert main(["check", str(path)]) == 2
     [line] = capsys.readouterr().err.strip().splitlines()
-    assert line.startswith(f"error: {path}: sheet '{P2}': no 'Sum kostnader' label in column A")
+    assert line.startswith(f"error: {path}: sheet '{P2}': no cost table")
+    assert "'Sum kostnader'" in line

@@ -11,8 +11,10 @@ from ..compute import BudgetTotals
 from ..inputs import Rules, read_budget
 from ..layout import build_layout
 from ..layout.cells import a1
+from ..locate import locate
 from ..merge import edited_inputs
 from ..model import Budget
+from .causes import group_by_cause
 from .findings import Finding
 from .provenance import provenance
 from .rules import RULES, Context
@@ -32,11 +34,16 @@ class Report:
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
+        """Every error, those grouped under a cause included."""
+        return [f for f in self._all() if f.severity == "error"]
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "warning"]
+        """Every warning, those grouped under a cause included."""
+        return [f for f in self._all() if f.severity == "warning"]
+
+    def _all(self) -> list[Finding]:
+        return [g for f in self.findings for g in (f, *f.consequences)]
 
     @property
     def ok(self) -> bool:
@@ -57,11 +64,6 @@ def check_workbook(path: Path | str, rules_budget: Budget | None = None) -> Repo
     content = read_workbook(path)
     origin = provenance(content, rules_budget)
     rules = Rules.of(origin.facts)
-    read = read_budget(content, rules)
-    budget = read.budget
-    layout = build_layout(budget, read.capacities, origin.generation)
-    rows = {pid: r for pid, (r, _) in layout.projects.items()}
-    per_project = {pid: t for pid, (_, t) in layout.projects.items()}
     values: dict[tuple[str, str], Any] = {}
     formulas: dict[tuple[str, str], str] = {}
     for name, sheet in content.sheets.items():
@@ -72,12 +74,23 @@ def check_workbook(path: Path | str, rules_budget: Budget | None = None) -> Repo
         for address, formula in sheet.formulas.items():
             formulas[(name, address)] = formula
     evaluation = evaluate(values, formulas, content.names)
+    computed = evaluation.values
+
+    def value_at(sheet: str, address: str) -> Any:
+        key = (sheet, address)
+        return computed[key] if key in computed else values.get(key)
+
+    read = read_budget(content, rules, lambda sheet, address: computed.get((sheet, address)))
+    expected = build_layout(read.budget, read.capacities, origin.generation)
+    located = locate(expected, read, content, value_at)
+    layout = located.layout
+    per_project = {pid: t for pid, (_, t) in layout.projects.items()}
     totals = layout.totals
-    ctx = Context(content, read, layout, rules, evaluation, rows, per_project, totals)
+    ctx = Context(content, read, layout, rules, evaluation, located, per_project, totals)
     findings = [finding for rule in RULES for finding in rule(ctx)]
     order = {name: i for i, name in enumerate([*(s.name for s in layout.sheets), *content.sheets])}
-    findings.sort(key=lambda f: (order.get(f.sheet, -1), _cell_key(f.cell), f.code))
-    findings = origin.findings + findings
+    findings.sort(key=lambda f: (order.get(f.sheet or "", -1), _cell_key(f.cell), f.code))
+    findings = origin.findings + group_by_cause(findings)
     recomputed = {
         key: evaluation.values.get((sheet, a1(r, c)))
         for key, (sheet, r, c) in layout.anchors.items()

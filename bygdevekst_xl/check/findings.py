@@ -111,6 +111,23 @@ CATALOG: dict[str, tuple[Severity, str, str]] = {
         "The workbook is set to manual calculation; totals may be stale",
     ),
     "sheet-missing": ("error", "Arket {expected} mangler", "The sheet {expected} is missing"),
+    "formulas-replaced": (
+        "error",
+        "{what} formler på arket er erstattet av verdier (limt inn som verdier?); "
+        "følgefeilene er samlet under",
+        "{what} formulas on the sheet are replaced by values (pasted as values?); "
+        "the findings that follow are grouped below",
+    ),
+    "sheet-renamed": (
+        "warning",
+        "Arket {expected} har fått nytt navn: {found}; budsjettet er kontrollert som før",
+        "The sheet {expected} was renamed to {found}; the budget is checked as before",
+    ),
+    "input-formula": (
+        "warning",
+        "Inndata er en formel ({found}) som avhenger av {what}; verdien telles med i reglene",
+        "The input is a formula ({found}) that depends on {what}; its value counts in the rules",
+    ),
     "sheet-extra": (
         "warning",
         "Arket {found} hører ikke til budsjettet og kontrolleres ikke",
@@ -232,6 +249,8 @@ class Finding:
     expected: Any = None
     found: Any = None
     params: dict[str, Any] = field(default_factory=dict)
+    consequences: tuple[Finding, ...] = ()
+    """Findings that follow from this one (see ``check.causes``)."""
 
     @property
     def severity(self) -> Severity:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from itertools import groupby
 from typing import Any
 
 from . import Report
-from .findings import show
+from .findings import Finding, show
 
 WORDS = {
     "nb": {
@@ -85,6 +86,8 @@ def as_text(report: Report, lang: str = "nb") -> str:
             severity = w[f.severity]
             cell = f.cell or "-"
             lines.append(f"    {severity:<8} {cell:<7} {f.code:<22} {f.message(lang)}")
+            if f.consequences:
+                lines.append(f"{'':<35}{_consequences(f.consequences, lang)}")
     t = report.totals
     if t is not None:
         lines.append(f"  {w['totals']}:")
@@ -109,6 +112,15 @@ def as_text(report: Report, lang: str = "nb") -> str:
     return "\n".join(lines)
 
 
+def _consequences(findings: tuple[Finding, ...], lang: str) -> str:
+    """``+ 93 følgefeil: formula-overwritten 90, total-mismatch 3 (C8, C9, …)``."""
+    codes = Counter(f.code for f in findings)
+    kinds = ", ".join(f"{code} {n}" for code, n in codes.most_common())
+    cells = ", ".join(f.cell or "-" for f in findings[:5]) + (", …" if len(findings) > 5 else "")
+    word = "følgefunn" if lang == "nb" else "that follow"
+    return f"+ {len(findings)} {word}: {kinds} ({cells})"
+
+
 def as_dict(report: Report, lang: str = "nb") -> dict[str, Any]:
     """The report as JSON-ready data (see schemas/check-report.schema.json)."""
     t = report.totals
@@ -118,18 +130,7 @@ def as_dict(report: Report, lang: str = "nb") -> dict[str, Any]:
         "errors": len(report.errors),
         "warnings": len(report.warnings),
         "generation": report.generation,
-        "findings": [
-            {
-                "code": f.code,
-                "severity": f.severity,
-                "sheet": f.sheet,
-                "cell": f.cell,
-                "message": f.message(lang),
-                **({"expected": _json_value(f.expected)} if f.expected is not None else {}),
-                **({"found": _json_value(f.found)} if f.found is not None else {}),
-            }
-            for f in report.findings
-        ],
+        "findings": [_finding_dict(f, lang) for f in report.findings],
         "totals": None
         if t is None
         else {
@@ -149,6 +150,26 @@ def as_dict(report: Report, lang: str = "nb") -> dict[str, Any]:
             )
         },
     }
+
+
+def _finding_dict(f: Finding, lang: str) -> dict[str, Any]:
+    out = {
+        "code": f.code,
+        "severity": f.severity,
+        "sheet": f.sheet,
+        "cell": f.cell,
+        "message": f.message(lang),
+        **({"expected": _json_value(f.expected)} if f.expected is not None else {}),
+        **({"found": _json_value(f.found)} if f.found is not None else {}),
+    }
+    if f.consequences:
+        out["consequences"] = [_finding_dict(g, lang) for g in f.consequences[:MAX_LISTED]]
+        out["consequences_count"] = len(f.consequences)
+    return out
+
+
+MAX_LISTED = 100
+"""Consequences listed in full under one cause in JSON; ``consequences_count`` counts all."""
 
 
 def as_json(reports: list[dict[str, Any]]) -> str:

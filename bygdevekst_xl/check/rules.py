@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..compute import BudgetTotals, ProjectTotals
+from ..excel import ErrorValue, date_serial, row_number
 from ..inputs import ReadBudget, Rules
 from ..layout import LAYOUT_PROPERTY, LAYOUT_VERSION, WorkbookLayout
 from ..layout.cells import Cell, a1, a1_range
@@ -16,12 +17,12 @@ from ..layout.rows import (
     CATEGORY_KDD_COL,
     CATEGORY_NAME_COL,
     PARAM_VALUE_COL,
-    ParameterRows,
     ProjectRows,
     sum_col,
     year_col,
 )
-from ..model import MAX_HOURS, MAX_KRONER, Budget
+from ..locate import Located
+from ..model import MAX_HOURS, MAX_KRONER, Formula
 from ..texts import PARAMETER_SHEET
 from .findings import Finding
 
@@ -48,7 +49,7 @@ class Context:
     layout: WorkbookLayout  # what the workbook should be, given its own inputs
     rules: Rules
     evaluation: Any  # evaluate.Evaluation of the file's own formulas
-    project_rows: dict[str, ProjectRows]
+    located: Located  # where the layout's sheets and rows are in the workbook
     project_totals: dict[str, ProjectTotals]
     totals: BudgetTotals
     _expected: dict[tuple[str, str], str] | None = None
@@ -57,7 +58,7 @@ class Context:
         """True when the file holds exactly the formula the layout puts at this cell."""
         if self._expected is None:
             self._expected = {
-                (s.name, c.address): c.formula
+                (s.name, c.address): c.formula or ""
                 for s in self.layout.sheets
                 for c in s.cells.values()
                 if c.kind == "formula"
@@ -66,6 +67,23 @@ class Context:
         found = content.formulas.get(address) if content else None
         expected = self._expected.get((sheet, address))
         return found is not None and expected is not None and same_formula(found, expected)
+
+    def place(self, sheet: str, row: int, col: int) -> tuple[str, str]:
+        """The workbook sheet and address of a layout cell (layout sheet name, row, col)."""
+        return self.located.sheet(sheet), self.located.address(sheet, row, col)
+
+    def project_rows(self, project_id: str) -> ProjectRows:
+        """A project's row plan (layout coordinates; :meth:`place` finds them)."""
+        return self.layout.projects[project_id][0]
+
+    def content_value(self, sheet: str, address: str) -> Any:
+        """A cell's value: its formula's recomputed value, else the constant typed there."""
+        content = self.content.sheets.get(sheet)
+        if content is None:
+            return None
+        if address in content.formulas:
+            return self.computed(sheet, address)
+        return content.values.get(address)
 
     def computed(self, sheet: str, address: str) -> Any:
         """The value the file's own formula gives, recomputed headlessly."""
@@ -107,6 +125,9 @@ def check_structure(ctx: Context) -> Iterator[Finding]:
     """Missing, extra or renamed sheets; missing or changed names; calculation mode; links; macros."""
     expected = [s.name for s in ctx.layout.sheets]
     present = list(ctx.content.sheets)
+    for layout_name, found_name in ctx.read.sheet_names().items():
+        if layout_name != found_name and found_name in ctx.content.sheets:
+            yield Finding("sheet-renamed", found_name, None, expected=layout_name, found=found_name)
     for name in expected:
         if name not in ctx.content.sheets:
             yield Finding("sheet-missing", name, None, expected=name)
@@ -156,20 +177,21 @@ def check_protection_and_validation(ctx: Context) -> Iterator[Finding]:
 
 def check_rule_cells(ctx: Context) -> Iterator[Finding]:
     """The cap, the hourly rate and the categories' eligibility in Parametre equal the rules."""
-    content = ctx.content.sheets.get(PARAMETER_SHEET)
+    sheet_name = ctx.located.sheet(PARAMETER_SHEET)
+    content = ctx.content.sheets.get(sheet_name)
     if content is None:
         return
-    rows = ParameterRows(
-        len(ctx.read.budget.pilot.municipalities),
-        len(ctx.rules.categories),
-        len(ctx.read.budget.projects),
-    )
-    checks = [
+
+    def a1(row: int, col: int) -> str:
+        return ctx.located.address(PARAMETER_SHEET, row, col)
+
+    rows = ctx.layout.parameters
+    checks: list[tuple[str, object, str]] = [
         (a1(rows.kdd_cap, PARAM_VALUE_COL), ctx.rules.kdd_cap, "KDD-taket"),
         (a1(rows.hourly_rate, PARAM_VALUE_COL), ctx.rules.hourly_rate, "Timesatsen"),
     ]
     for k, category in enumerate(ctx.rules.categories):
-        row = rows.category_first + k
+        row = rows.category_row(k)
         checks.append((a1(row, CATEGORY_NAME_COL), category.name, f"Kategori {k + 1}"))
         checks.append(
             (
@@ -183,7 +205,7 @@ def check_rule_cells(ctx: Context) -> Iterator[Finding]:
         if not same_value(found, expected):
             yield Finding(
                 "rule-changed",
-                PARAMETER_SHEET,
+                sheet_name,
                 address,
                 expected=expected,
                 found=found,
@@ -193,14 +215,14 @@ def check_rule_cells(ctx: Context) -> Iterator[Finding]:
         address = a1(row, PARAM_VALUE_COL)
         found = content.values.get(address)
         if not isinstance(found, dt.datetime | dt.date | int | float) or isinstance(found, bool):
-            yield Finding("date-invalid", PARAMETER_SHEET, address, found=found)
+            yield Finding("date-invalid", sheet_name, address, found=found)
 
 
 def check_labels(ctx: Context) -> Iterator[Finding]:
     """Fixed texts and values (locked labels) are as generated."""
     for sheet in ctx.layout.sheets:
         content = ctx.content.sheets.get(sheet.name)
-        if content is None or sheet.name == PARAMETER_SHEET:
+        if content is None or sheet.name == ctx.located.sheet(PARAMETER_SHEET):
             continue
         for cell in sheet.cells.values():
             if cell.kind != "label" or cell.value in (None, ""):
@@ -239,7 +261,7 @@ def check_formulas(ctx: Context) -> Iterator[Finding]:
                         expected=cell.formula,
                         found=value,
                     )
-            elif not same_formula(found, cell.formula):
+            elif not same_formula(found, cell.formula or ""):
                 yield Finding(
                     "formula-changed", sheet.name, cell.address, expected=cell.formula, found=found
                 )
@@ -250,15 +272,14 @@ def check_totals(ctx: Context) -> Iterator[Finding]:
     cells: list[tuple[str, Cell]] = [
         (ctx.layout.anchors[key][0], ctx.layout.anchor(key)) for key in TOTAL_ANCHORS
     ]
+    n_years = len(ctx.read.budget.pilot.years)
     for project in ctx.read.budget.projects:
-        rows = ctx.project_rows[project.id]
+        rows = ctx.project_rows(project.id)
         sheet = ctx.layout.sheet(project.sheet)
+        m = ctx.located.maps.get(project.sheet)
         for row in (rows.cost_total, rows.financing_total, rows.balance):
-            for col in [
-                *map(year_col, range(len(ctx.read.budget.pilot.years))),
-                sum_col(len(ctx.read.budget.pilot.years)),
-            ]:
-                cells.append((project.sheet, sheet.cells[(row, col)]))
+            for col in [*map(year_col, range(n_years)), sum_col(n_years)]:
+                cells.append((project.sheet, sheet.cells[(m(row) if m else row, col)]))
     for sheet_name, cell in cells:
         if sheet_name not in ctx.content.sheets:
             continue
@@ -291,8 +312,18 @@ def check_errors(ctx: Context) -> Iterator[Finding]:
     for (sheet, address), reason in sorted(unsupported.items()):
         if not ctx.is_expected_formula(sheet, address):  # ours fail only when a sheet is missing
             yield Finding("unsupported-formula", sheet, address, found=reason)
-    for sheet, address in sorted(ctx.evaluation.circular):
-        yield Finding("circular-reference", sheet, address)
+    # A cycle a person made: its typed formulas are the cause; our formulas that sit on it or
+    # depend on it follow from it.
+    circular = sorted(ctx.evaluation.circular)
+    typed = [key for key in circular if not ctx.is_expected_formula(*key)]
+    if not typed:
+        yield from (Finding("circular-reference", *key) for key in circular)
+        return
+    following = tuple(Finding("circular-reference", *key) for key in circular if key not in typed)
+    for i, (sheet, address) in enumerate(typed):
+        yield Finding(
+            "circular-reference", sheet, address, consequences=following if i == 0 else ()
+        )
     reported = set(unsupported) | set(ctx.evaluation.circular)
     for key, value in sorted(ctx.evaluation.values.items()):
         # An expected formula only passes along an error that starts elsewhere: report the start.
@@ -306,37 +337,55 @@ def check_errors(ctx: Context) -> Iterator[Finding]:
 def check_inputs(ctx: Context) -> Iterator[Finding]:
     """Amounts are whole kroner ≥ 0, hours numbers ≥ 0, categories from the list."""
     known = {c.id for c in ctx.rules.categories}
-    yield from input_findings(ctx.read.budget, ctx.project_rows, known)
+    yield from input_findings(ctx.read, known)
 
 
-def input_findings(
-    budget: Budget, project_rows: dict[str, ProjectRows], known: set[str]
-) -> Iterator[Finding]:
+def input_findings(read: ReadBudget, known: set[str]) -> Iterator[Finding]:
     """Bad inputs in every project's cost, hours and financing tables."""
-    for project in budget.projects:
+    for project in read.budget.projects:
         sheet = project.sheet
-        rows = project_rows[project.id]
+        place = read.places[project.id]
         for i, line in enumerate(project.costs):
-            row = rows.cost_first + i
+            row = place.cost_row(i)
             for y, amount in enumerate(line.amounts):
                 yield from _amount_findings(sheet, a1(row, year_col(y)), amount)
-            has_amount = any(a not in (None, "", 0) for a in line.amounts)
+            has_amount = any(_value(a) not in (None, "", 0) for a in line.amounts)
             if line.category and line.category not in known:
                 yield Finding("category-unknown", sheet, a1(row, 0), found=line.category)
             elif not line.category and has_amount:
                 yield Finding("category-missing", sheet, a1(row, 0))
-        for m, (_, hours) in enumerate(project.hours):
-            for y, value in enumerate(hours):
+        for municipality, hours in project.hours:
+            row = place.hours_rows[municipality]
+            for y, typed in enumerate(hours):
+                value = _value(typed)
+                if isinstance(value, ErrorValue):
+                    continue  # reported where the error starts
                 if value is not None and (not _is_number(value) or not 0 <= value <= MAX_HOURS):
-                    yield Finding(
-                        "hours-invalid", sheet, a1(rows.hours_first + m, year_col(y)), found=value
-                    )
+                    yield Finding("hours-invalid", sheet, a1(row, year_col(y)), found=value)
         for row, values in (
-            (rows.kdd, project.kdd),
-            (rows.statsforvalteren, project.statsforvalteren),
+            (place.kdd_row, project.kdd),
+            (place.statsforvalteren_row, project.statsforvalteren),
         ):
             for y, amount in enumerate(values):
                 yield from _amount_findings(sheet, a1(row, year_col(y)), amount)
+
+
+def check_input_formulas(ctx: Context) -> Iterator[Finding]:
+    """Inputs that hold formulas referring to other cells: their value counts; say on what."""
+    for project in ctx.read.budget.projects:
+        typed = [a for line in project.costs for a in line.amounts]
+        typed += [h for _, hours in project.hours for h in hours]
+        typed += [*project.kdd, *project.statsforvalteren]
+        for amount in typed:
+            if isinstance(amount, Formula) and amount.references:
+                sheet, _, address = amount.cell.rpartition("!")
+                yield Finding(
+                    "input-formula",
+                    sheet,
+                    address,
+                    found=amount.text,
+                    params={"what": ", ".join(amount.references)},
+                )
 
 
 def check_outside_tables(ctx: Context) -> Iterator[Finding]:
@@ -370,15 +419,22 @@ def outside_findings(content: Any, layout: WorkbookLayout) -> Iterator[Finding]:
 
 def check_hidden_rows(ctx: Context) -> Iterator[Finding]:
     """Hidden rows inside the input tables hide amounts that are counted."""
+    n_years = len(ctx.read.budget.pilot.years)
     for project in ctx.read.budget.projects:
         content = ctx.content.sheets.get(project.sheet)
-        rows = ctx.project_rows[project.id]
-        if content is None:
+        if content is None or not content.hidden_rows:
             continue
-        for i, line in enumerate(project.costs):
-            row = rows.cost_first + i + 1
-            if row in content.hidden_rows and any(_is_number(a) and a for a in line.amounts):
-                yield Finding("hidden-row", project.sheet, f"A{row}", params={"what": row})
+        for row in ctx.read.places[project.id].counted_rows():
+            if row_number(row) not in content.hidden_rows:
+                continue
+            amounts = [
+                _value(ctx.content_value(project.sheet, a1(row, year_col(y))))
+                for y in range(n_years)
+            ]
+            if any(_is_number(a) and a for a in amounts):
+                yield Finding(
+                    "hidden-row", project.sheet, a1(row, 0), params={"what": row_number(row)}
+                )
 
 
 def check_budget_rules(ctx: Context) -> Iterator[Finding]:
@@ -394,14 +450,15 @@ def check_budget_rules(ctx: Context) -> Iterator[Finding]:
     for project in ctx.read.budget.projects:
         if project.sheet not in ctx.content.sheets:
             continue  # reported as a missing sheet
-        rows = ctx.project_rows[project.id]
+        rows = ctx.project_rows(project.id)
+        place = ctx.read.places[project.id]
         totals = ctx.project_totals[project.id]
         for y, balance in enumerate(totals.balance):
             if abs(balance) > TOLERANCE:
                 yield Finding(
                     "not-balanced",
                     project.sheet,
-                    a1(rows.balance, year_col(y)),
+                    ctx.located.address(project.sheet, rows.balance, year_col(y)),
                     expected=0,
                     found=balance,
                     params={"what": f"{project.name} {years[y]}"},
@@ -412,7 +469,7 @@ def check_budget_rules(ctx: Context) -> Iterator[Finding]:
                     yield Finding(
                         "missing-hours",
                         project.sheet,
-                        a1(rows.hours_first + m, year_col(0)),
+                        a1(place.hours_rows[municipality], year_col(0)),
                         params={"what": municipality},
                     )
 
@@ -424,6 +481,7 @@ RULES: tuple[Rule, ...] = (
     check_labels,
     check_formulas,
     check_inputs,
+    check_input_formulas,
     check_outside_tables,
     check_hidden_rows,
     check_errors,
@@ -433,8 +491,9 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def _amount_findings(sheet: str, address: str, amount: Any) -> Iterator[Finding]:
-    if amount is None or amount == "":
+def _amount_findings(sheet: str, address: str, typed: Any) -> Iterator[Finding]:
+    amount = _value(typed)
+    if amount is None or amount == "" or isinstance(amount, ErrorValue):
         return
     if not _is_number(amount):
         yield Finding("amount-not-number", sheet, address, found=amount)
@@ -449,9 +508,9 @@ def _amount_findings(sheet: str, address: str, amount: Any) -> Iterator[Finding]
 def _line_total_cells(ctx: Context, sheet_name: str) -> set[str]:
     for project in ctx.read.budget.projects:
         if project.sheet == sheet_name:
-            rows = ctx.project_rows[project.id]
+            place = ctx.read.places[project.id]
             col = sum_col(len(ctx.read.budget.pilot.years))
-            return {a1(r, col) for r in range(rows.cost_first, rows.cost_last + 1)}
+            return {a1(place.cost_row(i), col) for i in range(place.rows.capacity)}
     return set()
 
 
@@ -466,8 +525,13 @@ def _validated_cells(validations: list[Any]) -> set[str]:
 
 def _blank(value: Any) -> Any:
     if isinstance(value, dt.datetime):
-        return (value - dt.datetime(1899, 12, 30)).total_seconds() / 86400
+        return date_serial(value)
     return 0 if value is None or value == "" else value
+
+
+def _value(typed: Any) -> Any:
+    """An input's value: a formula's result, else what was typed."""
+    return typed.value if isinstance(typed, Formula) else typed
 
 
 def _is_number(value: Any) -> bool:

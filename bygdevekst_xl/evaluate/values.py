@@ -10,19 +10,9 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import sys
-from dataclasses import dataclass
 from typing import Any
 
-
-@dataclass(frozen=True)
-class ErrorValue:
-    """An Excel error value, e.g. ``ErrorValue("#DIV/0!")``; ``str()`` gives the code."""
-
-    code: str
-
-    def __str__(self) -> str:
-        return self.code
-
+from ..excel import EPOCH, ErrorValue
 
 NULL = ErrorValue("#NULL!")
 DIV0 = ErrorValue("#DIV/0!")
@@ -285,7 +275,7 @@ def absolute(x: Any) -> Any:
 
 # --- values in and out ------------------------------------------------------------------
 
-_EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
+_EXCEL_EPOCH = EPOCH
 PLAIN_TYPES = frozenset((float, int, bool))
 """Input types stored as they are."""
 

@@ -13,7 +13,7 @@ from ..model import Budget
 from ..texts import FRONT_SHEET, PARAMETER_SHEET, SUMMARY_SHEET
 from .cells import Cell, SheetLayout, WorkbookLayout, a1, a1_range, ref
 from .front_sheet import front_sheet
-from .parameter_sheet import category_refs, parameter_sheet
+from .parameter_sheet import PARAMETER_NAMES, category_refs, parameter_sheet
 from .project_sheet import project_sheet
 from .rows import FIRST_YEAR_COL, ParameterRows, ProjectRows, SummaryRows, cost_capacity, sum_col
 from .summary_sheet import summary_sheet
@@ -21,6 +21,8 @@ from .summary_sheet import summary_sheet
 __all__ = [
     "LAYOUT_PROPERTY",
     "LAYOUT_VERSION",
+    "PARAMETER_NAMES",
+    "SUMMARY_NAME",
     "Cell",
     "SheetLayout",
     "WorkbookLayout",
@@ -34,6 +36,10 @@ LAYOUT_VERSION = "2"
 """Raised whenever a generated formula, label or address changes, so ``check`` can tell an
 older workbook (regenerate it) from one a person edited. 2: hours are rounded to 6 decimals
 before they are priced."""
+
+
+SUMMARY_NAME = "Sum_KDD"
+"""The defined name that finds the combined sheet (its KDD total)."""
 
 
 def project_names(project_id: str) -> dict[str, str]:
@@ -95,7 +101,7 @@ def build_layout(
         budget, summary_rows, project_rows, totals, overall, refs
     )
     summary_values = {k: summary.cells[pos].value for k, pos in summary_anchors.items()}
-    names["Sum_KDD"] = ref(SUMMARY_SHEET, a1(*summary_anchors["kdd_total"], absolute=True))
+    names[SUMMARY_NAME] = ref(SUMMARY_SHEET, a1(*summary_anchors["kdd_total"], absolute=True))
     names["Sum_Kostnader"] = ref(SUMMARY_SHEET, a1(*summary_anchors["total_costs"], absolute=True))
     names["Status_Regler"] = ref(SUMMARY_SHEET, a1(*summary_anchors["rule_all"], absolute=True))
 
@@ -107,4 +113,6 @@ def build_layout(
     anchors = {key: (SUMMARY_SHEET, r, c) for key, (r, c) in summary_anchors.items()}
     assert [s.name for s in sheets] == [FRONT_SHEET, *order]
     projects = {p.id: (r, t) for p, r, t in zip(budget.projects, project_rows, totals, strict=True)}
-    return WorkbookLayout(sheets, dict(sorted(names.items())), anchors, overall, projects)
+    return WorkbookLayout(
+        sheets, dict(sorted(names.items())), anchors, overall, projects, parameter_rows
+    )

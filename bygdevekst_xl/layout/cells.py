@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..excel import MAX_FORMULA_CHARS, a1
+
 CellKind = Literal["label", "input", "formula"]
 InputType = Literal["amount", "hours", "category", "text"]
-MAX_FORMULA_CHARS = 8192
-
-
-@functools.cache
-def col_letter(col: int) -> str:
-    """Column letters of a 0-based column index (0 -> A, 26 -> AA)."""
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def a1(row: int, col: int, *, absolute: bool = False) -> str:
-    """The A1 address of a 0-based cell; ``absolute`` gives ``$C$8``."""
-    dollar = "$" if absolute else ""
-    return f"{dollar}{col_letter(col)}{dollar}{row + 1}"
 
 
 def a1_range(
@@ -175,6 +158,8 @@ class WorkbookLayout:
     """compute.BudgetTotals of the whole budget."""
     projects: dict[str, Any] = field(default_factory=dict)
     """Project id -> (layout.rows.ProjectRows, compute.ProjectTotals)."""
+    parameters: Any = None
+    """The row plan of Parametre (layout.rows.ParameterRows)."""
 
     def sheet(self, name: str) -> SheetLayout:
         """The sheet with this name."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..model import Budget
-from ..texts import PARAMETER_SHEET, YES
+from ..texts import PARAMETER_HEADINGS, PARAMETER_SHEET, YES
 from .cells import SheetLayout, a1, a1_range, ref
 from .rows import (
     CATEGORY_ID_COL,
@@ -65,11 +65,11 @@ def parameter_sheet(budget: Budget, rows: ParameterRows) -> tuple[SheetLayout, d
     for y, year in enumerate(pilot.years):
         sheet.label(rows.years, value + y, year, "year")
 
-    sheet.label(rows.municipality_heading, 0, "Kommuner", "heading")
+    sheet.label(rows.municipality_heading, 0, PARAMETER_HEADINGS["municipalities"], "heading")
     for m, municipality in enumerate(pilot.municipalities):
         sheet.label(rows.municipality_first + m, 0, municipality, "text")
 
-    sheet.label(rows.category_heading, 0, "Kategorier", "heading")
+    sheet.label(rows.category_heading, 0, PARAMETER_HEADINGS["categories"], "heading")
     for col, text in (
         (CATEGORY_NAME_COL, "Kategori"),
         (CATEGORY_KDD_COL, "KDD kan finansiere"),
@@ -84,7 +84,7 @@ def parameter_sheet(budget: Budget, rows: ParameterRows) -> tuple[SheetLayout, d
         sheet.label(row, CATEGORY_ID_COL, category.id, "text")
         sheet.label(row, CATEGORY_NOTE_COL, category.note, "text")
 
-    sheet.label(rows.project_heading, 0, "Prosjekter", "heading")
+    sheet.label(rows.project_heading, 0, PARAMETER_HEADINGS["projects"], "heading")
     for col, text in (
         (PROJECT_NO_COL, "Nr"),
         (PROJECT_ID_COL, "Id"),
@@ -107,22 +107,39 @@ def parameter_sheet(budget: Budget, rows: ParameterRows) -> tuple[SheetLayout, d
         )
 
     n_years = len(pilot.years)
-    names = {
-        "KDD_Tak": ref(PARAMETER_SHEET, a1(rows.kdd_cap, value, absolute=True)),
-        "Timesats": ref(PARAMETER_SHEET, a1(rows.hourly_rate, value, absolute=True)),
-        "Prosjektaar": name_ref(rows.years, value, rows.years, value + n_years - 1),
-        "Kommuner": name_ref(rows.municipality_first, 0, rows.municipality_last, 0),
-        "Kategorier": name_ref(
-            rows.category_first, CATEGORY_NAME_COL, rows.category_last, CATEGORY_NAME_COL
+    areas = {
+        "kdd_cap": (rows.kdd_cap, value, rows.kdd_cap, value),
+        "hourly_rate": (rows.hourly_rate, value, rows.hourly_rate, value),
+        "years": (rows.years, value, rows.years, value + n_years - 1),
+        "municipalities": (rows.municipality_first, 0, rows.municipality_last, 0),
+        "categories": (
+            rows.category_first,
+            CATEGORY_NAME_COL,
+            rows.category_last,
+            CATEGORY_NAME_COL,
         ),
-        "Kategori_KDD": name_ref(
-            rows.category_first, CATEGORY_KDD_COL, rows.category_last, CATEGORY_KDD_COL
+        "category_kdd": (
+            rows.category_first,
+            CATEGORY_KDD_COL,
+            rows.category_last,
+            CATEGORY_KDD_COL,
         ),
-        "Prosjekter": name_ref(
-            rows.project_first, PROJECT_NO_COL, rows.project_last, PROJECT_WG_COL
-        ),
+        "projects": (rows.project_first, PROJECT_NO_COL, rows.project_last, PROJECT_WG_COL),
     }
+    names = {PARAMETER_NAMES[key]: name_ref(*area) for key, area in areas.items()}
     return sheet, names
+
+
+PARAMETER_NAMES = {
+    "kdd_cap": "KDD_Tak",
+    "hourly_rate": "Timesats",
+    "years": "Prosjektaar",
+    "municipalities": "Kommuner",
+    "categories": "Kategorier",
+    "category_kdd": "Kategori_KDD",
+    "projects": "Prosjekter",
+}
+"""The defined names of Parametre, by role: formulas, dropdowns and the reader use them."""
 
 
 def category_refs(rows: ParameterRows, n_categories: int) -> dict[str, str]:

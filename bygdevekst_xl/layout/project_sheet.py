@@ -3,13 +3,31 @@
 from __future__ import annotations
 
 from ..compute import HOURS_DECIMALS, ProjectTotals, number
+from ..excel import col_letter
 from ..model import Budget, Project
-from ..texts import MISSING_HOURS, NOT_BALANCED, OK, UNCATEGORISED, period_label
-from .cells import SheetLayout, Validation, a1, a1_range, col_letter
-from .rows import FIRST_YEAR_COL, ProjectRows, sum_col, year_col
+from ..texts import (
+    BULLET,
+    COST_HEADER,
+    COST_TOTAL_LABEL,
+    FINANCING_LABELS,
+    MISSING_HOURS,
+    NOT_BALANCED,
+    OK,
+    UNCATEGORISED,
+    period_label,
+)
+from .cells import SheetLayout, Validation, a1, a1_range
+from .rows import (
+    FIRST_YEAR_COL,
+    LINE_CATEGORY_COL,
+    LINE_DESCRIPTION_COL,
+    ProjectRows,
+    sum_col,
+    year_col,
+)
 from .validation import AMOUNT, CATEGORY, HOURS, TEXT, status_formats
 
-LABEL, TEXT_COL = 0, 1
+LABEL, TEXT_COL = LINE_CATEGORY_COL, LINE_DESCRIPTION_COL
 
 
 def project_sheet(
@@ -46,7 +64,7 @@ def project_sheet(
         f"{budget.pilot.name} · budsjett {period_label(years)} · {group}",
         "subtitle",
     )
-    description = "\n".join(f"• {line}" for line in project.description)
+    description = "\n".join(f"{BULLET}{line}" for line in project.description)
     sheet.label(rows.description, LABEL, description, "wrap")
     sheet.merges.append((rows.description, LABEL, rows.description, total_col))
     sheet.heights[rows.description] = max(15, 15 * len(project.description))
@@ -70,7 +88,7 @@ def project_sheet(
 
     # Costs
     sheet.label(rows.cost_heading, LABEL, "Kostnader", "heading")
-    header(rows.cost_header, "Kategori", "Beskrivelse")
+    header(rows.cost_header, *COST_HEADER)
     names = {c.id: c.name for c in budget.categories}
     for i in range(rows.capacity):
         row = rows.cost_first + i
@@ -82,7 +100,7 @@ def project_sheet(
             value = line.amounts[y] if line and y < len(line.amounts) else None
             sheet.input(row, year_col(y), value, "amount", "input_amount")
         row_sum(row, totals.line_totals[i] if line else 0)
-    sheet.label(rows.cost_total, LABEL, "Sum kostnader", "total_label")
+    sheet.label(rows.cost_total, LABEL, COST_TOTAL_LABEL, "total_label")
     sheet.label(rows.cost_total, TEXT_COL, None, "total_label")
     column_sum(rows.cost_total, rows.cost_first, rows.cost_last, totals.costs, "amount_total")
     sheet.validations += [
@@ -147,8 +165,8 @@ def project_sheet(
     sheet.label(rows.financing_heading, LABEL, "Finansiering", "heading")
     header(rows.financing_header, "Kilde", "")
     for row, name, values in (
-        (rows.kdd, "KDD (bygdevekstavtalen)", project.kdd),
-        (rows.statsforvalteren, "Statsforvalteren", project.statsforvalteren),
+        (rows.kdd, FINANCING_LABELS["kdd"], project.kdd),
+        (rows.statsforvalteren, FINANCING_LABELS["statsforvalteren"], project.statsforvalteren),
     ):
         sheet.label(row, LABEL, name, "text")
         for y in range(n_years):

@@ -143,6 +143,81 @@ class ProjectRows:
         return self.total_costs + 1
 
 
+PROJECT_ROW_ROLES = (
+    "cost_total",
+    "hours_total",
+    "in_kind",
+    "working_group",
+    "kdd",
+    "statsforvalteren",
+    "own_share",
+    "financing_total",
+    "uncategorised",
+    "kdd_eligible",
+    "total_costs",
+    "balance",
+)
+"""The rows of a project sheet that formulas a person types may refer to, by role."""
+
+RowRole = tuple[str, int] | tuple[str]
+"""``("cost", line)``, ``("hours", municipality index)``, ``("category", k)`` or
+``(name,)`` for one of :data:`PROJECT_ROW_ROLES`."""
+
+
+def project_row_role(rows: ProjectRows, row: int) -> RowRole | None:
+    """What a project sheet's (layout) row holds, or None for headings and blank rows."""
+    if rows.cost_first <= row <= rows.cost_last:
+        return ("cost", row - rows.cost_first)
+    if rows.hours_first <= row <= rows.hours_last:
+        return ("hours", row - rows.hours_first)
+    if rows.category_first <= row <= rows.category_last:
+        return ("category", row - rows.category_first)
+    for name in PROJECT_ROW_ROLES:
+        if getattr(rows, name) == row:
+            return (name,)
+    return None
+
+
+def project_role_row(rows: ProjectRows, role: RowRole) -> int | None:
+    """The (layout) row of a role on a project sheet, or None when the sheet has no such row."""
+    if len(role) == 2:
+        kind, index = role  # type: ignore[misc]
+        first, count = {
+            "cost": (rows.cost_first, rows.capacity),
+            "hours": (rows.hours_first, rows.n_municipalities),
+            "category": (rows.category_first, rows.n_categories),
+        }[kind]
+        return first + index if 0 <= index < count else None
+    return getattr(rows, role[0]) if role[0] in PROJECT_ROW_ROLES else None
+
+
+ColumnRole = tuple[str, int] | tuple[str]
+"""``("year", index)``, ``("sum",)``, ``("category",)`` or ``("description",)``."""
+
+
+def project_col_role(col: int, n_years: int) -> ColumnRole | None:
+    """What a project sheet's column holds."""
+    if col == LINE_CATEGORY_COL:
+        return ("category",)
+    if col == LINE_DESCRIPTION_COL:
+        return ("description",)
+    if FIRST_YEAR_COL <= col < FIRST_YEAR_COL + n_years:
+        return ("year", col - FIRST_YEAR_COL)
+    return ("sum",) if col == sum_col(n_years) else None
+
+
+def project_role_col(role: ColumnRole, n_years: int) -> int | None:
+    """The column of a role on a project sheet with ``n_years`` years."""
+    if role[0] == "year":
+        index = role[1]  # type: ignore[misc]
+        return year_col(index) if 0 <= index < n_years else None
+    return {
+        "category": LINE_CATEGORY_COL,
+        "description": LINE_DESCRIPTION_COL,
+        "sum": sum_col(n_years),
+    }.get(role[0])
+
+
 @dataclass(frozen=True)
 class ParameterRows:
     """Row plan of the Parametre sheet."""
@@ -184,6 +259,10 @@ class ParameterRows:
     def category_last(self) -> int:
         return self.category_first + self.n_categories - 1
 
+    def category_row(self, k: int) -> int:
+        """The row of category ``k`` (0-based) in the category table."""
+        return self.category_first + k
+
     @property
     def project_heading(self) -> int:
         return self.category_last + 2
@@ -200,6 +279,9 @@ class ParameterRows:
     def project_last(self) -> int:
         return self.project_first + self.n_projects - 1
 
+
+# Columns of a cost line (the years follow from FIRST_YEAR_COL).
+LINE_CATEGORY_COL, LINE_DESCRIPTION_COL = 0, 1
 
 # Columns of the Parametre tables.
 PARAM_VALUE_COL = 1

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from ..compute import BudgetTotals, ProjectTotals
 from ..model import Budget
 from ..texts import (
+    COST_TOTAL_LABEL,
     MISSING_HOURS,
     NOT_BALANCED,
     OK,
@@ -46,7 +47,7 @@ BLOCK_HEADERS = {
     BLOCK_PROJECT: "Prosjekt",
     BLOCK_COSTS: "Kontante kostnader",
     BLOCK_IN_KIND: "Egeninnsats (timer)",
-    BLOCK_TOTAL_COSTS: "Sum kostnader",
+    BLOCK_TOTAL_COSTS: COST_TOTAL_LABEL,
     BLOCK_KDD: "KDD",
     BLOCK_STATSFORVALTEREN: "Statsforvalteren",
     BLOCK_OWN_SHARE: "Egenandel (timer)",

@@ -15,23 +15,27 @@ from typing import Any
 
 import yaml
 
+from ..errors import BygdevekstError
 from ..model import Budget, Category, CostLine, Pilot, Project
+from ..texts import RESERVED_SHEETS
 from .schema_check import Check, compile_schema
 from .yaml_nodes import YamlProblem, load_yaml
 
 SCHEMA_NAME = "budget-spec.schema.json"
 EXAMPLE_NAME = "hjerteregionen.yaml"
 MAX_SPEC_BYTES = 10 * 1024 * 1024
-RESERVED_SHEETS = ("Forside", "Parametre", "Samlet budsjett og finansiering")
 
 
-class SpecError(ValueError):
+class SpecError(BygdevekstError, ValueError):
     """A spec that cannot be used; ``problems`` holds one ``path: message`` line each."""
 
     def __init__(self, source: str, problems: list[str]) -> None:
         self.source = source
         self.problems = problems
         super().__init__("\n".join(f"{source}: {p}" for p in problems))
+
+    def lines(self) -> list[str]:
+        return [f"{self.source}: {problem}" for problem in self.problems]
 
 
 def example_path() -> Path:

@@ -14,15 +14,17 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from ..errors import BygdevekstError
+from ..excel import date_serial
 from ..layout import LAYOUT_PROPERTY, LAYOUT_VERSION, Cell, SheetLayout, WorkbookLayout
+from ..model import Formula
 from .styles import CONDITIONAL_STYLES, cell_style
 
 FOOTER = "&L&A&RSide &P av &N"
 PAPER_A4 = 9
-EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # serial 0 in the 1900 date system (after Feb 1900)
 
 
-class WriteError(RuntimeError):
+class WriteError(BygdevekstError, RuntimeError):
     """xlsxwriter refused something the layout asked for."""
 
 
@@ -176,6 +178,9 @@ class _Renderer:
         if cell.kind == "formula":
             cached = value if isinstance(value, str) else _number(value)
             code = ws.write_formula(row, col, cell.formula, fmt, cached)
+        elif isinstance(value, Formula):  # an input a person made a formula: kept as typed
+            cached = value.value if isinstance(value.value, str) else _number(value.value)
+            code = ws.write_formula(row, col, value.text, fmt, cached)
         elif value is None or value == "":
             code = None if merged else ws.write_blank(row, col, None, fmt)
         elif isinstance(value, str):
@@ -215,7 +220,7 @@ def _number(value: Any) -> float | int | str:
     """A cached number as Excel stores it: dates as serials, integral values without a .0, and
     #NUM! for what no spreadsheet number holds (a total of inputs near 1E308)."""
     if isinstance(value, dt.datetime):
-        value = (value - EXCEL_EPOCH).total_seconds() / 86400
+        value = date_serial(value)
     if isinstance(value, float) and not math.isfinite(value):
         return "#NUM!"
     if isinstance(value, float) and value.is_integer():

@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import re
 
-MAX_ROW = 1_048_576
-MAX_COL = 16_384
+from ..excel import MAX_COL, MAX_ROW, col_letter
+
+__all__ = ["CELL_FAST", "CELL_SLOW", "COLS", "COL_INDEX", "MAX_COL", "MAX_ROW"]
 
 
-def _column_letters() -> list[str]:
-    """Column letters by number: ``["", "A", "B", ..., "XFD"]``."""
-    letters = [""]
-    for number in range(1, MAX_COL + 1):
-        name = ""
-        while number:
-            number, rest = divmod(number - 1, 26)
-            name = chr(65 + rest) + name
-        letters.append(name)
-    return letters
-
-
-COLS = _column_letters()
+COLS = ["", *(col_letter(col) for col in range(MAX_COL))]
+"""Column letters by number: ``["", "A", "B", ..., "XFD"]``."""
 COL_INDEX = {letters: number for number, letters in enumerate(COLS) if number}
 
 CELL_FAST = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})").fullmatch

@@ -12,7 +12,7 @@ import math
 import zipfile
 from typing import Any, NoReturn
 
-from ..evaluate import ErrorValue
+from ..excel import ErrorValue
 from .address import CELL_SLOW, COL_INDEX, COLS, MAX_ROW
 from .content import SheetContent, short
 from .formulas import shift, template

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import BygdevekstError
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]+")
 
 
@@ -24,7 +26,7 @@ def short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class ReadError(ValueError):
+class ReadError(BygdevekstError, ValueError):
     """The file cannot be read as a workbook; str(exc) is ONE line naming the file (and
     part/sheet/cell where known)."""
 

@@ -144,27 +144,24 @@ def custom_properties(parts: Parts, package: dict[str, Rel]) -> dict[str, str]:
         return props
     text = Text(parts, info.filename)
     current: str | None = None
-    depth = 0  # 1 inside a <property>, 2 inside its value element (<vt:lpwstr>, ...)
+    depth = 0  # elements open inside the current <property>: its value is the first child
 
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal current, depth
         if local(name) == "property":
-            current, depth = attrs.get("name"), 1
-        elif depth:
+            current, depth = attrs.get("name"), 0
+        elif current is not None:
             depth += 1
-            if depth == 2:
-                text.start()  # only the value's own text: not the indentation around it
+            if depth == 1:
+                text.start()  # the value element: white space around it (indented XML) is not
 
     def end(name: str) -> None:
         nonlocal current, depth
         if local(name) == "property":
-            if current is not None and current not in props:
-                parts.keep("custom properties")
-                props[current] = ""
-            current, depth = None, 0
-        elif depth:
+            current = None
+        elif current is not None:
             depth -= 1
-            if depth == 1 and current is not None:
+            if depth == 0:
                 parts.keep("custom properties")
                 props[current] = text.take()
 

@@ -1,0 +1,195 @@
+"""Carry formulas typed into inputs to a new workbook, their references re-pointed.
+
+A person may type ``=C15-C29`` into a KDD cell or link it to another project's KDD. When
+``regenerate`` writes a new workbook, the rows move; each reference is resolved to what it
+points at in the old workbook (project, row role such as a cost line or ``cost_total``,
+year) through the map, and written where that is in the new workbook. A reference with no
+place there is reported, never silently dropped or left pointing elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .excel import REFERENCE, a1, col_letter, parse_a1, unquote_sheet
+from .inputs import ReadBudget
+from .layout import WorkbookLayout
+from .layout.cells import ref
+from .layout.rows import (
+    ColumnRole,
+    RowRole,
+    project_col_role,
+    project_role_col,
+    project_role_row,
+    project_row_role,
+)
+from .locate import Located
+from .model import Budget, CostLine, Formula
+
+Target = tuple[str, RowRole, ColumnRole]
+"""What a reference points at: project id, row role, column role."""
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """A formula in an input that cannot be carried: the reference that has no new place."""
+
+    cell: str
+    formula: str
+    reference: str
+    value: Any
+
+
+def carry_formulas(
+    old: ReadBudget, located: Located, new: Budget, layout: WorkbookLayout
+) -> list[Unplaced]:
+    """Re-point every input formula of ``layout`` (the new workbook) in place.
+
+    A formula whose references all have a place is rewritten; one that has a reference
+    without a place is left as its value in the cell and returned.
+    """
+    resolve = _old_targets(old, located, new)
+    place = _new_places(new, layout)
+    problems = []
+    for sheet in layout.sheets:
+        for key, cell in list(sheet.cells.items()):
+            formula = cell.value
+            if cell.kind != "input" or not isinstance(formula, Formula):
+                continue
+            own = formula.cell.rpartition("!")[0]
+            missing: list[str] = []
+
+            def one(
+                match: Any, own: str = own, missing: list[str] = missing, here: str = sheet.name
+            ) -> str:
+                if match.group(1) is not None:
+                    return str(match.group(0))
+                prefix = match.group(2)
+                sheet_name = unquote_sheet(prefix) if prefix else own
+                ends = match.group(0).removeprefix(prefix or "").split(":")
+                moved = []
+                target_sheet = None
+                for end in ends:
+                    target = resolve(sheet_name, end)
+                    where = place(target) if target else None
+                    if where is None:
+                        missing.append(match.group(0))
+                        return str(match.group(0))
+                    target_sheet, address = where
+                    moved.append(_absolute_like(end, address))
+                text = ":".join(moved)
+                if prefix or target_sheet != here:
+                    text = ref(str(target_sheet), text)
+                return text
+
+            text = REFERENCE.sub(one, formula.text)
+            if missing:
+                problems.append(Unplaced(formula.cell, formula.text, missing[0], formula.value))
+                sheet.cells[key] = replace(cell, value=formula.value)
+            elif text != formula.text:
+                sheet.cells[key] = replace(cell, value=replace(formula, text=text))
+    return problems
+
+
+def _absolute_like(original: str, address: str) -> str:
+    """``address`` with the $ signs of ``original`` (``$C$8`` stays absolute)."""
+    row, col = parse_a1(address) or (0, 0)
+    col_abs = "$" if original.startswith("$") else ""
+    row_abs = "$" if "$" in original[1:] else ""
+    return f"{col_abs}{col_letter(col)}{row_abs}{row + 1}"
+
+
+def _old_targets(
+    old: ReadBudget, located: Located, new: Budget
+) -> Callable[[str, str], Target | None]:
+    """Old workbook (sheet, address) -> what it points at, in the new budget's terms."""
+    projects = {place.sheet: pid for pid, place in old.places.items()}
+    by_id = {p.id: p for p in old.budget.projects}
+    new_by_id = {p.id: p for p in new.projects}
+    old_years, new_years = old.budget.pilot.years, new.pilot.years
+    inverse: dict[str, dict[int, int]] = {}
+
+    def layout_row(sheet: str, row: int) -> int:
+        m = located.maps.get(sheet)
+        if m is None:
+            return row
+        if sheet not in inverse:
+            rows = old.places[projects[sheet]].rows
+            inverse[sheet] = {m(r): r for r in range(rows.balance + 1)}
+        return inverse[sheet].get(row, -1)
+
+    def resolve(sheet: str, address: str) -> Target | None:
+        pid = projects.get(sheet)
+        position = parse_a1(address)
+        if pid is None or position is None or pid not in new_by_id:
+            return None
+        row, col = position
+        rows = old.places[pid].rows
+        role = project_row_role(rows, layout_row(sheet, row))
+        col_role = project_col_role(col, len(old_years))
+        if role is None or col_role is None:
+            return None
+        if col_role[0] == "year":
+            year = old_years[col_role[1]]  # type: ignore[misc]
+            if year not in new_years:
+                return None
+            col_role = ("year", new_years.index(year))
+        new_role = _new_row_role(role, by_id[pid], new_by_id[pid], old, new)
+        return (pid, new_role, col_role) if new_role is not None else None
+
+    return resolve
+
+
+def _new_row_role(
+    role: RowRole, before: Any, after: Any, old: ReadBudget, new: Budget
+) -> RowRole | None:
+    """A row role of the old workbook in the new one (lines, municipalities and categories
+    are matched by what they are, not by position)."""
+    if len(role) == 1:
+        return role
+    kind, index = role  # type: ignore[misc]
+    if kind == "hours":
+        municipality = old.budget.pilot.municipalities[index]
+        ms = new.pilot.municipalities
+        return ("hours", ms.index(municipality)) if municipality in ms else None
+    if kind == "category":
+        category = old.budget.categories[index].id
+        ids = [c.id for c in new.categories]
+        return ("category", ids.index(category)) if category in ids else None
+    line = _line_index(before.costs, after.costs, index)
+    return ("cost", line) if line is not None else None
+
+
+def _line_index(old: tuple[CostLine, ...], new: tuple[CostLine, ...], index: int) -> int | None:
+    """The new index of old cost line ``index``: the same category and description (the n-th
+    such line for the n-th), else the same amounts."""
+    line = old[index]
+    same = [i for i, other in enumerate(old[: index + 1]) if _same_line(other, line)]
+    matches = [j for j, other in enumerate(new) if _same_line(other, line)]
+    n = len(same) - 1
+    return matches[n] if n < len(matches) else None
+
+
+def _same_line(a: CostLine, b: CostLine) -> bool:
+    return (a.category, a.description) == (b.category, b.description)
+
+
+def _new_places(new: Budget, layout: WorkbookLayout) -> Callable[[Target | None], Any]:
+    """What a reference points at -> (new sheet, address), or None."""
+    sheets = {p.id: p.sheet for p in new.projects}
+    n_years = len(new.pilot.years)
+
+    def place(target: Target | None) -> tuple[str, str] | None:
+        if target is None or target[0] not in layout.projects:
+            return None
+        pid, role, col_role = target
+        rows = layout.projects[pid][0]
+        row = project_role_row(rows, role)
+        col = project_role_col(col_role, n_years)
+        if row is None or col is None:
+            return None
+        return sheets[pid], a1(row, col)
+
+    return place

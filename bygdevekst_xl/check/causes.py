@@ -1,0 +1,119 @@
+"""Group findings that follow from one cause under it, so the cause is read first.
+
+One edit can break a hundred cells: a deleted sheet turns every formula that pointed at it
+into an error, a sheet pasted as values replaces each of its formulas. Listing a hundred equal
+errors buries what happened. The cause stays a finding (at the sheet and cell where it
+happened) and the findings that follow from it become its ``consequences``, counted in the
+verdict and listed in JSON. The scheme's own rules (cap, eligibility, balance, hours) are
+never put under another finding.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+from ..layout.cells import quote_sheet
+from .findings import Finding
+
+REPLACED_MIN = 3
+"""This many formulas typed over on one sheet read as one paste of values."""
+MAX_PER_CODE = 50
+"""Findings of one code shown one by one; the rest are counted under the last one shown."""
+BUDGET_RULES = {"kdd-over-cap", "kdd-over-eligible", "not-balanced", "missing-hours"}
+FOLLOWERS = {
+    "formula-overwritten",
+    "formula-changed",
+    "total-mismatch",
+    "cached-stale",
+    "error-value",
+    "unsupported-formula",
+    "name-changed",
+    "name-missing",
+    "line-formula-missing",
+    "label-changed",
+}
+
+
+def group_by_cause(findings: list[Finding]) -> list[Finding]:
+    """``findings`` with those that follow from a cause nested under it (order kept)."""
+    findings = _under_missing_sheets(findings)
+    findings = _under_pasted_values(findings)
+    return _capped(findings)
+
+
+def _under_missing_sheets(findings: list[Finding]) -> list[Finding]:
+    missing = [f for f in findings if f.code == "sheet-missing" and f.sheet]
+    if not missing:
+        return findings
+    prefixes = {
+        f.sheet: (quote_sheet(str(f.sheet)) + "!", str(f.sheet) + "!", f"'{f.sheet}'")
+        for f in missing
+    }
+    taken: dict[int, list[Finding]] = {id(f): [] for f in missing}
+    out = []
+    for finding in findings:
+        cause = None
+        if finding.code in FOLLOWERS:
+            text = f"{finding.expected} {finding.found} {finding.params.get('what', '')}"
+            cause = next((m for m in missing if any(p in text for p in prefixes[m.sheet])), None)
+            if cause is None and finding.code in ("total-mismatch", "cached-stale", "error-value"):
+                cause = missing[0]  # totals that lost a sheet's share
+        if cause is not None:
+            taken[id(cause)].append(finding)
+        else:
+            out.append(finding)
+    return [
+        replace(f, consequences=(*f.consequences, *taken[id(f)])) if id(f) in taken else f
+        for f in out
+    ]
+
+
+def _under_pasted_values(findings: list[Finding]) -> list[Finding]:
+    overwritten = Counter(f.sheet for f in findings if f.code == "formula-overwritten")
+    pasted = {sheet for sheet, n in overwritten.items() if n >= REPLACED_MIN}
+    if not pasted:
+        return findings
+    causes: dict[str | None, Finding] = {}
+    followers: dict[str | None, list[Finding]] = {sheet: [] for sheet in pasted}
+    out: list[Finding] = []
+    for finding in findings:
+        if finding.sheet in pasted and finding.code in FOLLOWERS:
+            if finding.sheet not in causes:
+                causes[finding.sheet] = Finding(
+                    "formulas-replaced",
+                    finding.sheet,
+                    finding.cell,
+                    params={"what": overwritten[finding.sheet]},
+                )
+                out.append(causes[finding.sheet])
+            followers[finding.sheet].append(finding)
+        else:
+            out.append(finding)
+    return [
+        replace(f, consequences=tuple(followers[f.sheet])) if f.code == "formulas-replaced" else f
+        for f in out
+    ]
+
+
+def _capped(findings: list[Finding]) -> list[Finding]:
+    """At most MAX_PER_CODE findings of a code; the rest counted under the last one shown."""
+    counts = Counter(f.code for f in findings)
+    if all(n <= MAX_PER_CODE for n in counts.values()):
+        return findings
+    shown: Counter[str] = Counter()
+    last: dict[str, int] = {}
+    out: list[Finding] = []
+    extra: dict[str, list[Finding]] = {}
+    for finding in findings:
+        code = finding.code
+        if finding.code in BUDGET_RULES or shown[code] < MAX_PER_CODE:
+            shown[code] += 1
+            last[code] = len(out)
+            out.append(finding)
+        else:
+            extra.setdefault(code, []).append(finding)
+    for code, more in extra.items():
+        i = last[code]
+        out[i] = replace(out[i], consequences=(*out[i].consequences, *more))
+    return out

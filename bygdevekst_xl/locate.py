@@ -1,0 +1,79 @@
+"""The expected layout, moved to where an edited workbook has it.
+
+``check`` (and regenerate, for formulas in inputs) compares a workbook with the layout its own
+inputs give. People insert rows and rename sheets; this module finds each sheet's rows again
+(:func:`layout.relocate.align`, pinned by the defined names) and moves the layout there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .excel import a1, parse_a1
+from .inputs import ReadBudget
+from .layout import WorkbookLayout
+from .layout.relocate import RowMap, align, name_anchors, relocate
+
+
+@dataclass(frozen=True)
+class Located:
+    """A layout as the workbook has it, and how each sheet's rows were found."""
+
+    layout: WorkbookLayout
+    maps: dict[str, RowMap]
+    """Layout sheet name -> its row map (absent: not moved)."""
+    names: dict[str, str]
+    """Layout sheet name -> the workbook's name for it."""
+
+    def address(self, sheet: str, row: int, col: int) -> str:
+        """The workbook address of a layout cell (layout coordinates, layout sheet name)."""
+        m = self.maps.get(sheet)
+        return a1(m(row) if m else row, col)
+
+    def sheet(self, name: str) -> str:
+        """The workbook's name of a layout sheet."""
+        return self.names.get(name, name)
+
+
+def locate(
+    layout: WorkbookLayout,
+    read: ReadBudget,
+    content: Any,
+    value_at: Callable[[str, str], Any],
+) -> Located:
+    """Find ``layout`` in the workbook ``content`` (read as ``read``).
+
+    ``value_at(sheet, address)`` gives a cell's value (a formula's result for a formula).
+    """
+    names = read.sheet_names()
+    file_names = {k.casefold(): v for k, v in content.names.items()}
+    pins: dict[str, dict[int, int]] = {}
+    for name, reference in layout.names.items():
+        found = file_names.get(name.casefold())
+        anchors = name_anchors(found, reference) if found else None
+        if anchors is not None:
+            pins.setdefault(anchors[0], {}).update(anchors[1])
+    maps = {}
+    for sheet in layout.sheets:
+        actual = names.get(sheet.name, sheet.name)
+        sheet_content = content.sheets.get(actual)
+        if sheet_content is None:
+            continue
+        column_a = [(row, value_at(actual, address)) for row, address in _column_a(sheet_content)]
+        m = align(sheet, column_a, pins.get(actual, {}))
+        if not m.identity:
+            maps[sheet.name] = m
+    moved = relocate(layout, names, maps)
+    return Located(moved, maps, names)
+
+
+def _column_a(content: Any) -> list[tuple[int, str]]:
+    """The (row, address) of every cell in column A that holds something."""
+    out = []
+    for address in (*content.values, *content.formulas):
+        position = parse_a1(address) if address[:1] == "A" else None
+        if position is not None and position[1] == 0:
+            out.append((position[0], address))
+    return out

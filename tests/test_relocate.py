@@ -1,0 +1,66 @@
+"""The map found again: row maps from names and labels, formulas re-pointed through them."""
+
+from __future__ import annotations
+
+from bygdevekst_xl.layout import build_layout
+from bygdevekst_xl.layout.relocate import RowMap, align, relocate, repoint
+
+P2 = "2 Boligbygging"
+
+
+def column_a(sheet, inserted: dict[int, str]):
+    """Column A of a generated sheet with rows inserted before the given (0-based) rows."""
+    out, shift = [], 0
+    for (row, col), cell in sorted(sheet.cells.items()):
+        if col != 0:
+            continue
+        while shift < len(inserted) and sorted(inserted)[shift] <= row:
+            out.append((sorted(inserted)[shift] + shift, inserted[sorted(inserted)[shift]]))
+            shift += 1
+        out.append((row + shift, cell.value if cell.kind != "input" else None))
+    return out
+
+
+def test_a_row_map_keeps_the_distance_to_the_anchor_above():
+    """Rows between anchors keep their distance to the anchor above them."""
+    m = RowMap(((0, 0), (5, 6), (20, 23)))
+    assert [m(r) for r in (0, 4, 5, 10, 19, 20, 30)] == [0, 4, 6, 11, 20, 23, 33]
+    assert RowMap(((0, 0), (4, 4))).identity and not m.identity
+
+
+def test_labels_find_rows_inserted_above_and_between_blocks(example_budget):
+    """A note above the cost table and one between two blocks move exactly the rows below."""
+    sheet = build_layout(example_budget).sheet(P2)
+    m = align(sheet, column_a(sheet, {4: "Merk", 17: "Notat"}), {})
+    assert [m(r) for r in (0, 3, 4, 6, 14, 16, 17, 30)] == [0, 3, 5, 7, 15, 17, 19, 32]
+
+
+def test_a_pinned_row_bounds_the_label_search(example_budget):
+    """A label typed over is not looked for past the next row a defined name pins."""
+    sheet = build_layout(example_budget).sheet(P2)
+    values = [
+        (row, "x" if value == "Sum kostnader" else value) for row, value in column_a(sheet, {})
+    ]
+    m = align(sheet, values, {27: 27})
+    assert m.identity
+
+
+def test_repoint_moves_references_and_renames_sheets():
+    """References move with their sheet's row map; a renamed sheet's prefix follows; strings
+    and function names are left alone."""
+    moved = {"A": RowMap(((0, 0), (10, 12))), "B": RowMap(((0, 1),))}
+    formula = "=SUM(C5:C11)+'B'!$D$3+\"C11\"+LOG10(C11)+Parametre!B5"
+    out = repoint(formula, "A", {"Parametre": "Regler"}, moved)
+    assert out == "=SUM(C5:C13)+'B'!$D$4+\"C11\"+LOG10(C13)+Regler!B5"
+
+
+def test_relocate_moves_cells_names_and_validations(example_budget):
+    """The whole layout of a sheet moves: its cells, its defined names, its validations."""
+    layout = build_layout(example_budget)
+    moved = relocate(layout, {}, {P2: RowMap(((4, 5),))})
+    before, after = layout.sheet(P2), moved.sheet(P2)
+    assert after.cells[(15, 0)].value == before.cells[(14, 0)].value == "Sum kostnader"
+    assert after.cells[(15, 2)].formula == "=SUM(C8:C15)"
+    assert moved.names["Kostnader_boligbygging"] == "'2 Boligbygging'!$A$8:$E$15"
+    assert [v.first_row for v in after.validations][:1] == [7]
+    assert relocate(layout, {}, {}) is layout
