@@ -23,9 +23,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from .inputs import ReadBudget
-from .layout.cells import a1
-from .layout.places import parameter_row
-from .layout.rows import PARAM_VALUE_COL, ParameterRows, ProjectRows, year_col
+from .layout.places import parameter_fact_cell
+from .layout.rows import ParameterRows
 from .model import Amount, Budget, CostLine, Pilot, Project
 from .texts import PARAMETER_SHEET
 
@@ -134,32 +133,17 @@ def input_cell(ours: ReadBudget, project_id: str, what: str, index: int, year: i
     """The address of an input cell in the workbook read as ``ours``: ``what`` is "category",
     "description", "amount" (``index`` = cost row), "hours" (``index`` = municipality),
     "kdd", "statsforvalteren" or "pilot.<field>"; ``year`` is the year's index. The one place
-    the merge turns budget terms into a cell address (through the reader's map of the
-    workbook where it has one)."""
-    budget = ours.budget
+    the merge turns budget terms into a cell address, through the reader's map of the
+    workbook ("" when the workbook has no place for it)."""
     if what.startswith("pilot."):
-        params = ParameterRows(
-            len(budget.pilot.municipalities), len(budget.categories), len(budget.projects)
-        )
-        row = getattr(params, PILOT_ROWS[what.removeprefix("pilot.")])
-        return a1(parameter_row(row, ours.parameter_shift), PARAM_VALUE_COL)
+        row = getattr(ParameterRows, PILOT_ROWS[what.removeprefix("pilot.")])
+        return parameter_fact_cell(row, ours.parameter_shift)
     place = ours.places.get(project_id)
-    if place is not None:
-        if what in ("category", "description"):
-            return a1(place.cost_row(index), 0 if what == "category" else 1)
-        if what == "hours":
-            return place.cell("hours", budget.pilot.municipalities[index], year)
-        return place.cell("cost" if what == "amount" else what, index, year)
-    rows = ProjectRows(
-        ours.capacities.get(project_id, 0),
-        len(budget.pilot.municipalities),
-        len(budget.categories),
-    )
-    if what in ("category", "description", "amount"):
-        col = {"category": 0, "description": 1}.get(what, year_col(year))
-        return a1(rows.cost_first + index, col)
-    row = {"hours": rows.hours_first + index, "kdd": rows.kdd}.get(what, rows.statsforvalteren)
-    return a1(row, year_col(year))
+    if place is None:
+        return ""
+    if what == "hours":
+        return place.cell("hours", ours.budget.pilot.municipalities[index], year)
+    return place.cell("cost" if what == "amount" else what, index, year)
 
 
 def merge(base: Budget | None, ours: ReadBudget, theirs: Budget, prefer: Prefer = None) -> Merged:
