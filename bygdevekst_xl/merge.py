@@ -176,8 +176,8 @@ class _Merger:
                 projects.append(t)
                 continue
             # Without a record of this project, the spec stands for the base: the workbook wins.
-            b = base.get(t.id, t)
-            projects.append(_Project(self, b, o, t).merge())
+            b = base.get(t.id)
+            projects.append(_Project(self, b or t, o, t, recorded=b is not None).merge())
         theirs_ids = {p.id for p in self.theirs.projects}
         for o in self.ours.budget.projects:
             if o.id not in theirs_ids:
@@ -270,8 +270,12 @@ def _empty(project: Project) -> Project:
 class _Project:
     """One project's three versions, merged input by input."""
 
-    def __init__(self, merger: _Merger, b: Project, o: Project, t: Project) -> None:
+    def __init__(
+        self, merger: _Merger, b: Project, o: Project, t: Project, *, recorded: bool = True
+    ) -> None:
         self.m, self.b, self.o, self.t = merger, b, o, t
+        self.recorded = recorded
+        """False when the base has no record of this project (the spec stands for it)."""
         self.ours_years = merger.ours.budget.pilot.years
         base = merger.base or merger.theirs
         self.base_years = base.pilot.years if b is not t else merger.theirs.pilot.years
@@ -336,12 +340,26 @@ class _Project:
             self.t.statsforvalteren,
         )
         self._lost()
+        # A sheet renamed in the workbook keeps its name unless the spec renames it too; without
+        # a record of the project the spec's names stand.
+        names = {
+            key: self.pick(
+                getattr(self.b if self.recorded else self.o, key),
+                getattr(self.o, key),
+                getattr(self.t, key),
+                label,
+                None,
+                lambda: "",
+            )
+            for key, label in (("sheet", "arknavn"), ("name", "prosjektnavn"))
+        }
         return replace(
             self.t,
             costs=tuple(costs),
             hours=tuple(hours),
             kdd=kdd,
             statsforvalteren=statsforvalteren,
+            **names,
         )
 
     def _row(self, what: str, line: str, b: tuple, o: tuple, t: tuple) -> tuple[Amount, ...]:

@@ -189,6 +189,8 @@ def test_every_merge_case_lands_in_every_input_cell(
         f"{bolig} · Mulighetsstudie for minihusklynger · 2024: 350 000 → 360 000",
         f"{bolig} · Befaring på tomter: (ingen linje) → (15 000, 0)",
         f"{arbeid} · Kurs om kompetansehuber: (30 000, 30 000) → (fjernet)",
+        f"{arbeid} · prosjektnavn: 'Et variert arbeidsliv' → '{arbeid}'",
+        f"{arbeid} · arknavn: '3 Arbeidsliv' → '3 Kompetanse'",
     }
     if prefer == "spec":
         expected |= {
