@@ -10,16 +10,17 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .files import OutputError, Written
+from .messages import kroner as _kroner
+from .messages import localize, number, say
 from .spec import SpecError, example_path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_OUTPUT = "hjerteregionen.xlsx"
 
 
-def kroner(value: float) -> str:
+def kroner(value: float, lang: str = "nb") -> str:
     """``1 234 568 kr``, as a Norwegian Excel shows the amount."""
-    text = f"{round(value):,}".replace(",", " ")
-    return f"{text} kr"
+    return _kroner(value, lang)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"workbook to write (default: {DEFAULT_OUTPUT})",
     )
     _add_force(gen)
+    gen.add_argument(
+        "--strict",
+        action="store_true",
+        help="write nothing and exit 1 when the spec breaks a rule (default: write the draft)",
+    )
+    _add_lang(gen)
     gen.set_defaults(run=_generate)
 
     chk = commands.add_parser(
@@ -57,12 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     chk.add_argument("files", nargs="+", type=Path, metavar="FILE", help="workbook(s) to check")
     chk.add_argument("--json", action="store_true", help="print one JSON document per file")
-    chk.add_argument(
-        "--lang",
-        choices=("nb", "en"),
-        default="nb",
-        help="language of the messages (default: nb, bokmål)",
-    )
+    _add_lang(chk)
     chk.add_argument(
         "--spec",
         type=Path,
@@ -87,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print a JSON report: the spec written and the inputs that held formulas",
     )
     _add_force(ext)
+    _add_lang(ext)
     ext.set_defaults(run=_extract)
 
     reg = commands.add_parser(
@@ -130,7 +133,38 @@ def build_parser() -> argparse.ArgumentParser:
         help="which side wins an input changed in both the workbook and the spec",
     )
     reg.add_argument("--json", action="store_true", help="print the report as JSON")
+    _add_lang(reg)
     reg.set_defaults(run=_regenerate)
+
+    cou = commands.add_parser(
+        "council",
+        help="write each municipality's council attachment (PDF) and draft decision",
+        description="From a checked workbook, write for each municipality (or the one named) a "
+        "PDF attachment in bokmål (figures in 1 000 kr that add up) and a draft decision in "
+        "numbered points. Exit 1 when the check finds errors, unless --draft.",
+    )
+    cou.add_argument("workbook", type=Path, help="checked workbook (.xlsx)")
+    cou.add_argument("-o", "--output", type=Path, default=Path("."), help="folder (default: .)")
+    cou.add_argument("--municipality", help="only this municipality (default: every one)")
+    cou.add_argument("--draft", action="store_true", help="write despite errors, marked UTKAST")
+    cou.add_argument("--spec", type=Path, help="spec whose rules apply (default: built-in)")
+    _add_force(cou)
+    cou.set_defaults(run=_council)
+    dif = commands.add_parser(
+        "diff",
+        help="what changed between two versions of the budget, in budget terms",
+        description="Compare two versions of a budget workbook: projects, cost lines, hours, "
+        "financing and rules in budget terms, formula changes apart, and the effect on the "
+        "totals, KDD, the own shares and the rules. Exit 0: no budget difference; "
+        "1: differences; 2: a file could not be read as a budget workbook.",
+    )
+    dif.add_argument("old", type=Path, metavar="OLD.xlsx", help="the earlier version")
+    dif.add_argument("new", type=Path, metavar="NEW.xlsx", help="the later version")
+    dif_format = dif.add_mutually_exclusive_group()
+    dif_format.add_argument("--json", action="store_true", help="print the report as JSON")
+    dif_format.add_argument("--markdown", action="store_true", help="print the report as Markdown")
+    _add_lang(dif)
+    dif.set_defaults(run=_diff)
     return parser
 
 
@@ -142,9 +176,23 @@ def _add_force(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _spec_problems(exc: SpecError) -> None:
+def _add_lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=("nb", "en"),
+        default="nb",
+        help="language of the messages (default: nb, bokmål)",
+    )
+
+
+def _error(text: str, lang: str) -> None:
+    """One error line on stderr, in the user's language."""
+    print(say("error", lang, text=localize(text, lang)), file=sys.stderr)
+
+
+def _spec_problems(exc: SpecError, lang: str) -> None:
     for problem in exc.problems:
-        print(f"error: {exc.source}: {problem}", file=sys.stderr)
+        _error(f"{exc.source}: {problem}", lang)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -178,26 +226,52 @@ def cyclic_gc_paused() -> Iterator[None]:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from .generate import generate
+    from .generate import RulesBroken, generate
     from .writer import WriteError
 
+    lang = args.lang
     spec = args.spec or example_path()
     try:
-        result = generate(spec, args.output, force=args.force)
+        result = generate(spec, args.output, force=args.force, strict=args.strict)
     except SpecError as exc:
-        _spec_problems(exc)
+        _spec_problems(exc, lang)
         return EXIT_BAD_INPUT
     except (OutputError, WriteError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(str(exc), lang)
         return EXIT_BAD_INPUT
-    written, t = result.written, result.totals
-    print_written(written)
-    print(
-        f"{result.budget.pilot.name}: costs {kroner(t.total_costs)} (in kind {kroner(t.in_kind)}), "
-        f"KDD {kroner(t.kdd)} of cap {kroner(t.kdd_cap)} ({kroner(t.kdd_headroom)} headroom), "
-        f"Statsforvalteren {kroner(t.statsforvalteren)}, balance {kroner(t.balance)}"
-    )
+    except RulesBroken as exc:
+        print_broken_rules(exc.broken, lang)
+        print(say("rules-broken-strict", lang, count=len(exc.broken)), file=sys.stderr)
+        return EXIT_FINDINGS
+    print_written(result.written, lang)
+    t = result.totals
+    amounts = {
+        "name": result.budget.pilot.name,
+        "costs": kroner(t.total_costs, lang),
+        "in_kind": kroner(t.in_kind, lang),
+        "kdd": kroner(t.kdd, lang),
+        "cap": kroner(t.kdd_cap, lang),
+        "sf": kroner(t.statsforvalteren, lang),
+        "balance": kroner(t.balance, lang),
+    }
+    if t.kdd_headroom >= 0:
+        print(say("generate-summary", lang, headroom=kroner(t.kdd_headroom, lang), **amounts))
+    else:
+        print(say("generate-over-cap-summary", lang, over=kroner(-t.kdd_headroom, lang), **amounts))
+    if result.broken:
+        print_broken_rules(result.broken, lang)
+        print(say("rules-broken-draft", lang, count=len(result.broken)), file=sys.stderr)
     return EXIT_OK
+
+
+def print_broken_rules(broken: list, lang: str) -> None:
+    """Each broken rule on stderr, in the words ``check`` uses, at its sheet and cell."""
+    for finding in broken:
+        place = f"{finding.sheet}!{finding.cell}" if finding.cell else str(finding.sheet)
+        print(
+            say("rule-broken", lang, place=place, message=finding.message(lang), code=finding.code),
+            file=sys.stderr,
+        )
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -207,10 +281,11 @@ def _check(args: argparse.Namespace) -> int:
     from .spec import load_spec
     from .xlsx import ReadError
 
+    lang = args.lang
     try:
         rules = load_spec(args.spec) if args.spec else None
     except SpecError as exc:
-        _spec_problems(exc)
+        _spec_problems(exc, lang)
         return EXIT_BAD_INPUT
     codes, documents = [], []
     for path in args.files:
@@ -218,9 +293,7 @@ def _check(args: argparse.Namespace) -> int:
             report: Report | None = check_workbook(path, rules)
             reason = None
         except (ReadError, NotOurWorkbook) as exc:
-            report, reason = None, str(exc)
-            if not reason.startswith(str(path)):
-                reason = f"{path}: {reason}"
+            report, reason = None, localize(_read_problem(exc, path), lang)
         if report is None:
             code = EXIT_BAD_INPUT
             if args.json:
@@ -233,7 +306,7 @@ def _check(args: argparse.Namespace) -> int:
                         "totals": None,
                     }
                 )
-            print(f"error: {reason}", file=sys.stderr)
+            print(say("error", lang, text=reason), file=sys.stderr)
         else:
             code = EXIT_OK if report.ok else EXIT_FINDINGS
             if args.json:
@@ -246,8 +319,14 @@ def _check(args: argparse.Namespace) -> int:
         print(as_json(documents))
     elif len(codes) > 1:
         print(
-            f"{len(codes)} files checked: {codes.count(EXIT_OK)} ok, "
-            f"{codes.count(EXIT_FINDINGS)} with errors, {codes.count(EXIT_BAD_INPUT)} unreadable"
+            say(
+                "files-checked",
+                lang,
+                count=len(codes),
+                ok=codes.count(EXIT_OK),
+                failed=codes.count(EXIT_FINDINGS),
+                unreadable=codes.count(EXIT_BAD_INPUT),
+            )
         )
     return max(codes)
 
@@ -266,21 +345,23 @@ def _extract(args: argparse.Namespace) -> int:
     from .spec import dump_spec
     from .xlsx import ReadError
 
+    lang = args.lang
     try:
         extracted = extract_spec(args.workbook)
         budget = extracted.budget
     except (ReadError, NotOurWorkbook) as exc:
-        print(f"error: {_read_problem(exc, args.workbook)}", file=sys.stderr)
+        _error(_read_problem(exc, args.workbook), lang)
         return EXIT_BAD_INPUT
     except ExtractError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        text = say("extract-refused", lang, path=args.workbook, count=len(exc.findings))
+        print(say("error", lang, text=text), file=sys.stderr)
         for f in exc.findings:
-            print(f"  {f.sheet}!{f.cell}: {f.message('en')}", file=sys.stderr)
+            print(f"  {f.sheet}!{f.cell}: {f.message(lang)}", file=sys.stderr)
         return EXIT_FINDINGS
     except SpecError as exc:
-        _spec_problems(exc)
+        _spec_problems(exc, lang)
         return EXIT_FINDINGS
-    text = f"# Extracted from {args.workbook.name} by bygdevekst_xl\n" + dump_spec(budget)
+    text = say("extracted-from", lang, name=args.workbook.name) + "\n" + dump_spec(budget)
     formulas = [
         {
             "cell": f.cell,
@@ -295,11 +376,7 @@ def _extract(args: argparse.Namespace) -> int:
             report["spec"] = text
     else:
         for item in formulas:
-            print(
-                f"merk: {item['cell']} inneholder formelen {item['formula']}; spesifikasjonen "
-                f"får verdien {item['value']}",
-                file=sys.stderr,
-            )
+            print(say("formula-input", lang, **item), file=sys.stderr)
     if args.output is None:
         if args.json:
             print(json.dumps(report, ensure_ascii=False))
@@ -311,12 +388,12 @@ def _extract(args: argparse.Namespace) -> int:
             args.output, text.encode("utf-8"), force=args.force, protect=(args.workbook,)
         )
     except OutputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(str(exc), lang)
         return EXIT_BAD_INPUT
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:
-        print_written(written)
+        print_written(written, lang)
     return EXIT_OK
 
 
@@ -327,13 +404,14 @@ def _plain(value: object) -> object:
     return value if isinstance(value, int | float | str | bool) else str(value)
 
 
-def print_written(written: Written) -> None:
+def print_written(written: Written, lang: str = "nb") -> None:
     """Say where a file went: written (with its backup) or already up to date."""
     if written.unchanged:
-        print(f"{written.path} is up to date (same content)")
-        return
-    backup = f" (old file kept as {written.backup})" if written.backup else ""
-    print(f"Wrote {written.path}{backup}")
+        print(say("up-to-date", lang, path=written.path))
+    elif written.backup:
+        print(say("wrote-backup", lang, path=written.path, backup=written.backup))
+    else:
+        print(say("wrote", lang, path=written.path))
 
 
 def _regenerate(args: argparse.Namespace) -> int:
@@ -344,6 +422,7 @@ def _regenerate(args: argparse.Namespace) -> int:
     from .writer import WriteError
     from .xlsx import ReadError
 
+    lang = args.lang
     try:
         result: Regeneration = regenerate(
             args.workbook,
@@ -355,13 +434,13 @@ def _regenerate(args: argparse.Namespace) -> int:
         )
         code = EXIT_OK
     except (ReadError, NotOurWorkbook) as exc:
-        print(f"error: {_read_problem(exc, args.workbook)}", file=sys.stderr)
+        _error(_read_problem(exc, args.workbook), lang)
         return EXIT_BAD_INPUT
     except SpecError as exc:
-        _spec_problems(exc)
+        _spec_problems(exc, lang)
         return EXIT_BAD_INPUT
     except (OutputError, WriteError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(str(exc), lang)
         return EXIT_BAD_INPUT
     except ConflictError as exc:
         result, code = exc.result, EXIT_FINDINGS
@@ -373,26 +452,24 @@ def _regenerate(args: argparse.Namespace) -> int:
         )
     except RefusedError as exc:
         result, code = exc.result, EXIT_FINDINGS
-        print(
-            f"error: {exc}; nothing was written. Use --drop-orphans or --archive-orphans, "
-            "or keep them in the spec:",
-            file=sys.stderr,
-        )
+        refused = say("regenerate-refused", lang, count=len(result.left_out))
+        print(say("error", lang, text=refused), file=sys.stderr)
     if args.json:
-        print(json.dumps(_regeneration_dict(result, args.orphans, code), ensure_ascii=False))
+        document = _regeneration_dict(result, args.orphans, code, lang)
+        print(json.dumps(document, ensure_ascii=False))
     else:
-        _print_regeneration(result, args.orphans, code, args.prefer)
+        _print_regeneration(result, args.orphans, code, lang, args.prefer)
     return code
 
 
-def _regeneration_dict(result, orphans: str, code: int) -> dict:
+def _regeneration_dict(result, orphans: str, code: int, lang: str = "nb") -> dict:
     written = result.written
     return {
         "ok": code == EXIT_OK,
         "output": str(written.path) if written else None,
         "generation": result.generation or None,
         "base_generation": result.base or None,
-        "changes": result.changes,
+        "changes": [localize(change, lang) for change in result.changes],
         "applied": [
             {
                 "project": c.project,
@@ -411,21 +488,30 @@ def _regeneration_dict(result, orphans: str, code: int) -> dict:
                 "sheet": v.sheet,
                 "cell": v.cell,
                 "project": v.project,
-                "what": v.what,
+                "what": localize(v.what, lang),
                 "value": v.value if isinstance(v.value, int | float | str) else str(v.value),
             }
             for v in result.left_out
         ],
         "left_out_treatment": orphans if result.left_out else None,
-        "warnings": result.warnings,
+        "warnings": [localize(warning, lang) for warning in result.warnings],
     }
 
 
-def _print_regeneration(result, orphans: str, code: int, prefer: str | None = None) -> None:
+def _shown(value: object, lang: str) -> str:
+    """A left-out value: a number as a finance officer writes it, anything else quoted."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number(value, lang)
+    return repr(value)
+
+
+def _print_regeneration(
+    result, orphans: str, code: int, lang: str = "nb", prefer: str | None = None
+) -> None:
     out = sys.stdout if code == EXIT_OK else sys.stderr
-    winner = "arbeidsboka" if prefer == "workbook" else "spesifikasjonen"
     if result.written:
-        print_written(result.written)
+        print_written(result.written, lang)
+    winner = "arbeidsboka" if prefer == "workbook" else "spesifikasjonen"
     if result.base or result.generation:
         print(f"  generasjon {result.base or '(ingen post)'} -> {result.generation}", file=out)
     for conflict in result.conflicts:
@@ -436,15 +522,84 @@ def _print_regeneration(result, orphans: str, code: int, prefer: str | None = No
     for change in result.applied:
         print(f"  {verb}: {change.text()}", file=out)
     for change in result.changes:
-        print(f"  change: {change}", file=out)
-    verb_left = {"refuse": "would be lost", "drop": "dropped", "archive": "kept in sheet 'Arkiv'"}
+        print(say("change", lang, text=localize(change, lang)), file=out)
     for value in result.left_out:
         print(
-            f"  {verb_left[orphans]}: {value.sheet}!{value.cell} = {value.value!r} ({value.what})",
+            say(
+                f"left-out-{orphans}",
+                lang,
+                place=f"{value.sheet}!{value.cell}",
+                value=_shown(value.value, lang),
+                what=localize(value.what, lang),
+            ),
             file=out,
         )
     for warning in result.warnings:
-        print(f"  warning: {warning}", file=out)
+        print(say("report-warning", lang, text=localize(warning, lang)), file=out)
+
+
+def _council(args: argparse.Namespace) -> int:
+    from .council import CouncilError, Refused, council_pack, finding_lines
+    from .files import write_new
+    from .inputs import NotOurWorkbook
+    from .spec import load_spec
+    from .xlsx import ReadError
+
+    try:
+        rules = load_spec(args.spec or example_path())
+        pack = council_pack(args.workbook, rules, args.municipality, draft=args.draft)
+        if not args.output.is_dir():
+            raise OutputError(f"{args.output}: folder does not exist")
+        targets = [(args.output / d.name, d.data) for d in pack.documents]
+        for path, data in targets:  # refuse before writing any, so no pack is half written
+            if path.exists() and not args.force and path.read_bytes() != data:
+                raise OutputError(f"{path}: file exists and differs; use --force to replace it")
+        for path, data in targets:
+            print_written(write_new(path, data, force=args.force, protect=(args.workbook,)))
+        for warning in pack.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+    except SpecError as exc:
+        _spec_problems(exc)
+        return EXIT_BAD_INPUT
+    except Refused as exc:
+        print(f"error: {exc}; fix them, or use --draft for a pack marked UTKAST:", file=sys.stderr)
+        for line in finding_lines(exc.report):
+            print(f"  {line}", file=sys.stderr)
+        return EXIT_FINDINGS
+    except (ReadError, NotOurWorkbook) as exc:
+        print(f"error: {_read_problem(exc, args.workbook)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (CouncilError, OutputError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"Innholds-ID {pack.digest}" + (" (UTKAST)" if pack.draft else ""))
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import Unreadable, diff_versions, read_version
+    from .diff.render import as_dict, as_json, as_markdown, as_text, unreadable_dict
+
+    versions, reasons = [], []
+    for path in (args.old, args.new):
+        try:
+            versions.append(read_version(path))
+        except Unreadable as exc:
+            reasons.append(str(exc))
+    for reason in reasons:
+        _error(reason, args.lang)
+    if reasons:
+        if args.json:
+            print(as_json(unreadable_dict(str(args.old), str(args.new), "; ".join(reasons))))
+        return EXIT_BAD_INPUT
+    report = diff_versions(*versions)
+    if args.json:
+        print(as_json(as_dict(report, args.lang)))
+    elif args.markdown:
+        sys.stdout.write(as_markdown(report, args.lang))
+    else:
+        print(as_text(report, args.lang))
+    return EXIT_FINDINGS if report.differs else EXIT_OK
 
 
 def _conflict_dict(c) -> dict:

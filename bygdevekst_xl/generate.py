@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .compute import BudgetTotals, budget_totals
+from .check.findings import Finding
+from .check.rules import budget_rule_findings
+from .compute import BudgetTotals
 from .files import Written, write_new
-from .layout import build_layout
+from .layout import WorkbookLayout, build_layout
 from .model import Budget
 from .record import date_label, generation_id, record_properties
 from .spec import load_spec
@@ -18,11 +19,22 @@ from .writer import render
 
 @dataclass(frozen=True)
 class Generated:
-    """The outcome of ``generate``: where the workbook went and its totals."""
+    """The outcome of ``generate``: where the workbook went, its totals and the rules the
+    spec breaks (the workbook is then a draft that shows them in red)."""
 
     written: Written
     budget: Budget
     totals: BudgetTotals
+    broken: list[Finding] = field(default_factory=list)
+
+
+class RulesBroken(ValueError):
+    """``strict``: the spec breaks rules of the programme; nothing was written."""
+
+    def __init__(self, budget: Budget, broken: list[Finding]) -> None:
+        self.budget = budget
+        self.broken = broken
+        super().__init__(f"{len(broken)} broken rule(s)")
 
 
 def document_time(budget: Budget) -> dt.datetime:
@@ -39,27 +51,41 @@ def document_title(budget: Budget) -> str:
     return f"{budget.pilot.name}: budsjett for bygdevekstavtale"
 
 
-def workbook_bytes(budget: Budget) -> bytes:
-    """The generated workbook of a budget, with its generation record, as bytes (deterministic)."""
-    return recorded_workbook(budget, budget)
-
-
-def recorded_workbook(
-    budget: Budget, spec: Budget, capacities: Mapping[str, int] | None = None
-) -> bytes:
-    """The workbook of ``budget`` carrying ``spec`` as its generation record (``regenerate``
-    writes merged inputs and records the new spec they were merged with)."""
-    layout = build_layout(budget, capacities, (generation_id(spec), date_label(spec)))
+def workbook_bytes(budget: Budget, layout: WorkbookLayout | None = None) -> bytes:
+    """The generated workbook of a budget, carrying it as its generation record, as bytes
+    (deterministic)."""
+    layout = layout or build_layout(budget, None, generation(budget))
     return render(
         layout,
         created=document_time(budget),
         title=document_title(budget),
-        properties=record_properties(spec),
+        properties=record_properties(budget),
     )
 
 
-def generate(spec: Path | str, output: Path | str, *, force: bool = False) -> Generated:
-    """Build the workbook for the spec at ``spec`` and write it to ``output``."""
+def generation(budget: Budget) -> tuple[str, str]:
+    """(generation id, spec date) the Forside of a workbook generated from ``budget`` shows."""
+    return (generation_id(budget), date_label(budget))
+
+
+def broken_rules(budget: Budget, layout: WorkbookLayout) -> list[Finding]:
+    """The programme's rules the budget breaks, as ``check`` states them."""
+    return list(budget_rule_findings(budget, layout, budget.pilot.kdd_cap))
+
+
+def generate(
+    spec: Path | str, output: Path | str, *, force: bool = False, strict: bool = False
+) -> Generated:
+    """Build the workbook for the spec at ``spec`` and write it to ``output``.
+
+    A spec that breaks a rule still gives its workbook (a draft, the rule red in it), with the
+    broken rules in ``Generated.broken``; ``strict`` raises ``RulesBroken`` and writes nothing.
+    """
     budget = load_spec(spec)
-    written = write_new(Path(output), workbook_bytes(budget), force=force, protect=(Path(spec),))
-    return Generated(written, budget, budget_totals(budget))
+    layout = build_layout(budget, None, generation(budget))
+    broken = broken_rules(budget, layout)
+    if strict and broken:
+        raise RulesBroken(budget, broken)
+    data = workbook_bytes(budget, layout)
+    written = write_new(Path(output), data, force=force, protect=(Path(spec),))
+    return Generated(written, budget, layout.totals, broken)

@@ -243,6 +243,9 @@ class _Reader:
             council_meeting=_iso_date(self.fact(ParameterRows.council_meeting)),
             project_leader=_text(self.fact(ParameterRows.project_leader)),
             reservation=_text(self.fact(ParameterRows.reservation)),
+            lead_municipality=_text(self.fact(ParameterRows.lead_municipality)),
+            organisation_number=_text(self.fact(ParameterRows.organisation_number)),
+            contact_person=_text(self.fact(ParameterRows.contact_person)),
         )
         categories = _category_lookup(rules.categories)
         projects, places, capacities = [], {}, {}

@@ -37,6 +37,9 @@ PILOT_FACTS = {
     "council_meeting": "kommunestyremøte",
     "project_leader": "prosjektleder",
     "reservation": "forbehold",
+    "lead_municipality": "søkerkommune",
+    "organisation_number": "organisasjonsnummer",
+    "contact_person": "kontaktperson",
 }
 """The application facts on Parametre that are merged like inputs, with their names."""
 PILOT_ROWS = {
@@ -45,6 +48,9 @@ PILOT_ROWS = {
     "council_meeting": "council_meeting",
     "project_leader": "project_leader",
     "reservation": "reservation",
+    "lead_municipality": "lead_municipality",
+    "organisation_number": "organisation_number",
+    "contact_person": "contact_person",
 }
 NO_LINE = "(ingen linje)"
 """How the workbook's side of a line the spec adds is shown."""

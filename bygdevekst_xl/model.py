@@ -44,6 +44,12 @@ class Pilot:
     council_meeting: str
     project_leader: str
     reservation: str = ""
+    lead_municipality: str = ""
+    """The municipality that applies on behalf of the others (optional)."""
+    organisation_number: str = ""
+    """The applicant's organisation number, nine digits (optional)."""
+    contact_person: str = ""
+    """Who KDD contacts about the application: name, e-mail, telephone (optional)."""
     spec_date: str = ""
     """The date of this version of the spec (ISO), shown on the Forside; "" when not given."""
 

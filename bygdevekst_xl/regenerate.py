@@ -26,6 +26,7 @@ from .layout import WorkbookLayout, build_layout
 from .layout.archive_sheet import archive_sheet
 from .locate import Located, locate
 from .merge import Change, Conflict, LeftOut, Prefer, merge
+from .messages import localize
 from .model import Budget
 from .record import (
     Record,
@@ -158,7 +159,12 @@ def regenerate(
         raise RefusedError(result)
     if result.left_out and orphans == "archive":
         layout.sheets.append(
-            archive_sheet([(v.project, v.sheet, v.cell, v.what, v.value) for v in result.left_out])
+            archive_sheet(
+                [
+                    (v.project, v.sheet, v.cell, localize(v.what, "nb"), v.value)
+                    for v in result.left_out
+                ]
+            )
         )
     data = render(
         layout, created=document_time(new), title=document_title(new), properties=properties

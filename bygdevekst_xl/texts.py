@@ -3,7 +3,8 @@
 OK = "OK"
 NOT_BALANCED = "Ikke i balanse"
 OVER_CAP = "Over taket"
-OVER_ELIGIBLE = "Over støttbare kostnader"
+OVER_ELIGIBLE = "Over støtteberettigede kostnader"
+KDD_MARGIN = "KDD innenfor støtteberettiget (margin)"
 MISSING_HOURS = "Mangler timer"
 UNCATEGORISED = "Mangler kategori"
 SEE_RULES = "Se regler"
@@ -23,6 +24,12 @@ PARAMETER_HEADINGS = {
     "projects": "Prosjekter",
 }
 """The headings of the tables on Parametre (the reader's fallback where a name is gone)."""
+
+# Labels of kroner amounts the layout and the check report both use.
+IN_KIND = "Egeninnsats (kr)"
+OWN_SHARE = "Kommunal egenandel (timer × timesats)"
+ELIGIBLE = "Støtteberettigede kostnader (KDD)"
+ELIGIBLE_FLAG = "Støtteberettiget (KDD)"
 
 SUMMARY_SHEET = "Samlet budsjett og finansiering"
 FRONT_SHEET = "Forside"

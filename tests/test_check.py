@@ -51,6 +51,15 @@ def _set(sheet: str, **cells):
     return edit
 
 
+def _multi(*edits: tuple[str, dict]):
+    def edit(wb):
+        for sheet, cells in edits:
+            for address, value in cells.items():
+                wb[sheet][address] = value
+
+    return edit
+
+
 def _edit_wb(fn):
     return fn
 
@@ -64,6 +73,13 @@ DAMAGES = {
     "kdd over eligible costs": (
         _set(P5, C28=360_000, C29=0),
         ("kdd-over-eligible", SUMMARY, "E27"),
+    ),
+    "kdd moved onto a project's ineligible costs": (
+        _multi(
+            ("1 Prosjektledelse", {"C28": 1_080_000, "C29": 100_000}),
+            (P5, {"C28": 160_000, "C29": 200_000}),
+        ),
+        ("kdd-over-eligible-project", P5, "C51"),
     ),
     "project not balanced": (_set(P2, D29=100_001), ("not-balanced", P2, "D50")),
     "total typed over": (_set(P2, C15=440_000), ("formula-overwritten", P2, "C15")),
@@ -86,7 +102,7 @@ DAMAGES = {
     "circular reference": (_set(P2, C11="=C15"), ("circular-reference", P2, "C11")),
     "unknown function": (_set(P2, G3='=INDIRECT("C7")'), ("unsupported-formula", P2, "G3")),
     "cap changed": (_set("Parametre", B4=9_000_000), ("rule-changed", "Parametre", "B4")),
-    "eligibility changed": (_set("Parametre", B24=1), ("rule-changed", "Parametre", "B24")),
+    "eligibility changed": (_set("Parametre", B27=1), ("rule-changed", "Parametre", "B27")),
     "municipality without hours": (_set(P3, C21=0, D21=0), ("missing-hours", P3, "C21")),
     "sheet deleted": (lambda wb: wb.remove(wb[P5]), ("sheet-missing", P5, None)),
     "sheet added": (lambda wb: wb.create_sheet("Notater"), ("sheet-extra", "Notater", None)),
@@ -198,6 +214,7 @@ def test_json_report_is_valid_against_its_schema(
     for document in documents:
         jsonschema.validate(document, schema)
     assert documents[0]["totals"]["kdd"] == budget_totals(example_budget).kdd
+    assert all(type(v) is int for v in documents[0]["totals"].values())  # 2436000, not 2436000.0
     assert "error" in documents[2]
 
 
@@ -205,12 +222,17 @@ def test_several_files_give_a_count_and_the_worst_exit_code(example_workbook, tm
     """Checking several files prints each result, a final count, and exits with the worst code."""
     bad = damage.with_openpyxl(example_workbook, tmp_path / "d.xlsx", _set(P2, C15=1))
     assert main(["check", str(example_workbook), str(bad)]) == 1
+    assert (
+        "2 filer kontrollert: 1 uten feil, 1 med feil, 0 kunne ikke leses"
+        in capsys.readouterr().out
+    )
+    assert main(["check", "--lang", "en", str(example_workbook), str(bad)]) == 1
     assert "2 files checked: 1 ok, 1 with errors, 0 unreadable" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"", "empty"), (b"a;b\n1;2\n", "CSV"), (b"PK\x03\x04broken", "zip")],
+    [(b"", "tom fil"), (b"a;b\n1;2\n", "CSV"), (b"PK\x03\x04broken", "zip")],
 )
 def test_unreadable_files_exit_2_with_one_line(tmp_path, content, message):
     """A file that is not a workbook gives exit 2 and one line naming it, no traceback."""
@@ -265,5 +287,27 @@ def test_a_lost_table_label_and_name_is_one_line_naming_the_file_and_sheet(
     path = damage.with_openpyxl(example_workbook, tmp_path / "uten-sum.xlsx", edit)
     assert main(["check", str(path)]) == 2
     [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"feil: {path}: arket '{P2}': finner ingen kostnadstabell")
+    assert "«Sum kostnader»" in line
+    assert main(["check", "--lang", "en", str(path)]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
     assert line.startswith(f"error: {path}: sheet '{P2}': no cost table")
     assert "'Sum kostnader'" in line
+
+
+def test_kdd_moved_onto_ineligible_costs_is_the_one_broken_rule(
+    example_workbook, example_budget, tmp_path
+):
+    """100 000 kr of KDD moved from Prosjektledelse to Markedsføring: totals stay within the
+    eligible costs and balanced, yet the project-year rule is red in the file and an error."""
+    edit = DAMAGES["kdd moved onto a project's ineligible costs"][0]
+    path = damage.with_openpyxl(example_workbook, tmp_path / "moved.xlsx", edit)
+    report = check_workbook(path, example_budget)
+    assert {f.code for f in report.errors} == {"kdd-over-eligible-project"}
+    (finding,) = report.errors
+    assert (finding.expected, finding.found) == (60_000, 160_000)
+    assert "Markedsføring 2024" in finding.message("nb")
+    assert report.recomputed["rule_eligible"] == "OK"
+    assert report.recomputed["rule_balance"] == "OK"
+    assert report.recomputed["rule_eligible_projects"] == "Over støtteberettigede kostnader"
+    assert report.recomputed["rule_all"] == "Se regler"

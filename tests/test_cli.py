@@ -28,10 +28,12 @@ def test_generate_without_arguments_writes_the_example(tmp_path, example_dict):
     """`python -m bygdevekst_xl generate` writes hjerteregionen.xlsx here and prints the totals."""
     result = run("generate", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "Wrote hjerteregionen.xlsx" in result.stdout
+    assert "Skrev hjerteregionen.xlsx" in result.stdout
     kdd = sum(sum(p["financing"]["kdd"]) for p in example_dict["projects"])
     cap = example_dict["pilot"]["kdd_cap"]
-    assert f"KDD {kroner(kdd)} of cap {kroner(cap)} ({kroner(cap - kdd)} headroom)" in result.stdout
+    assert (
+        f"KDD {kroner(kdd)} av taket på {kroner(cap)} ({kroner(cap - kdd)} igjen)" in result.stdout
+    )
     wb = openpyxl.load_workbook(tmp_path / "hjerteregionen.xlsx", read_only=True)
     assert wb.sheetnames[0] == "Forside"
 
@@ -40,10 +42,10 @@ def test_generate_is_idempotent_and_never_overwrites_silently(tmp_path, capsys):
     """A second run leaves an identical file alone; a different file needs --force and is backed up."""
     out = tmp_path / "b.xlsx"
     assert main(["generate", "-o", str(out)]) == 0
-    assert main(["generate", "-o", str(out)]) == 0
+    assert main(["generate", "-o", str(out), "--lang", "en"]) == 0
     assert "up to date" in capsys.readouterr().out
     out.write_bytes(b"a person's edited workbook")
-    assert main(["generate", "-o", str(out)]) == 2
+    assert main(["generate", "-o", str(out), "--lang", "en"]) == 2
     assert "exists and differs; use --force" in capsys.readouterr().err
     assert out.read_bytes() == b"a person's edited workbook"
     assert main(["generate", "-o", str(out), "--force"]) == 0
@@ -58,7 +60,7 @@ def test_bad_spec_exits_2_with_paths_and_writes_nothing(tmp_path, example_dict):
     example_dict["projects"][2]["costs"][1]["amounts"] = [-1, 2.5]
     spec = tmp_path / "bad.yaml"
     spec.write_text(yaml.safe_dump(example_dict, allow_unicode=True), "utf-8")
-    result = run("generate", str(spec), "-o", "out.xlsx", cwd=tmp_path)
+    result = run("generate", str(spec), "-o", "out.xlsx", "--lang", "en", cwd=tmp_path)
     assert kroner(1234568) == "1 234 568 kr"
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
@@ -71,11 +73,12 @@ def test_bad_spec_exits_2_with_paths_and_writes_nothing(tmp_path, example_dict):
 
 def test_missing_spec_and_output_over_the_spec_are_refused(tmp_path, capsys):
     """A spec path that does not exist, and an output that would overwrite the spec, exit 2."""
-    assert main(["generate", str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "o.xlsx")]) == 2
+    missing = str(tmp_path / "nope.yaml")
+    assert main(["generate", missing, "-o", str(tmp_path / "o.xlsx"), "--lang", "en"]) == 2
     assert "nope.yaml: file not found" in capsys.readouterr().err
     spec = tmp_path / "s.yaml"
     spec.write_text((ROOT / "workbook" / "hjerteregionen.yaml").read_text("utf-8"), "utf-8")
-    assert main(["generate", str(spec), "-o", str(spec)]) == 2
+    assert main(["generate", str(spec), "-o", str(spec), "--lang", "en"]) == 2
     assert "would overwrite the input" in capsys.readouterr().err
     assert spec.read_text("utf-8").startswith("# Budget spec")
 
@@ -83,7 +86,7 @@ def test_missing_spec_and_output_over_the_spec_are_refused(tmp_path, capsys):
 def test_output_into_a_missing_folder_is_refused(tmp_path, capsys):
     """An output in a folder that does not exist gives a one-line error naming the folder."""
     assert main(["generate", "-o", str(tmp_path / "no" / "x.xlsx")]) == 2
-    assert "folder does not exist" in capsys.readouterr().err
+    assert "mappen finnes ikke" in capsys.readouterr().err
 
 
 def test_bad_usage_exits_2(capsys):
@@ -182,5 +185,5 @@ def test_checking_many_files_in_one_command_keeps_memory_flat(tmp_path):
     one = run_bounded("check", copies[0], cwd=tmp_path, timeout=120)
     five = run_bounded("check", *copies, cwd=tmp_path, timeout=300)
     assert one.returncode == five.returncode
-    assert "5 files checked" in five.stdout
+    assert "5 filer kontrollert" in five.stdout
     assert five.peak_mb - one.peak_mb < 8, (one.peak_mb, five.peak_mb)  # unfreed: ~7 MB a file

@@ -65,6 +65,8 @@ def test_extract_refuses_inputs_a_spec_cannot_hold(example_workbook, tmp_path, c
     ]
     out = tmp_path / "spec.yaml"
     assert main(["extract", str(path), "-o", str(out)]) == 1
+    assert f"{P2}!C9: Beløpet er tekst («150 000»)" in capsys.readouterr().err
+    assert main(["extract", str(path), "-o", str(out), "--lang", "en"]) == 1
     assert f"{P2}!C9: The amount is text («150 000»)" in capsys.readouterr().err
     assert not out.exists()
 

@@ -36,7 +36,7 @@ def test_a_failed_forced_write_keeps_the_existing_file_and_leaves_no_debris(
     monkeypatch.setattr(os, where, failure)
     assert main(["generate", "-o", str(out), "--force"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f"error: {out}: cannot write: {reason}; the existing file is unchanged"]
+    assert err == [f"feil: {out}: kan ikke skrive: {reason}; den eksisterende filen er uendret"]
     assert out.read_bytes() == b"the finance officer's edited workbook"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["budsjett.xlsx"]
 
@@ -45,7 +45,7 @@ def test_a_failed_new_write_creates_nothing(tmp_path, monkeypatch, capsys):
     """A first write that fails leaves no file, not even an empty or partial one."""
     out = tmp_path / "ny.xlsx"
     monkeypatch.setattr(os, "fsync", disk_full)
-    assert main(["generate", "-o", str(out)]) == 2
+    assert main(["generate", "-o", str(out), "--lang", "en"]) == 2
     assert capsys.readouterr().err.strip() == (
         f"error: {out}: cannot write: No space left on device; nothing was written"
     )
@@ -57,7 +57,7 @@ def test_a_backup_that_cannot_be_made_stops_the_write(tmp_path, monkeypatch, cap
     out = tmp_path / "budsjett.xlsx"
     out.write_bytes(b"old")
     monkeypatch.setattr(shutil, "copy2", disk_full)
-    assert main(["generate", "-o", str(out), "--force"]) == 2
+    assert main(["generate", "-o", str(out), "--force", "--lang", "en"]) == 2
     backup = tmp_path / "budsjett.backup-1.xlsx"
     assert capsys.readouterr().err.strip() == (
         f"error: {backup}: cannot keep a backup: No space left on device"

@@ -92,7 +92,7 @@ def test_hostile_specs_are_refused(tmp_path, name, content, message):
     """Alias bombs, unsafe tags, deep nesting, enormous numbers and non-UTF-8 bytes exit 2."""
     spec = tmp_path / name
     spec.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-    result = run_bounded("generate", str(spec), "-o", "out.xlsx", cwd=tmp_path)
+    result = run_bounded("generate", str(spec), "-o", "out.xlsx", "--lang", "en", cwd=tmp_path)
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out.xlsx").exists()
@@ -105,7 +105,7 @@ def test_a_100_mb_spec_is_refused_without_reading_it(tmp_path):
     spec = tmp_path / "big.yaml"
     with spec.open("wb") as handle:
         handle.truncate(100 * 1024 * 1024)
-    result = run_bounded("generate", str(spec), "-o", "out.xlsx", cwd=tmp_path)
+    result = run_bounded("generate", str(spec), "-o", "out.xlsx", "--lang", "en", cwd=tmp_path)
     assert result.returncode == 2
     assert "a spec may be at most" in result.stderr
     assert result.peak_mb < MEMORY_BOUND_MB
@@ -275,7 +275,7 @@ def test_hostile_workbooks_exit_2_within_bounds(example_workbook, tmp_path, case
     else:
         _with_sheet1(example_workbook, path, XXE)
     before = set(Path("/tmp").iterdir())
-    result = run_bounded("check", str(path), cwd=tmp_path)
+    result = run_bounded("check", str(path), "--lang", "en", cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and str(path) in lines[0] and "Traceback" not in result.stderr
@@ -333,6 +333,7 @@ def test_any_value_typed_anywhere_gets_findings_not_a_crash(
     """Extreme or odd values typed into any cell of a project, Parametre or the combined
     sheet: check reports (in text and strict JSON), extract refuses or writes a spec, and
     regenerate carries or archives them, and none of them raises anything else."""
+
     from bygdevekst_xl.check import check_workbook
     from bygdevekst_xl.check.report import as_dict, as_json, as_text
     from bygdevekst_xl.extract import ExtractError, extract

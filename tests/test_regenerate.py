@@ -15,6 +15,7 @@ from bygdevekst_xl.check import check_workbook
 from bygdevekst_xl.cli import main
 from bygdevekst_xl.compute import budget_totals
 from bygdevekst_xl.extract import extract
+from bygdevekst_xl.layout import LAYOUT_VERSION
 from bygdevekst_xl.office import edit_with_libreoffice, soffice_path, uno_python
 from bygdevekst_xl.regenerate import RefusedError, regenerate
 from bygdevekst_xl.spec import load_spec
@@ -141,7 +142,8 @@ def test_removed_project_with_amounts_is_refused(
     assert not out.exists()
     assert main(["regenerate", str(unrecorded_workbook), "--spec", str(spec), "-o", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "would be lost: 5 Markedsføring!C7 = 300000" in err and not out.exists()
+    assert "ville gått tapt: 5 Markedsføring!C7 = 300 000" in err and not out.exists()
+    assert "prosjektet 'markedsforing' er fjernet: kostnadslinjen" in err
 
 
 def test_drop_orphans_drops_and_lists_them(unrecorded_workbook, example_dict, tmp_path, capsys):
@@ -187,7 +189,12 @@ def test_archive_orphans_keeps_them_in_a_sheet(unrecorded_workbook, example_dict
     assert ("1 Prosjektledelse", "C9", 40_000) in kept  # a 'kurs' line whose category is gone
     report = check_workbook(out, load_spec(spec))
     # Archived values count in no total; taking the 'kurs' lines out unbalances those projects.
-    assert {f.code for f in report.findings} == {"sheet-extra", "not-balanced", "kdd-over-eligible"}
+    assert {f.code for f in report.findings} == {
+        "sheet-extra",
+        "not-balanced",
+        "kdd-over-eligible",
+        "kdd-over-eligible-project",
+    }
     assert report.totals == budget_totals(result.budget)
     assert report.totals.costs == budget_totals(load_spec(spec)).costs
 
@@ -209,6 +216,8 @@ def test_output_is_never_the_input_and_never_overwritten_silently(
                 "-o",
                 str(example_workbook),
                 "--force",
+                "--lang",
+                "en",
             ]
         )
         == 2
@@ -252,7 +261,7 @@ def older_layout(source: Path, target: Path) -> Path:
         return re.sub(r"ROUND\(ROUND\(([A-Z]+\d+),6\)\*Timesats,0\)", r"ROUND(\1*Timesats,0)", xml)
 
     def old_version(xml: str) -> str:
-        return xml.replace("<vt:lpwstr>2</vt:lpwstr>", "<vt:lpwstr>1</vt:lpwstr>")
+        return xml.replace(f"<vt:lpwstr>{LAYOUT_VERSION}</vt:lpwstr>", "<vt:lpwstr>1</vt:lpwstr>")
 
     edits = dict.fromkeys(sheets, old_formulas) | {"docProps/custom.xml": old_version}
     return damage.with_parts(source, target, edits)
@@ -268,7 +277,7 @@ def test_a_workbook_from_an_older_layout_is_named_and_regenerated_without_a_spec
     codes = {f.code for f in report.findings}
     assert codes == {"other-layout", "formula-changed"}
     [note] = [f for f in report.findings if f.code == "other-layout"]
-    assert (note.found, note.expected) == ("1", "2")
+    assert (note.found, note.expected) == ("1", LAYOUT_VERSION)
     assert "regenerate" in note.message("en")
 
     new = tmp_path / "ny.xlsx"

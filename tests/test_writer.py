@@ -97,14 +97,21 @@ def test_defined_names_are_workbook_level(example_budget, formulas_wb):
         assert defined[name].attr_text == reference
 
 
-def test_print_setup_is_a4_landscape_one_page_wide(formulas_wb):
-    """Every sheet prints A4 landscape, one page wide, with the sheet name in the footer."""
+def test_print_setup_is_a4_at_a_scale_with_breaks_only_between_blocks(formulas_wb, example_budget):
+    """Every sheet prints on A4 at a fixed scale (so Excel keeps the page breaks), upright when
+    narrow, with the sheet name in the footer; a page break only ever comes before a heading."""
+    from bygdevekst_xl.layout import build_layout
+
+    layout = build_layout(example_budget)
     for ws in formulas_wb.worksheets:
-        assert ws.page_setup.orientation == "landscape"
+        sheet = layout.sheet(ws.title)
+        assert ws.page_setup.orientation == ("portrait" if sheet.portrait else "landscape")
         assert ws.page_setup.paperSize == 9
-        assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+        assert 10 <= int(ws.page_setup.scale) <= 100
+        assert not ws.sheet_properties.pageSetUpPr or not ws.sheet_properties.pageSetUpPr.fitToPage
         assert "&A" in ws.oddFooter.left.text
+        for brk in ws.row_breaks.brk:
+            assert sheet.cells[(brk.id, 0)].style == "heading", (ws.title, brk.id)
 
 
 def test_text_from_the_spec_is_never_a_formula(example_dict, tmp_path):

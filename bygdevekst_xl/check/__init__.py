@@ -29,6 +29,8 @@ class Report:
     totals: BudgetTotals | None = None
     recomputed: dict[str, Any] = field(default_factory=dict)
     """The same totals as the file's own formulas give them, evaluated headlessly."""
+    content_digest: str | None = None
+    """The short id of the workbook's inputs (``digest.content_digest``)."""
     generation: dict[str, Any] | None = None
     """The workbook's generation (id, spec date, inputs changed since), when it has a record."""
 
@@ -95,8 +97,17 @@ def check_workbook(path: Path | str, rules_budget: Budget | None = None) -> Repo
         key: evaluation.values.get((sheet, a1(r, c)))
         for key, (sheet, r, c) in layout.anchors.items()
     }
+    from ..digest import content_digest
+
     edited = edited_inputs(origin.record.spec, read) if origin.record else None
-    return Report(str(path), findings, totals, recomputed, origin.summary(edited))
+    return Report(
+        str(path),
+        findings,
+        totals,
+        recomputed,
+        content_digest=content_digest(read.budget),
+        generation=origin.summary(edited),
+    )
 
 
 def _cell_key(cell: str | None) -> tuple[int, int]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..messages import number
+
 Severity = Literal["error", "warning"]
 
 # code -> (severity, bokmål template, English template); templates use the finding's ``params``.
@@ -16,8 +18,14 @@ CATALOG: dict[str, tuple[Severity, str, str]] = {
     ),
     "kdd-over-eligible": (
         "error",
-        "KDD-midlene ({found}) er mer enn kostnadene KDD kan finansiere ({expected})",
+        "KDD-midlene ({found}) er mer enn de støtteberettigede kostnadene ({expected})",
         "KDD funding ({found}) exceeds the costs KDD may finance ({expected})",
+    ),
+    "kdd-over-eligible-project": (
+        "error",
+        "{what}: KDD-midlene ({found}) er mer enn prosjektets støtteberettigede kostnader "
+        "({expected})",
+        "{what}: KDD funding ({found}) exceeds the project's KDD-eligible costs ({expected})",
     ),
     "not-balanced": (
         "error",
@@ -260,11 +268,32 @@ class Finding:
     def message(self, lang: str = "nb") -> str:
         """The message in bokmål (``nb``) or English (``en``)."""
         template = CATALOG[self.code][1 if lang == "nb" else 2]
-        return template.format(expected=show(self.expected), found=show(self.found), **self.params)
+        unit = " kr" if self.code in KRONER_CODES else ""
+        return template.format(
+            expected=show(self.expected, lang, unit),
+            found=show(self.found, lang, unit),
+            **self.params,
+        )
 
 
-def show(value: Any) -> str:
-    """A value as a finance officer reads it: amounts with spaces, text quoted."""
+KRONER_CODES = frozenset(
+    {
+        "kdd-over-cap",
+        "kdd-over-eligible",
+        "kdd-over-eligible-project",
+        "not-balanced",
+        "total-mismatch",
+        "cached-stale",
+        "amount-negative",
+        "amount-fractional",
+    }
+)
+"""Codes whose expected and found values are amounts in kroner."""
+
+
+def show(value: Any, lang: str = "nb", unit: str = "") -> str:
+    """A value as a finance officer reads it: ``1 234 568 kr``, ``1 234,50 kr`` (``1 234.50``
+    in English), text quoted; ``unit`` follows numbers."""
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -272,9 +301,7 @@ def show(value: Any) -> str:
     if isinstance(value, int | float):
         if not abs(value) < 1e15:  # beyond 15 digits (and inf, nan): as Excel shows it
             return _scientific(value)
-        if float(value).is_integer():
-            return f"{int(value):,}".replace(",", " ")
-        return f"{value:,.2f}".replace(",", " ")
+        return number(value, lang) + unit
     return str(value) if str(value).startswith("=") else f"«{value}»"
 
 

@@ -8,6 +8,7 @@ from collections import Counter
 from itertools import groupby
 from typing import Any
 
+from ..texts import OWN_SHARE
 from . import Report
 from .findings import Finding, show
 
@@ -20,13 +21,13 @@ WORDS = {
         "errors": "feil",
         "warnings": "advarsler",
         "workbook": "Arbeidsbok",
-        "totals": "Totaler (omregnet)",
+        "totals": "Totaler, kontrollberegnet",
         "costs": "Kostnader inkl. egeninnsats",
         "kdd": "KDD",
         "headroom": "igjen under taket på",
         "over": "over taket på",
         "sf": "Statsforvalteren",
-        "own": "Egenandel i timer",
+        "own": OWN_SHARE,
         "balance": "Balanse",
         "verdict": "Resultat",
         "files": "filer kontrollert",
@@ -34,6 +35,8 @@ WORDS = {
         "generation": "Generasjon",
         "spec_date": "spesifikasjonens dato",
         "changed": "inndata endret siden generering",
+        "digest": "Innholds-ID",
+        "no-sheet": "(arbeidsboka)",
     },
     "en": {
         "ok": "OK",
@@ -49,7 +52,7 @@ WORDS = {
         "headroom": "headroom under the cap of",
         "over": "over the cap of",
         "sf": "Statsforvalteren",
-        "own": "Own share in hours",
+        "own": "Municipalities' own share (hours × rate)",
         "balance": "Balance",
         "verdict": "Verdict",
         "files": "files checked",
@@ -57,15 +60,17 @@ WORDS = {
         "generation": "Generation",
         "spec_date": "spec dated",
         "changed": "inputs changed since generation",
+        "digest": "Content digest",
+        "no-sheet": "(workbook)",
     },
 }
 
 
-def kroner(value: float) -> str:
+def kroner(value: float, lang: str = "nb") -> str:
     """``1 234 568 kr`` (an amount too large for a spreadsheet number shows as it is)."""
     if not math.isfinite(value):
         return f"{value} kr"
-    return f"{show(round(value))} kr"
+    return f"{show(round(value), lang)} kr"
 
 
 def as_text(report: Report, lang: str = "nb") -> str:
@@ -80,7 +85,9 @@ def as_text(report: Report, lang: str = "nb") -> str:
             spec_date = ".".join(reversed(spec_date.split("-")))
         date = f" ({w['spec_date']} {spec_date})" if spec_date else ""
         lines.append(f"  {w['generation']} {g['id']}{date}{changed}")
-    for sheet, group in groupby(report.findings, key=lambda f: f.sheet or "(arbeidsbok)"):
+    if report.content_digest:
+        lines.append(f"  {w['digest']}: {report.content_digest}")
+    for sheet, group in groupby(report.findings, key=lambda f: f.sheet or w["no-sheet"]):
         lines.append(f"  {sheet}")
         for f in group:
             severity = w[f.severity]
@@ -93,16 +100,16 @@ def as_text(report: Report, lang: str = "nb") -> str:
         lines.append(f"  {w['totals']}:")
         headroom = t.kdd_cap - t.kdd
         cap = (
-            f"{kroner(headroom)} {w['headroom']} {kroner(t.kdd_cap)}"
+            f"{kroner(headroom, lang)} {w['headroom']} {kroner(t.kdd_cap, lang)}"
             if headroom >= 0
-            else f"{kroner(-headroom)} {w['over']} {kroner(t.kdd_cap)}"
+            else f"{kroner(-headroom, lang)} {w['over']} {kroner(t.kdd_cap, lang)}"
         )
         lines += [
-            f"    {w['costs']}: {kroner(t.total_costs)}",
-            f"    {w['kdd']}: {kroner(t.kdd)} ({cap})",
-            f"    {w['sf']}: {kroner(t.statsforvalteren)}",
-            f"    {w['own']}: {kroner(t.in_kind)}",
-            f"    {w['balance']}: {kroner(t.balance)}",
+            f"    {w['costs']}: {kroner(t.total_costs, lang)}",
+            f"    {w['kdd']}: {kroner(t.kdd, lang)} ({cap})",
+            f"    {w['sf']}: {kroner(t.statsforvalteren, lang)}",
+            f"    {w['own']}: {kroner(t.in_kind, lang)}",
+            f"    {w['balance']}: {kroner(t.balance, lang)}",
         ]
     verdict = w["ok"] if report.ok else w["fail"]
     lines.append(
@@ -127,6 +134,7 @@ def as_dict(report: Report, lang: str = "nb") -> dict[str, Any]:
     return {
         "file": report.file,
         "ok": report.ok,
+        **({"content_digest": report.content_digest} if report.content_digest else {}),
         "errors": len(report.errors),
         "warnings": len(report.warnings),
         "generation": report.generation,
@@ -178,8 +186,11 @@ def as_json(reports: list[dict[str, Any]]) -> str:
 
 
 def _json_number(value: float) -> float | None:
-    """A total; null when it is no number (an input beyond any spreadsheet number)."""
-    return value if math.isfinite(value) else None
+    """A total: whole kroner as an integer (``2436000``, not ``2436000.0``); null when it is no
+    number (an input beyond any spreadsheet number)."""
+    if not math.isfinite(value):
+        return None
+    return int(value) if float(value).is_integer() else value
 
 
 def _json_value(value: Any) -> Any:

@@ -22,7 +22,7 @@ from ..layout.rows import (
     year_col,
 )
 from ..locate import Located
-from ..model import MAX_HOURS, MAX_KRONER, Formula
+from ..model import MAX_HOURS, MAX_KRONER, Budget, Formula
 from ..texts import PARAMETER_SHEET
 from .findings import Finding
 
@@ -316,10 +316,9 @@ def check_errors(ctx: Context) -> Iterator[Finding]:
     # depend on it follow from it.
     circular = sorted(ctx.evaluation.circular)
     typed = [key for key in circular if not ctx.is_expected_formula(*key)]
-    if not typed:
-        yield from (Finding("circular-reference", *key) for key in circular)
-        return
     following = tuple(Finding("circular-reference", *key) for key in circular if key not in typed)
+    if not typed:
+        yield from following
     for i, (sheet, address) in enumerate(typed):
         yield Finding(
             "circular-reference", sheet, address, consequences=following if i == 0 else ()
@@ -439,37 +438,68 @@ def check_hidden_rows(ctx: Context) -> Iterator[Finding]:
 
 def check_budget_rules(ctx: Context) -> Iterator[Finding]:
     """The programme's rules on the recomputed totals: cap, eligibility, balance, hours."""
-    t = ctx.totals
-    kdd_cell = ctx.layout.anchors["kdd_total"]
-    sheet, address = kdd_cell[0], a1(kdd_cell[1], kdd_cell[2])
-    if t.kdd > ctx.rules.kdd_cap + TOLERANCE:
-        yield Finding("kdd-over-cap", sheet, address, expected=ctx.rules.kdd_cap, found=t.kdd)
+    present = set(ctx.content.sheets)
+    yield from budget_rule_findings(
+        ctx.read.budget, ctx.layout, ctx.rules.kdd_cap, present, ctx.located.address
+    )
+
+
+def budget_rule_findings(
+    budget: Budget,
+    layout: WorkbookLayout,
+    kdd_cap: float,
+    present: set[str] | None = None,
+    address: Callable[[str, int, int], str] | None = None,
+) -> Iterator[Finding]:
+    """Every rule of the programme the budget breaks, at the cell that shows it.
+
+    ``present`` names the project sheets a workbook has (a missing one is reported as such);
+    ``generate`` passes None: every sheet is there. ``address(sheet, row, col)`` says where a
+    layout cell is in the workbook (by default where the layout puts it).
+    """
+
+    def where(sheet: str, row: int, col: int) -> str:
+        return address(sheet, row, col) if address else a1(row, col)
+
+    t = layout.totals
+    kdd_cell = layout.anchors["kdd_total"]
+    sheet, kdd_address = kdd_cell[0], a1(kdd_cell[1], kdd_cell[2])
+    if t.kdd > kdd_cap + TOLERANCE:
+        yield Finding("kdd-over-cap", sheet, kdd_address, expected=kdd_cap, found=t.kdd)
     if t.kdd > t.kdd_eligible + TOLERANCE:
-        yield Finding("kdd-over-eligible", sheet, address, expected=t.kdd_eligible, found=t.kdd)
-    years = ctx.read.budget.pilot.years
-    for project in ctx.read.budget.projects:
-        if project.sheet not in ctx.content.sheets:
+        yield Finding("kdd-over-eligible", sheet, kdd_address, expected=t.kdd_eligible, found=t.kdd)
+    years = budget.pilot.years
+    for project in budget.projects:
+        if present is not None and project.sheet not in present:
             continue  # reported as a missing sheet
-        rows = ctx.project_rows(project.id)
-        place = ctx.read.places[project.id]
-        totals = ctx.project_totals[project.id]
+        rows, totals = layout.projects[project.id]
+        for y, (kdd, eligible) in enumerate(zip(totals.kdd, totals.kdd_eligible, strict=True)):
+            if kdd > eligible + TOLERANCE:
+                yield Finding(
+                    "kdd-over-eligible-project",
+                    project.sheet,
+                    where(project.sheet, rows.kdd_margin, year_col(y)),
+                    expected=eligible,
+                    found=kdd,
+                    params={"what": f"{project.name} {years[y]}"},
+                )
         for y, balance in enumerate(totals.balance):
             if abs(balance) > TOLERANCE:
                 yield Finding(
                     "not-balanced",
                     project.sheet,
-                    ctx.located.address(project.sheet, rows.balance, year_col(y)),
+                    where(project.sheet, rows.balance, year_col(y)),
                     expected=0,
                     found=balance,
                     params={"what": f"{project.name} {years[y]}"},
                 )
         if project.working_group:
-            for m, municipality in enumerate(ctx.read.budget.pilot.municipalities):
+            for m, municipality in enumerate(budget.pilot.municipalities):
                 if sum(totals.hours_by_municipality[m]) <= 0:
                     yield Finding(
                         "missing-hours",
                         project.sheet,
-                        a1(place.hours_rows[municipality], year_col(0)),
+                        where(project.sheet, rows.hours_row(m), year_col(0)),
                         params={"what": municipality},
                     )
 

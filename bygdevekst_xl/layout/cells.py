@@ -42,6 +42,13 @@ def ref(sheet: str, address: str) -> str:
     return f"{quote_sheet(sheet)}!{address}"
 
 
+def wrapped_height(text: str, width: float, line: float = 15) -> float:
+    """The row height in points that shows ``text`` whole, wrapped at ``width`` characters
+    (proportional text fits a little more than a column width of digits)."""
+    per_line = max(1, int(width * 1.1))
+    return line * sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
 @dataclass(frozen=True, slots=True)
 class Cell:
     """A cell: a label (locked text or number), an input (unlocked) or a formula with its value."""
@@ -121,6 +128,8 @@ class SheetLayout:
     freeze: tuple[int, int] | None = None
     repeat_rows: tuple[int, int] | None = None
     tab_color: str | None = None
+    portrait: bool = False
+    """Print upright (narrow sheets) rather than in landscape."""
 
     def label(self, row: int, col: int, value: Any, style: str = "text") -> None:
         """A locked constant: text from the spec or the layout, or a fixed number."""

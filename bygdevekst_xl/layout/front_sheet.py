@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from ..compute import BudgetTotals
 from ..model import Budget
-from ..texts import FRONT_SHEET, PARAMETER_SHEET, SUMMARY_SHEET, period_label
-from .cells import Link, SheetLayout, a1, ref
-from .parameter_sheet import excel_date
+from ..texts import FRONT_SHEET, OWN_SHARE, PARAMETER_SHEET, SUMMARY_SHEET, period_label
+from .cells import Link, SheetLayout, a1, ref, wrapped_height
+from .parameter_sheet import applicant_facts, excel_date
 from .rows import PARAM_VALUE_COL, ParameterRows
 from .summary_sheet import RULE_NAMES
 from .validation import status_formats
@@ -53,7 +53,7 @@ def front_sheet(
     row under the title says which generation a copy is.
     """
     pilot = budget.pilot
-    sheet = SheetLayout(FRONT_SHEET, tab_color="#C00000")
+    sheet = SheetLayout(FRONT_SHEET, tab_color="#C00000", portrait=True)
     sheet.widths = {0: 52, 1: 20, 2: 60}
     sheet.repeat_rows = (0, 0)
     sheet.label(0, 0, f"{pilot.name}: søknad om bygdevekstavtale", "title")
@@ -68,8 +68,14 @@ def front_sheet(
         sheet.label(GENERATION_ROW, 0, generation_text(*generation), "note")
     row = HEADING_ROWS
     sheet.label(row, 0, "Om søknaden", "heading")
+    applicant = tuple(
+        (label, row, getattr(pilot, key), "text")
+        for key, label, row in applicant_facts(parameter_rows)
+        if getattr(pilot, key)
+    )
     facts = (
         ("Søker", parameter_rows.pilot_name, pilot.name, "text"),
+        *applicant,
         ("Søknadsfrist", parameter_rows.deadline, excel_date(pilot.application_deadline), "date"),
         (
             "Kommunestyremøte",
@@ -114,7 +120,7 @@ def front_sheet(
         ("Herav kontante kostnader", "costs"),
         ("Søkt fra KDD", "kdd_total"),
         ("Statsforvalteren", "statsforvalteren"),
-        ("Kommunenes egenandel i timer", "own_share"),
+        (OWN_SHARE, "own_share"),
         ("Balanse (finansiering − kostnader)", "balance"),
     )
     for label, key in figures:
@@ -123,6 +129,13 @@ def front_sheet(
         sheet.formula(
             row, 1, ref(SUMMARY_SHEET, a1(*summary_anchors[key])), summary_values[key], "amount"
         )
+        if key == "kdd_total":
+            for y, year in enumerate(pilot.years):
+                row += 1
+                sheet.label(row, 0, f"    herav {year}", "text")
+                year_key = f"kdd_year:{y}"
+                cell = ref(SUMMARY_SHEET, a1(*summary_anchors[year_key]))
+                sheet.formula(row, 1, cell, summary_values[year_key], "amount")
     row += 1
     sheet.label(row, 0, "Igjen under KDD-taket", "text_bold")
     sheet.formula(
@@ -134,10 +147,32 @@ def front_sheet(
     )
 
     row += 2
+    sheet.label(row, 0, "Andel av finansieringen", "heading")
+    financing = ref(SUMMARY_SHEET, a1(*summary_anchors["financing"]))
+    total = float(summary_values["financing"] or 0)  # type: ignore[arg-type]
+    for label, key in (
+        ("KDD", "kdd_total"),
+        ("Statsforvalteren", "statsforvalteren"),
+        (OWN_SHARE, "own_share"),
+    ):
+        row += 1
+        sheet.label(row, 0, label, "text")
+        part = ref(SUMMARY_SHEET, a1(*summary_anchors[key]))
+        value = float(summary_values[key] or 0)  # type: ignore[arg-type]
+        sheet.formula(
+            row,
+            1,
+            f"IF({financing}=0,0,{part}/{financing})",
+            value / total if total else 0,
+            "percent",
+        )
+
+    row += 2
     sheet.label(row, 0, "Kontroller", "heading")
     for key, text in (*RULE_NAMES, ("rule_all", "Alle regler oppfylt")):
         row += 1
-        sheet.label(row, 0, text, "text_bold" if key == "rule_all" else "text")
+        sheet.label(row, 0, text, "text_bold" if key == "rule_all" else "wrap")
+        sheet.heights[row] = wrapped_height(text, sheet.widths[0])
         sheet.formula(
             row, 1, ref(SUMMARY_SHEET, a1(*summary_anchors[key])), summary_values[key], "status"
         )
@@ -155,5 +190,14 @@ def front_sheet(
         row += 1
         sheet.label(row, 0, line, "wrap")
         sheet.merges.append((row, 0, row, 2))
+        sheet.heights[row] = 30
+
+    row += 2
+    sheet.label(row, 0, "Underskrift", "heading")
+    for label in ("Sted og dato", "Underskrift", "Navn og stilling"):
+        row += 2
+        sheet.label(row, 0, label, "text")
+        sheet.label(row, 1, "", "signature")
+        sheet.label(row, 2, "", "signature")
         sheet.heights[row] = 30
     return sheet

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..model import Budget
-from ..texts import PARAMETER_HEADINGS, PARAMETER_SHEET, YES
+from ..texts import ELIGIBLE_FLAG, NO, PARAMETER_HEADINGS, PARAMETER_SHEET, YES
 from .cells import SheetLayout, a1, a1_range, ref
 from .rows import (
     CATEGORY_ID_COL,
@@ -29,6 +29,15 @@ def excel_date(iso: str) -> dt.datetime | str:
         return dt.datetime.fromisoformat(iso)
     except ValueError:
         return iso
+
+
+def applicant_facts(rows: ParameterRows) -> tuple[tuple[str, str, int], ...]:
+    """The optional facts about the applicant: (model field, label, Parametre row)."""
+    return (
+        ("lead_municipality", "Ansvarlig kommune (søker)", rows.lead_municipality),
+        ("organisation_number", "Organisasjonsnummer", rows.organisation_number),
+        ("contact_person", "Kontaktperson", rows.contact_person),
+    )
 
 
 def parameter_sheet(budget: Budget, rows: ParameterRows) -> tuple[SheetLayout, dict[str, str]]:
@@ -55,6 +64,7 @@ def parameter_sheet(budget: Budget, rows: ParameterRows) -> tuple[SheetLayout, d
         (rows.council_meeting, "Kommunestyremøte", excel_date(pilot.council_meeting), "date"),
         (rows.project_leader, "Prosjektleder", pilot.project_leader, "text"),
         (rows.reservation, "Forbehold", pilot.reservation, "wrap"),
+        *((row, label, getattr(pilot, key), "text") for key, label, row in applicant_facts(rows)),
     ]
     for row, name, fact, style in facts:
         sheet.label(row, 0, name, "text")
@@ -72,7 +82,7 @@ def parameter_sheet(budget: Budget, rows: ParameterRows) -> tuple[SheetLayout, d
     sheet.label(rows.category_heading, 0, PARAMETER_HEADINGS["categories"], "heading")
     for col, text in (
         (CATEGORY_NAME_COL, "Kategori"),
-        (CATEGORY_KDD_COL, "KDD kan finansiere"),
+        (CATEGORY_KDD_COL, ELIGIBLE_FLAG),
         (CATEGORY_ID_COL, "Id"),
         (CATEGORY_NOTE_COL, "Merknad"),
     ):
@@ -95,11 +105,11 @@ def parameter_sheet(budget: Budget, rows: ParameterRows) -> tuple[SheetLayout, d
         sheet.label(rows.project_header, col, text, "header")
     for p, project in enumerate(budget.projects):
         row = rows.project_first + p
-        sheet.label(row, PROJECT_NO_COL, p + 1, "count")
+        sheet.label(row, PROJECT_NO_COL, p + 1, "year")  # left-aligned, clear of the Id
         sheet.label(row, PROJECT_ID_COL, project.id, "text")
         sheet.label(row, PROJECT_NAME_COL, project.name, "text")
         sheet.label(row, PROJECT_SHEET_COL, project.sheet, "text")
-        sheet.label(row, PROJECT_WG_COL, YES if project.working_group else "Nei", "text")
+        sheet.label(row, PROJECT_WG_COL, YES if project.working_group else NO, "text")
 
     def name_ref(first_row: int, first_col: int, last_row: int, last_col: int) -> str:
         return ref(
@@ -127,6 +137,7 @@ def parameter_sheet(budget: Budget, rows: ParameterRows) -> tuple[SheetLayout, d
         "projects": (rows.project_first, PROJECT_NO_COL, rows.project_last, PROJECT_WG_COL),
     }
     names = {PARAMETER_NAMES[key]: name_ref(*area) for key, area in areas.items()}
+    fit_widths(sheet)
     return sheet, names
 
 
@@ -140,6 +151,18 @@ PARAMETER_NAMES = {
     "projects": "Prosjekter",
 }
 """The defined names of Parametre, by role: formulas, dropdowns and the reader use them."""
+
+
+def fit_widths(sheet: SheetLayout, widest: float = 60) -> None:
+    """Widen each column to its longest plain text (not titles, notes or merged text)."""
+    merged = {(r, c) for r, c, _, _ in sheet.merges}
+    for (row, col), cell in sheet.cells.items():
+        if cell.style in ("title", "subtitle", "note", "heading", "wrap") or (row, col) in merged:
+            continue
+        length = len(str(cell.value)) if cell.value is not None else 0
+        needed = min(widest, length + 2)
+        if needed > sheet.widths.get(col, 0):
+            sheet.widths[col] = needed
 
 
 def category_refs(rows: ParameterRows, n_categories: int) -> dict[str, str]:

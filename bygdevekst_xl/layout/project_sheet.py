@@ -9,14 +9,18 @@ from ..texts import (
     BULLET,
     COST_HEADER,
     COST_TOTAL_LABEL,
+    ELIGIBLE_FLAG,
     FINANCING_LABELS,
+    KDD_MARGIN,
     MISSING_HOURS,
     NOT_BALANCED,
     OK,
+    OVER_ELIGIBLE,
+    OWN_SHARE,
     UNCATEGORISED,
     period_label,
 )
-from .cells import SheetLayout, Validation, a1, a1_range
+from .cells import SheetLayout, Validation, a1, a1_range, wrapped_height
 from .rows import (
     FIRST_YEAR_COL,
     LINE_CATEGORY_COL,
@@ -42,9 +46,9 @@ def project_sheet(
     years = budget.pilot.years
     n_years = len(years)
     total_col = sum_col(n_years)
-    sheet = SheetLayout(project.sheet, tab_color="#5B8C5A")
+    sheet = SheetLayout(project.sheet, tab_color="#5B8C5A", portrait=True)
     sheet.widths = {
-        LABEL: 34,
+        LABEL: 40,
         TEXT_COL: 46,
         **{year_col(y): 15 for y in range(n_years)},
         total_col: 16,
@@ -96,6 +100,8 @@ def project_sheet(
         category = names.get(line.category, line.category) if line else None
         sheet.input(row, LABEL, category, "category", "input_text")
         sheet.input(row, TEXT_COL, line.description if line else None, "text", "input_text")
+        if line and len(line.description) > sheet.widths[TEXT_COL]:  # wraps: room for it all
+            sheet.heights[row] = wrapped_height(line.description, sheet.widths[TEXT_COL])
         for y in range(n_years):
             value = line.amounts[y] if line and y < len(line.amounts) else None
             sheet.input(row, year_col(y), value, "amount", "input_amount")
@@ -124,7 +130,7 @@ def project_sheet(
         row_sum(row, sum(totals.hours_by_municipality[m]), "hours")
     sheet.label(rows.hours_total, LABEL, "Sum timer", "total_label")
     column_sum(rows.hours_total, rows.hours_first, rows.hours_last, totals.hours, "hours_total")
-    sheet.label(rows.in_kind, LABEL, "Verdi av egeninnsatsen (timer × timesats)", "text")
+    sheet.label(rows.in_kind, LABEL, "Verdi av egeninnsatsen (timer × timesats, kr)", "text")
     for y in range(n_years):
         col = year_col(y)
         sheet.formula(
@@ -177,7 +183,7 @@ def project_sheet(
     sheet.validations.append(
         Validation(rows.kdd, FIRST_YEAR_COL, rows.statsforvalteren, total_col - 1, AMOUNT)
     )
-    sheet.label(rows.own_share, LABEL, "Kommunenes egenandel i timer", "text")
+    sheet.label(rows.own_share, LABEL, OWN_SHARE, "text")
     for y in range(n_years):
         col = year_col(y)
         sheet.formula(rows.own_share, col, a1(rows.in_kind, col), totals.in_kind[y], "amount")
@@ -188,7 +194,7 @@ def project_sheet(
 
     # Costs by category
     sheet.label(rows.category_heading, LABEL, "Kostnader per kategori", "heading")
-    header(rows.category_header, "Kategori", "KDD-støttbar")
+    header(rows.category_header, "Kategori", ELIGIBLE_FLAG)
     category_range = a1_range(rows.cost_first, LABEL, rows.cost_last, LABEL, absolute=True)
     for k, category in enumerate(budget.categories):
         row = rows.category_first + k
@@ -230,7 +236,7 @@ def project_sheet(
             "amount",
         )
     row_sum(rows.uncategorised, sum(totals.uncategorised))
-    sheet.label(rows.kdd_eligible, LABEL, "Herav KDD-støttbare kostnader", "total_label")
+    sheet.label(rows.kdd_eligible, LABEL, "Herav støtteberettigede kostnader (KDD)", "total_label")
     flags = a1_range(rows.category_first, TEXT_COL, rows.category_last, TEXT_COL, absolute=True)
     for y in range(n_years):
         col = year_col(y)
@@ -284,4 +290,32 @@ def project_sheet(
         "status",
     )
     sheet.conditional += status_formats(rows.balance, TEXT_COL)
+    kdd_margin(sheet, rows, totals, n_years)
     return sheet
+
+
+def kdd_margin(sheet: SheetLayout, rows: ProjectRows, totals: ProjectTotals, n_years: int) -> None:
+    """KDD ≤ the project's KDD-eligible costs in every year: the margin per year and a flag."""
+    total_col = sum_col(n_years)
+    sheet.label(rows.kdd_margin, LABEL, KDD_MARGIN, "text")
+    margins = [totals.kdd_eligible[y] - totals.kdd[y] for y in range(n_years)]
+    for y in range(n_years):
+        col = year_col(y)
+        sheet.formula(
+            rows.kdd_margin,
+            col,
+            f"{a1(rows.kdd_eligible, col)}-{a1(rows.kdd, col)}",
+            margins[y],
+            "amount",
+        )
+    first, last = a1(rows.kdd_margin, FIRST_YEAR_COL), a1(rows.kdd_margin, total_col - 1)
+    sheet.formula(rows.kdd_margin, total_col, f"SUM({first}:{last})", sum(margins), "amount")
+    within = ",".join(f"{a1(rows.kdd_margin, year_col(y))}>=0" for y in range(n_years))
+    sheet.formula(
+        rows.kdd_margin,
+        TEXT_COL,
+        f'IF(AND({within}),"{OK}","{OVER_ELIGIBLE}")',
+        OK if all(m >= 0 for m in margins) else OVER_ELIGIBLE,
+        "status",
+    )
+    sheet.conditional += status_formats(rows.kdd_margin, TEXT_COL)

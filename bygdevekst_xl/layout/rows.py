@@ -70,6 +70,10 @@ class ProjectRows:
     def hours_last(self) -> int:
         return self.hours_first + self.n_municipalities - 1
 
+    def hours_row(self, municipality: int) -> int:
+        """The row of a municipality's hours (0-based index in the pilot's order)."""
+        return self.hours_first + municipality
+
     @property
     def hours_total(self) -> int:
         return self.hours_last + 1
@@ -141,6 +145,11 @@ class ProjectRows:
     @property
     def balance(self) -> int:
         return self.total_costs + 1
+
+    @property
+    def kdd_margin(self) -> int:
+        """KDD-eligible costs − KDD per year, with the project's eligibility flag."""
+        return self.balance + 1
 
 
 PROJECT_ROW_ROLES = (
@@ -236,8 +245,11 @@ class ParameterRows:
     council_meeting = 8
     project_leader = 9
     reservation = 10
-    municipality_heading = 12
-    municipality_first = 13
+    lead_municipality = 11
+    organisation_number = 12
+    contact_person = 13
+    municipality_heading = 15
+    municipality_first = 16
 
     @property
     def municipality_last(self) -> int:
@@ -300,7 +312,7 @@ class SummaryRows:
     title = 0
     subtitle = 1
     block_heading = 3
-    n_rules = 5
+    n_rules = 6
 
     def block_header(self, period: int) -> int:
         """Header row of a period block: 0..n_years-1 are the years, n_years the whole period."""

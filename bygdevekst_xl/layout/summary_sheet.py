@@ -7,7 +7,9 @@ from collections.abc import Callable
 from ..compute import BudgetTotals, ProjectTotals
 from ..model import Budget
 from ..texts import (
-    COST_TOTAL_LABEL,
+    ELIGIBLE,
+    ELIGIBLE_FLAG,
+    IN_KIND,
     MISSING_HOURS,
     NOT_BALANCED,
     OK,
@@ -18,7 +20,7 @@ from ..texts import (
     UNCATEGORISED,
     period_label,
 )
-from .cells import Chart, SheetLayout, a1, a1_range, ref
+from .cells import Chart, SheetLayout, a1, a1_range, ref, wrapped_height
 from .rows import (
     BLOCK_BALANCE,
     BLOCK_COSTS,
@@ -46,19 +48,23 @@ from .validation import status_formats, zero_formats
 BLOCK_HEADERS = {
     BLOCK_PROJECT: "Prosjekt",
     BLOCK_COSTS: "Kontante kostnader",
-    BLOCK_IN_KIND: "Egeninnsats (timer)",
-    BLOCK_TOTAL_COSTS: COST_TOTAL_LABEL,
+    BLOCK_IN_KIND: IN_KIND,
+    BLOCK_TOTAL_COSTS: "Sum kostnader inkl. egeninnsats",
     BLOCK_KDD: "KDD",
     BLOCK_STATSFORVALTEREN: "Statsforvalteren",
-    BLOCK_OWN_SHARE: "Egenandel (timer)",
+    BLOCK_OWN_SHARE: "Kommunal egenandel",
     BLOCK_FINANCING: "Sum finansiering",
     BLOCK_BALANCE: "Balanse",
-    BLOCK_ELIGIBLE: "KDD-støttbare kostnader",
+    BLOCK_ELIGIBLE: ELIGIBLE,
     BLOCK_MISSING_HOURS: "Kommuner uten timer",
 }
 RULE_NAMES = (
     ("rule_cap", "KDD-midlene er innenfor taket for hele perioden"),
-    ("rule_eligible", "KDD-midlene dekker bare kostnader KDD kan finansiere"),
+    ("rule_eligible", "KDD-midlene er innenfor de støtteberettigede kostnadene"),
+    (
+        "rule_eligible_projects",
+        "KDD-midlene i hvert prosjekt og år er innenfor prosjektets støtteberettigede kostnader",
+    ),
     ("rule_balance", "Finansiering = kostnader i hvert prosjekt og hvert år"),
     ("rule_hours", "Alle kommuner har timer i prosjekter med arbeidsgruppe"),
     ("rule_categories", "Alle kostnader har en gyldig kategori"),
@@ -162,6 +168,8 @@ def summary_sheet(
             style = "count_total" if col == BLOCK_MISSING_HOURS else "amount_total"
             sheet.formula(total, col, f"SUM({a1_range(first, col, last, col)})", cached, style)
         sheet.conditional += zero_formats(first, BLOCK_BALANCE, total, BLOCK_BALANCE)
+        if not whole:
+            anchors[f"kdd_year:{period}"] = (total, BLOCK_KDD)
 
     whole_total = rows.block_total(n_years)
     anchors.update(
@@ -179,7 +187,8 @@ def summary_sheet(
     total_col = sum_col(n_years)
     sheet.label(rows.category_heading, 0, "Kostnader per kategori, alle prosjekter", "heading")
     sheet.label(rows.category_header, 0, "Kategori", "header")
-    sheet.label(rows.category_header, 1, "KDD-støttbar", "header_num")
+    sheet.label(rows.category_header, 1, ELIGIBLE_FLAG, "header_num")
+    sheet.heights[rows.category_header] = 30  # room for a two-line heading
     for y, year in enumerate(years):
         sheet.label(rows.category_header, year_col(y), str(year), "header_num")
     sheet.label(rows.category_header, total_col, "Sum", "header_num")
@@ -219,7 +228,7 @@ def summary_sheet(
         values = costs[y] if y < n_years else sum(costs)
         span = a1_range(rows.category_first, col, rows.uncategorised, col)
         sheet.formula(rows.category_total, col, f"SUM({span})", values, "amount_total")
-    sheet.label(rows.kdd_eligible, 0, "Herav kostnader KDD kan finansiere", "total_label")
+    sheet.label(rows.kdd_eligible, 0, "Herav støtteberettigede kostnader (KDD)", "total_label")
     flags = a1_range(rows.category_first, 1, rows.category_last, 1, absolute=True)
     eligible = [sum(t.kdd_eligible[y] for t in project_totals) for y in range(n_years)]
     for y, col in enumerate([*map(year_col, range(n_years)), total_col]):
@@ -242,7 +251,8 @@ def summary_sheet(
     kdd = a1(whole_total, BLOCK_KDD)
     rule_rows = {key: rows.rule_first + i for i, (key, _) in enumerate(RULE_NAMES)}
     for key, text in RULE_NAMES:
-        sheet.label(rule_rows[key], RULE_NAME, text, "text")
+        sheet.label(rule_rows[key], RULE_NAME, text, "wrap")
+        sheet.heights[rule_rows[key]] = wrapped_height(text, sheet.widths[RULE_NAME])
         anchors[key] = (rule_rows[key], RULE_STATUS)
 
     def rule(
@@ -256,6 +266,7 @@ def summary_sheet(
             else {
                 "rule_cap": OVER_CAP,
                 "rule_eligible": OVER_ELIGIBLE,
+                "rule_eligible_projects": OVER_ELIGIBLE,
                 "rule_balance": NOT_BALANCED,
                 "rule_hours": MISSING_HOURS,
                 "rule_categories": UNCATEGORISED,
@@ -293,6 +304,26 @@ def summary_sheet(
         totals.kdd <= totals.kdd_eligible,
     )
     limit("rule_eligible", a1(rows.kdd_eligible, total_col), totals.kdd_eligible)
+    over = sum(
+        1
+        for t in project_totals
+        for eligible, kdd in zip(t.kdd_eligible, t.kdd, strict=True)
+        if kdd > eligible
+    )
+    margins = (
+        ref(p.sheet, a1_range(r.kdd_margin, year_col(0), r.kdd_margin, year_col(n_years - 1)))
+        for p, r in zip(budget.projects, project_rows, strict=True)
+    )
+    counts = "+".join(f'COUNTIF({span},"<0")' for span in margins)
+    row = rule_rows["rule_eligible_projects"]
+    rule(
+        "rule_eligible_projects",
+        counts or "0",
+        over,
+        f'IF({a1(row, RULE_VALUE)}=0,"{OK}","{OVER_ELIGIBLE}")',
+        over == 0,
+        "count",
+    )
     balances = ",".join(
         a1_range(rows.block_first(p), BLOCK_BALANCE, rows.block_last(p), BLOCK_BALANCE)
         for p in range(n_years)
@@ -349,11 +380,11 @@ def summary_sheet(
     names = span(BLOCK_PROJECT)
     sheet.charts.append(
         Chart(
-            "column",
+            "bar",
             "Kostnader per prosjekt",
             (
                 ("Kontante kostnader", names, span(BLOCK_COSTS)),
-                ("Egeninnsats (timer)", names, span(BLOCK_IN_KIND)),
+                (IN_KIND, names, span(BLOCK_IN_KIND)),
             ),
             rows.chart_row,
             0,
@@ -371,7 +402,7 @@ def summary_sheet(
             "Finansiering per kilde",
             (("Finansiering", sources, amounts),),
             rows.chart_row,
-            3,
+            BLOCK_STATSFORVALTEREN,
         )
     )
     return sheet, anchors

@@ -109,7 +109,18 @@ def _workspace() -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _write_profile(work: Path, *, recalc: bool = True) -> str:
+def _locale_item(locale: str | None) -> str:
+    """The profile setting that makes LibreOffice format numbers for ``locale`` (``nb-NO``)."""
+    if not locale:
+        return ""
+    return (
+        '<item oor:path="/org.openoffice.Setup/L10N">'
+        f'<prop oor:name="ooSetupSystemLocale" oor:op="fuse"><value>{locale}</value></prop>'
+        "</item>\n"
+    )
+
+
+def _write_profile(work: Path, *, recalc: bool = True, locale: str | None = None) -> str:
     """Create a fresh LibreOffice user profile under *work*; return its ``file://`` URL.
 
     With ``recalc=False`` the profile has LibreOffice's defaults (keep cached values); that is
@@ -117,7 +128,7 @@ def _write_profile(work: Path, *, recalc: bool = True) -> str:
     """
     user = work / "profile" / "user"
     user.mkdir(parents=True)
-    items = _RECALC_ITEMS if recalc else ""
+    items = (_RECALC_ITEMS if recalc else "") + _locale_item(locale)
     (user / "registrymodifications.xcu").write_text(
         _REGISTRY_HEAD + items + "</oor:items>\n", encoding="utf-8"
     )
@@ -229,8 +240,10 @@ def _soffice_convert(
     *,
     timeout: float,
     recalc: bool = True,
+    locale: str | None = None,
 ) -> list[Path]:
-    """Convert ``sources[i]`` to ``targets[i]`` with ONE soffice start.
+    """Convert ``sources[i]`` to ``targets[i]`` with ONE soffice start (numbers formatted for
+    ``locale``, such as ``nb-NO``, when given).
 
     Inputs are copied under neutral names (``in/doc000.xlsx``...), so that equal stems from
     different folders, odd characters in names and ``out_dir == source dir`` are all harmless.
@@ -241,7 +254,7 @@ def _soffice_convert(
         return []
     ext = convert_to.split(":", 1)[0]
     with _workspace() as work:
-        profile = _write_profile(work, recalc=recalc)
+        profile = _write_profile(work, recalc=recalc, locale=locale)
         in_dir, raw_dir = work / "in", work / "out"
         in_dir.mkdir()
         raw_dir.mkdir()
@@ -305,7 +318,9 @@ def _reject_duplicates(sources: Sequence[Path], targets: Sequence[Path]) -> None
         seen[key] = source
 
 
-def convert_libreoffice(source: Path, out_dir: Path, fmt: str, *, timeout: float = 180) -> Path:
+def convert_libreoffice(
+    source: Path, out_dir: Path, fmt: str, *, timeout: float = 180, locale: str | None = None
+) -> Path:
     """Convert *source* with LibreOffice (recalculating profile) to *fmt*; return the output path.
 
     *fmt* is what ``--convert-to`` takes: ``"pdf"``, ``"png"`` (first page of the active sheet;
@@ -320,7 +335,7 @@ def convert_libreoffice(source: Path, out_dir: Path, fmt: str, *, timeout: float
     target = Path(out_dir) / f"{source.stem}.{ext}"
     if target.resolve() == source.resolve():
         target = target.with_name(f"{source.stem}{LIBREOFFICE_SUFFIX}.{ext}")
-    return _soffice_convert([source], [target], fmt, timeout=timeout)[0]
+    return _soffice_convert([source], [target], fmt, timeout=timeout, locale=locale)[0]
 
 
 # --------------------------------------------------------------------------- Gnumeric
@@ -449,6 +464,51 @@ def ooxml_parser(doc):
     return parser
 
 
+def sheet_of(doc, name):
+    if not doc.Sheets.hasByName(name):
+        fail("no sheet named %r" % name)
+    return doc.Sheets.getByName(name)
+
+
+def operate(doc, kind, *args):
+    # One operation as a person does it: a protected sheet is unprotected and protected again.
+    if kind == "rename":
+        sheet_of(doc, args[0]).Name = args[1]
+        return
+    if kind == "move_sheet":
+        sheet_of(doc, args[0])
+        doc.Sheets.moveByName(args[0], args[1])
+        return
+    sheet = sheet_of(doc, args[0])
+    protected = sheet.isProtected()
+    if protected:
+        sheet.unprotect("")
+    if kind == "sort":  # (sheet, range, column within the range, descending)
+        from com.sun.star.table import TableSortField
+        field = TableSortField()
+        field.Field, field.IsAscending, field.IsCaseSensitive = args[2], not args[3], False
+        cells = sheet.getCellRangeByName(args[1])
+        descriptor = cells.createSortDescriptor()
+        for p in descriptor:
+            if p.Name == "SortFields":
+                p.Value = uno.Any("[]com.sun.star.table.TableSortField", (field,))
+            elif p.Name == "ContainsHeader":
+                p.Value = False
+        cells.sort(descriptor)
+    elif kind == "move_range":  # (sheet, source range, target top-left cell): cut and paste
+        source = sheet.getCellRangeByName(args[1]).getRangeAddress()
+        target = sheet.getCellRangeByName(args[2]).getCellAddress()
+        sheet.moveRange(target, source)
+    elif kind == "width":  # (sheet, 0-based column, width in 1/100 mm)
+        sheet.Columns.getByIndex(args[1]).Width = args[2]
+    elif kind == "style":  # (sheet, range, property, value): a fill colour, bold ...
+        sheet.getCellRangeByName(args[1]).setPropertyValue(args[2], args[3])
+    else:
+        fail("unknown operation %r" % kind)
+    if protected:
+        sheet.protect("")
+
+
 def main():
     with open(sys.argv[1], encoding="utf-8") as fh:
         job = json.load(fh)
@@ -479,6 +539,8 @@ def main():
             if not doc.Sheets.hasByName(sheet_name):
                 fail("no sheet named %r" % sheet_name)
             doc.Sheets.getByName(sheet_name).Rows.insertByIndex(row - 1, 1)
+        for operation in job.get("operations", []):
+            operate(doc, *operation)
         parser = None
         for sheet_name, ref, value in job["edits"]:
             if not doc.Sheets.hasByName(sheet_name):
@@ -579,11 +641,19 @@ def edit_with_libreoffice(
     method: str = "auto",
     timeout: float = 180,
     insert_rows: Sequence[tuple[str, int]] = (),
+    operations: Sequence[tuple[object, ...]] = (),
 ) -> Path:
     """Set cell values in LibreOffice itself, recalculate and save the workbook as .xlsx *target*.
 
     *insert_rows* lists ``(sheet, row)``: insert one whole row before 1-based *row*, as a person
     does with "Insert rows above" (UNO only), before the edits are applied.
+
+    *operations* (UNO only) run after the inserted rows and before the edits, each as a person
+    does it (a protected sheet is unprotected, changed and protected again):
+    ``("sort", sheet, "A7:D9", column_in_range, descending)``,
+    ``("move_range", sheet, "A7:D7", "A12")`` (cut and paste), ``("width", sheet, column,
+    width_in_hundredths_of_mm)``, ``("style", sheet, "A7:E9", "CellBackColor", 0xFFCC00)``,
+    ``("rename", sheet, new_name)`` and ``("move_sheet", sheet, index)``.
 
     *edits* maps ``(sheet, "C8")`` to a number, a bool, a string, None (clear the cell) or a
     formula string starting with ``=`` in Excel syntax (``=SUM(A1,B2)``). This simulates a
@@ -606,9 +676,10 @@ def edit_with_libreoffice(
             "no Python with the 'uno' module found (Debian: apt-get install python3-uno)"
         )
     if python is None:
-        if insert_rows:
+        if insert_rows or operations:
             raise OfficeError(
-                "inserting rows needs Python-UNO (Debian: apt-get install python3-uno)"
+                "inserting rows and other operations need Python-UNO "
+                "(Debian: apt-get install python3-uno)"
             )
         return _edit_with_openpyxl(source, target, cleaned, timeout=timeout)
 
@@ -626,6 +697,7 @@ def edit_with_libreoffice(
             "filter": XLSX_FILTER,
             "edits": cleaned,
             "insert_rows": [[sheet, int(row)] for sheet, row in insert_rows],
+            "operations": [list(operation) for operation in operations],
         }
         job_file, script = work / "job.json", work / "edit_uno.py"
         job_file.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")

@@ -128,8 +128,9 @@ def budget_to_dict(budget: Budget) -> dict[str, Any]:
         "council_meeting": pilot.council_meeting,
         "project_leader": pilot.project_leader,
     }
-    if pilot.reservation:
-        pilot_dict["reservation"] = pilot.reservation
+    for key in ("reservation", "lead_municipality", "organisation_number", "contact_person"):
+        if getattr(pilot, key):
+            pilot_dict[key] = getattr(pilot, key)
     if pilot.spec_date:
         pilot_dict["spec_date"] = pilot.spec_date
     categories = []
@@ -182,6 +183,12 @@ def _load_yaml(raw: bytes | str, source: str) -> Any:
 def _cross_checks(data: Mapping[str, Any]) -> Iterator[str]:
     pilot = data["pilot"]
     municipalities = pilot["municipalities"]
+    lead = pilot.get("lead_municipality")
+    if lead is not None and lead not in municipalities:
+        yield (
+            f"pilot.lead_municipality: {lead!r} is not one of the municipalities in "
+            "pilot.municipalities"
+        )
     category_ids = set()
     names = set()
     for i, category in enumerate(data["categories"]):
@@ -225,6 +232,9 @@ def _build(data: Mapping[str, Any]) -> Budget:
         council_meeting=p["council_meeting"],
         project_leader=p["project_leader"],
         reservation=p.get("reservation", ""),
+        lead_municipality=p.get("lead_municipality", ""),
+        organisation_number=p.get("organisation_number", ""),
+        contact_person=p.get("contact_person", ""),
         spec_date=p.get("spec_date", ""),
     )
     categories = tuple(
@@ -327,6 +337,8 @@ def _message(error: Any) -> str:
             return "sheet name must not contain any of []:*?/\\ or start or end with '"
         if v.startswith("^[a-z]"):
             return "must start with a-z and hold only a-z, 0-9 and _ (at most 40 characters)"
+        if v.startswith("^[0-9]{3}"):
+            return "must be nine digits, spaces allowed (974 589 095)"
         if v.startswith("^\\d{4}"):
             return "must be a date written YYYY-MM-DD"
         return "must not be blank"

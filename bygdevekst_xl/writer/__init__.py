@@ -18,6 +18,7 @@ from ..errors import BygdevekstError
 from ..excel import date_serial
 from ..layout import LAYOUT_PROPERTY, LAYOUT_VERSION, Cell, SheetLayout, WorkbookLayout
 from ..model import Formula
+from .pages import print_setup
 from .styles import CONDITIONAL_STYLES, cell_style
 
 FOOTER = "&L&A&RSide &P av &N"
@@ -156,9 +157,15 @@ class _Renderer:
             ws.repeat_rows(*layout.repeat_rows)
         if layout.tab_color:
             ws.set_tab_color(layout.tab_color)
-        ws.set_landscape()
+        setup = print_setup(layout)
+        if setup.landscape:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
         ws.set_paper(PAPER_A4)
-        ws.fit_to_pages(1, 0)
+        ws.set_print_scale(setup.scale)
+        if setup.breaks:
+            ws.set_h_pagebreaks(list(setup.breaks))
         ws.set_footer(FOOTER)
         ws.protect(
             "",
@@ -211,7 +218,12 @@ class _Renderer:
             )
         chart.set_title({"name": spec.title})
         if spec.kind != "pie":
-            chart.set_y_axis({"num_format": '#,##0 "kr"'})
+            values_axis = {"num_format": '#,##0 "kr"'}
+            if spec.kind == "bar":  # horizontal bars: names on the left, first on top
+                chart.set_x_axis(values_axis)
+                chart.set_y_axis({"reverse": True})
+            else:
+                chart.set_y_axis(values_axis)
             chart.set_legend({"position": "bottom"})
         return chart
 

@@ -45,7 +45,7 @@ CELL_STYLES: dict[str, dict[str, Any]] = {
     "note": {"italic": True, "font_color": "#595959"},
     "wrap": {"text_wrap": True, "valign": "top"},
     "total_label": dict(_TOTAL),
-    "input_text": dict(_INPUT),
+    "input_text": {**_INPUT, "text_wrap": True},
     "input_amount": {**_INPUT, "num_format": AMOUNT_FORMAT},
     "input_hours": {**_INPUT, "num_format": HOURS_FORMAT},
     "amount": {"num_format": AMOUNT_FORMAT},
@@ -58,6 +58,8 @@ CELL_STYLES: dict[str, dict[str, Any]] = {
     "flag": {"num_format": FLAG_FORMAT, "align": "center"},
     "status": {"bold": True, "align": "center", "border": 1},
     "date": {"num_format": DATE_FORMAT, "align": "left"},
+    "percent": {"num_format": "0.0 %"},
+    "signature": {"bottom": 1},
     "link": {"font_color": "#0563C1", "underline": 1},
 }
 CONDITIONAL_STYLES: dict[str, dict[str, Any]] = {

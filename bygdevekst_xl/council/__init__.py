@@ -1,0 +1,140 @@
+"""The council pack: for each municipality, the budget as its kommunestyre needs it.
+
+From a checked workbook, one PDF attachment (A4, bokmål) and one draft decision (numbered points,
+as plain text ready to paste into the case system and as .docx) per municipality. A workbook with errors is
+refused unless the pack is a draft, which says "UTKAST" on every page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..check import Report, check_workbook
+from ..digest import content_digest
+from ..inputs import Rules, read_budget
+from ..model import Budget
+from .decision import decision_text
+from .facts import Facts
+from .figures import figures, municipality_share
+from .fonts import fonts_for
+from .words import slug
+
+__all__ = ["CouncilError", "Document", "Pack", "Refused", "council_pack", "finding_lines"]
+
+
+class CouncilError(ValueError):
+    """The pack cannot be made as asked (an unknown municipality, an unprintable amount)."""
+
+
+class Refused(Exception):
+    """The workbook has errors, and the pack was not asked for as a draft."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(f"{report.file}: the check found {len(report.errors)} error(s)")
+        self.report = report
+
+
+@dataclass(frozen=True)
+class Document:
+    """One file of the pack: its name and its bytes."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Pack:
+    """The documents of a council pack and the check they rest on."""
+
+    documents: list[Document]
+    report: Report
+    digest: str
+    warnings: list[str]
+    draft: bool = False
+
+
+def finding_lines(report: Report) -> list[str]:
+    """The check's errors, one line each: ``Ark!A1: melding``."""
+    lines = []
+    for f in report.errors:
+        where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "arbeidsbok")
+        lines.append(f"{where}: {f.message('nb')} [{f.code}]")
+    return lines
+
+
+def council_pack(
+    path: Path,
+    rules_budget: Budget,
+    municipality: str | None = None,
+    *,
+    draft: bool = False,
+    today: dt.date | None = None,
+) -> Pack:
+    """The PDF and the draft decision of each municipality (or the one named).
+
+    Raises ``xlsx.ReadError`` or ``inputs.NotOurWorkbook`` for a file that is not one of our
+    workbooks, ``Refused`` when the check finds errors and ``draft`` is not set, and
+    ``CouncilError`` for an unknown municipality or an amount no PDF can print.
+    """
+    from ..xlsx import read_workbook
+    from .figures import FiguresError
+    from .pdf import render_pdf
+    from .word import render_docx
+
+    report = check_workbook(path, rules_budget)
+    if not report.ok and not draft:
+        raise Refused(report)
+    budget = read_budget(read_workbook(path), Rules.of(rules_budget)).budget
+    names = list(budget.pilot.municipalities)
+    if municipality is not None:
+        chosen = [m for m in names if m.casefold() == municipality.strip().casefold()]
+        if not chosen:
+            raise CouncilError(
+                f"{path}: no municipality {municipality!r} in the workbook "
+                f"(it has {', '.join(names)})"
+            )
+        names = chosen
+    digest = content_digest(budget)
+    errors = finding_lines(report)
+    fonts = fonts_for(_printed_texts(budget, errors, Path(path).name))
+    warnings = (
+        [
+            f"no font on this machine prints {fonts.missing!r}; install DejaVu Sans (fonts-dejavu-core)"
+        ]
+        if fonts.missing
+        else []
+    )
+    documents = []
+    try:
+        numbers = figures(budget)
+        for name in names:
+            facts = Facts(
+                numbers,
+                municipality_share(budget, numbers.per_project, name),
+                digest,
+                today or dt.date.today(),
+                Path(path).name,
+                draft=draft,
+                errors=errors,
+                warnings=len(report.warnings),
+            )
+            documents.append(Document(f"kommunestyre-{slug(name)}.pdf", render_pdf(facts, fonts)))
+            documents.append(
+                Document(f"vedtak-{slug(name)}.txt", decision_text(facts).encode("utf-8"))
+            )
+            documents.append(Document(f"vedtak-{slug(name)}.docx", render_docx(facts)))
+    except FiguresError as exc:
+        raise CouncilError(f"{path}: {exc}") from None
+    return Pack(documents, report, digest, warnings, draft)
+
+
+def _printed_texts(budget: Budget, errors: list[str], workbook: str) -> list[str]:
+    """Every text from the workbook that the PDF prints."""
+    pilot = budget.pilot
+    texts = [pilot.name, pilot.project_leader, pilot.reservation, workbook, *errors]
+    texts += pilot.municipalities
+    for project in budget.projects:
+        texts += [project.name, *project.description]
+    return texts

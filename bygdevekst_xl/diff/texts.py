@@ -1,0 +1,168 @@
+"""The diff's words in bokmål and English: one template per change code, effect and rule."""
+
+from __future__ import annotations
+
+# code -> (bokmål, English); "{where}" is filled from the change's params, values follow.
+CHANGES: dict[str, tuple[str, str]] = {
+    "cap": ("KDD-tak for hele perioden", "KDD cap for the whole period"),
+    "rate": ("Timesats for egeninnsats", "Hourly rate for in-kind hours"),
+    "years": ("Prosjektår", "Project years"),
+    "category-added": (
+        "Ny kategori {category}, KDD kan finansiere",
+        "New category {category}, KDD may finance",
+    ),
+    "category-removed": (
+        "Kategori {category} fjernet, KDD kunne finansiere",
+        "Category {category} removed, KDD could finance",
+    ),
+    "category-renamed": ("Kategori {category}: navn", "Category {category}: name"),
+    "category-eligibility": (
+        "Kategori {category}: KDD kan finansiere",
+        "Category {category}: KDD may finance",
+    ),
+    "municipality-added": ("Ny kommune", "Municipality added"),
+    "municipality-removed": ("Kommune fjernet", "Municipality removed"),
+    "project-added": ("Nytt prosjekt", "Project added"),
+    "project-removed": ("Prosjekt fjernet", "Project removed"),
+    "project-renamed": ("Prosjekt omdøpt", "Project renamed"),
+    "sheet-renamed": ("{project}: arket omdøpt", "{project}: sheet renamed"),
+    "working-group": ("{project}: arbeidsgruppe", "{project}: working group"),
+    "line-added": (
+        "{project} · ny linje {line} ({category})",
+        "{project} · line added {line} ({category})",
+    ),
+    "line-removed": (
+        "{project} · linje fjernet {line} ({category})",
+        "{project} · line removed {line} ({category})",
+    ),
+    "line-category": ("{project} · {line}: kategori", "{project} · {line}: category"),
+    "line-description": (
+        "{project} · linje i {category}: beskrivelse",
+        "{project} · line in {category}: description",
+    ),
+    "line-amount": ("{project} · {line} · {year}", "{project} · {line} · {year}"),
+    "hours": (
+        "{project} · timer {municipality} · {year}",
+        "{project} · hours {municipality} · {year}",
+    ),
+    "financing": ("{project} · {source} · {year}", "{project} · {source} · {year}"),
+    "formula-overwritten": (
+        "{sheet} · {what}: formelen er skrevet over med en verdi",
+        "{sheet} · {what}: the formula was typed over with a value",
+    ),
+    "formula-changed": (
+        "{sheet} · {what}: formelen er endret",
+        "{sheet} · {what}: the formula was changed",
+    ),
+    "formula-removed": (
+        "{sheet} · {what}: formelen er slettet",
+        "{sheet} · {what}: the formula was deleted",
+    ),
+    "input-formula": (
+        "{sheet} · {what}: inndata er blitt en formel",
+        "{sheet} · {what}: an input became a formula",
+    ),
+    "formula-restored": (
+        "{sheet} · {what}: formelen er satt tilbake",
+        "{sheet} · {what}: the formula was restored",
+    ),
+}
+
+UNITS = {
+    "cap": "kr",
+    "rate": "kr",
+    "line-amount": "kr",
+    "financing": "kr",
+    "hours": "hours",
+    "line-added": "kr",
+    "line-removed": "kr",
+    "category-eligibility": "bool",
+    "category-added": "bool",
+    "category-removed": "bool",
+    "working-group": "bool",
+}
+
+EFFECTS: dict[str, tuple[str, str]] = {
+    "total-costs": ("Sum kostnader inkl. egeninnsats", "Total costs incl. in kind"),
+    "cash-costs": ("Kontante kostnader", "Cash costs"),
+    "kdd-total": ("Søkt fra KDD", "Applied for from KDD"),
+    "kdd-headroom": ("Igjen under KDD-taket", "Headroom under the KDD cap"),
+    "statsforvalteren": ("Statsforvalteren", "Statsforvalteren"),
+    "own-share": ("Kommunenes egenandel i timer", "The municipalities' own share in hours"),
+    "own-hours": ("Egenandel {municipality}, timer", "Own share {municipality}, hours"),
+    "own-kroner": ("Egenandel {municipality}, kroner", "Own share {municipality}, kroner"),
+    "balance": ("Balanse {project} {year}", "Balance {project} {year}"),
+}
+
+RULES: dict[str, tuple[str, str]] = {
+    "rule_cap": (
+        "KDD-midlene er innenfor taket for hele perioden",
+        "KDD funding is within the cap for the whole period",
+    ),
+    "rule_eligible": (
+        "KDD-midlene dekker bare kostnader KDD kan finansiere",
+        "KDD funding covers only costs KDD may finance",
+    ),
+    "rule_balance": (
+        "Finansiering = kostnader i hvert prosjekt og hvert år",
+        "Financing = costs in every project and year",
+    ),
+    "rule_hours": (
+        "Alle kommuner har timer i prosjekter med arbeidsgruppe",
+        "Every municipality has hours in projects with a working group",
+    ),
+    "rule_categories": ("Alle kostnader har en gyldig kategori", "Every cost has a valid category"),
+}
+
+WORDS: dict[str, dict[str, str]] = {
+    "nb": {
+        "title": "Endringer i budsjettet",
+        "from": "fra",
+        "to": "til",
+        "budget": "Budsjett",
+        "formulas": "Formler",
+        "effects": "Virkning",
+        "rules": "Regler",
+        "none": "Ingen forskjeller i budsjettet.",
+        "over_cap": "{version} er over KDD-taket: {kdd} søkt, {over} over taket på {cap}",
+        "old": "Den gamle versjonen",
+        "new": "Den nye versjonen",
+        "holds": "OK",
+        "broken": "brutt",
+        "yes": "ja",
+        "no": "nei",
+        "blank": "tom",
+        "hours": "timer",
+        "cells": "celle",
+        "summary": "{changes} endring(er) i budsjettet, {formulas} i formlene",
+        "what": "Hva",
+        "before": "Før",
+        "after": "Etter",
+        "difference": "Endring",
+    },
+    "en": {
+        "title": "Changes in the budget",
+        "from": "from",
+        "to": "to",
+        "budget": "Budget",
+        "formulas": "Formulas",
+        "effects": "Effect",
+        "rules": "Rules",
+        "none": "No differences in the budget.",
+        "over_cap": "{version} is over the KDD cap: {kdd} applied for, {over} over the cap of {cap}",
+        "old": "The old version",
+        "new": "The new version",
+        "holds": "OK",
+        "broken": "broken",
+        "yes": "yes",
+        "no": "no",
+        "blank": "blank",
+        "hours": "hours",
+        "cells": "cell",
+        "summary": "{changes} change(s) in the budget, {formulas} in the formulas",
+        "what": "What",
+        "before": "Before",
+        "after": "After",
+        "difference": "Change",
+    },
+}

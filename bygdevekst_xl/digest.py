@@ -1,0 +1,72 @@
+"""The content digest of a workbook: a short id of the inputs it holds, for reports and packs.
+
+It is taken over the inputs read back from the workbook (pilot facts, projects, cost lines
+without the blank rows, hours, financing) and the rules they were read with (cap, hourly rate,
+categories), written as canonical JSON, so re-saving the workbook in another program keeps the
+id while any changed input changes it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+from typing import Any
+
+from .model import Amount, Budget, CostLine, Formula
+
+DIGEST_LENGTH = 12
+
+
+def content_digest(budget: Budget) -> str:
+    """The first 12 hex digits of SHA-256 over the budget's inputs as canonical JSON."""
+    projects = tuple(
+        dataclasses.replace(
+            p,
+            costs=tuple(
+                dataclasses.replace(line, amounts=_values(line.amounts))
+                for line in p.costs
+                if not _blank(line)
+            ),
+            hours=tuple((m, _values(h)) for m, h in p.hours),
+            kdd=_values(p.kdd),
+            statsforvalteren=_values(p.statsforvalteren),
+        )
+        for p in budget.projects
+    )
+    text = json.dumps(
+        _canonical(dataclasses.asdict(dataclasses.replace(budget, projects=projects))),
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:DIGEST_LENGTH]
+
+
+def _values(amounts: tuple[Amount, ...]) -> tuple[Amount, ...]:
+    """Inputs as the money they hold: a formula counts as its value (where it sits in the
+    workbook, and how it is written, is not content)."""
+    return tuple(a.value if isinstance(a, Formula) else a for a in amounts)
+
+
+def _blank(line: CostLine) -> bool:
+    """An empty input row of a cost table (blank rows do not change the budget)."""
+    return not line.category and not line.description and all(a in (None, "") for a in line.amounts)
+
+
+def _canonical(value: Any) -> Any:
+    """Numbers as a spreadsheet holds them (1050000.0 is 1050000); the rest as JSON has it."""
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return repr(value)
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    if isinstance(value, int):
+        return value
+    return str(value)

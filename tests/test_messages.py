@@ -1,0 +1,117 @@
+"""Bokmål end to end: what every command prints by default is Norwegian, with Norwegian
+numbers; `--lang en` gives English."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from bygdevekst_xl.cli import main
+from bygdevekst_xl.messages import CATALOG, PATTERNS, kroner, localize
+from tests import damage
+
+P2, P5 = "2 Boligbygging", "5 Markedsføring"
+ENGLISH = re.compile(
+    r"\b(the|is|are|not|of|with|and|was|were|no|file|files|folder|wrote|checked|error|errors|"
+    r"warning|cannot|must|found|expected|sheet|project|value|values|kept|carried|change|"
+    r"headroom|costs|balance|cap|missing|unknown|refusing|rule|broken|written|would|lost|"
+    r"exists|removed|added|renamed|typed|place)\b",
+    re.IGNORECASE,
+)
+
+
+def english_words(text: str, *paths: object) -> list[str]:
+    """English words in a command's output, leaving out file paths, finding codes, options and
+    the spec paths a message names."""
+    for path in paths:
+        text = text.replace(str(path), "PATH")
+    text = re.sub(r"\[[a-z]+(-[a-z]+)+\]", "", text)  # [kdd-over-cap]
+    text = re.sub(r"\b[a-z]+(-[a-z]+)+\b", "", text)  # codes in the check table
+    text = re.sub(r"--[a-z-]+", "", text)
+    text = re.sub(r"\b[a-z_]+(\[\d+\])?(\.[a-z_]+(\[\d+\])?)+", "", text)  # pilot.kdd_cap
+    return ENGLISH.findall(text)
+
+
+def test_numbers_are_written_the_norwegian_way():
+    """1 234 568 kr; øre after a decimal comma in bokmål, a point in English."""
+    assert kroner(1234567.6) == "1 234 567,60 kr"
+    assert kroner(1234568) == "1 234 568 kr"
+    assert kroner(1234.5, "nb") == "1 234,50 kr"
+    assert kroner(1234.5, "en") == "1 234.50 kr"
+
+
+def test_every_catalogue_entry_has_both_languages_with_the_same_fields():
+    """A sentence added in one language only, or with other fields, fails here."""
+    fields = re.compile(r"\{(\w+)")
+    for key, (nb, en) in CATALOG.items():
+        assert nb != en or key == "error", key
+        assert sorted(fields.findall(nb)) == sorted(fields.findall(en)), key
+    for en, nb in PATTERNS:
+        assert sorted(fields.findall(nb)) == sorted(fields.findall(en)), en
+        assert not english_words(re.sub(r"\{\w+\}", "", localize(en, "nb"))), en
+
+
+def test_every_command_speaks_bokmal_by_default(example_workbook, example_dict, tmp_path, capsys):
+    """generate (with broken rules), check (several files, one unreadable), extract (refusing),
+    regenerate (refusing, then archiving) and the errors of a missing file print no English
+    sentence without --lang en, and English with it."""
+    moved = example_dict
+    projects = {p["id"]: p for p in moved["projects"]}
+    projects["prosjektledelse"]["financing"] = {
+        "kdd": [1_080_000, 1_210_000],
+        "statsforvalteren": [100_000, 0],
+    }
+    projects["markedsforing"]["financing"] = {"kdd": [160_000, 60_000],
+                                             "statsforvalteren": [200_000, 200_000]}  # fmt: skip
+    spec = tmp_path / "moved.yaml"
+    spec.write_text(yaml.safe_dump(moved, allow_unicode=True), "utf-8")
+    book = tmp_path / "moved.xlsx"
+    typed = damage.with_openpyxl(
+        example_workbook, tmp_path / "typed.xlsx", lambda wb: wb[P2].__setitem__("C9", "150 000")
+    )
+    fewer = dict(example_dict, projects=example_dict["projects"][:4])
+    smaller = tmp_path / "fewer.yaml"
+    smaller.write_text(yaml.safe_dump(fewer, allow_unicode=True), "utf-8")
+    runs = [
+        (["generate", str(spec), "-o", str(book)], 0),
+        (["generate", str(spec), "-o", str(book), "--strict", "--force"], 1),
+        (["check", str(book), str(example_workbook), str(tmp_path / "nope.xlsx")], 2),
+        (["extract", str(typed)], 1),
+        (["regenerate", str(example_workbook), "--spec", str(smaller), "-o", "x.xlsx"], 1),
+        (["generate", str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "n.xlsx")], 2),
+    ]
+    for args, code in runs:
+        assert main(args) == code, args
+        out = capsys.readouterr()
+        text = out.out + out.err
+        assert not english_words(text, tmp_path), (args, english_words(text, tmp_path), text)
+        assert main([*args, "--lang", "en"]) == code, args
+        out = capsys.readouterr()
+        assert english_words(out.out + out.err, tmp_path), args
+    assert main(["generate", str(spec), "-o", str(book), "--force"]) == 0
+    text = capsys.readouterr().err
+    assert "Markedsføring 2024: KDD-midlene (160 000 kr) er mer enn prosjektets" in text
+
+
+def test_unreadable_files_are_explained_in_bokmal(tmp_path, capsys):
+    """Why a file cannot be read (empty, text, a PDF, a zip that is no workbook, a folder)
+    is said in bokmål, one line each."""
+    import zipfile
+
+    files = {
+        "tom.xlsx": b"",
+        "tekst.xlsx": b"a;b\n1;2\n",
+        "pdf.xlsx": b"%PDF-1.7\n",
+    }
+    paths = []
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+        paths.append(tmp_path / name)
+    with zipfile.ZipFile(tmp_path / "zip.xlsx", "w") as archive:
+        archive.writestr("hei.txt", "hei")
+    paths += [tmp_path / "zip.xlsx", tmp_path]
+    assert main(["check", *map(str, paths)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == len(paths)
+    assert not english_words("\n".join(err), tmp_path), err
