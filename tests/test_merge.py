@@ -200,7 +200,7 @@ def test_every_merge_case_lands_in_every_input_cell(
         }
     assert applied == expected
     assert len(report["resolved"]) == 3 and report["conflicts"] == []
-    assert "project 'markedsforing' removed" in report["changes"]
+    assert "prosjektet 'markedsforing' er fjernet" in report["changes"]
     assert report["left_out"] == []
     from bygdevekst_xl.spec import load_spec
 

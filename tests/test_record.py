@@ -12,9 +12,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from bygdevekst_xl import __version__
 from bygdevekst_xl.check import check_workbook
 from bygdevekst_xl.cli import main
 from bygdevekst_xl.generate import workbook_bytes
+from bygdevekst_xl.layout import LAYOUT_VERSION
 from bygdevekst_xl.office import (
     convert_libreoffice,
     gnumeric_path,
@@ -67,7 +69,7 @@ def test_every_workbook_carries_its_spec_and_generate_stays_deterministic(
     assert isinstance(record, Record)
     assert record.spec == second_budget
     assert record.digest == hashlib.sha256(canonical(second_budget)).hexdigest()
-    assert (record.layout, record.tool) == ("2", "0.1.0")
+    assert (record.layout, record.tool) == (LAYOUT_VERSION, __version__)
     assert all(len(value) <= PART_CHARS for _, value in record_properties(second_budget))
     forside = read_workbook(second_workbook).sheets["Forside"].values["A3"]
     assert forside == (
@@ -89,7 +91,7 @@ def test_the_record_survives_libreoffice_and_gnumeric_saves(
     ]
     for path in saved:
         content = read_workbook(path)
-        assert content.custom_properties["bygdevekst_xl_layout"] == "2"
+        assert content.custom_properties["bygdevekst_xl_layout"] == LAYOUT_VERSION
         record = read_record(content.custom_properties)
         assert isinstance(record, Record), (path, record)
         assert record.spec == second_budget
