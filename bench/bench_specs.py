@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-SIZES: dict[str, tuple[int, int] | None] = {"S": None, "M": (50, 200), "L": (200, 500)}
+SIZES: dict[str, tuple[int, int] | None] = {"S": None, "M": (50, 200), "L": (100, 1000)}
 KDD_SHARE_OF_CAP = 0.9
 
 

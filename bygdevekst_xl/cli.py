@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import gc
+import io
+import os
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
+from . import __version__
 from .files import OutputError, Written
 from .messages import kroner as _kroner
 from .messages import localize, number, say
@@ -29,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m bygdevekst_xl",
         description="Generate and check the Excel budget of a bygdevekstavtale application.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     gen = commands.add_parser(
         "generate",
@@ -195,15 +202,98 @@ def _spec_problems(exc: SpecError, lang: str) -> None:
         _error(f"{exc.source}: {problem}", lang)
 
 
+EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_PIPE_CLOSED = 130, 143, 141  # 128 + the signal
+OUTPUT_SUFFIXES = {"generate": (".xlsx",), "regenerate": (".xlsx",), "extract": (".yaml", ".yml")}
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind like Ctrl-C, so that temporary files are removed."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    parser = build_parser()
+    """Run the command line; returns the exit code.
+
+    Whatever happens, one line: Ctrl-C exits 130 and SIGTERM 143 (temporary files removed on
+    the way out), a reader that closed the pipe (``| head``) ends it quietly (141), a full
+    disk on standard output is one error line (2), and names that are not UTF-8 print escaped.
+    """
+    _escape_unprintable_output()
+    previous = _on_sigterm(_terminate)
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
-        return int(exc.code or 0)
-    with cyclic_gc_paused():
-        return args.run(args)
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help and --version
+            return int(exc.code or 0)
+        problem = _output_problem(args)
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        with cyclic_gc_paused():
+            code = args.run(args)
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
+        return code
+    except KeyboardInterrupt:
+        _say("interrupted; nothing was left half-written")
+        return EXIT_INTERRUPTED
+    except Terminated:
+        _say("terminated; nothing was left half-written")
+        return EXIT_TERMINATED
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_PIPE_CLOSED
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT):
+            raise
+        _silence_stdout()
+        _say(f"cannot write the output: {exc.strerror or exc}")
+        return EXIT_BAD_INPUT
+    finally:
+        _on_sigterm(previous)
+
+
+def _output_problem(args: argparse.Namespace) -> str | None:
+    """Why ``-o`` cannot be the output of this command (a workbook must be .xlsx), or None."""
+    output = getattr(args, "output", None)
+    wanted = OUTPUT_SUFFIXES.get(args.command, ())
+    if output is None or not wanted or output.suffix.lower() in wanted:
+        return None
+    return f"{output}: -o must name a file ending in {wanted[0]} for {args.command}"
+
+
+def _escape_unprintable_output() -> None:
+    """Print what cannot be encoded (a Latin-1 file name, a lone surrogate) escaped."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+
+
+def _say(message: str) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        print(f"error: {message}", file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that the flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def _terminate(_signum: int, _frame: object) -> None:
+    raise Terminated
+
+
+def _on_sigterm(handler: Any) -> Any:
+    """Install ``handler`` for SIGTERM and return the one before (None outside the main
+    thread, where Python cannot set handlers)."""
+    if handler is None:
+        return None
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except (ValueError, OSError):
+        return None
 
 
 @contextlib.contextmanager
@@ -361,7 +451,8 @@ def _extract(args: argparse.Namespace) -> int:
     except SpecError as exc:
         _spec_problems(exc, lang)
         return EXIT_FINDINGS
-    text = say("extracted-from", lang, name=args.workbook.name) + "\n" + dump_spec(budget)
+    name = " ".join(args.workbook.name.encode("utf-8", "backslashreplace").decode().split())
+    text = say("extracted-from", lang, name=name) + "\n" + dump_spec(budget)
     formulas = [
         {
             "cell": f.cell,

@@ -1,11 +1,21 @@
-"""Writing files without losing any: atomic replacement, no silent overwrite, backups on --force."""
+"""Writing files without losing any: atomic creation and replacement, no silent overwrite,
+backups on --force.
+
+A new output is created with ``link`` (which fails if the name exists), so two runs writing
+the same new file cannot both succeed; an existing one is replaced by ``rename`` only with
+``force``, after a backup made under a name that did not exist (never through a symlink).
+Outputs and inputs must be regular files: a device, FIFO or symlink is refused, not replaced.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
+import stat
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +35,9 @@ class Written:
     backup: Path | None = None
 
 
+_NO_LINK = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
+
+
 def write_new(
     path: Path, data: bytes, *, force: bool = False, protect: tuple[Path, ...] = ()
 ) -> Written:
@@ -40,46 +53,111 @@ def write_new(
             raise OutputError(
                 f"{path}: the output would overwrite the input {source}; choose another -o"
             )
-    if path.is_dir():
-        raise OutputError(f"{path}: is a folder; give a file name with -o")
-    if not path.parent.exists():
+    if not path.parent.is_dir():
         raise OutputError(f"{path.parent}: folder does not exist")
-    backup = None
-    if path.exists():
+    for _attempt in range(2):
+        if _kind(path) is None:
+            try:
+                _create_atomically(path, data)
+                return Written(path)
+            except FileExistsError:
+                continue  # another run created it just now: judge it as an existing file
+            except OSError as exc:
+                reason = _reason(exc)
+                raise OutputError(f"{path}: cannot write: {reason}; nothing was written") from None
+        return _over_existing(path, data, force)
+    raise OutputError(f"{path}: the file keeps appearing and vanishing; try again")
+
+
+def check_regular(path: Path, what: str = "") -> None:
+    """Refuse ``path`` unless it is a regular file or does not exist (symlinks refused)."""
+    kind = _kind(path)
+    if kind is None or kind == "file":
+        return
+    raise OutputError(f"{path}: {what or 'the output'} is {kind}, not a regular file")
+
+
+def _kind(path: Path) -> str | None:
+    """None for a free name, "file" for a regular file, else what is there instead."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot look at the file: {_reason(exc)}") from None
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        raise OutputError(f"{path}: is a folder; give a file name with -o")
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
+def _over_existing(path: Path, data: bytes, force: bool) -> Written:
+    """Leave an equal file alone; replace a different one (with ``force``) after a backup."""
+    check_regular(path)
+    try:
+        same = path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot read the existing file: {_reason(exc)}") from None
+    if same:
+        return Written(path, unchanged=True)
+    if not force:
+        raise OutputError(
+            f"{path}: file exists and differs; use --force to replace it "
+            "(the old file is kept as a backup)"
+        )
+    backup = _keep_backup(path)
+    try:
+        replace_atomically(path, data)
+    except BaseException as exc:  # the old file is untouched, so its fresh copy is not needed
+        with contextlib.suppress(OSError):
+            backup.unlink()
+        if not isinstance(exc, OSError):
+            raise  # Ctrl-C, SIGTERM
+        raise OutputError(
+            f"{path}: cannot write: {_reason(exc)}; the existing file is unchanged"
+        ) from None
+    return Written(path, backup=backup)
+
+
+def _keep_backup(path: Path) -> Path:
+    """Copy ``path`` to a new ``NAME.backup-N.ext`` beside it, created exclusively: a name
+    that exists in any form (a dangling symlink too) is skipped, never written through."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    for n in range(1, 10_000):
+        backup = path.with_name(f"{path.stem}.backup-{n}{path.suffix}")
         try:
-            if path.read_bytes() == data:
-                return Written(path, unchanged=True)
+            fd = os.open(backup, flags, 0o600)
+        except FileExistsError:
+            continue
         except OSError as exc:
-            raise OutputError(f"{path}: cannot read the existing file: {exc.strerror}") from None
-        if not force:
-            raise OutputError(
-                f"{path}: file exists and differs; use --force to replace it "
-                "(the old file is kept as a backup)"
-            )
-        backup = _free_backup_name(path)
+            raise OutputError(f"{backup}: cannot keep a backup: {_reason(exc)}") from None
         try:
-            shutil.copy2(path, backup)
+            with open(path, "rb") as source, os.fdopen(fd, "wb") as target:
+                shutil.copyfileobj(source, target)
+            shutil.copystat(path, backup)
         except OSError as exc:
             with contextlib.suppress(OSError):
                 backup.unlink()
             raise OutputError(f"{backup}: cannot keep a backup: {_reason(exc)}") from None
-    try:
-        replace_atomically(path, data)
-    except OSError as exc:
-        if backup is not None:  # the old file is untouched, so its fresh copy is not needed
-            with contextlib.suppress(OSError):
-                backup.unlink()
-        kept = "the existing file is unchanged" if backup else "nothing was written"
-        raise OutputError(f"{path}: cannot write: {_reason(exc)}; {kept}") from None
-    return Written(path, backup=backup)
+        return backup
+    raise OutputError(f"{path}: too many backups beside it; tidy them up first")
 
 
 def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def replace_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename it over: all or nothing."""
+@contextlib.contextmanager
+def _temporary_beside(path: Path, data: bytes) -> Iterator[str]:
+    """A complete, synced temporary file beside ``path`` holding ``data``; removed on exit
+    (on any exception, Ctrl-C and SIGTERM included) unless renamed away."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, _mode_for(path))  # mkstemp makes 0600; a workbook is shared like any file
@@ -87,11 +165,39 @@ def replace_atomically(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+        yield tmp
+    finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+def _create_atomically(path: Path, data: bytes) -> None:
+    """Create ``path`` holding ``data``, all or nothing; FileExistsError if the name is taken
+    (by a file, a symlink, anything), so no existing file is ever replaced."""
+    with _temporary_beside(path, data) as tmp:
+        try:
+            os.link(tmp, path)  # atomic, and fails if path exists
+            return
+        except OSError as exc:
+            if exc.errno not in _NO_LINK:
+                raise
+    # No hard links here (some network or FAT folders): create exclusively and write.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
         raise
+
+
+def replace_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path``, then rename it over: all or nothing."""
+    with _temporary_beside(path, data) as tmp:
+        os.replace(tmp, path)
 
 
 def _mode_for(path: Path) -> int:
@@ -102,14 +208,6 @@ def _mode_for(path: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
-
-
-def _free_backup_name(path: Path) -> Path:
-    for n in range(1, 10_000):
-        candidate = path.with_name(f"{path.stem}.backup-{n}{path.suffix}")
-        if not candidate.exists():
-            return candidate
-    raise OutputError(f"{path}: too many backups beside it; tidy them up first")
 
 
 def _same_file(a: Path, b: Path) -> bool:

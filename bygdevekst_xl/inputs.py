@@ -50,7 +50,19 @@ from .layout.rows import (
     cost_capacity,
     year_col,
 )
-from .model import Amount, Budget, Category, CostLine, Formula, Pilot, Project
+from .model import (
+    MAX_CATEGORIES,
+    MAX_COST_LINES,
+    MAX_MUNICIPALITIES,
+    MAX_PROJECTS,
+    Amount,
+    Budget,
+    Category,
+    CostLine,
+    Formula,
+    Pilot,
+    Project,
+)
 from .texts import (
     BULLET,
     FRONT_SHEET,
@@ -61,12 +73,8 @@ from .texts import (
 )
 
 MAX_SCAN_ROWS = 100_000
-MAX_MUNICIPALITIES = 50
-MAX_CATEGORIES = 100
-MAX_PROJECTS = 500
-MAX_COST_ROWS = 10_000
-"""What a workbook may hold before it is refused: the spec schema's limits (cost rows: the
-schema's 5 000 lines, with room for rows people insert)."""
+MAX_COST_ROWS = 2 * MAX_COST_LINES
+"""Cost rows a project sheet may hold: the schema's lines, with room for rows people insert."""
 
 
 class NotOurWorkbook(BygdevekstError, ValueError):
@@ -252,6 +260,12 @@ class _Reader:
         for row in register:
             get = self.params.get
             project_id = _text(get(a1(row, PROJECT_ID_COL)))
+            if not project_id or project_id in places:
+                what = "has no project id" if not project_id else f"repeats the id {project_id!r}"
+                raise NotOurWorkbook(
+                    f"{self.parameters}!{a1(row, PROJECT_ID_COL)}: the project register {what}; "
+                    "each project is found by its id (type it back as generated)"
+                )
             registered = _text(get(a1(row, PROJECT_SHEET_COL)))
             place = self._place(project_id, registered, pilot, len(rules.categories))
             places[project_id] = place

@@ -234,6 +234,18 @@ PATTERNS: tuple[tuple[str, str], ...] = (
         "«Sum kostnader» under den i kolonne A); skriv teksten inn igjen for å kontrollere arket",
     ),
     (
+        "the project register has no project id; each project is found by its id (type it "
+        "back as generated)",
+        "prosjektregisteret mangler prosjekt-id; hvert prosjekt finnes ved sin id (skriv den inn "
+        "igjen slik den ble generert)",
+    ),
+    (
+        "the project register repeats the id {id}; each project is found by its id (type it "
+        "back as generated)",
+        "prosjektregisteret har id-en {id} to ganger; hvert prosjekt finnes ved sin id (skriv "
+        "den inn igjen slik den ble generert)",
+    ),
+    (
         "{where}: the table {name} has {count} rows; a budget has at most {most}",
         "{where}: tabellen {name} har {count} rader; et budsjett har høyst {most}",
     ),

@@ -28,6 +28,9 @@ Amount = int | float | str | Formula | None
 MAX_KRONER = 1_000_000_000_000
 """The largest amount a spec or a workbook input may hold (the schema's ``kroner`` maximum)."""
 MAX_HOURS = 1_000_000
+MAX_MUNICIPALITIES, MAX_CATEGORIES, MAX_PROJECTS, MAX_COST_LINES = 50, 100, 100, 5000
+"""The most municipalities, categories, projects and cost lines of a project a budget may
+have (the schema's ``maxItems``); a workbook that holds more is refused."""
 """The most hours one municipality may give in a year (the schema's ``hours`` maximum)."""
 
 

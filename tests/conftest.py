@@ -34,6 +34,14 @@ def example_workbook(tmp_path_factory: pytest.TempPathFactory, example_budget: B
     return path
 
 
+@pytest.fixture(scope="module")
+def budget_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small xlsxwriter budget for the reader tests (see tests/xlsx_fixtures.py)."""
+    from tests.xlsx_fixtures import write_budget
+
+    return write_budget(tmp_path_factory.mktemp("budget") / "budsjett.xlsx")
+
+
 def edited(spec: dict[str, Any], **changes: Any) -> Budget:
     """A budget from a deep copy of ``spec`` with dotted-path changes applied."""
     data = copy.deepcopy(spec)

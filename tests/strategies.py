@@ -13,6 +13,7 @@ TEXT = LETTERS + string.digits + " -.,()%&=+@'"
 words = st.text(alphabet=LETTERS, min_size=1, max_size=10)
 texts = st.text(alphabet=TEXT, min_size=0, max_size=40).map(str.strip)
 names = st.text(alphabet=TEXT, min_size=1, max_size=40).map(str.strip).filter(bool)
+category_names = names.filter(lambda s: s[0] not in "=<>")  # else a SUMIF criterion
 ids = st.from_regex(r"[a-z][a-z0-9_]{0,12}", fullmatch=True)
 kroner = st.integers(min_value=0, max_value=20_000_000)
 hours = st.one_of(st.integers(0, 2000), st.integers(0, 4000).map(lambda h: h / 2))
@@ -30,7 +31,8 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
     categories = draw(
         st.lists(
             st.fixed_dictionaries(
-                {"id": ids, "name": names, "kdd_eligible": st.booleans()}, optional={"note": texts}
+                {"id": ids, "name": category_names, "kdd_eligible": st.booleans()},
+                optional={"note": texts},
             ),
             min_size=1,
             max_size=6,

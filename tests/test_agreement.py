@@ -534,9 +534,14 @@ def test_check_agrees_with_the_python_recomputation(
         expected_findings["kdd-over-cap", SUMMARY_SHEET, None] += 1
     if t.kdd > t.kdd_eligible:
         expected_findings["kdd-over-eligible", SUMMARY_SHEET, None] += 1
-    unbalanced = missing_hours = False
+    unbalanced = missing_hours = over_project_eligible = False
     for project in budget.projects:
         pt = project_totals(budget, project)
+        for y, (kdd, eligible) in enumerate(zip(pt.kdd, pt.kdd_eligible, strict=True)):
+            if kdd > eligible:
+                over_project_eligible = True
+                what = f"{project.name} {years[y]}"
+                expected_findings["kdd-over-eligible-project", project.sheet, what] += 1
         for y, balance in enumerate(pt.balance):
             if balance != 0:
                 unbalanced = True
@@ -549,7 +554,7 @@ def test_check_agrees_with_the_python_recomputation(
     assert found == expected_findings, seeded(
         f"unexpected {found - expected_findings}, missing {expected_findings - found}"
     )
-    errors = {"kdd-over-cap", "kdd-over-eligible", "not-balanced"}
+    errors = {"kdd-over-cap", "kdd-over-eligible", "kdd-over-eligible-project", "not-balanced"}
     assert report.ok == (not any(code in errors for code, _, _ in expected_findings)), seeded(
         report.errors[:5]
     )
@@ -557,6 +562,7 @@ def test_check_agrees_with_the_python_recomputation(
     statuses = {
         "rule_cap": OK if t.kdd <= t.kdd_cap else OVER_CAP,
         "rule_eligible": OK if t.kdd <= t.kdd_eligible else OVER_ELIGIBLE,
+        "rule_eligible_projects": OVER_ELIGIBLE if over_project_eligible else OK,
         "rule_balance": NOT_BALANCED if unbalanced else OK,
         "rule_hours": MISSING_HOURS if missing_hours else OK,
         "rule_categories": OK,

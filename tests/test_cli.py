@@ -72,15 +72,32 @@ def test_bad_spec_exits_2_with_paths_and_writes_nothing(tmp_path, example_dict):
 
 
 def test_missing_spec_and_output_over_the_spec_are_refused(tmp_path, capsys):
-    """A spec path that does not exist, and an output that would overwrite the spec, exit 2."""
-    missing = str(tmp_path / "nope.yaml")
-    assert main(["generate", missing, "-o", str(tmp_path / "o.xlsx"), "--lang", "en"]) == 2
+    """A spec path that does not exist, an output that is not an .xlsx, and an output that
+    would overwrite the spec (a spec saved under an .xlsx name) exit 2 and write nothing."""
+    assert (
+        main(
+            [
+                "generate",
+                str(tmp_path / "nope.yaml"),
+                "-o",
+                str(tmp_path / "o.xlsx"),
+                "--lang",
+                "en",
+            ]
+        )
+        == 2
+    )
     assert "nope.yaml: file not found" in capsys.readouterr().err
-    spec = tmp_path / "s.yaml"
-    spec.write_text((ROOT / "workbook" / "hjerteregionen.yaml").read_text("utf-8"), "utf-8")
-    assert main(["generate", str(spec), "-o", str(spec), "--lang", "en"]) == 2
-    assert "would overwrite the input" in capsys.readouterr().err
-    assert spec.read_text("utf-8").startswith("# Budget spec")
+    text = (ROOT / "workbook" / "hjerteregionen.yaml").read_text("utf-8")
+    for name, message in (
+        ("s.yaml", "-o must name a file ending in .xlsx for generate"),
+        ("s.xlsx", "would overwrite the input"),
+    ):
+        spec = tmp_path / name
+        spec.write_text(text, "utf-8")
+        assert main(["generate", str(spec), "-o", str(spec), "--lang", "en"]) == 2
+        assert message in capsys.readouterr().err
+        assert spec.read_text("utf-8") == text
 
 
 def test_output_into_a_missing_folder_is_refused(tmp_path, capsys):

@@ -306,18 +306,21 @@ def test_unsupported_formulas_are_reported_not_raised(formula, reason_part, code
 
 
 def test_long_and_odd_formulas_never_raise() -> None:
-    """A 1 200-term sum (too deep for the fast path) still evaluates through formulas;
-    odd input (leading zeros, non-text formula, bad address) is reported, not raised."""
+    """A 150-term sum evaluates; a 1 200-term sum (whose parse the formulas package takes
+    seconds for) is refused at its cell; odd input (leading zeros, non-text formula, bad
+    address) is reported, not raised."""
     values = {("S", f"A{i}"): i for i in range(1, 1201)}
     formulas = {
         ("S", "B1"): "=" + "+".join(f"A{i}" for i in range(1, 1201)),
         ("S", "B2"): "=007+1",
         ("S", "B3"): 42,
         ("S", "1A"): "=1",
+        ("S", "B4"): "=" + "+".join(f"A{i}" for i in range(1, 151)),
     }
     result = evaluate(values, formulas)
-    assert result.values[("S", "B1")] == 1200 * 1201 / 2
-    assert set(result.unsupported) == {("S", "B2"), ("S", "B3"), ("S", "1A")}
+    assert result.values[("S", "B4")] == 150 * 151 / 2
+    assert "formula with 1199 operators" in result.unsupported[("S", "B1")]
+    assert set(result.unsupported) == {("S", "B1"), ("S", "B2"), ("S", "B3"), ("S", "1A")}
     assert all(isinstance(result.values[k], ErrorValue) for k in result.unsupported)
 
 
@@ -774,3 +777,144 @@ def test_generated_workbook_evaluates_without_importing_formulas(hjerteregionen:
         if not same(ours.values[k], theirs[k])
     }
     assert not mismatches
+
+
+# --- the work budget (limits.py) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("formula", "reason"),
+    [
+        ("=" + "+".join(["A1"] * 3000), "formula of 9000 characters (Excel allows 8192)"),
+        ("=" + "(" * 5000 + "1" + ")" * 5000, "formula of 10002 characters"),
+        ("=" + "IF(A1," * 100 + "1" + ",0)" * 100, "formula nested 100 levels deep"),
+        ("=" + "(" * 65 + "1" + ")" * 65, "formula nested 65 levels deep (Excel allows 64)"),
+        ("=" + "-".join(["1"] * 400), "formula with 399 operators"),
+        ("={" + ",".join(["1"] * 30000) + "}", "formula of 60002 characters"),
+    ],
+)
+def test_formulas_past_the_limits_are_refused_at_their_cell(formula, reason) -> None:
+    """Formulas longer or deeper than Excel allows, or with more operators than the checker
+    evaluates, are unsupported at their cell (no RecursionError, no slow fallback); a
+    formula at the limits next to them evaluates."""
+    formulas = {
+        ("S", "B1"): formula,
+        ("S", "B2"): "=B1+1",
+        ("S", "B3"): "=" + "IF(A1," * 63 + "7" + ",0)" * 63,
+    }
+    result = evaluate({("S", "A1"): 1}, formulas)
+    assert result.unsupported[("S", "B1")].startswith(reason)
+    assert isinstance(result.values[("S", "B2")], ErrorValue)
+    assert result.values[("S", "B3")] == 7
+    assert set(result.unsupported) == {("S", "B1")}
+
+
+def test_a_range_to_the_last_row_reads_only_the_used_rows(monkeypatch) -> None:
+    """=SUM(A1:B1048576) in several cells reads as far as the sheet is used (like A:B), not
+    two million cells each; SUMIF and COUNTIF over such ranges agree with the used part."""
+    import bygdevekst_xl.evaluate.keys as ek
+
+    read = []
+    real = ek.CellsRead.spend
+    monkeypatch.setattr(ek.CellsRead, "spend", lambda n: (read.append(n), real(n)))
+    values = {("S", f"A{i}"): i for i in range(1, 101)}
+    values[("S", "B5")] = 1000
+    formulas = {("S", f"C{i}"): f"=SUM(A1:B1048576)+{i}" for i in range(1, 6)}
+    formulas[("S", "D1")] = '=SUMIF(A1:A1048576,">50",B1:B1048576)'
+    formulas[("S", "D2")] = "=COUNTIF(A1:A1048576,5)"
+    result = evaluate(values, formulas)
+    assert [result.values[("S", f"C{i}")] for i in range(1, 6)] == [
+        5050 + 1000 + i for i in range(1, 6)
+    ]
+    assert result.values[("S", "D1")] == 0 and result.values[("S", "D2")] == 1
+    assert max(read) <= 2 * 100
+
+
+def test_a_range_too_large_even_where_used_is_refused() -> None:
+    """A range of millions of used cells (a value at the sheet's far corner) is refused at
+    the cell, without building the range."""
+    values = {("S", "A1"): 1, ("S", "XFD1048576"): 2}
+    result = evaluate(values, {("T", "A1"): "=SUM(S!A1:XFD1048576)", ("T", "A2"): "=S!A1"})
+    assert "a range of" in result.unsupported[("T", "A1")]
+    assert result.values[("T", "A2")] == 1
+
+
+def test_the_cells_read_in_all_are_bounded(monkeypatch) -> None:
+    """Past the budget of cells read through ranges, further formulas are refused at their
+    cells (#VALUE!), and the evaluation ends."""
+    import bygdevekst_xl.evaluate.limits as el
+
+    monkeypatch.setattr(el, "MAX_CELLS_READ", 250)
+    values = {("S", f"A{i}"): 1 for i in range(1, 101)}
+    formulas = {("S", f"B{i}"): "=SUM($A$1:$A$100)" for i in range(1, 5)}
+    result = evaluate(values, formulas)
+    ok = [k for k in formulas if result.values[k] == 100]
+    refused = [k for k in formulas if k in result.unsupported]
+    assert len(ok) == 2 and len(refused) == 2
+    assert all(result.values[k] == ErrorValue("#VALUE!") for k in refused)
+    assert "more than 250 cells in all" in result.unsupported[refused[0]]
+
+
+def test_text_is_bounded_as_excel_bounds_it() -> None:
+    """REPT and & past 32 767 characters give #VALUE! (without building the text: REPT of
+    10^9 would take gigabytes); at the limit they give the text."""
+    values = {("S", "A1"): "x" * 20_000}
+    formulas = {
+        ("S", "B1"): '=LEN(REPT("x",10^9))',
+        ("S", "B2"): '=LEN(REPT("x",32767))',
+        ("S", "B3"): "=A1&A1",
+        ("S", "B4"): '=LEN(A1&REPT("y",12767))',
+    }
+    result = evaluate(values, formulas)
+    assert result.values[("S", "B1")] == ErrorValue("#VALUE!")
+    assert result.values[("S", "B2")] == 32767
+    assert result.values[("S", "B3")] == ErrorValue("#VALUE!")
+    assert result.values[("S", "B4")] == 32767
+    assert not result.unsupported
+
+
+def test_distinct_formulas_are_bounded(monkeypatch) -> None:
+    """Past the number of distinct formulas compiled (or compiled through the slow formulas
+    package), further ones are refused at their cells; rows of one formula share a shape."""
+    import bygdevekst_xl.evaluate.graph as eg
+
+    monkeypatch.setattr(eg, "MAX_SHAPES", 5)
+    formulas = {("S", f"C{i}"): f"=A{i}+1" for i in range(1, 50)}  # one shape
+    formulas.update({("S", f"B{i}"): f"=A1*{i}+{'1' * i}" for i in range(1, 9)})
+    result = evaluate({("S", "A1"): 1}, formulas)
+    refused = {k for k in result.unsupported}
+    assert len(refused) == 4 and all(k[1][0] == "B" for k in refused)
+    assert "more than 5 distinct formulas" in next(iter(result.unsupported.values()))
+    monkeypatch.setattr(eg, "MAX_SHAPES", 20_000)
+    monkeypatch.setattr(eg, "MAX_FALLBACK_SHAPES", 1)
+    slow = {("S", f"D{i}"): f'=LEN(UPPER("{"x" * i}"))' for i in range(1, 4)}
+    result = evaluate({}, slow)
+    assert result.values[("S", "D1")] == 1
+    assert len(result.unsupported) == 2
+    assert "need the slow evaluator" in next(iter(result.unsupported.values()))
+
+
+def test_rept_and_len_take_the_fast_path_and_the_fallback_is_bounded_too() -> None:
+    """REPT and LEN are evaluated without the formulas package (REPT of 10^9 is #VALUE!
+    before any text is built); through formulas (a shape the fast path cannot take) REPT
+    is bounded the same way."""
+    values = {("S", "A1"): "ab"}
+    fast = {
+        ("S", "B1"): "=REPT(A1,2.7)",
+        ("S", "B2"): '=REPT("x",-1)',
+        ("S", "B3"): "=REPT(1/0,2)",
+        ("S", "B4"): "=LEN(TRUE)",
+        ("S", "B5"): '=REPT(A1,"a")',
+    }
+    result = evaluate(values, fast)
+    assert [result.values[k] for k in fast] == [
+        "abab",
+        ErrorValue("#VALUE!"),
+        ErrorValue("#DIV/0!"),
+        4,
+        ErrorValue("#VALUE!"),
+    ]
+    slow = {("S", "C1"): '=LEN(UPPER(REPT("x",10^9)))', ("S", "C2"): "=LEN(UPPER(REPT(A1,3)))"}
+    result = evaluate(values, slow)
+    assert result.values[("S", "C1")] == ErrorValue("#VALUE!")
+    assert result.values[("S", "C2")] == 6

@@ -1,14 +1,23 @@
-"""A write that fails half-way (disk full, a rename refused) loses nothing and says so."""
+"""A write that fails half-way (disk full, a rename refused, Ctrl-C, SIGTERM), races another
+run or meets something that is not a regular file loses nothing and says so."""
 
 from __future__ import annotations
 
 import errno
 import os
 import shutil
+import signal
+import stat
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+import yaml
 
 from bygdevekst_xl.cli import main
+from bygdevekst_xl.generate import workbook_bytes
+from bygdevekst_xl.spec import load_spec
 
 
 def disk_full(*_args, **_kwargs):
@@ -56,7 +65,7 @@ def test_a_backup_that_cannot_be_made_stops_the_write(tmp_path, monkeypatch, cap
     """Without its backup the old file is not replaced: exit 2 and the file is untouched."""
     out = tmp_path / "budsjett.xlsx"
     out.write_bytes(b"old")
-    monkeypatch.setattr(shutil, "copy2", disk_full)
+    monkeypatch.setattr(shutil, "copyfileobj", disk_full)
     assert main(["generate", "-o", str(out), "--force", "--lang", "en"]) == 2
     backup = tmp_path / "budsjett.backup-1.xlsx"
     assert capsys.readouterr().err.strip() == (
@@ -64,3 +73,106 @@ def test_a_backup_that_cannot_be_made_stops_the_write(tmp_path, monkeypatch, cap
     )
     assert out.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["budsjett.xlsx"]
+
+
+def _generate_child(spec: Path, out: Path, cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bygdevekst_xl", "generate", str(spec), "-o", str(out)],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_two_generates_racing_into_one_new_file_never_both_succeed(tmp_path, example_dict):
+    """Two generate processes for different specs started together into one new path, many
+    times: at most one exits 0, the other exits 2 with "file exists and differs", and the file
+    is exactly the winner's workbook (the exists-check and the creation are one step)."""
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text(yaml.safe_dump(example_dict, allow_unicode=True), "utf-8")
+    example_dict["pilot"]["name"] = "Hjerteregionen B"
+    second.write_text(yaml.safe_dump(example_dict, allow_unicode=True), "utf-8")
+    expected = {
+        spec: workbook_bytes(load_spec(spec)) for spec in (first, second)
+    }  # the bytes each would write (fixed zip times make them reproducible)
+    for trial in range(8):
+        out = tmp_path / f"kappløp-{trial}.xlsx"
+        children = [_generate_child(spec, out, tmp_path) for spec in (first, second)]
+        codes = [child.wait(timeout=60) for child in children]
+        errors = [child.stderr.read().decode() for child in children]
+        for child in children:
+            child.stderr.close()
+        assert sorted(codes) == [0, 2], (codes, errors)
+        winner = (first, second)[codes.index(0)]
+        assert "file exists and differs" in errors[codes.index(2)]
+        assert out.read_bytes() == expected[winner]
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_backup_never_follows_a_planted_symlink(tmp_path, capsys):
+    """A dangling symlink planted where the backup would go is skipped: the backup takes the
+    next free name and nothing is written outside the folder."""
+    out = tmp_path / "budsjett.xlsx"
+    out.write_bytes(b"old")
+    outside = tmp_path / "utenfor" / "stjålet.xlsx"
+    outside.parent.mkdir()
+    (tmp_path / "budsjett.backup-1.xlsx").symlink_to(outside)
+    assert main(["generate", "-o", str(out), "--force"]) == 0
+    assert not outside.exists()
+    assert (tmp_path / "budsjett.backup-2.xlsx").read_bytes() == b"old"
+    assert "old file kept as" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "symlink", "dangling symlink"])
+def test_an_output_that_is_not_a_regular_file_is_refused(tmp_path, capsys, kind):
+    """-o a FIFO, a device node, or a symlink (even with --force) is refused in one line and
+    left as it was: never read (no hang on a FIFO), never replaced by a regular file."""
+    out = tmp_path / "ut.xlsx"
+    if kind == "fifo":
+        os.mkfifo(out)
+    elif kind == "device":
+        if os.geteuid() != 0:
+            pytest.skip("making a device node needs root")
+        os.mknod(out, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # like /dev/null
+    else:
+        target = tmp_path / "mål.xlsx"
+        if kind == "symlink":
+            target.write_bytes(b"old")
+        out.symlink_to(target)
+    before = os.lstat(out)
+    assert main(["generate", "-o", str(out), "--force"]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"error: {out}: the output is ") and "not a regular file" in line
+    after = os.lstat(out)
+    assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
+    assert {p.name for p in tmp_path.iterdir()} <= {"mål.xlsx", "ut.xlsx"}
+
+
+@pytest.mark.parametrize(
+    ("interrupt", "code", "said"),
+    [
+        (lambda: os.kill(os.getpid(), signal.SIGINT), 130, "interrupted"),
+        (lambda: os.kill(os.getpid(), signal.SIGTERM), 143, "terminated"),
+    ],
+)
+def test_ctrl_c_or_sigterm_during_a_write_leaves_no_debris(
+    tmp_path, monkeypatch, capsys, interrupt, code, said
+):
+    """Ctrl-C (exit 130) or SIGTERM (exit 143) arriving while the workbook is being written:
+    one line, the old file untouched, no temporary file and no backup left behind."""
+    out = tmp_path / "budsjett.xlsx"
+    out.write_bytes(b"old")
+    real_fsync = os.fsync
+
+    def interrupted_fsync(fd):
+        real_fsync(fd)
+        interrupt()
+
+    monkeypatch.setattr(os, "fsync", interrupted_fsync)
+    assert main(["generate", "-o", str(out), "--force"]) == code
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"error: {said}; nothing was left half-written"
+    ]
+    assert out.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["budsjett.xlsx"]

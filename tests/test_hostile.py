@@ -22,7 +22,10 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import MergedCell
 
 from bygdevekst_xl.cli import main
+from bygdevekst_xl.office import recalculate_libreoffice, soffice_path
+from bygdevekst_xl.xlsx import ReadError, read_workbook
 from tests import damage
+from tests.xlsx_fixtures import package_parts, sheet_xml, write_zip
 
 TIME_BOUND = 10  # seconds a command may take on any input (a bound, not a measurement)
 MEMORY_BOUND_MB = 500
@@ -84,7 +87,11 @@ def run_bounded(*args: str, cwd: Path, timeout: float = TIME_BOUND) -> Bounded:
             "not valid YAML",
         ),
         ("nested.yaml", "a: " + "[" * 5000 + "]" * 5000 + "\n", "nest"),  # libyaml: "nesting depth"
-        ("huge-number.yaml", "pilot: {kdd_cap: 1" + "0" * 400 + "}\n", "pilot.kdd_cap: must be ≤"),
+        (
+            "huge-number.yaml",
+            "pilot: {kdd_cap: 1" + "0" * 400 + "}\n",
+            "401 characters (at most 40)",
+        ),
         ("latin1.yaml", "pilot: Måsøy\n".encode("latin-1"), "not UTF-8"),
     ],
 )
@@ -98,6 +105,99 @@ def test_hostile_specs_are_refused(tmp_path, name, content, message):
     assert not (tmp_path / "out.xlsx").exists()
     assert not Path("/tmp/pwned").exists()
     assert result.peak_mb < MEMORY_BOUND_MB
+
+
+_EXAMPLE = (Path(__file__).resolve().parents[1] / "workbook" / "hjerteregionen.yaml").read_text(
+    "utf-8"
+)
+
+
+def _example_with(old: str, new: str) -> str:
+    assert old in _EXAMPLE
+    return _EXAMPLE.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            _example_with("name: Hjerteregionen", 'name: "Hjerte\\x01regionen"'),
+            "pilot.name: holds a control character (U+0001)",
+        ),
+        (
+            _example_with("sheet: 2 Boligbygging", 'sheet: "2 Bolig\\tbygging"'),
+            "projects[1].sheet: holds a line break or tab character (U+0009)",
+        ),
+        (
+            _example_with("sheet: 2 Boligbygging", 'sheet: "2 Bolig\\uFFFE"'),
+            "projects[1].sheet: holds a control character (U+FFFE)",
+        ),
+        (
+            _example_with("name: Reiser", "name: '=Reiser'"),
+            "categories[1].name: '=Reiser' would be read by SUMIF",
+        ),
+        (
+            _example_with("sheet: 2 Boligbygging", "sheet: " + "\U0001f3e0" * 16),
+            "projects[1].sheet: sheet name is 32 characters as Excel counts them",
+        ),
+        (
+            _example_with("kdd_cap: 4000000", "kdd_cap: 0x" + "f" * 5000),
+            "a number of 5002 characters (at most 40) is too large",
+        ),
+        (
+            _example_with("kdd_cap: 4000000", "kdd_cap: 1" + ":59" * 3000),
+            "a number of 9001 characters (at most 40) is too large",
+        ),
+        (_example_with("[60, 60]", "[.nan, 60]"), ".nan is not a number"),
+        ("a: [" + ",1" * 1_300_000 + "]\n", "a spec may hold at most 1200000 (refusing)"),
+    ],
+)
+def test_specs_a_workbook_cannot_hold_are_refused(tmp_path, content, message):
+    """Control characters, tabs and U+FFFE in names, a category SUMIF reads as a criterion,
+    emoji sheet names over 31 UTF-16 units, YAML 1.1 integers of thousands of digits, .nan
+    and 1.3 million values: generate exits 2 naming the place, within bounds, writing nothing."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(content, "utf-8")
+    result = run_bounded("generate", str(spec), "-o", "out.xlsx", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: {spec}: ") and message in line
+    assert not (tmp_path / "out.xlsx").exists()
+    assert result.peak_mb < MEMORY_BOUND_MB
+
+
+def test_many_spec_problems_are_listed_50_and_counted(tmp_path):
+    """A spec with 100 000 wrong list items lists 50 problems and a line counting the rest
+    (past 10 000 schema errors, as a lower bound), within the bounds."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(_example_with("categories:\n", "categories:\n" + "  - 1\n" * 100_000))
+    result = run_bounded("generate", str(spec), "-o", "out.xlsx", cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 51
+    assert lines[-1] == (
+        f"error: {spec}: (top): at least 9950 more problems (only the first 50 are shown)"
+    )
+    assert result.peak_mb < MEMORY_BOUND_MB
+
+
+@pytest.mark.parametrize("kind", ["fifo", "/dev/zero"])
+def test_a_fifo_or_device_as_the_spec_is_refused_at_once(tmp_path, kind):
+    """A FIFO or /dev/zero given as the spec (or --spec) is refused without being read."""
+    spec = tmp_path / "spec.yaml"
+    if kind == "fifo":
+        os.mkfifo(spec)
+    else:
+        spec = Path(kind)
+    for args in (
+        ["generate", str(spec), "-o", "out.xlsx"],
+        ["check", "x.xlsx", "--spec", str(spec)],
+    ):
+        result = run_bounded(*args, cwd=tmp_path)
+        assert result.returncode == 2
+        assert result.stderr.strip() == (
+            f"error: {spec}: is not a regular file (a pipe or a device?)"
+        )
 
 
 def test_a_100_mb_spec_is_refused_without_reading_it(tmp_path):
@@ -221,6 +321,28 @@ XXE = (
 )
 
 
+def _split_view(workbook: Path, target: Path, case: str) -> Path:
+    """The example workbook with its first project sheet (sheet3) changed so that readers
+    could disagree: stored twice, bzip2-compressed, ``1_000`` for a number, ``$C$7``."""
+    with zipfile.ZipFile(workbook) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    name = "xl/worksheets/sheet3.xml"
+    xml = parts[name].decode("utf-8")
+    if case == "underscore":
+        xml = xml.replace('<c r="C7" s="19"><v>1050000</v>', '<c r="C7" s="19"><v>1_050_000</v>')
+        xml = xml.replace("1_050_000", "1_000")
+    elif case == "dollar":
+        xml = xml.replace('<c r="C7" ', '<c r="$C$7" ')
+    assert case in ("twice", "bzip2") or xml != parts[name].decode("utf-8")
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+        for part, data in parts.items():
+            method = zipfile.ZIP_BZIP2 if case == "bzip2" and part == name else None
+            z.writestr(part, xml if part == name else data, compress_type=method)
+        if case == "twice":
+            z.writestr(name.upper(), xml.replace("<v>1050000</v>", "<v>9350000</v>"))
+    return target
+
+
 @pytest.mark.parametrize(
     ("case", "message"),
     [
@@ -233,6 +355,10 @@ XXE = (
         ("bomb", "zip bomb"),
         ("laughs", "DTD"),
         ("xxe", "DTD"),
+        ("twice", "twice"),
+        ("bzip2", "compression method 12"),
+        ("underscore", "'1_000' is not a number"),
+        ("dollar", "'$C$7' is not a cell address"),
     ],
 )
 def test_hostile_workbooks_exit_2_within_bounds(example_workbook, tmp_path, case, message):
@@ -272,6 +398,8 @@ def test_hostile_workbooks_exit_2_within_bounds(example_workbook, tmp_path, case
                     part.write(chunk)
     elif case == "laughs":
         _with_sheet1(example_workbook, path, LAUGHS)
+    elif case in ("twice", "bzip2", "underscore", "dollar"):
+        _split_view(example_workbook, path, case)
     else:
         _with_sheet1(example_workbook, path, XXE)
     before = set(Path("/tmp").iterdir())
@@ -367,3 +495,225 @@ def test_any_value_typed_anywhere_gets_findings_not_a_crash(
     with contextlib.suppress(RefusedError):
         regenerate(path, None, folder / "new.xlsx", orphans="archive")
         check_workbook(folder / "new.xlsx", example_budget)
+
+
+_SPLIT_VIEWS = {  # name: (the cells of row 7 of a one-sheet workbook, refused by our reader)
+    "twice": ('<c r="C7"><v>1</v></c>', True),
+    "underscore": ('<c r="C7"><v>1_000</v></c>', True),
+    "arabic-digits": ('<c r="C7"><v>\u0661\u0662\u0663</v></c>', True),
+    "dollar-reference": ('<c r="$C$7"><v>7</v></c>', True),
+    "lowercase-zero-padded": ('<c r="c007"><v>7</v></c>', False),
+    "blanks-and-signs": ('<c r="C7"><v> +5. </v></c><c r="D7"><v>.5E1</v></c>', False),
+}
+
+
+@pytest.mark.office
+@pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) not on PATH")
+def test_split_views_are_refused_or_read_as_libreoffice_reads_them(tmp_path):
+    """Every shape where readers could see different workbooks (a part stored twice, numbers
+    and references Python parses but the OOXML grammar does not) is either refused by our
+    reader or read to exactly the values LibreOffice reads."""
+    paths = []
+    for name, (cells, _refused) in _SPLIT_VIEWS.items():
+        parts = package_parts(sheet_xml(f'<row r="7">{cells}</row>'))
+        path = write_zip(tmp_path / f"{name}.xlsx", parts)
+        if name == "twice":
+            with zipfile.ZipFile(path, "a") as z:
+                z.writestr(
+                    "XL/WORKSHEETS/SHEET1.XML", sheet_xml('<row r="7"><c r="C7"><v>9</v></c></row>')
+                )
+        paths.append(path)
+    theirs = recalculate_libreoffice(paths, tmp_path / "lo")
+    for (name, (_cells, refused)), path, converted in zip(
+        _SPLIT_VIEWS.items(), paths, theirs, strict=True
+    ):
+        try:
+            ours = read_workbook(path)
+        except ReadError:
+            assert refused, name
+            continue
+        assert not refused, name
+        (ours_sheet,) = ours.sheets.values()
+        (their_sheet,) = read_workbook(converted).sheets.values()
+        assert ours_sheet.values == their_sheet.values and ours_sheet.values, name
+
+
+_EXPLODING = {  # cell on a project sheet: (formula, what the finding says)
+    "P1": ("=" + "+".join(["C7"] * 3000), "characters (Excel allows 8192)"),
+    "P2": ("=" + "(" * 5000 + "1" + ")" * 5000, "characters (Excel allows 8192)"),
+    "P3": ("=" + "IF(C7," * 800 + "1" + ",0)" * 800, "nested 800 levels deep"),
+    "P4": ("=" + "-".join(["C7"] * 1000), "formula with 999 operators"),
+    "P5": ("={" + ",".join(["1"] * 30000) + "}", "characters (Excel allows 8192)"),
+}
+
+
+def test_formulas_that_recurse_or_explode_are_findings_within_bounds(example_workbook, tmp_path):
+    """Chains of operators, deep parentheses and IFs, huge array constants (findings at their
+    cells), =SUM(A1:B1048576) in several cells and REPT("x",10^9) (evaluated as Excel does):
+    check answers within the time and memory bounds, exit 1, one JSON document."""
+    import json
+
+    def typed(wb):
+        sheet = wb["2 Boligbygging"]
+        for cell, (formula, _reason) in _EXPLODING.items():
+            sheet[cell] = formula
+        for row in range(6, 11):
+            sheet[f"Q{row}"] = f"=SUM(A1:B1048576)+{row}"
+        sheet["Q11"] = '=LEN(REPT("x",10^9))'
+
+    path = damage.with_openpyxl(example_workbook, tmp_path / "eksploderer.xlsx", typed)
+    result = run_bounded("check", "--json", "--lang", "en", str(path), cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert result.peak_mb < MEMORY_BOUND_MB and "Traceback" not in result.stderr
+    document = json.loads(result.stdout)
+    found = {
+        f["cell"]: f["found"]
+        for f in document["findings"]
+        if f["code"] == "unsupported-formula" and f["sheet"] == "2 Boligbygging"
+    }
+    for cell, (_formula, reason) in _EXPLODING.items():
+        assert reason in found[cell], (cell, found.get(cell))
+    assert not {f"Q{row}" for row in range(6, 12)} & set(found)
+
+
+def _cli(*args: str, cwd: Path, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bygdevekst_xl", *args],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=60,
+        **kwargs,
+    )
+
+
+def test_a_closed_pipe_and_a_full_disk_end_in_one_line(example_workbook, tmp_path):
+    """`check … | head -1` ends quietly (no traceback, exit 141 as for SIGPIPE); standard
+    output on /dev/full is one error line and exit 2."""
+    files = [str(example_workbook)] * 3
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bygdevekst_xl", "check", *files],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
+    proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away, like head
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 141 and err == ""
+    with open("/dev/full", "wb") as full:
+        full_run = subprocess.run(
+            [sys.executable, "-m", "bygdevekst_xl", "check", str(example_workbook)],
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
+    assert full_run.returncode == 2
+    assert full_run.stderr.decode().splitlines() == [
+        "error: cannot write the output: No space left on device"
+    ]
+
+
+def test_names_that_are_not_utf8_print_safely(example_workbook, tmp_path):
+    """A Latin-1 file name (a Windows share) is checked, extracted and printed escaped, also
+    under a strict UTF-8 standard output; a newline in the name stays out of the YAML."""
+    latin1 = os.fsencode(tmp_path) + "/budsjett Måsøy\n.xlsx".encode("latin-1")
+    with open(latin1, "wb") as handle:
+        handle.write(example_workbook.read_bytes())
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+    checked = _cli("check", latin1.decode("utf-8", "surrogateescape"), cwd=tmp_path, env=env)
+    assert checked.returncode == 0 and b"Traceback" not in checked.stderr
+    assert b"M\\udce5s\\udcf8y" in checked.stdout
+    extracted = _cli("extract", latin1.decode("utf-8", "surrogateescape"), cwd=tmp_path, env=env)
+    assert extracted.returncode == 0, extracted.stderr
+    first, second = extracted.stdout.decode("utf-8").splitlines()[:2]
+    assert first == "# Extracted from budsjett M\\udce5s\\udcf8y .xlsx by bygdevekst_xl"
+    assert second == "pilot:"
+
+
+def test_version_output_suffixes_and_long_names(tmp_path):
+    """--version prints the version; -o must end in .xlsx for generate (.yaml for extract);
+    a 300-byte file name is one line, exit 2, nothing written."""
+    from bygdevekst_xl import __version__
+
+    version = _cli("--version", cwd=tmp_path)
+    assert version.returncode == 0 and version.stdout.decode().split() == [
+        "python",
+        "-m",
+        "bygdevekst_xl",
+        __version__,
+    ]
+    for args, message in (
+        (["generate", "-o", "budsjett.xls"], "budsjett.xls: -o must name a file ending in .xlsx"),
+        (["extract", "x.xlsx", "-o", "spec.txt"], "spec.txt: -o must name a file ending in .yaml"),
+        (["generate", "-o", "a" * 300 + ".xlsx"], "File name too long"),
+    ):
+        result = _cli(*args, cwd=tmp_path)
+        assert result.returncode == 2
+        [line] = result.stderr.decode().splitlines()
+        assert message in line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_project_sheet_named_arkiv_with_archived_orphans_is_refused(
+    example_workbook, example_dict, tmp_path, capsys
+):
+    """regenerate --archive-orphans into a spec whose project sheet is named 'Arkiv' (the
+    sheet orphans go to) is refused in one line naming the clash, exit 2, nothing written."""
+    import yaml
+
+    example_dict["projects"].pop()  # its typed values become orphans
+    example_dict["projects"][3]["sheet"] = "Arkiv"
+    spec = tmp_path / "arkiv.yaml"
+    spec.write_text(yaml.safe_dump(example_dict, allow_unicode=True), "utf-8")
+    out = tmp_path / "ny.xlsx"
+    args = ["regenerate", str(example_workbook), "--spec", str(spec), "-o", str(out)]
+    assert main([*args, "--archive-orphans"]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert "Arkiv" in line and not out.exists()
+
+
+def _tables_too_long(wb, case: str) -> None:
+    """Shape a workbook like a budget larger than any spec may give."""
+    params = wb["Parametre"]
+    if case == "register":
+        for row in range(41, 41 + 150):  # the register ends at row 40: 150 more projects
+            params[f"A{row}"], params[f"B{row}"] = row, f"p{row}"
+            params[f"C{row}"], params[f"D{row}"] = f"P {row}", "2 Boligbygging"
+        wb.defined_names["Prosjekter"].attr_text = "Parametre!$A$36:$E$190"
+    elif case == "municipalities":
+        wb.defined_names["Kommuner"].attr_text = "Parametre!$A$17:$A$8017"
+        for row in range(17, 8018):
+            params[f"A{row}"] = f"Kommune {row}"
+    else:  # the cost table's name gone and its total label 100 000 rows down
+        del wb.defined_names["Kostnader_boligbygging"]
+        sheet = wb["2 Boligbygging"]
+        sheet["A15"] = None
+        sheet["A99990"] = "Sum kostnader"
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("register", "has 155 rows; a budget has at most 100"),
+        ("municipalities", "has 8001 rows; a budget has at most 50"),
+        ("cost rows", "a budget has at most 10000"),
+    ],
+)
+def test_tables_longer_than_any_budget_are_refused_within_bounds(
+    example_workbook, tmp_path, case, message
+):
+    """A register of 155 projects, 8 001 municipalities, a cost table 100 000 rows long: one
+    line naming the table and the limit, exit 2, within the time and memory bounds."""
+    path = damage.with_openpyxl(
+        example_workbook, tmp_path / "lang.xlsx", lambda wb: _tables_too_long(wb, case)
+    )
+    result = run_bounded("check", "--lang", "en", str(path), cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert message in line and str(path) in line
+    assert result.peak_mb < MEMORY_BOUND_MB

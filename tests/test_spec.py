@@ -272,3 +272,137 @@ def test_damaged_example_text_is_a_budget_or_a_spec_error(example_dict, data):
         parse_spec(text[:start] + piece + text[end:], "fuzz.yaml")
     except SpecError as exc:
         assert exc.problems and all(exc.problems)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda d: d["pilot"].__setitem__("name", "Hjerte\x01regionen"),
+            "pilot.name: holds a control character (U+0001)",
+        ),
+        (
+            lambda d: d["projects"][1].__setitem__("sheet", "Bolig\tbygging"),
+            "projects[1].sheet: holds a line break or tab character (U+0009)",
+        ),
+        (
+            lambda d: d["projects"][1].__setitem__("sheet", "Bolig\rbygging"),
+            "projects[1].sheet: holds a line break or tab character (U+000D)",
+        ),
+        (
+            lambda d: d["categories"][2].__setitem__("name", "Reise\ufffe"),
+            "categories[2].name: holds a control character (U+FFFE)",
+        ),
+        (
+            lambda d: d["projects"][0]["costs"][0].__setitem__("description", "a\x00b"),
+            "projects[0].costs[0].description: holds a control character (U+0000)",
+        ),
+        (
+            lambda d: d["pilot"]["municipalities"].__setitem__(0, "Hammer\ud800fest"),
+            "pilot.municipalities[0]: holds a control character (U+D800)",
+        ),
+        (
+            lambda d: d["categories"][0].__setitem__("name", "=Reiser"),
+            "categories[0].name: '=Reiser' would be read by SUMIF as a comparison or wildcard",
+        ),
+        (
+            lambda d: d["categories"][1].__setitem__("name", "<>"),
+            "categories[1].name: '<>' would be read by SUMIF",
+        ),
+        (
+            lambda d: d["categories"][1].__setitem__("name", "Reise *"),
+            "categories[1].name: 'Reise *' would be read by SUMIF",
+        ),
+        (
+            lambda d: d["categories"][1].__setitem__("name", "Hva? ~"),
+            "categories[1].name: 'Hva? ~' would be read by SUMIF",
+        ),
+        (
+            lambda d: d["projects"][1].__setitem__("sheet", "🏠" * 16),
+            "projects[1].sheet: sheet name is 32 characters as Excel counts them (at most 31",
+        ),
+        (
+            lambda d: d["projects"][1].__setitem__("sheet", "history"),
+            "projects[1].sheet: sheet name 'history' is already used (case-insensitive)",
+        ),
+    ],
+)
+def test_text_a_workbook_cannot_hold_is_refused_with_its_path(example_dict, change, expected):
+    """Control characters (which break the XML), line breaks in names and sheet names, category
+    names SUMIF would read as an operator or wildcard, sheet names over 31 UTF-16 units and
+    Excel's reserved "History" are refused with the spec path."""
+    data = copy.deepcopy(example_dict)
+    change(data)
+    assert any(p.startswith(expected) for p in problems(data)), problems(data)
+
+
+def test_line_breaks_are_allowed_in_free_text(example_dict):
+    """Notes, the reservation and description lines may hold line breaks and tabs."""
+    data = copy.deepcopy(example_dict)
+    data["pilot"]["reservation"] = "Forbehold:\n\tvedtak i kommunestyret"
+    data["categories"][0]["note"] = "linje 1\nlinje 2"
+    data["projects"][0]["costs"][0]["description"] = "Reise\tTromsø"
+    assert budget_from_dict(data).pilot.reservation.startswith("Forbehold:\n")
+
+
+def test_the_error_list_shows_the_first_50_and_counts_the_rest(example_dict):
+    """A spec with thousands of errors (three per cost line here) lists the first 50 and one
+    line counting the rest; past 10 000 errors, the count is a lower bound."""
+    for lines, rest in ((3000, "8950"), (4000, "at least 9950")):
+        data = copy.deepcopy(example_dict)
+        data["projects"][0]["costs"] = [{"category": 1} for _ in range(lines)]
+        found = problems(data)
+        assert len(found) == 51
+        assert found[0].startswith("projects[0].costs[0]")
+        assert found[-1] == f"(top): {rest} more problems (only the first 50 are shown)"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kdd_cap: 0x" + "f" * 5000, "a number of 5002 characters (at most 40) is too large"),
+        ("kdd_cap: 0b" + "1" * 5000, "a number of 5002 characters (at most 40) is too large"),
+        ("kdd_cap: 1" + ":59" * 2000, "a number of 6001 characters (at most 40) is too large"),
+        ("kdd_cap: .nan", ".nan is not a number"),
+    ],
+)
+def test_yaml_numbers_beyond_any_amount_are_refused(example_dict, text, expected):
+    """YAML 1.1 integers of thousands of digits (hex, binary, base 60) and .nan are refused
+    with their line, before Python converts or prints them."""
+    spec = yaml.safe_dump(example_dict, allow_unicode=True, sort_keys=False)
+    spec = spec.replace("kdd_cap: 4000000", text)
+    with pytest.raises(SpecError) as caught:
+        parse_spec(spec, "tall.yaml")
+    [problem] = caught.value.problems
+    assert problem.startswith("line ") and expected in problem
+
+
+def test_a_spec_of_too_many_values_is_refused_before_parsing():
+    """A flow list of two million values is refused by counting, not parsed."""
+    with pytest.raises(SpecError) as caught:
+        parse_spec("a: [" + ",1" * 2_000_000 + "]", "mange.yaml")
+    assert "a spec may hold at most 1200000 (refusing)" in caught.value.problems[0]
+
+
+def test_fifos_devices_and_lying_sizes_are_not_read(tmp_path):
+    """A FIFO and /dev/zero are refused without reading them (no hang, no MemoryError)."""
+    import os
+
+    fifo = tmp_path / "spec.yaml"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero")):
+        with pytest.raises(SpecError) as caught:
+            load_spec(path)
+        assert caught.value.problems == ["is not a regular file (a pipe or a device?)"]
+
+
+@pytest.mark.parametrize(
+    "text", ["5", "-5", "017", "-017", "0", "-0", "00", "1_000", "0x1f", "+5", "1:30", "'5'"]
+)
+def test_whole_numbers_read_as_yaml_reads_them(text):
+    """The quick path for plain whole numbers agrees with PyYAML on every YAML 1.1 form
+    (octal 017, base 60, underscores, signs)."""
+    from bygdevekst_xl.spec.yaml_nodes import load_yaml
+
+    ours, theirs = load_yaml(f"a: {text}"), yaml.safe_load(f"a: {text}")
+    assert ours == theirs and type(ours["a"]) is type(theirs["a"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..layout.summary_sheet import RULE_NAMES
+
 # code -> (bokmål, English); "{where}" is filled from the change's params, values follow.
 CHANGES: dict[str, tuple[str, str]] = {
     "cap": ("KDD-tak for hele perioden", "KDD cap for the whole period"),
@@ -94,25 +96,17 @@ EFFECTS: dict[str, tuple[str, str]] = {
     "balance": ("Balanse {project} {year}", "Balance {project} {year}"),
 }
 
-RULES: dict[str, tuple[str, str]] = {
-    "rule_cap": (
-        "KDD-midlene er innenfor taket for hele perioden",
-        "KDD funding is within the cap for the whole period",
-    ),
-    "rule_eligible": (
-        "KDD-midlene dekker bare kostnader KDD kan finansiere",
-        "KDD funding covers only costs KDD may finance",
-    ),
-    "rule_balance": (
-        "Finansiering = kostnader i hvert prosjekt og hvert år",
-        "Financing = costs in every project and year",
-    ),
-    "rule_hours": (
-        "Alle kommuner har timer i prosjekter med arbeidsgruppe",
-        "Every municipality has hours in projects with a working group",
-    ),
-    "rule_categories": ("Alle kostnader har en gyldig kategori", "Every cost has a valid category"),
+RULES_EN = {
+    "rule_cap": "KDD funding is within the cap for the whole period",
+    "rule_eligible": "KDD funding is within the eligible costs",
+    "rule_eligible_projects": "KDD funding in each project and year is within that project's "
+    "eligible costs",
+    "rule_balance": "Financing = costs in every project and year",
+    "rule_hours": "Every municipality has hours in projects with a working group",
+    "rule_categories": "Every cost has a valid category",
 }
+RULES: dict[str, tuple[str, str]] = {key: (nb, RULES_EN[key]) for key, nb in RULE_NAMES}
+"""Each rule of the combined sheet: its words there (bokmål) and in English."""
 
 WORDS: dict[str, dict[str, str]] = {
     "nb": {

@@ -18,7 +18,7 @@ from typing import Any
 from .functions import REFUSED
 from .keys import gather
 from .parser import Node
-from .values import ERRORS, NUM, VALUE, ErrorValue, Problem, finite
+from .values import ERRORS, MAX_TEXT, NUM, VALUE, ErrorValue, Problem, finite
 
 
 @functools.lru_cache(maxsize=1)
@@ -128,7 +128,28 @@ def compile_with_formulas(shape: str) -> Any:
     """Compile one shape with formulas itself (fallback; once per distinct shape)."""
     from formulas.parser import Parser
 
+    _bound_text_functions()
     return Parser().ast(shape)[1].compile()
+
+
+@functools.lru_cache(maxsize=1)
+def _bound_text_functions() -> None:
+    """Make formulas' REPT give #VALUE! past Excel's 32 767 characters instead of building
+    the text first (``REPT("x",10^9)`` would take gigabytes)."""
+    from formulas.functions import text
+
+    def bounded_rept(value: Any, times: Any) -> Any:
+        try:
+            n = int(float(text.replace_empty(times)))
+        except (TypeError, ValueError, OverflowError):
+            return text.Error.errors["#VALUE!"]
+        if n < 0 or len(text._str(value)) * n > MAX_TEXT:
+            return text.Error.errors["#VALUE!"]
+        return text._str(value) * n
+
+    from formulas.functions import get_functions
+
+    text.FUNCTIONS["REPT"] = get_functions()["REPT"] = text.wrap_ufunc(bounded_rept, **text._kw0)
 
 
 @functools.lru_cache(maxsize=1)

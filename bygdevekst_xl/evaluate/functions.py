@@ -156,6 +156,25 @@ def xl_or(refs: tuple, scalars: tuple = ()) -> Any:
     return _and_or(refs, scalars, True)
 
 
+def xl_len(v: Any) -> Any:
+    """LEN: the length of the text a value shows (errors pass through)."""
+    return v if type(v) is ErrorValue else len(xv.as_text(v))
+
+
+def xl_rept(text: Any, times: Any) -> Any:
+    """REPT: #VALUE! for a negative count or past Excel's 32 767 characters, found before
+    the text is built (``REPT("x",10^9)`` would take gigabytes)."""
+    if type(text) is ErrorValue:
+        return text
+    n = number(times)
+    if type(n) is ErrorValue:
+        return n
+    shown = xv.as_text(text)
+    if not n >= 0 or len(shown) * int(n) > xv.MAX_TEXT:
+        return VALUE
+    return shown * int(n)
+
+
 def xl_sumifs(g: Callable, sum_d: tuple | None, pairs: tuple) -> Any:
     """SUMIFS (sum_d given) and COUNTIFS (sum_d None); pairs of (range, criterion)."""
     mask = None
@@ -234,6 +253,8 @@ NAMESPACE: dict[str, Any] = {
     "_ROUND": xl_round,
     "_ROUNDUP": xl_roundup,
     "_ROUNDDOWN": xl_rounddown,
+    "_LEN": xl_len,
+    "_REPT": xl_rept,
     "_SUMIF": xl_sumif,
     "_COUNTIF": xl_countif,
     "_SUMIFS": xl_sumifs,
@@ -265,8 +286,9 @@ AGGREGATES = {
     "AND": "_AND",
     "OR": "_OR",
 }
-UNARY_FUNCS = {"NOT": "_NOT", "ABS": "_ABS"}
-ROUNDS = {"ROUND": "_ROUND", "ROUNDUP": "_ROUNDUP", "ROUNDDOWN": "_ROUNDDOWN"}
+UNARY_FUNCS = {"NOT": "_NOT", "ABS": "_ABS", "LEN": "_LEN"}
+ROUNDS = {"ROUND": "_ROUND", "ROUNDUP": "_ROUNDUP", "ROUNDDOWN": "_ROUNDDOWN", "REPT": "_REPT"}
+"""Functions of exactly two scalars (the ROUND family, and REPT)."""
 
 REFUSED = {
     "INDIRECT": "INDIRECT builds references from text",

@@ -17,6 +17,7 @@ from typing import Any
 from .compile import compile_shape
 from .fallback import quiet_schedula
 from .keys import SBITS, CellKey, W, address_offset, col_of, first_key, row_of
+from .limits import MAX_FALLBACK_SHAPES, MAX_SHAPES, CellsRead, check_text
 from .tokens import Scanner, Workbook
 from .values import CIRCULAR, PLAIN_TYPES, REF, VALUE, Problem, constant, output
 
@@ -94,12 +95,14 @@ class EvaluationRun:
     def compile(self) -> None:
         """Scan every formula into (shape, references); compile each shape once."""
         shapes: dict[tuple[str, int], Any] = {}
+        fallbacks = 0  # shapes compiled through formulas (slow), against MAX_FALLBACK_SHAPES
         scanner = Scanner(self.wb)
         for i, cell_key in enumerate(self.cell_keys):
             text = self.formulas[cell_key]
             try:
                 if not isinstance(text, str):
                     raise Problem("formula is not text")
+                check_text(text)
                 shape, refs = scanner.scan(text.strip(), self.keys[i] >> SBITS)
             except Problem as p:
                 self.problems[i] = p
@@ -110,8 +113,12 @@ class EvaluationRun:
             fn = shapes.get((shape, len(refs)))
             if fn is None:
                 try:
-                    fn = compile_shape(shape, len(refs))
-                    self.uses_formulas |= getattr(fn, "uses_formulas", False)
+                    if len(shapes) >= MAX_SHAPES:
+                        raise Problem(f"more than {MAX_SHAPES} distinct formulas; not evaluated")
+                    fn = compile_shape(shape, len(refs), fallbacks < MAX_FALLBACK_SHAPES)
+                    if getattr(fn, "uses_formulas", False):
+                        self.uses_formulas = True
+                        fallbacks += 1
                 except Problem as p:
                     fn = p
                 except Exception as exc:
@@ -188,6 +195,7 @@ class EvaluationRun:
         """Evaluate the cells in order; fill in the result."""
         cells, keys, fns, args, problems = self.cells, self.keys, self.fns, self.args, self.problems
         g = cells.get
+        CellsRead.reset()
         with quiet_schedula() if self.uses_formulas else contextlib.nullcontext():
             for i in order:
                 k = keys[i]

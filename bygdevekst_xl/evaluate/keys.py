@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from .limits import CellsRead
+
 CellKey = tuple[str, str]
 
 _CBITS = 15
@@ -53,7 +55,9 @@ def address_offset(addr: object) -> int | None:
 
 
 def gather(g: Callable[[int], Any], d: tuple) -> list:
-    """The values of a range descriptor ``(keys, rows, cols)``, row by row."""
+    """The values of a range descriptor ``(keys, rows, cols)``, row by row (counted against
+    the evaluation's budget of cells read)."""
+    CellsRead.spend(d[1] * d[2])
     keys = d[0]
     if type(keys) is range:
         return list(map(g, keys))

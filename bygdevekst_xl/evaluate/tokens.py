@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .keys import MAX_COL, MAX_ROW, SBITS, W, col_index, col_of, first_key, row_of
+from .limits import CLIP_AREA, MAX_AREA
 from .values import NUM_RE, REF, Problem
 
 TOKEN_RE = re.compile(
@@ -96,6 +97,15 @@ class Workbook:
         if d is None:
             base = s << SBITS
             nr, nc = r2 - r1 + 1, c2 - c1 + 1
+            if nr * nc > CLIP_AREA:  # A1:B1048576 reads as far as the sheet is used, like A:B
+                last_row, last_col = self.extent_of(s)
+                r2, c2 = max(r1, min(r2, last_row)), max(c1, min(c2, last_col))
+                nr, nc = r2 - r1 + 1, c2 - c1 + 1
+                if nr * nc > MAX_AREA:
+                    raise Problem(
+                        f"a range of {nr * nc} used cells (the checker reads up to "
+                        f"{MAX_AREA} in one range); not evaluated"
+                    )
             k0 = base + r1 * W + c1
             if nr == 1:
                 keys: Any = range(k0, k0 + nc)

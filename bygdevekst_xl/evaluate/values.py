@@ -36,6 +36,8 @@ class Problem(Exception):
 
 
 FMAX = sys.float_info.max
+MAX_TEXT = 32_767
+"""Excel's longest text in a cell; a longer result of ``&`` or REPT is #VALUE!."""
 NUM_RE = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*\Z")
 """Text that arithmetic reads as a number."""
 
@@ -239,7 +241,8 @@ def concat(x: Any, y: Any) -> Any:
         return x
     if type(y) is ErrorValue:
         return y
-    return as_text(x) + as_text(y)
+    text = as_text(x) + as_text(y)
+    return VALUE if len(text) > MAX_TEXT else text
 
 
 def as_condition(c: Any) -> Any:

@@ -7,7 +7,10 @@ Every problem is reported as ``path: message`` with the path in the spec
 from __future__ import annotations
 
 import functools
+import itertools
 import json
+import re
+import stat
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
@@ -24,6 +27,19 @@ from .yaml_nodes import YamlProblem, load_yaml
 SCHEMA_NAME = "budget-spec.schema.json"
 EXAMPLE_NAME = "hjerteregionen.yaml"
 MAX_SPEC_BYTES = 10 * 1024 * 1024
+EXCEL_RESERVED_SHEETS = ("History",)  # Excel refuses a sheet of this name
+MAX_PROBLEMS = 50  # problems listed; the rest are counted
+MAX_SCHEMA_ERRORS = 10_000  # schema errors collected at most (then "at least N more")
+MAX_SHEET_UNITS = 31  # Excel counts a sheet name's length in UTF-16 code units
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot carry (or that no text needs): a workbook holding them is broken."""
+_NOT_IN_A_NAME = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+"""Also line breaks: names and ids are one line."""
+_NOT_IN_A_SHEET_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+"""Also tabs: a sheet name with a tab is not found again by its name."""
+_FREE_TEXT = {"reservation", "note", "description"}  # keys whose text may hold line breaks
+_CRITERION = re.compile(r"^[=<>]|[*?~]")
+"""What SUMIF/COUNTIF read in a criterion as an operator (leading = < >) or a wildcard."""
 
 
 class SpecError(BygdevekstError, ValueError):
@@ -54,14 +70,22 @@ def load_spec(path: Path | str) -> Budget:
     path = Path(path)
     source = str(path)
     try:
-        if path.is_dir():
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
             raise SpecError(source, ["is a folder, not a spec file"])
+        if not stat.S_ISREG(mode):  # a FIFO, /dev/zero, a terminal: never read
+            raise SpecError(source, ["is not a regular file (a pipe or a device?)"])
         size = path.stat().st_size
         if size > MAX_SPEC_BYTES:
             raise SpecError(
                 source, [f"file is {size} bytes; a spec may be at most {MAX_SPEC_BYTES}"]
             )
-        raw = path.read_bytes()
+        with path.open("rb") as handle:  # the size may lie (files under /proc): read bounded
+            raw = handle.read(MAX_SPEC_BYTES + 1)
+        if len(raw) > MAX_SPEC_BYTES:
+            raise SpecError(
+                source, [f"file holds more bytes than a spec may be at most ({MAX_SPEC_BYTES})"]
+            )
     except FileNotFoundError:
         raise SpecError(source, ["file not found"]) from None
     except PermissionError:
@@ -79,10 +103,20 @@ def parse_spec(raw: bytes | str, source: str = "<spec>") -> Budget:
 
 def budget_from_dict(data: Any, source: str = "<spec>") -> Budget:
     """Validate a spec already read into Python data and build the budget."""
-    problems = list(validate(data))
+    problems = _first_problems(validate(data))
     if problems:
         raise SpecError(source, problems)
     return _build(data)
+
+
+def _first_problems(problems: Iterator[str]) -> list[str]:
+    """The first :data:`MAX_PROBLEMS` problems, and a line counting the rest."""
+    shown = list(itertools.islice(problems, MAX_PROBLEMS))
+    rest = sum(1 for _ in problems)
+    if rest:
+        more = f"at least {rest}" if rest >= MAX_SCHEMA_ERRORS - MAX_PROBLEMS else str(rest)
+        shown.append(f"(top): {more} more problems (only the first {MAX_PROBLEMS} are shown)")
+    return shown
 
 
 def validate(data: Any) -> Iterator[str]:
@@ -100,8 +134,9 @@ def validate(data: Any) -> Iterator[str]:
         validator = Draft202012Validator(
             load_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER
         )
-        errors = sorted(
-            validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]
+        errors = sorted(  # bounded: a list of a million wrong items gives a million errors
+            itertools.islice(validator.iter_errors(data), MAX_SCHEMA_ERRORS),
+            key=lambda e: [str(p) for p in e.absolute_path],
         )
         if errors:
             for error in errors:
@@ -180,7 +215,40 @@ def _load_yaml(raw: bytes | str, source: str) -> Any:
         raise SpecError(source, [str(exc)]) from None
 
 
+def _text_problems(value: Any, path: str, key: str = "") -> Iterator[str]:
+    """``path: message`` for text a workbook cannot hold, anywhere in the spec."""
+    if isinstance(value, str):
+        pattern = _NOT_IN_A_SHEET_NAME if key == "sheet" else _NOT_IN_A_NAME
+        bad = (_NOT_XML if key in _FREE_TEXT else pattern).search(value)
+        if bad:
+            where = "a line break or tab" if bad[0] in "\t\n\r\u2028\u2029" else "a control"
+            yield f"{path}: holds {where} character (U+{ord(bad[0]):04X}); remove it"
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            inner = f"{path}.{name}" if path else str(name)
+            if isinstance(name, str):
+                yield from _text_problems(name, inner, "name")
+            yield from _text_problems(item, inner, key if key == "description" else str(name))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _text_problems(item, f"{path}[{i}]", key)
+
+
 def _cross_checks(data: Mapping[str, Any]) -> Iterator[str]:
+    yield from _text_problems(data, "")
+    for i, category in enumerate(data["categories"]):
+        if _CRITERION.search(category["name"]):
+            yield (
+                f"categories[{i}].name: {category['name']!r} would be read by SUMIF as a "
+                "comparison or wildcard (= < > at the start, or * ? ~); rename the category"
+            )
+    for i, project in enumerate(data["projects"]):
+        units = len(project["sheet"].encode("utf-16-le")) // 2
+        if units > MAX_SHEET_UNITS:
+            yield (
+                f"projects[{i}].sheet: sheet name is {units} characters as Excel counts them "
+                f"(at most {MAX_SHEET_UNITS}; an emoji counts as 2)"
+            )
     pilot = data["pilot"]
     municipalities = pilot["municipalities"]
     lead = pilot.get("lead_municipality")
@@ -199,7 +267,7 @@ def _cross_checks(data: Mapping[str, Any]) -> Iterator[str]:
         category_ids.add(category["id"])
         names.add(category["name"].casefold())
     project_ids: set[str] = set()
-    sheets = {s.casefold() for s in RESERVED_SHEETS}
+    sheets = {s.casefold() for s in (*RESERVED_SHEETS, *EXCEL_RESERVED_SHEETS)}
     for i, project in enumerate(data["projects"]):
         where = f"projects[{i}]"
         if project["id"] in project_ids:
@@ -298,7 +366,7 @@ def _message(error: Any) -> str:
     """A short English message for a schema error, in the words a spec author uses."""
     v, kind, value = error.validator_value, error.validator, error.instance
     if kind == "additionalProperties":
-        extra = sorted(set(value) - set(error.schema.get("properties", {})))
+        extra = sorted(set(value) - set(error.schema.get("properties", {})), key=str)
         return "unknown key " + ", ".join(repr(str(k)) for k in extra)
     if kind == "required":
         name = error.message.removesuffix(" is a required property")

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from .address import MAX_COL as MAX_COL
 from .address import MAX_ROW as MAX_ROW
+from .address import is_digits
 from .archive import CHUNK as CHUNK
 from .archive import open_zip
 from .content import ReadError, SheetContent, Validation, WorkbookContent, short
@@ -129,7 +130,7 @@ def _read(parts: Parts) -> WorkbookContent:
     for name, scope, text in book.names:
         if scope is None:
             names[name] = text
-        elif scope.isdigit() and int(scope) < len(order):
+        elif is_digits(scope) and len(scope) < 6 and int(scope) < len(order):
             local_names[(order[int(scope)], name)] = text
         else:
             parts.fail(

@@ -6,7 +6,16 @@ import re
 
 from ..excel import MAX_COL, MAX_ROW, col_letter
 
-__all__ = ["CELL_FAST", "CELL_SLOW", "COLS", "COL_INDEX", "MAX_COL", "MAX_ROW"]
+__all__ = [
+    "CELL_FAST",
+    "CELL_SLOW",
+    "COLS",
+    "COL_INDEX",
+    "MAX_COL",
+    "MAX_ROW",
+    "NUMBER",
+    "is_digits",
+]
 
 
 COLS = ["", *(col_letter(col) for col in range(MAX_COL))]
@@ -15,5 +24,15 @@ COL_INDEX = {letters: number for number, letters in enumerate(COLS) if number}
 
 CELL_FAST = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})").fullmatch
 """A plain ``C8`` (groups: letters, row)."""
-CELL_SLOW = re.compile(r"\$?([A-Za-z]{1,3})\$?0*([1-9][0-9]{0,6})").fullmatch
-"""Any cell address a writer may put in ``<c r>``: ``$c$08`` (groups: letters, row)."""
+CELL_SLOW = re.compile(r"([A-Za-z]{1,3})0*([1-9][0-9]{0,6})").fullmatch
+"""Any cell address a writer may put in ``<c r>``, as LibreOffice reads it: ``c08`` is C8
+(groups: letters, row). ``$C$7`` is not a cell reference there (LibreOffice drops the cell),
+so it is refused rather than read as C7."""
+NUMBER = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*").fullmatch
+"""A number as the OOXML grammar (xsd:double) writes it; Python's ``float()`` also takes
+``1_000`` and non-ASCII digits (``١٢٣``), which spreadsheets read as something else."""
+
+
+def is_digits(text: str) -> bool:
+    """Whether ``text`` is ASCII digits only (``str.isdecimal`` takes any script's digits)."""
+    return text.isascii() and text.isdecimal()

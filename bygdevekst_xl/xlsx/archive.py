@@ -3,7 +3,8 @@
 Before ``zipfile`` sees the file: a regular, non-empty file starting like a zip, else a
 one-line account of what it is instead (legacy .xls, an encrypted workbook, PDF, HTML, XML,
 CSV); the end record's entry count and central directory size checked. Then each part is
-found case-insensitively and inflated in chunks with its declared size, its compression ratio
+found case-insensitively (a name given twice is refused, and any method but stored and
+deflate) and inflated in chunks with its declared size, its compression ratio
 and the bytes actually inflated (per part and in all) checked against the limits; zips that are
 OpenDocument, Word or PowerPoint files are named as such.
 """
@@ -26,6 +27,8 @@ from .content import ReadError, short
 from .limits import Budget, Limits
 
 CHUNK = 1 << 16  # bytes inflated (and given to expat) at a time
+ACCEPTED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+"""Compression methods read; bzip2 and LZMA inflate a whole read at once, past the counters."""
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_NAMES = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
@@ -162,8 +165,21 @@ class Package(Budget):
         if len(infos) > limits.max_entries:
             self.fail(f"zip has {len(infos)} entries (more than {limits.max_entries})")
         self.entries: dict[str, zipfile.ZipInfo] = {}
+        decoded: set[str] = set()
         for info in infos:
-            self.entries.setdefault(info.filename.lower(), info)
+            name = info.filename
+            key, plain = name.lower(), unquote(name).lower()
+            if key in self.entries or plain in decoded:
+                # Readers differ on which copy counts (zipfile, openpyxl and LibreOffice take
+                # the last, a scan the first): refuse rather than see another workbook.
+                self.fail(f"zip holds the entry {short(name)} twice (names compared ignoring case)")
+            if info.compress_type not in ACCEPTED_METHODS:
+                self.fail(
+                    f"entry {short(name)} uses compression method {info.compress_type}; "
+                    "only stored and deflate (as Excel writes) are accepted"
+                )
+            self.entries[key] = info
+            decoded.add(plain)
 
     def find(self, name: str | None) -> zipfile.ZipInfo | None:
         """The zip entry of a part name (case-insensitive, percent-encoded or not)."""

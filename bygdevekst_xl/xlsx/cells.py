@@ -13,7 +13,7 @@ import zipfile
 from typing import Any, NoReturn
 
 from ..excel import ErrorValue
-from .address import CELL_SLOW, COL_INDEX, COLS, MAX_ROW
+from .address import CELL_SLOW, COL_INDEX, COLS, MAX_ROW, NUMBER, is_digits
 from .content import SheetContent, short
 from .formulas import shift, template
 from .xmlparts import Parts, unescape
@@ -87,7 +87,7 @@ class SheetBuilder:
     def number(self, key: str, text: str) -> float:
         """The finite number ``text`` of cell ``key``."""
         try:
-            number = float(text)
+            number = float(text) if NUMBER(text) else math.nan
         except ValueError:
             number = math.nan
         if not math.isfinite(number):
@@ -103,7 +103,7 @@ class SheetBuilder:
         if ctype == "str":
             return text if formula or text else None
         if ctype == "s":
-            index = int(text) if text.isdecimal() and len(text) < 10 else -1
+            index = int(text) if is_digits(text) and len(text) < 10 else -1
             if 0 <= index < len(self.strings):
                 return self.strings[index]
             self.fail(

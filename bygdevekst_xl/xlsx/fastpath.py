@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from xml.parsers import expat
 
-from .address import COL_INDEX, MAX_ROW
+from .address import COL_INDEX, MAX_ROW, NUMBER, is_digits
 from .cells import SheetBuilder
 from .content import ReadError
 from .xmlparts import DTDRefused, refuse
@@ -92,7 +92,7 @@ def fast_cells(builder: SheetBuilder, text: str) -> bool:
                 if v_text:
                     if ctype is None or ctype == "n":
                         try:
-                            number = float(v_text)
+                            number = float(v_text) if NUMBER(v_text) else math.nan
                         except ValueError:
                             number = math.nan
                         if number - number == 0:
@@ -102,7 +102,7 @@ def fast_cells(builder: SheetBuilder, text: str) -> bool:
                             continue
                     elif (
                         ctype == "s"
-                        and v_text.isdecimal()
+                        and is_digits(v_text)
                         and len(v_text) < 10
                         and int(v_text) < len(strings)
                     ):
@@ -115,7 +115,7 @@ def fast_cells(builder: SheetBuilder, text: str) -> bool:
                 result: float | None = None
                 if v_text:
                     try:
-                        result = float(v_text)
+                        result = float(v_text) if NUMBER(v_text) else math.nan
                     except ValueError:
                         result = math.nan
                 if result is None or result - result == 0:
@@ -209,7 +209,7 @@ def _fast_rows(
         r = _ROW_R.search(attrs)
         if r is None:
             row_number += 1
-        elif r[1].isdecimal() and len(r[1]) <= 7:
+        elif is_digits(r[1]) and len(r[1]) <= 7:
             row_number = int(r[1])
         else:
             return -1, row_number

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import zipfile
 
-from .address import CELL_FAST, COL_INDEX, COLS, MAX_COL, MAX_ROW
+from .address import CELL_FAST, COL_INDEX, COLS, MAX_COL, MAX_ROW, is_digits
 from .cells import TRUE, SheetBuilder
 from .content import Validation, short
 from .xmlparts import X14, XM, rel_id, tags
@@ -136,7 +136,7 @@ def parse_sheet_xml(builder: SheetBuilder, source: zipfile.ZipInfo | bytes) -> N
             ref = attrs.get("r")
             if ref is None:
                 row_number += 1
-            elif ref.isdecimal() and len(ref) <= 7:
+            elif is_digits(ref) and len(ref) <= 7:
                 row_number = int(ref)
             else:
                 builder.fail(f"row number {short(ref)!r} is not a row number")
