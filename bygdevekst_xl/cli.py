@@ -75,8 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument(
         "--spec",
         type=Path,
-        help="spec whose rules (cap, hourly rate, categories) apply; "
-        "default: the built-in Hjerteregionen spec",
+        help="spec whose facts (municipalities, hourly rate, categories) apply; default: the "
+        "spec the workbook was generated from (its generation record); the scheme's cap and "
+        "excluded uses always apply",
     )
     chk.set_defaults(run=_check)
 
@@ -101,10 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     reg = commands.add_parser(
         "regenerate",
         help="write a new workbook for a changed spec, carrying over every typed value",
-        description="Take the typed values from WORKBOOK and the structure from --spec (projects "
-        "matched by id) and write a new workbook; WORKBOOK is never modified. Values with no "
-        "place in the new spec make it refuse (exit 1) unless --drop-orphans or "
-        "--archive-orphans says what to do with them.",
+        description="Merge three ways: the spec WORKBOOK was generated from (its record), "
+        "WORKBOOK's inputs and --spec; write a new workbook with the structure of --spec "
+        "(projects matched by id) and the merged inputs; WORKBOOK is never modified. An input "
+        "changed in both to different values makes it refuse (exit 1, listing them) unless "
+        "--prefer says which wins; values with no place in the new spec make it refuse unless "
+        "--drop-orphans or --archive-orphans says what to do with them.",
     )
     reg.add_argument("workbook", type=Path, help="edited workbook (.xlsx)")
     reg.add_argument(
@@ -130,6 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
         dest="orphans",
         const="archive",
         help="keep typed values that have no place in an 'Arkiv' sheet",
+    )
+    reg.add_argument(
+        "--prefer",
+        choices=("workbook", "spec"),
+        help="which side wins an input changed in both the workbook and the spec",
     )
     reg.add_argument("--json", action="store_true", help="print the report as JSON")
     _add_lang(reg)
@@ -365,7 +373,7 @@ def _check(args: argparse.Namespace) -> int:
 
     lang = args.lang
     try:
-        rules = load_spec(args.spec or example_path())
+        rules = load_spec(args.spec) if args.spec else None
     except SpecError as exc:
         _spec_problems(exc, lang)
         return EXIT_BAD_INPUT
@@ -501,14 +509,19 @@ def _regenerate(args: argparse.Namespace) -> int:
     import json
 
     from .inputs import NotOurWorkbook
-    from .regenerate import RefusedError, Regeneration, regenerate
+    from .regenerate import ConflictError, RefusedError, Regeneration, regenerate
     from .writer import WriteError
     from .xlsx import ReadError
 
     lang = args.lang
     try:
         result: Regeneration = regenerate(
-            args.workbook, args.spec, args.output, orphans=args.orphans, force=args.force
+            args.workbook,
+            args.spec,
+            args.output,
+            orphans=args.orphans,
+            prefer=args.prefer,
+            force=args.force,
         )
         code = EXIT_OK
     except (ReadError, NotOurWorkbook) as exc:
@@ -520,6 +533,14 @@ def _regenerate(args: argparse.Namespace) -> int:
     except (OutputError, WriteError) as exc:
         _error(str(exc), lang)
         return EXIT_BAD_INPUT
+    except ConflictError as exc:
+        result, code = exc.result, EXIT_FINDINGS
+        print(
+            f"feil: {len(result.conflicts)} inndata er endret både i arbeidsboka og i "
+            "spesifikasjonen; ingenting er skrevet. Rett den ene siden, eller velg med "
+            "--prefer workbook eller --prefer spec:",
+            file=sys.stderr,
+        )
     except RefusedError as exc:
         result, code = exc.result, EXIT_FINDINGS
         refused = say("regenerate-refused", lang, count=len(result.left_out))
@@ -528,7 +549,7 @@ def _regenerate(args: argparse.Namespace) -> int:
         document = _regeneration_dict(result, args.orphans, code, lang)
         print(json.dumps(document, ensure_ascii=False))
     else:
-        _print_regeneration(result, args.orphans, code, lang)
+        _print_regeneration(result, args.orphans, code, lang, args.prefer)
     return code
 
 
@@ -537,8 +558,22 @@ def _regeneration_dict(result, orphans: str, code: int, lang: str = "nb") -> dic
     return {
         "ok": code == EXIT_OK,
         "output": str(written.path) if written else None,
-        "carried": result.carried,
+        "generation": result.generation or None,
+        "base_generation": result.base or None,
         "changes": [localize(change, lang) for change in result.changes],
+        "applied": [
+            {
+                "project": c.project,
+                "line": c.line,
+                "year": c.year,
+                "old": _json_value(c.old),
+                "new": _json_value(c.new),
+                "text": c.text(),
+            }
+            for c in result.applied
+        ],
+        "conflicts": [_conflict_dict(c) for c in result.conflicts],
+        "resolved": [_conflict_dict(c) for c in result.resolved],
         "left_out": [
             {
                 "sheet": v.sheet,
@@ -561,12 +596,22 @@ def _shown(value: object, lang: str) -> str:
     return repr(value)
 
 
-def _print_regeneration(result, orphans: str, code: int, lang: str = "nb") -> None:
+def _print_regeneration(
+    result, orphans: str, code: int, lang: str = "nb", prefer: str | None = None
+) -> None:
     out = sys.stdout if code == EXIT_OK else sys.stderr
     if result.written:
         print_written(result.written, lang)
-    for project, count in result.carried.items():
-        print(say("carried", lang, count=count, project=project), file=out)
+    winner = "arbeidsboka" if prefer == "workbook" else "spesifikasjonen"
+    if result.base or result.generation:
+        print(f"  generasjon {result.base or '(ingen post)'} -> {result.generation}", file=out)
+    for conflict in result.conflicts:
+        print(f"  konflikt: {conflict.text()}", file=out)
+    for conflict in result.resolved:
+        print(f"  konflikt avgjort ({winner} vant): {conflict.text()}", file=out)
+    verb = "endret" if code == EXIT_OK else "ville endret"
+    for change in result.applied:
+        print(f"  {verb}: {change.text()}", file=out)
     for change in result.changes:
         print(say("change", lang, text=localize(change, lang)), file=out)
     for value in result.left_out:
@@ -646,3 +691,23 @@ def _diff(args: argparse.Namespace) -> int:
     else:
         print(as_text(report, args.lang))
     return EXIT_FINDINGS if report.differs else EXIT_OK
+
+
+def _conflict_dict(c) -> dict:
+    return {
+        "sheet": c.sheet,
+        "cell": c.cell,
+        "project": c.project,
+        "line": c.line,
+        "year": c.year,
+        "base": _json_value(c.base),
+        "workbook": _json_value(c.workbook),
+        "spec": _json_value(c.spec),
+        "text": c.text(),
+    }
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, tuple):
+        return [_json_value(v) for v in value]
+    return value if value is None or isinstance(value, int | float | str) else str(value)

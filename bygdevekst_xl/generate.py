@@ -12,6 +12,7 @@ from .compute import BudgetTotals
 from .files import Written, write_new
 from .layout import WorkbookLayout, build_layout
 from .model import Budget
+from .record import date_label, generation_id, record_properties
 from .spec import load_spec
 from .writer import render
 
@@ -51,9 +52,20 @@ def document_title(budget: Budget) -> str:
 
 
 def workbook_bytes(budget: Budget, layout: WorkbookLayout | None = None) -> bytes:
-    """The generated workbook of a budget, as bytes (deterministic)."""
-    layout = layout or build_layout(budget)
-    return render(layout, created=document_time(budget), title=document_title(budget))
+    """The generated workbook of a budget, carrying it as its generation record, as bytes
+    (deterministic)."""
+    layout = layout or build_layout(budget, None, generation(budget))
+    return render(
+        layout,
+        created=document_time(budget),
+        title=document_title(budget),
+        properties=record_properties(budget),
+    )
+
+
+def generation(budget: Budget) -> tuple[str, str]:
+    """(generation id, spec date) the Forside of a workbook generated from ``budget`` shows."""
+    return (generation_id(budget), date_label(budget))
 
 
 def broken_rules(budget: Budget, layout: WorkbookLayout) -> list[Finding]:
@@ -70,7 +82,7 @@ def generate(
     broken rules in ``Generated.broken``; ``strict`` raises ``RulesBroken`` and writes nothing.
     """
     budget = load_spec(spec)
-    layout = build_layout(budget)
+    layout = build_layout(budget, None, generation(budget))
     broken = broken_rules(budget, layout)
     if strict and broken:
         raise RulesBroken(budget, broken)

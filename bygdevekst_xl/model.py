@@ -53,6 +53,8 @@ class Pilot:
     """The applicant's organisation number, nine digits (optional)."""
     contact_person: str = ""
     """Who KDD contacts about the application: name, e-mail, telephone (optional)."""
+    spec_date: str = ""
+    """The date of this version of the spec (ISO), shown on the Forside; "" when not given."""
 
 
 @dataclass(frozen=True)

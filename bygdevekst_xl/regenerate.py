@@ -1,55 +1,66 @@
 """Regenerate a workbook for a changed spec, carrying over every value a person typed.
 
-Projects are matched by their stable id, municipalities by name, categories by id and years by
-value. A typed value with no place in the new spec is never dropped silently: regeneration refuses
-and lists it, unless the caller drops it explicitly or keeps it in an archive sheet.
+The merge (``merge.py``) takes base = the workbook's generation record, ours = its inputs and
+theirs = the new spec. Projects are matched by their stable id, municipalities by name,
+categories by id and years by value. A typed value with no place in the new spec is never
+dropped silently: regeneration refuses and lists it, unless the caller drops it explicitly or
+keeps it in an archive sheet; an input changed on both sides is refused the same way, unless
+``prefer`` says which side wins.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+import contextlib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from .carry import carry_formulas
 from .check.rules import outside_findings
 from .errors import EXIT_FINDINGS, BygdevekstError
-from .extract import is_blank_line, read_inputs
+from .extract import read_inputs, typed_values
 from .files import Written, write_new
 from .generate import document_time, document_title
 from .inputs import ReadBudget
 from .layout import WorkbookLayout, build_layout
 from .layout.archive_sheet import archive_sheet
-from .layout.places import ProjectPlace
 from .locate import Located, locate
+from .merge import Change, Conflict, LeftOut, Prefer, merge
 from .messages import localize
-from .model import Amount, Budget, CostLine, Project
-from .spec import load_spec
+from .model import Budget
+from .record import (
+    Record,
+    RecordProblem,
+    date_label,
+    generation_id,
+    read_record,
+    record_properties,
+    shown_generation,
+)
+from .spec import SpecError, load_spec
 from .writer import render
+
+__all__ = ["ConflictError", "LeftOut", "RefusedError", "Regeneration", "regenerate"]
 
 Orphans = Literal["refuse", "drop", "archive"]
 
 
-@dataclass(frozen=True)
-class LeftOut:
-    """A typed value that has no place in the new spec."""
-
-    sheet: str
-    cell: str
-    project: str
-    what: str
-    value: Any
-
-
 @dataclass
 class Regeneration:
-    """What regeneration carried over, what changed and what was left out."""
+    """What regeneration changed, what it could not decide and what was left out."""
 
-    carried: dict[str, int] = field(default_factory=dict)
     changes: list[str] = field(default_factory=list)
+    """Changes of structure: projects, municipalities, categories, years."""
+    applied: list[Change] = field(default_factory=list)
+    """Every input the merge changed in the workbook, in budget terms."""
+    conflicts: list[Conflict] = field(default_factory=list)
+    resolved: list[Conflict] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    generation: str = ""
+    """The generation id of the new workbook's record."""
+    base: str = ""
+    """The generation id of the workbook's record ("" when it had none)."""
     budget: Budget | None = None
     written: Written | None = None
 
@@ -64,27 +75,75 @@ class RefusedError(BygdevekstError, RuntimeError):
         super().__init__(f"{len(result.left_out)} typed value(s) have no place in the new spec")
 
 
+class ConflictError(BygdevekstError, RuntimeError):
+    """Inputs changed in both the workbook and the spec; nothing was written."""
+
+    exit_code = EXIT_FINDINGS
+
+    def __init__(self, result: Regeneration) -> None:
+        self.result = result
+        super().__init__(
+            f"{len(result.conflicts)} input(s) were changed both in the workbook and in the spec"
+        )
+
+
 def regenerate(
     workbook: Path | str,
     spec: Path | str | None,
     output: Path | str,
     *,
     orphans: Orphans = "refuse",
+    prefer: Prefer = None,
     force: bool = False,
 ) -> Regeneration:
-    """Write a new workbook with the new spec's structure and the old workbook's typed values.
+    """Write a new workbook: a three-way merge of the workbook's generation record (base), its
+    inputs (ours) and the new spec (theirs), carrying the new spec as its record.
 
-    Without a spec the workbook keeps its own projects: that brings a workbook made by an
-    older version up to the current layout.
+    Without a spec the record stands for the spec, so the workbook keeps its own inputs: that
+    brings a workbook made by an older version up to the current layout (and gives a workbook
+    without a record one). Raises ``ConflictError`` when an input changed on both sides to
+    different values (unless ``prefer`` decides) and ``RefusedError`` when a typed value has no
+    place (unless ``orphans`` says what to do); nothing is written then.
     """
     read, content = read_inputs(workbook)
-    new = read.budget if spec is None else load_spec(spec)
-    result = merge(read.budget, new, read.places)
-    located = _located(read, content)
+    found = read_record(getattr(content, "custom_properties", {}))
+    record = found if isinstance(found, Record) else None
+    result = Regeneration(base=record.generation_id if record else "")
+    if spec is not None:
+        new = load_spec(spec)
+    elif record is not None:
+        new = record.spec
+    else:
+        new = typed_values(read.budget)
+    merged = merge(record.spec if record else None, read, new, prefer)
+    if spec is None and record is None:
+        merged.budget = new  # the workbook's own inputs, blank cells of typed lines as 0
+    result.budget = merged.budget
+    result.changes += _structure_changes(read.budget, new)
+    result.applied, result.conflicts = merged.changes, merged.conflicts
+    result.resolved, result.left_out = merged.resolved, merged.left_out
+    located = _located(read, content, shown_generation(found))
     result.warnings += _cannot_carry(content, located.layout)
-    assert result.budget is not None
-    layout = build_layout(result.budget)
-    for problem in carry_formulas(read, located, result.budget, layout):
+    if isinstance(found, RecordProblem) and found.code != "missing":
+        result.warnings.append(
+            f"the workbook's generation record cannot be used ({found.reason}): the workbook's "
+            "values win wherever the new spec keeps their place"
+        )
+    with contextlib.suppress(SpecError):
+        result.generation = generation_id(new)
+    if result.conflicts:
+        raise ConflictError(result)
+    try:
+        properties = record_properties(new)
+        generation: tuple[str, str] | None = (generation_id(new), date_label(new))
+    except SpecError as exc:
+        properties, generation = [], None
+        result.warnings.append(
+            f"no generation record written: the workbook holds values a spec cannot state "
+            f"({exc.problems[0]}); fix them and run regenerate again"
+        )
+    layout = build_layout(merged.budget, None, generation)
+    for problem in carry_formulas(read, located, merged.budget, layout):
         sheet, _, cell = problem.cell.rpartition("!")
         result.left_out.append(
             LeftOut(
@@ -107,146 +166,12 @@ def regenerate(
                 ]
             )
         )
-    data = render(layout, created=document_time(new), title=document_title(new))
+    data = render(
+        layout, created=document_time(new), title=document_title(new), properties=properties
+    )
     inputs = (Path(workbook),) if spec is None else (Path(workbook), Path(spec))
     result.written = write_new(Path(output), data, force=force, protect=inputs)
     return result
-
-
-def merge(old: Budget, new: Budget, places: Mapping[str, ProjectPlace]) -> Regeneration:
-    """The new spec's budget with the old workbook's typed values in their new places.
-
-    ``places`` says where each old project's inputs are (to name the cell of a value left out).
-    """
-    result = Regeneration()
-    old_projects = {p.id: p for p in old.projects}
-    new_ids = {p.id for p in new.projects}
-    result.changes += _structure_changes(old, new)
-    category_ids = {c.id for c in new.categories}
-    years = [old.pilot.years.index(y) if y in old.pilot.years else None for y in new.pilot.years]
-    projects = []
-    for project in new.projects:
-        before = old_projects.get(project.id)
-        if before is None:
-            projects.append(project)
-            continue
-        place = places[project.id]
-        projects.append(_carry(before, project, new, category_ids, years, result, place))
-    for project in old.projects:
-        if project.id not in new_ids:
-            why = f"project {project.id!r} was removed"
-            result.left_out += _all_values(project, places[project.id], why)
-    for project in old.projects:
-        if project.id in new_ids:
-            result.left_out += _lost_years(project, old, new, places[project.id])
-    result.budget = replace(new, projects=tuple(projects))
-    return result
-
-
-def _carry(
-    before: Project,
-    after: Project,
-    new: Budget,
-    category_ids: set[str],
-    years: list[int | None],
-    result: Regeneration,
-    place: ProjectPlace,
-) -> Project:
-    """One project: typed values from ``before``, structure from ``after``."""
-    costs = []
-    for i, line in enumerate(before.costs):
-        if is_blank_line(line):
-            continue
-        if line.category and line.category not in category_ids:
-            for y, value in enumerate(line.amounts):
-                if not _blank(value):
-                    result.left_out.append(
-                        LeftOut(
-                            before.sheet,
-                            place.cell("cost", i, y),
-                            before.id,
-                            f"cost line {line.description!r}: category {line.category!r} no longer "
-                            "exists",
-                            value,
-                        )
-                    )
-            continue
-        costs.append(CostLine(line.category, line.description, _by_year(line.amounts, years)))
-    old_hours = dict(before.hours)
-    hours = []
-    for municipality in new.pilot.municipalities:
-        typed = old_hours.get(municipality)
-        if typed is not None and not all(_blank(v) for v in typed):
-            hours.append((municipality, _by_year(typed, years)))
-        elif after.hours_of(municipality):
-            hours.append((municipality, after.hours_of(municipality)))
-    for municipality, values in before.hours:
-        if municipality not in new.pilot.municipalities:
-            for y, value in enumerate(values):
-                if not _blank(value) and value != 0:
-                    result.left_out.append(
-                        LeftOut(
-                            before.sheet,
-                            place.cell("hours", municipality, y),
-                            before.id,
-                            f"hours of {municipality}, which is no longer in the pilot",
-                            value,
-                        )
-                    )
-    carried = replace(
-        after,
-        costs=tuple(costs),
-        hours=tuple(hours),
-        kdd=_by_year(before.kdd, years),
-        statsforvalteren=_by_year(before.statsforvalteren, years),
-    )
-    carried_values: list[Amount] = [a for line in costs for a in line.amounts]
-    carried_values += [v for _, h in hours for v in h] + [*carried.kdd, *carried.statsforvalteren]
-    result.carried[after.id] = sum(1 for value in carried_values if not _blank(value))
-    return carried
-
-
-def _by_year(values: tuple[Amount, ...], years: list[int | None]) -> tuple[Amount, ...]:
-    return tuple(values[i] if i is not None and i < len(values) else None for i in years)
-
-
-def _typed_cells(project: Project, place: ProjectPlace) -> Iterator[tuple[str, int, str, Amount]]:
-    """Every typed value of a project: (cell, year index, what it is, value)."""
-    for i, line in enumerate(project.costs):
-        for y, value in enumerate(line.amounts):
-            yield place.cell("cost", i, y), y, f"cost line {line.description!r}", value
-    for municipality, values in project.hours:
-        for y, value in enumerate(values):
-            yield place.cell("hours", municipality, y), y, f"hours of {municipality}", value
-    for table, name, values in (
-        ("kdd", "KDD", project.kdd),
-        ("statsforvalteren", "Statsforvalteren", project.statsforvalteren),
-    ):
-        for y, value in enumerate(values):
-            yield place.cell(table, 0, y), y, f"financing from {name}", value
-
-
-def _all_values(project: Project, place: ProjectPlace, why: str) -> list[LeftOut]:
-    return [
-        LeftOut(project.sheet, cell, project.id, f"{why}: {what}", value)
-        for cell, _, what, value in _typed_cells(project, place)
-        if not _blank(value) and value != 0
-    ]
-
-
-def _lost_years(project: Project, old: Budget, new: Budget, place: ProjectPlace) -> list[LeftOut]:
-    gone = {y for y, year in enumerate(old.pilot.years) if year not in new.pilot.years}
-    return [
-        LeftOut(
-            project.sheet,
-            cell,
-            project.id,
-            f"year {old.pilot.years[y]} is no longer a project year",
-            value,
-        )
-        for cell, y, _, value in _typed_cells(project, place)
-        if y in gone and not _blank(value) and value != 0
-    ]
 
 
 def _structure_changes(old: Budget, new: Budget) -> list[str]:
@@ -285,7 +210,7 @@ def _structure_changes(old: Budget, new: Budget) -> list[str]:
     return changes
 
 
-def _located(read: ReadBudget, content: Any) -> Located:
+def _located(read: ReadBudget, content: Any, generation: tuple[str, str] | None = None) -> Located:
     """The old workbook's layout, found where its rows and sheets are now."""
 
     def value_at(sheet: str, address: str) -> Any:
@@ -295,7 +220,8 @@ def _located(read: ReadBudget, content: Any) -> Located:
         value = cells.values.get(address)
         return cells.cached.get(address) if value is None else value
 
-    return locate(build_layout(read.budget, read.capacities), read, content, value_at)
+    expected = build_layout(read.budget, read.capacities, generation)
+    return locate(expected, read, content, value_at)
 
 
 def _project_of(read: ReadBudget, sheet: str) -> str:
@@ -323,7 +249,3 @@ def _cannot_carry(content: Any, layout: WorkbookLayout) -> list[str]:
             "areas and is not carried over"
         )
     return out
-
-
-def _blank(value: Amount) -> bool:
-    return value is None or value == ""

@@ -54,3 +54,17 @@ def set_cached_value(xml: str, cell: str, value: str) -> str:
 def copy(source: Path, target: Path) -> Path:
     shutil.copyfile(source, target)
     return target
+
+
+def without_record(source: Path, target: Path) -> Path:
+    """A copy of ``source`` as versions before generation records made it: no record."""
+
+    def drop(xml: str) -> str:
+        pattern = r'<property [^>]*name="bygdevekst_xl_(?:spec|tool)[^"]*"[^>]*>.*?</property>'
+        return re.sub(pattern, "", xml, flags=re.S)
+
+    def no_generation_line(xml: str) -> str:  # the Forside's A3 names the generation
+        return re.sub(r'<c r="A3"[^>]*>.*?</c>', "", xml, count=1, flags=re.S)
+
+    edits = {"docProps/custom.xml": drop, "xl/worksheets/sheet1.xml": no_generation_line}
+    return with_parts(source, target, edits)

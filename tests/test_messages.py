@@ -70,6 +70,9 @@ def test_every_command_speaks_bokmal_by_default(example_workbook, example_dict, 
     typed = damage.with_openpyxl(
         example_workbook, tmp_path / "typed.xlsx", lambda wb: wb[P2].__setitem__("C9", "150 000")
     )
+    edited = damage.with_openpyxl(  # project 5 edited, so removing it loses a typed value
+        example_workbook, tmp_path / "edited.xlsx", lambda wb: wb[P5].__setitem__("C8", 35_000)
+    )
     fewer = dict(example_dict, projects=example_dict["projects"][:4])
     smaller = tmp_path / "fewer.yaml"
     smaller.write_text(yaml.safe_dump(fewer, allow_unicode=True), "utf-8")
@@ -78,7 +81,7 @@ def test_every_command_speaks_bokmal_by_default(example_workbook, example_dict, 
         (["generate", str(spec), "-o", str(book), "--strict", "--force"], 1),
         (["check", str(book), str(example_workbook), str(tmp_path / "nope.xlsx")], 2),
         (["extract", str(typed)], 1),
-        (["regenerate", str(example_workbook), "--spec", str(smaller), "-o", "x.xlsx"], 1),
+        (["regenerate", str(edited), "--spec", str(smaller), "-o", "x.xlsx"], 1),
         (["generate", str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "n.xlsx")], 2),
     ]
     for args, code in runs:

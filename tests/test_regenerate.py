@@ -64,6 +64,13 @@ def without_marketing(example_dict: dict) -> dict:
 
 
 @pytest.fixture
+def unrecorded_workbook(example_workbook, tmp_path) -> Path:
+    """The example as a version before generation records made it: regenerate cannot tell
+    what a person changed, so every value of a removed project is an orphan."""
+    return damage.without_record(example_workbook, tmp_path / "unrecorded.xlsx")
+
+
+@pytest.fixture
 def officer_workbook(example_workbook, tmp_path) -> Path:
     """The example as a finance officer leaves it: a line inserted and typed, values changed, saved
     by LibreOffice."""
@@ -119,24 +126,27 @@ def test_every_typed_value_reaches_its_new_place(officer_workbook, example_dict,
     assert report.totals == budget_totals(result.budget)
 
 
-def test_removed_project_with_amounts_is_refused(example_workbook, example_dict, tmp_path, capsys):
-    """Removing a project that holds amounts refuses, lists the values, and writes nothing."""
+def test_removed_project_with_amounts_is_refused(
+    unrecorded_workbook, example_dict, tmp_path, capsys
+):
+    """Removing a project that holds amounts from a workbook without a record refuses, lists
+    the values, and writes nothing."""
     data = without_marketing(example_dict)
     spec = write_spec(tmp_path / "new.yaml", data)
     out = tmp_path / "new.xlsx"
     with pytest.raises(RefusedError) as caught:
-        regenerate(example_workbook, spec, out)
+        regenerate(unrecorded_workbook, spec, out)
     left_out = caught.value.result.left_out
     assert {v.project for v in left_out} == {"markedsforing"}
     assert ("5 Markedsføring", "C7", 300_000) in {(v.sheet, v.cell, v.value) for v in left_out}
     assert not out.exists()
-    assert main(["regenerate", str(example_workbook), "--spec", str(spec), "-o", str(out)]) == 1
+    assert main(["regenerate", str(unrecorded_workbook), "--spec", str(spec), "-o", str(out)]) == 1
     err = capsys.readouterr().err
     assert "ville gått tapt: 5 Markedsføring!C7 = 300 000" in err and not out.exists()
     assert "prosjektet 'markedsforing' er fjernet: kostnadslinjen" in err
 
 
-def test_drop_orphans_drops_and_lists_them(example_workbook, example_dict, tmp_path, capsys):
+def test_drop_orphans_drops_and_lists_them(unrecorded_workbook, example_dict, tmp_path, capsys):
     """--drop-orphans writes the workbook without the removed project and lists what it dropped."""
     data = without_marketing(example_dict)
     spec = write_spec(tmp_path / "new.yaml", data)
@@ -145,7 +155,7 @@ def test_drop_orphans_drops_and_lists_them(example_workbook, example_dict, tmp_p
         main(
             [
                 "regenerate",
-                str(example_workbook),
+                str(unrecorded_workbook),
                 "--spec",
                 str(spec),
                 "-o",
@@ -162,7 +172,7 @@ def test_drop_orphans_drops_and_lists_them(example_workbook, example_dict, tmp_p
     assert check_workbook(out, load_spec(spec)).ok
 
 
-def test_archive_orphans_keeps_them_in_a_sheet(example_workbook, example_dict, tmp_path):
+def test_archive_orphans_keeps_them_in_a_sheet(unrecorded_workbook, example_dict, tmp_path):
     """--archive-orphans keeps every value without a place in the Arkiv sheet, outside all totals."""
     data = without_marketing(example_dict)
     data["categories"] = [c for c in data["categories"] if c["id"] != "kurs"]
@@ -170,7 +180,7 @@ def test_archive_orphans_keeps_them_in_a_sheet(example_workbook, example_dict, t
         project["costs"] = [c for c in project["costs"] if c["category"] != "kurs"]
     spec = write_spec(tmp_path / "new.yaml", data)
     out = tmp_path / "new.xlsx"
-    result = regenerate(example_workbook, spec, out, orphans="archive")
+    result = regenerate(unrecorded_workbook, spec, out, orphans="archive")
     archive = openpyxl.load_workbook(out)["Arkiv"]
     rows = [[c.value for c in row] for row in archive.iter_rows(min_row=5)]
     assert len(rows) == len(result.left_out)

@@ -12,9 +12,11 @@ from ..inputs import Rules, read_budget
 from ..layout import build_layout
 from ..layout.cells import a1
 from ..locate import locate
+from ..merge import edited_inputs
 from ..model import Budget
 from .causes import group_by_cause
 from .findings import Finding
+from .provenance import provenance
 from .rules import RULES, Context
 
 
@@ -29,6 +31,8 @@ class Report:
     """The same totals as the file's own formulas give them, evaluated headlessly."""
     content_digest: str | None = None
     """The short id of the workbook's inputs (``digest.content_digest``)."""
+    generation: dict[str, Any] | None = None
+    """The workbook's generation (id, spec date, inputs changed since), when it has a record."""
 
     @property
     def errors(self) -> list[Finding]:
@@ -49,8 +53,9 @@ class Report:
         return not self.errors
 
 
-def check_workbook(path: Path | str, rules_budget: Budget) -> Report:
-    """Check one workbook against the rules of ``rules_budget`` (the spec's cap and categories).
+def check_workbook(path: Path | str, rules_budget: Budget | None = None) -> Report:
+    """Check one workbook against the rules of ``rules_budget`` (the spec's cap and categories),
+    or, without one, against the pilot's facts in the workbook's generation record.
 
     Raises ``reader.ReadError`` or ``inputs.NotOurWorkbook`` when the file cannot be read as one
     of our workbooks.
@@ -59,7 +64,8 @@ def check_workbook(path: Path | str, rules_budget: Budget) -> Report:
     from ..xlsx import read_workbook
 
     content = read_workbook(path)
-    rules = Rules.of(rules_budget)
+    origin = provenance(content, rules_budget)
+    rules = Rules.of(origin.facts)
     values: dict[tuple[str, str], Any] = {}
     formulas: dict[tuple[str, str], str] = {}
     for name, sheet in content.sheets.items():
@@ -77,7 +83,7 @@ def check_workbook(path: Path | str, rules_budget: Budget) -> Report:
         return computed[key] if key in computed else values.get(key)
 
     read = read_budget(content, rules, lambda sheet, address: computed.get((sheet, address)))
-    expected = build_layout(read.budget, read.capacities)
+    expected = build_layout(read.budget, read.capacities, origin.generation)
     located = locate(expected, read, content, value_at)
     layout = located.layout
     per_project = {pid: t for pid, (_, t) in layout.projects.items()}
@@ -86,14 +92,22 @@ def check_workbook(path: Path | str, rules_budget: Budget) -> Report:
     findings = [finding for rule in RULES for finding in rule(ctx)]
     order = {name: i for i, name in enumerate([*(s.name for s in layout.sheets), *content.sheets])}
     findings.sort(key=lambda f: (order.get(f.sheet or "", -1), _cell_key(f.cell), f.code))
-    findings = group_by_cause(findings)
+    findings = origin.findings + group_by_cause(findings)
     recomputed = {
         key: evaluation.values.get((sheet, a1(r, c)))
         for key, (sheet, r, c) in layout.anchors.items()
     }
     from ..digest import content_digest
 
-    return Report(str(path), findings, totals, recomputed, content_digest(read.budget))
+    edited = edited_inputs(origin.record.spec, read) if origin.record else None
+    return Report(
+        str(path),
+        findings,
+        totals,
+        recomputed,
+        content_digest=content_digest(read.budget),
+        generation=origin.summary(edited),
+    )
 
 
 def _cell_key(cell: str | None) -> tuple[int, int]:

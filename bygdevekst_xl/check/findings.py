@@ -180,6 +180,40 @@ CATALOG: dict[str, tuple[Severity, str, str]] = {
         "Arbeidsboka inneholder makroer (VBA)",
         "The workbook contains macros (VBA)",
     ),
+    "other-pilot": (
+        "error",
+        "Arbeidsboka er laget for {found}, ikke for {expected} som spesifikasjonen gjelder: den "
+        "er kontrollert mot sin egen generasjonspost. Kjør check uten --spec, eller med "
+        "spesifikasjonen for {found}",
+        "The workbook was made for {found}, not for {expected} whom the spec is for: it was "
+        "checked against its own generation record. Run check without --spec, or with the spec "
+        "for {found}",
+    ),
+    "record-missing": (
+        "warning",
+        "Arbeidsboka har ingen generasjonspost, så pilotens fakta (kommuner, timesats, "
+        "kategorier) er tatt fra {expected}. Kjør `regenerate` uten --spec for å gi den en",
+        "The workbook has no generation record, so the pilot's facts (municipalities, hourly "
+        "rate, categories) were taken from {expected}. Run `regenerate` without --spec to give "
+        "it one",
+    ),
+    "record-damaged": (
+        "error",
+        "Generasjonsposten (spesifikasjonen arbeidsboka ble laget fra) er skadet: {found}",
+        "The generation record (the spec the workbook was made from) is damaged: {found}",
+    ),
+    "record-mismatch": (
+        "error",
+        "Generasjonsposten er endret etter at arbeidsboka ble laget: {found}",
+        "The generation record was changed after the workbook was made: {found}",
+    ),
+    "record-against-scheme": (
+        "error",
+        "Generasjonsposten bryter ordningens regler ({path}): {what}; den sier {found}, "
+        "ordningen tillater {expected}. Kontrollert etter ordningens regler",
+        "The generation record breaks the scheme's rules ({path}): {what}; it says {found}, "
+        "the scheme allows {expected}. Checked by the scheme's rules",
+    ),
     "rule-changed": (
         "error",
         "{what} er endret i arbeidsboka: reglene sier {expected}, arbeidsboka har {found}",

@@ -32,6 +32,9 @@ WORDS = {
         "verdict": "Resultat",
         "files": "filer kontrollert",
         "unreadable": "kunne ikke leses",
+        "generation": "Generasjon",
+        "spec_date": "spesifikasjonens dato",
+        "changed": "inndata endret siden generering",
         "digest": "Innholds-ID",
         "no-sheet": "(arbeidsboka)",
     },
@@ -54,6 +57,9 @@ WORDS = {
         "verdict": "Verdict",
         "files": "files checked",
         "unreadable": "could not be read",
+        "generation": "Generation",
+        "spec_date": "spec dated",
+        "changed": "inputs changed since generation",
         "digest": "Content digest",
         "no-sheet": "(workbook)",
     },
@@ -71,6 +77,14 @@ def as_text(report: Report, lang: str = "nb") -> str:
     """The report as terminal text: findings grouped by sheet, then totals and the verdict."""
     w = WORDS[lang]
     lines = [f"{w['workbook']}: {report.file}"]
+    g = report.generation
+    if g is not None:
+        changed = "" if g["changed_inputs"] is None else f", {g['changed_inputs']} {w['changed']}"
+        spec_date = g["spec_date"] or ""
+        if lang == "nb" and len(spec_date) == 10:  # 2024-09-20 -> 20.09.2024
+            spec_date = ".".join(reversed(spec_date.split("-")))
+        date = f" ({w['spec_date']} {spec_date})" if spec_date else ""
+        lines.append(f"  {w['generation']} {g['id']}{date}{changed}")
     if report.content_digest:
         lines.append(f"  {w['digest']}: {report.content_digest}")
     for sheet, group in groupby(report.findings, key=lambda f: f.sheet or w["no-sheet"]):
@@ -123,6 +137,7 @@ def as_dict(report: Report, lang: str = "nb") -> dict[str, Any]:
         **({"content_digest": report.content_digest} if report.content_digest else {}),
         "errors": len(report.errors),
         "warnings": len(report.warnings),
+        "generation": report.generation,
         "findings": [_finding_dict(f, lang) for f in report.findings],
         "totals": None
         if t is None

@@ -53,11 +53,16 @@ def project_names(project_id: str) -> dict[str, str]:
     }
 
 
-def build_layout(budget: Budget, capacities: Mapping[str, int] | None = None) -> WorkbookLayout:
+def build_layout(
+    budget: Budget,
+    capacities: Mapping[str, int] | None = None,
+    generation: tuple[str, str] | None = None,
+) -> WorkbookLayout:
     """Lay out the whole workbook for a budget.
 
     ``capacities`` gives the number of cost input rows per project id (as read from an edited
-    workbook); by default each project gets its lines plus spare rows.
+    workbook); by default each project gets its lines plus spare rows. ``generation`` is the
+    (generation id, spec date) the Forside shows, when the workbook carries a record.
     """
     capacities = capacities or {}
     n_years = len(budget.pilot.years)
@@ -103,7 +108,9 @@ def build_layout(budget: Budget, capacities: Mapping[str, int] | None = None) ->
     names["Status_Regler"] = ref(SUMMARY_SHEET, a1(*summary_anchors["rule_all"], absolute=True))
 
     order = [SUMMARY_SHEET, *(p.sheet for p in budget.projects), PARAMETER_SHEET]
-    front = front_sheet(budget, parameter_rows, summary_anchors, summary_values, overall, order)
+    front = front_sheet(
+        budget, parameter_rows, summary_anchors, summary_values, overall, order, generation
+    )
     sheets: list[SheetLayout] = [front, summary, *project_sheets, parameters]
     anchors = {key: (SUMMARY_SHEET, r, c) for key, (r, c) in summary_anchors.items()}
     assert [s.name for s in sheets] == [FRONT_SHEET, *order]

@@ -12,6 +12,8 @@ from .summary_sheet import RULE_NAMES
 from .validation import status_formats
 
 HEADING_ROWS = 3
+GENERATION_ROW = 2
+"""The row under the title that names the generation (the blank row before the facts)."""
 HOW_TO = (
     "Gule celler er inndata. Alt annet er formler eller faste verdier og er låst "
     "(arkbeskyttelse uten passord).",
@@ -23,6 +25,19 @@ HOW_TO = (
 )
 
 
+def generation_text(generation_id: str, spec_date: str) -> str:
+    """The Forside's line that tells copies apart."""
+    return f"Generasjon {generation_id} · spesifikasjonens dato: {spec_date}"
+
+
+def parse_generation_text(text: object) -> tuple[str, str] | None:
+    """(generation id, spec date) from the Forside's line, or None when it is not one."""
+    if not isinstance(text, str) or not text.startswith("Generasjon "):
+        return None
+    generation, _, date = text.removeprefix("Generasjon ").partition(" · spesifikasjonens dato: ")
+    return (generation, date) if date else None
+
+
 def front_sheet(
     budget: Budget,
     parameter_rows: ParameterRows,
@@ -30,8 +45,13 @@ def front_sheet(
     summary_values: dict[str, object],
     totals: BudgetTotals,
     sheet_names: list[str],
+    generation: tuple[str, str] | None = None,
 ) -> SheetLayout:
-    """Lay out the Forside; every fact and figure is a formula linking to where it lives."""
+    """Lay out the Forside; every fact and figure is a formula linking to where it lives.
+
+    ``generation`` is (generation id, the spec's date) of the record the workbook carries: the
+    row under the title says which generation a copy is.
+    """
     pilot = budget.pilot
     sheet = SheetLayout(FRONT_SHEET, tab_color="#C00000", portrait=True)
     sheet.widths = {0: 52, 1: 20, 2: 60}
@@ -44,6 +64,8 @@ def front_sheet(
         f"{', '.join(pilot.municipalities)}",
         "subtitle",
     )
+    if generation is not None:
+        sheet.label(GENERATION_ROW, 0, generation_text(*generation), "note")
     row = HEADING_ROWS
     sheet.label(row, 0, "Om søknaden", "heading")
     applicant = tuple(

@@ -17,6 +17,7 @@ from ..texts import COST_HEADER, COST_TOTAL_LABEL, FINANCING_LABELS
 from .rows import (
     LINE_CATEGORY_COL,
     LINE_DESCRIPTION_COL,
+    PARAM_VALUE_COL,
     PROJECT_WG_COL,
     ParameterRows,
     ProjectRows,
@@ -62,8 +63,12 @@ class ProjectPlace:
         return self.financing_rows["statsforvalteren"]
 
     def cell(self, table: str, index: int | str, year: int) -> str:
-        """The address of an input: ``("cost", line, y)``, ``("hours", municipality, y)``,
+        """The address of an input: ``("cost", line, y)``, ``("category", line, 0)``,
+        ``("description", line, 0)``, ``("hours", municipality, y)``,
         ``("kdd", 0, y)`` or ``("statsforvalteren", 0, y)`` (years 0-based)."""
+        if table in ("category", "description"):  # a cost line's text columns
+            col = LINE_CATEGORY_COL if table == "category" else LINE_DESCRIPTION_COL
+            return a1(self.cost_row(int(index)), col)
         if table == "cost":
             row = self.cost_row(int(index))
         elif table == "hours":
@@ -169,3 +174,8 @@ def rows_under_heading(values: dict[str, Any], heading: str, header: bool, limit
 def parameter_row(row: int, shift: int) -> int:
     """A Parametre fact's row when its block moved ``shift`` rows (rows inserted above)."""
     return row + shift
+
+
+def parameter_fact_cell(row: int, shift: int) -> str:
+    """The value cell of a Parametre fact (``ParameterRows.deadline`` ...) moved ``shift`` rows."""
+    return a1(parameter_row(row, shift), PARAM_VALUE_COL)

@@ -166,6 +166,8 @@ def budget_to_dict(budget: Budget) -> dict[str, Any]:
     for key in ("reservation", "lead_municipality", "organisation_number", "contact_person"):
         if getattr(pilot, key):
             pilot_dict[key] = getattr(pilot, key)
+    if pilot.spec_date:
+        pilot_dict["spec_date"] = pilot.spec_date
     categories = []
     for c in budget.categories:
         entry: dict[str, Any] = {"id": c.id, "name": c.name, "kdd_eligible": c.kdd_eligible}
@@ -301,6 +303,7 @@ def _build(data: Mapping[str, Any]) -> Budget:
         lead_municipality=p.get("lead_municipality", ""),
         organisation_number=p.get("organisation_number", ""),
         contact_person=p.get("contact_person", ""),
+        spec_date=p.get("spec_date", ""),
     )
     categories = tuple(
         Category(c["id"], c["name"], c["kdd_eligible"], c.get("note", ""))

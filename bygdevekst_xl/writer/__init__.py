@@ -7,6 +7,7 @@ import io
 import math
 import re
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import xlsxwriter
@@ -49,8 +50,15 @@ class _Worksheet(Worksheet):
         return formula.removeprefix("=")
 
 
-def render(layout: WorkbookLayout, *, created: dt.datetime, title: str) -> bytes:
-    """The .xlsx bytes of a layout. ``created`` is fixed so the same layout gives the same bytes."""
+def render(
+    layout: WorkbookLayout,
+    *,
+    created: dt.datetime,
+    title: str,
+    properties: Sequence[tuple[str, str]] = (),
+) -> bytes:
+    """The .xlsx bytes of a layout. ``created`` is fixed so the same layout gives the same bytes;
+    ``properties`` are more custom document properties (the generation record), in order."""
     buffer = io.BytesIO()
     with warnings.catch_warnings():
         warnings.simplefilter(
@@ -76,6 +84,8 @@ def render(layout: WorkbookLayout, *, created: dt.datetime, title: str) -> bytes
                 }
             )
             workbook.set_custom_property(LAYOUT_PROPERTY, LAYOUT_VERSION)
+            for name, value in properties:
+                workbook.set_custom_property(name, value)
             workbook.close()
         except Warning as exc:
             raise WriteError(f"xlsxwriter: {exc}") from None
