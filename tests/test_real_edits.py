@@ -513,7 +513,6 @@ def test_sorted_cost_lines_check_clean_and_are_kept(corpus, original, work):
     keeps_inputs(path, found, work)
 
 
-@issue11("cut and paste re-points the old row's line total (=SUM(C12:D12) in E8): formula-changed")
 def test_a_line_cut_and_pasted_checks_clean_and_is_kept(corpus, original, work):
     """A cost line cut and pasted into a spare row: check exits 0 and every line is kept."""
     path = corpus["cut_paste_line"]

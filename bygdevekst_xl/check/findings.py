@@ -42,6 +42,13 @@ CATALOG: dict[str, tuple[Severity, str, str]] = {
         "Formelen er endret: forventet {expected}, fant {found}",
         "The formula was changed: expected {expected}, found {found}",
     ),
+    "line-formula-moved": (
+        "warning",
+        "Linjesummen summerer en annen linje (linjen er klippet ut og limt inn?): forventet "
+        "{expected}, fant {found}",
+        "The line total sums another line (the line was cut and pasted?): expected {expected}, "
+        "found {found}",
+    ),
     "line-formula-missing": (
         "warning",
         "Linjesummen mangler (innsatt rad?): forventet {expected}",

@@ -243,6 +243,11 @@ def check_formulas(ctx: Context) -> Iterator[Finding]:
         if content is None:
             continue
         line_totals = _line_total_cells(ctx, sheet.name)
+        line_formulas = {
+            normalize_formula(c.formula or ""): c.address
+            for c in sheet.cells.values()
+            if c.address in line_totals
+        }
         for cell in sheet.cells.values():
             if cell.kind != "formula":
                 continue
@@ -262,8 +267,16 @@ def check_formulas(ctx: Context) -> Iterator[Finding]:
                         found=value,
                     )
             elif not same_formula(found, cell.formula or ""):
+                moved_to = line_formulas.get(normalize_formula(found))
+                # A line cut and pasted elsewhere takes its old total's references along: that
+                # total sums another line, which no sum counts twice (the columns are summed).
+                code = "line-formula-moved" if cell.address in line_totals and moved_to else None
                 yield Finding(
-                    "formula-changed", sheet.name, cell.address, expected=cell.formula, found=found
+                    code or "formula-changed",
+                    sheet.name,
+                    cell.address,
+                    expected=cell.formula,
+                    found=found,
                 )
 
 
