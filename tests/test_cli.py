@@ -199,8 +199,8 @@ def test_checking_many_files_in_one_command_keeps_memory_flat(tmp_path):
         copy = tmp_path / f"m{i}.xlsx"
         copy.write_bytes(book.read_bytes())
         copies.append(str(copy))
-    one = run_bounded("check", copies[0], cwd=tmp_path, timeout=120)
-    five = run_bounded("check", *copies, cwd=tmp_path, timeout=300)
+    one = run_bounded("check", "--lang", "nb", copies[0], cwd=tmp_path, timeout=120)
+    five = run_bounded("check", "--lang", "nb", *copies, cwd=tmp_path, timeout=300)
     assert one.returncode == five.returncode
     assert "5 filer kontrollert" in five.stdout
     assert five.peak_mb - one.peak_mb < 8, (one.peak_mb, five.peak_mb)  # unfreed: ~7 MB a file
