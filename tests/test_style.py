@@ -21,3 +21,10 @@ def ruff(*args: str) -> subprocess.CompletedProcess[str]:
 def test_ruff_finds_nothing(args):
     result = ruff(*args)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_finds_nothing():
+    """The package type-checks: mypy (the test extra's, configured in pyproject.toml) reports no error."""
+    command = [sys.executable, "-m", "mypy"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

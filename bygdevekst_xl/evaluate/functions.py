@@ -177,7 +177,7 @@ def xl_rept(text: Any, times: Any) -> Any:
 
 def xl_sumifs(g: Callable, sum_d: tuple | None, pairs: tuple) -> Any:
     """SUMIFS (sum_d given) and COUNTIFS (sum_d None); pairs of (range, criterion)."""
-    mask = None
+    mask: list[bool] | None = None
     shape = None
     for d, c in pairs:
         p = criterion(c)
@@ -189,6 +189,8 @@ def xl_sumifs(g: Callable, sum_d: tuple | None, pairs: tuple) -> Any:
             return VALUE
         hits = [p(v) for v in gather(g, d)]
         mask = hits if mask is None else [a and b for a, b in zip(mask, hits, strict=True)]
+    if mask is None:  # no (range, criterion) pair: the compiler never emits one; Excel's #VALUE!
+        return VALUE
     if sum_d is None:
         return sum(mask)
     if sum_d[1:] != shape:  # formulas: #VALUE! (Excel would resize the sum range)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..compute import HOURS_DECIMALS, ProjectTotals, number
 from ..excel import col_letter
 from ..model import Budget, Project
@@ -34,6 +36,48 @@ from .validation import AMOUNT, CATEGORY, HOURS, TEXT, status_formats
 LABEL, TEXT_COL = LINE_CATEGORY_COL, LINE_DESCRIPTION_COL
 
 
+@dataclass
+class _Context:
+    """What every section of one project sheet needs: the sheet, the plan, the totals."""
+
+    budget: Budget
+    project: Project
+    rows: ProjectRows
+    totals: ProjectTotals
+    sheet: SheetLayout
+    years: tuple[int, ...]
+
+    @property
+    def n_years(self) -> int:
+        return len(self.years)
+
+    @property
+    def total_col(self) -> int:
+        return sum_col(self.n_years)
+
+    def header(self, row: int, first: str, second: str, last: str = "Sum") -> None:
+        """A table header: two text columns, one column per year, the sum column."""
+        self.sheet.label(row, LABEL, first, "header")
+        self.sheet.label(row, TEXT_COL, second, "header")
+        for y, year in enumerate(self.years):
+            self.sheet.label(row, year_col(y), str(year), "header_num")
+        self.sheet.label(row, self.total_col, last, "header_num")
+
+    def row_sum(self, row: int, value: float, style: str = "amount") -> None:
+        """The sum of a row's year cells, in the sum column."""
+        first, last = a1(row, FIRST_YEAR_COL), a1(row, self.total_col - 1)
+        self.sheet.formula(row, self.total_col, f"SUM({first}:{last})", value, style)
+
+    def column_sum(self, row: int, first: int, last: int, values: list[float], style: str) -> None:
+        """Each year column summed from *first* to *last*, and the row's sum."""
+        for y in range(self.n_years):
+            col = year_col(y)
+            self.sheet.formula(
+                row, col, f"SUM({a1_range(first, col, last, col)})", values[y], style
+            )
+        self.row_sum(row, sum(values), style)
+
+
 def project_sheet(
     budget: Budget,
     project: Project,
@@ -43,14 +87,25 @@ def project_sheet(
     parameters: dict[str, str],
 ) -> SheetLayout:
     """Lay out one project's sheet; ``parameters`` holds references to the category cells."""
-    years = budget.pilot.years
-    n_years = len(years)
-    total_col = sum_col(n_years)
     sheet = SheetLayout(project.sheet, tab_color="#5B8C5A", portrait=True)
+    ctx = _Context(budget, project, rows, totals, sheet, budget.pilot.years)
+    _title(ctx, number_in_order)
+    _costs(ctx)
+    _hours(ctx)
+    _financing(ctx)
+    _categories(ctx, parameters)
+    _balance(ctx)
+    kdd_margin(sheet, rows, totals, ctx.n_years)
+    return sheet
+
+
+def _title(ctx: _Context, number_in_order: int) -> None:
+    """Column widths, frozen panes, the title, the subtitle and the description."""
+    sheet, rows, project, total_col = ctx.sheet, ctx.rows, ctx.project, ctx.total_col
     sheet.widths = {
         LABEL: 40,
         TEXT_COL: 46,
-        **{year_col(y): 15 for y in range(n_years)},
+        **{year_col(y): 15 for y in range(ctx.n_years)},
         total_col: 16,
     }
     sheet.freeze = (rows.title + 1, 0)
@@ -65,7 +120,7 @@ def project_sheet(
     sheet.label(
         rows.subtitle,
         LABEL,
-        f"{budget.pilot.name} · budsjett {period_label(years)} · {group}",
+        f"{ctx.budget.pilot.name} · budsjett {period_label(ctx.years)} · {group}",
         "subtitle",
     )
     description = "\n".join(f"{BULLET}{line}" for line in project.description)
@@ -73,27 +128,13 @@ def project_sheet(
     sheet.merges.append((rows.description, LABEL, rows.description, total_col))
     sheet.heights[rows.description] = max(15, 15 * len(project.description))
 
-    def header(row: int, first: str, second: str, last: str = "Sum") -> None:
-        sheet.label(row, LABEL, first, "header")
-        sheet.label(row, TEXT_COL, second, "header")
-        for y, year in enumerate(years):
-            sheet.label(row, year_col(y), str(year), "header_num")
-        sheet.label(row, total_col, last, "header_num")
 
-    def row_sum(row: int, value: float, style: str = "amount") -> None:
-        first, last = a1(row, FIRST_YEAR_COL), a1(row, total_col - 1)
-        sheet.formula(row, total_col, f"SUM({first}:{last})", value, style)
-
-    def column_sum(row: int, first: int, last: int, values: list[float], style: str) -> None:
-        for y in range(n_years):
-            col = year_col(y)
-            sheet.formula(row, col, f"SUM({a1_range(first, col, last, col)})", values[y], style)
-        row_sum(row, sum(values), style)
-
-    # Costs
+def _costs(ctx: _Context) -> None:
+    """The cost lines (category, description, one amount per year) and their total."""
+    sheet, rows, project, totals = ctx.sheet, ctx.rows, ctx.project, ctx.totals
     sheet.label(rows.cost_heading, LABEL, "Kostnader", "heading")
-    header(rows.cost_header, *COST_HEADER)
-    names = {c.id: c.name for c in budget.categories}
+    ctx.header(rows.cost_header, *COST_HEADER)
+    names = {c.id: c.name for c in ctx.budget.categories}
     for i in range(rows.capacity):
         row = rows.cost_first + i
         line = project.costs[i] if i < len(project.costs) else None
@@ -102,34 +143,38 @@ def project_sheet(
         sheet.input(row, TEXT_COL, line.description if line else None, "text", "input_text")
         if line and len(line.description) > sheet.widths[TEXT_COL]:  # wraps: room for it all
             sheet.heights[row] = wrapped_height(line.description, sheet.widths[TEXT_COL])
-        for y in range(n_years):
+        for y in range(ctx.n_years):
             value = line.amounts[y] if line and y < len(line.amounts) else None
             sheet.input(row, year_col(y), value, "amount", "input_amount")
-        row_sum(row, totals.line_totals[i] if line else 0)
+        ctx.row_sum(row, totals.line_totals[i] if line else 0)
     sheet.label(rows.cost_total, LABEL, COST_TOTAL_LABEL, "total_label")
     sheet.label(rows.cost_total, TEXT_COL, None, "total_label")
-    column_sum(rows.cost_total, rows.cost_first, rows.cost_last, totals.costs, "amount_total")
+    ctx.column_sum(rows.cost_total, rows.cost_first, rows.cost_last, totals.costs, "amount_total")
     sheet.validations += [
         Validation(rows.cost_first, LABEL, rows.cost_last, LABEL, CATEGORY),
         Validation(rows.cost_first, TEXT_COL, rows.cost_last, TEXT_COL, TEXT),
-        Validation(rows.cost_first, FIRST_YEAR_COL, rows.cost_last, total_col - 1, AMOUNT),
+        Validation(rows.cost_first, FIRST_YEAR_COL, rows.cost_last, ctx.total_col - 1, AMOUNT),
     ]
 
-    # In-kind hours
+
+def _hours(ctx: _Context) -> None:
+    """In-kind hours per municipality and year, their value, and the working-group check."""
+    sheet, rows, project, totals = ctx.sheet, ctx.rows, ctx.project, ctx.totals
+    n_years, total_col = ctx.n_years, ctx.total_col
     sheet.label(
         rows.hours_heading, LABEL, "Egeninnsats i timer (arbeidsgruppe og oppfølging)", "heading"
     )
-    header(rows.hours_header, "Kommune", "", "Sum timer")
-    for m, municipality in enumerate(budget.pilot.municipalities):
+    ctx.header(rows.hours_header, "Kommune", "", "Sum timer")
+    for m, municipality in enumerate(ctx.budget.pilot.municipalities):
         row = rows.hours_first + m
         hours = project.hours_of(municipality)
         sheet.label(row, LABEL, municipality, "text")
         for y in range(n_years):
             value = hours[y] if y < len(hours) else None
             sheet.input(row, year_col(y), value, "hours", "input_hours")
-        row_sum(row, sum(totals.hours_by_municipality[m]), "hours")
+        ctx.row_sum(row, sum(totals.hours_by_municipality[m]), "hours")
     sheet.label(rows.hours_total, LABEL, "Sum timer", "total_label")
-    column_sum(rows.hours_total, rows.hours_first, rows.hours_last, totals.hours, "hours_total")
+    ctx.column_sum(rows.hours_total, rows.hours_first, rows.hours_last, totals.hours, "hours_total")
     sheet.label(rows.in_kind, LABEL, "Verdi av egeninnsatsen (timer × timesats, kr)", "text")
     for y in range(n_years):
         col = year_col(y)
@@ -140,36 +185,46 @@ def project_sheet(
             totals.in_kind[y],
             "amount",
         )
-    row_sum(rows.in_kind, sum(totals.in_kind))
+    ctx.row_sum(rows.in_kind, sum(totals.in_kind))
     sheet.validations.append(
         Validation(rows.hours_first, FIRST_YEAR_COL, rows.hours_last, total_col - 1, HOURS)
     )
     if project.working_group:
-        sheet.label(rows.working_group, LABEL, "Kommuner uten timer i arbeidsgruppen", "text")
-        hours_range = a1_range(rows.hours_first, total_col, rows.hours_last, total_col)
-        count_cell = a1(rows.working_group, FIRST_YEAR_COL)
-        sheet.formula(
-            rows.working_group,
-            FIRST_YEAR_COL,
-            f'COUNTIF({hours_range},"<=0")',
-            totals.municipalities_without_hours,
-            "count",
-        )
-        status = OK if totals.municipalities_without_hours == 0 else MISSING_HOURS
-        sheet.formula(
-            rows.working_group,
-            TEXT_COL,
-            f'IF({count_cell}=0,"{OK}","{MISSING_HOURS}")',
-            status,
-            "status",
-        )
-        sheet.conditional += status_formats(rows.working_group, TEXT_COL)
+        _working_group(ctx)
     else:
         sheet.label(rows.working_group, LABEL, "Prosjektet har ingen egen arbeidsgruppe", "note")
 
-    # Financing
+
+def _working_group(ctx: _Context) -> None:
+    """The count of municipalities without hours in the working group, and its status."""
+    sheet, rows, totals, total_col = ctx.sheet, ctx.rows, ctx.totals, ctx.total_col
+    sheet.label(rows.working_group, LABEL, "Kommuner uten timer i arbeidsgruppen", "text")
+    hours_range = a1_range(rows.hours_first, total_col, rows.hours_last, total_col)
+    count_cell = a1(rows.working_group, FIRST_YEAR_COL)
+    sheet.formula(
+        rows.working_group,
+        FIRST_YEAR_COL,
+        f'COUNTIF({hours_range},"<=0")',
+        totals.municipalities_without_hours,
+        "count",
+    )
+    status = OK if totals.municipalities_without_hours == 0 else MISSING_HOURS
+    sheet.formula(
+        rows.working_group,
+        TEXT_COL,
+        f'IF({count_cell}=0,"{OK}","{MISSING_HOURS}")',
+        status,
+        "status",
+    )
+    sheet.conditional += status_formats(rows.working_group, TEXT_COL)
+
+
+def _financing(ctx: _Context) -> None:
+    """Financing per source and year: KDD, Statsforvalteren, the own share and the total."""
+    sheet, rows, project, totals = ctx.sheet, ctx.rows, ctx.project, ctx.totals
+    n_years = ctx.n_years
     sheet.label(rows.financing_heading, LABEL, "Finansiering", "heading")
-    header(rows.financing_header, "Kilde", "")
+    ctx.header(rows.financing_header, "Kilde", "")
     for row, name, values in (
         (rows.kdd, FINANCING_LABELS["kdd"], project.kdd),
         (rows.statsforvalteren, FINANCING_LABELS["statsforvalteren"], project.statsforvalteren),
@@ -179,30 +234,33 @@ def project_sheet(
             sheet.input(
                 row, year_col(y), values[y] if y < len(values) else None, "amount", "input_amount"
             )
-        row_sum(row, sum(number(v) for v in values[:n_years]))
+        ctx.row_sum(row, sum(number(v) for v in values[:n_years]))
     sheet.validations.append(
-        Validation(rows.kdd, FIRST_YEAR_COL, rows.statsforvalteren, total_col - 1, AMOUNT)
+        Validation(rows.kdd, FIRST_YEAR_COL, rows.statsforvalteren, ctx.total_col - 1, AMOUNT)
     )
     sheet.label(rows.own_share, LABEL, OWN_SHARE, "text")
     for y in range(n_years):
         col = year_col(y)
         sheet.formula(rows.own_share, col, a1(rows.in_kind, col), totals.in_kind[y], "amount")
-    row_sum(rows.own_share, sum(totals.in_kind))
+    ctx.row_sum(rows.own_share, sum(totals.in_kind))
     sheet.label(rows.financing_total, LABEL, "Sum finansiering", "total_label")
     sheet.label(rows.financing_total, TEXT_COL, None, "total_label")
-    column_sum(rows.financing_total, rows.kdd, rows.own_share, totals.financing, "amount_total")
+    ctx.column_sum(rows.financing_total, rows.kdd, rows.own_share, totals.financing, "amount_total")
 
-    # Costs by category
+
+def _categories(ctx: _Context, parameters: dict[str, str]) -> None:
+    """Costs by category (SUMIF over the cost lines), the uncategorised rest, the KDD-eligible sum."""
+    sheet, rows, totals = ctx.sheet, ctx.rows, ctx.totals
     sheet.label(rows.category_heading, LABEL, "Kostnader per kategori", "heading")
-    header(rows.category_header, "Kategori", ELIGIBLE_FLAG)
+    ctx.header(rows.category_header, "Kategori", ELIGIBLE_FLAG)
     category_range = a1_range(rows.cost_first, LABEL, rows.cost_last, LABEL, absolute=True)
-    for k, category in enumerate(budget.categories):
+    for k, category in enumerate(ctx.budget.categories):
         row = rows.category_first + k
         sheet.formula(row, LABEL, parameters[f"category_name:{k}"], category.name, "text")
         sheet.formula(
             row, TEXT_COL, parameters[f"category_kdd:{k}"], int(category.kdd_eligible), "flag"
         )
-        for y in range(n_years):
+        for y in range(ctx.n_years):
             col = year_col(y)
             letter = col_letter(col)
             amount_range = f"{letter}${rows.cost_first + 1}:{letter}${rows.cost_last + 1}"
@@ -214,18 +272,25 @@ def project_sheet(
                 totals.by_category[category.id][y],
                 "amount",
             )
-        row_sum(row, sum(totals.by_category[category.id]))
+        ctx.row_sum(row, sum(totals.by_category[category.id]))
+    _uncategorised(ctx)
+    _kdd_eligible(ctx)
+
+
+def _uncategorised(ctx: _Context) -> None:
+    """Costs without a valid category: the cost total less the category sums, and a status."""
+    sheet, rows, totals = ctx.sheet, ctx.rows, ctx.totals
     sheet.label(rows.uncategorised, LABEL, "Uten gyldig kategori", "text")
     status = OK if not any(totals.uncategorised) else UNCATEGORISED
     sheet.formula(
         rows.uncategorised,
         TEXT_COL,
-        f'IF({a1(rows.uncategorised, total_col)}=0,"{OK}","{UNCATEGORISED}")',
+        f'IF({a1(rows.uncategorised, ctx.total_col)}=0,"{OK}","{UNCATEGORISED}")',
         status,
         "status",
     )
     sheet.conditional += status_formats(rows.uncategorised, TEXT_COL)
-    for y in range(n_years):
+    for y in range(ctx.n_years):
         col = year_col(y)
         categories = a1_range(rows.category_first, col, rows.category_last, col)
         sheet.formula(
@@ -235,10 +300,15 @@ def project_sheet(
             totals.uncategorised[y],
             "amount",
         )
-    row_sum(rows.uncategorised, sum(totals.uncategorised))
+    ctx.row_sum(rows.uncategorised, sum(totals.uncategorised))
+
+
+def _kdd_eligible(ctx: _Context) -> None:
+    """The KDD-eligible costs per year: the category sums whose flag is 1."""
+    sheet, rows, totals = ctx.sheet, ctx.rows, ctx.totals
     sheet.label(rows.kdd_eligible, LABEL, "Herav støtteberettigede kostnader (KDD)", "total_label")
     flags = a1_range(rows.category_first, TEXT_COL, rows.category_last, TEXT_COL, absolute=True)
-    for y in range(n_years):
+    for y in range(ctx.n_years):
         col = year_col(y)
         values = a1_range(rows.category_first, col, rows.category_last, col)
         sheet.formula(
@@ -248,9 +318,13 @@ def project_sheet(
             totals.kdd_eligible[y],
             "amount_total",
         )
-    row_sum(rows.kdd_eligible, sum(totals.kdd_eligible), "amount_total")
+    ctx.row_sum(rows.kdd_eligible, sum(totals.kdd_eligible), "amount_total")
 
-    # Balance
+
+def _balance(ctx: _Context) -> None:
+    """Costs including in-kind work, the balance per year and its status."""
+    sheet, rows, totals = ctx.sheet, ctx.rows, ctx.totals
+    n_years, total_col = ctx.n_years, ctx.total_col
     sheet.label(rows.balance_heading, LABEL, "Balanse", "heading")
     sheet.label(rows.total_costs, LABEL, "Sum kostnader inkl. egeninnsats", "text")
     for y in range(n_years):
@@ -262,7 +336,7 @@ def project_sheet(
             totals.total_costs[y],
             "amount",
         )
-    row_sum(rows.total_costs, sum(totals.total_costs))
+    ctx.row_sum(rows.total_costs, sum(totals.total_costs))
     sheet.label(rows.balance, LABEL, "Balanse (finansiering − kostnader)", "total_label")
     for y in range(n_years):
         col = year_col(y)
@@ -290,8 +364,6 @@ def project_sheet(
         "status",
     )
     sheet.conditional += status_formats(rows.balance, TEXT_COL)
-    kdd_margin(sheet, rows, totals, n_years)
-    return sheet
 
 
 def kdd_margin(sheet: SheetLayout, rows: ProjectRows, totals: ProjectTotals, n_years: int) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from ..compute import BudgetTotals, ProjectTotals
-from ..model import Budget
+from ..model import Budget, Project
 from ..texts import (
     ELIGIBLE,
     ELIGIBLE_FLAG,
@@ -71,6 +72,31 @@ RULE_NAMES = (
 )
 
 
+@dataclass
+class _Context:
+    """What every section of the combined sheet needs: the sheet, the plans, the totals."""
+
+    budget: Budget
+    rows: SummaryRows
+    project_rows: list[ProjectRows]
+    project_totals: list[ProjectTotals]
+    totals: BudgetTotals
+    sheet: SheetLayout
+    anchors: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return self.budget.pilot.years
+
+    @property
+    def n_years(self) -> int:
+        return len(self.years)
+
+    @property
+    def total_col(self) -> int:
+        return sum_col(self.n_years)
+
+
 def summary_sheet(
     budget: Budget,
     rows: SummaryRows,
@@ -80,99 +106,117 @@ def summary_sheet(
     parameters: dict[str, str],
 ) -> tuple[SheetLayout, dict[str, tuple[int, int]]]:
     """Lay out the combined sheet; returns it with its anchor cells (key -> (row, col))."""
-    years = budget.pilot.years
-    n_years = len(years)
     sheet = SheetLayout(SUMMARY_SHEET, tab_color="#1F4E79")
+    ctx = _Context(budget, rows, project_rows, project_totals, totals, sheet)
+    _title(ctx)
+    for period in range(ctx.n_years + 1):
+        _period_block(ctx, period)
+    _whole_period_anchors(ctx)
+    uncategorised = _categories(ctx, parameters)
+    _rules(ctx, uncategorised)
+    _charts(ctx)
+    return sheet, ctx.anchors
+
+
+def _title(ctx: _Context) -> None:
+    """Column widths, frozen panes, the title, the subtitle and the blocks' heading."""
+    sheet, rows = ctx.sheet, ctx.rows
     sheet.widths = {0: 52, **{c: 15 for c in range(1, BLOCK_MISSING_HOURS + 1)}}
     sheet.freeze = (rows.title + 1, 0)
     sheet.repeat_rows = (rows.title, rows.title)
-    anchors: dict[str, tuple[int, int]] = {}
-    sheet.label(rows.title, 0, f"Samlet budsjett og finansiering – {budget.pilot.name}", "title")
+    sheet.label(
+        rows.title, 0, f"Samlet budsjett og finansiering – {ctx.budget.pilot.name}", "title"
+    )
     sheet.label(
         rows.subtitle,
         0,
-        f"Bygdevekstavtale {period_label(years)}. Alle tall er formler "
+        f"Bygdevekstavtale {period_label(ctx.years)}. Alle tall er formler "
         "som henter fra prosjektarkene.",
         "subtitle",
     )
     sheet.label(rows.block_heading, 0, "Kostnader og finansiering per prosjekt", "heading")
 
-    for period in range(n_years + 1):
-        whole = period == n_years
-        src_col = sum_col(n_years) if whole else year_col(period)
-        header = rows.block_header(period)
-        last_col = BLOCK_MISSING_HOURS if whole else BLOCK_ELIGIBLE
-        title = f"Sum {period_label(years)}" if whole else str(years[period])
-        sheet.label(header, BLOCK_PROJECT, title, "header")
-        sheet.heights[header] = 30  # room for two-line column headings
-        for col in range(1, last_col + 1):
-            sheet.label(header, col, BLOCK_HEADERS[col], "header_num")
-        for p, (project, prow, ptot) in enumerate(
-            zip(budget.projects, project_rows, project_totals, strict=True)
-        ):
-            row = rows.block_first(period) + p
 
-            def pick(values: list[float], period: int = period) -> float:
-                return sum(values) if period == n_years else values[period]
+def _period_block(ctx: _Context, period: int) -> None:
+    """One block of the combined sheet: a year (or the whole period when *period* = n_years)."""
+    sheet, rows, n_years = ctx.sheet, ctx.rows, ctx.n_years
+    whole = period == n_years
+    src_col = sum_col(n_years) if whole else year_col(period)
+    header = rows.block_header(period)
+    last_col = BLOCK_MISSING_HOURS if whole else BLOCK_ELIGIBLE
+    title = f"Sum {period_label(ctx.years)}" if whole else str(ctx.years[period])
+    sheet.label(header, BLOCK_PROJECT, title, "header")
+    sheet.heights[header] = 30  # room for two-line column headings
+    for col in range(1, last_col + 1):
+        sheet.label(header, col, BLOCK_HEADERS[col], "header_num")
 
-            def link(
-                col: int, src_row: int, value: float, project=project, row=row, src_col=src_col
-            ) -> None:
-                sheet.formula(row, col, ref(project.sheet, a1(src_row, src_col)), value, "amount")
+    def pick(values: list[float]) -> float:
+        return sum(values) if whole else values[period]
 
-            sheet.label(row, BLOCK_PROJECT, project.name, "text")
-            link(BLOCK_COSTS, prow.cost_total, pick(ptot.costs))
-            link(BLOCK_IN_KIND, prow.in_kind, pick(ptot.in_kind))
+    for p, (project, prow, ptot) in enumerate(
+        zip(ctx.budget.projects, ctx.project_rows, ctx.project_totals, strict=True)
+    ):
+        row = rows.block_first(period) + p
+
+        def link(
+            col: int, src_row: int, value: float, project: Project = project, row: int = row
+        ) -> None:
+            sheet.formula(row, col, ref(project.sheet, a1(src_row, src_col)), value, "amount")
+
+        sheet.label(row, BLOCK_PROJECT, project.name, "text")
+        link(BLOCK_COSTS, prow.cost_total, pick(ptot.costs))
+        link(BLOCK_IN_KIND, prow.in_kind, pick(ptot.in_kind))
+        sheet.formula(
+            row,
+            BLOCK_TOTAL_COSTS,
+            f"{a1(row, BLOCK_COSTS)}+{a1(row, BLOCK_IN_KIND)}",
+            pick(ptot.total_costs),
+            "amount",
+        )
+        link(BLOCK_KDD, prow.kdd, pick(ptot.kdd))
+        link(BLOCK_STATSFORVALTEREN, prow.statsforvalteren, pick(ptot.statsforvalteren))
+        link(BLOCK_OWN_SHARE, prow.own_share, pick(ptot.in_kind))
+        sheet.formula(
+            row,
+            BLOCK_FINANCING,
+            f"SUM({a1(row, BLOCK_KDD)}:{a1(row, BLOCK_OWN_SHARE)})",
+            pick(ptot.financing),
+            "amount",
+        )
+        sheet.formula(
+            row,
+            BLOCK_BALANCE,
+            f"{a1(row, BLOCK_FINANCING)}-{a1(row, BLOCK_TOTAL_COSTS)}",
+            pick(ptot.balance),
+            "amount",
+        )
+        link(BLOCK_ELIGIBLE, prow.kdd_eligible, pick(ptot.kdd_eligible))
+        if whole and project.working_group:
             sheet.formula(
                 row,
-                BLOCK_TOTAL_COSTS,
-                f"{a1(row, BLOCK_COSTS)}+{a1(row, BLOCK_IN_KIND)}",
-                pick(ptot.total_costs),
-                "amount",
+                BLOCK_MISSING_HOURS,
+                ref(project.sheet, a1(prow.working_group, year_col(0))),
+                ptot.municipalities_without_hours,
+                "count",
             )
-            link(BLOCK_KDD, prow.kdd, pick(ptot.kdd))
-            link(BLOCK_STATSFORVALTEREN, prow.statsforvalteren, pick(ptot.statsforvalteren))
-            link(BLOCK_OWN_SHARE, prow.own_share, pick(ptot.in_kind))
-            sheet.formula(
-                row,
-                BLOCK_FINANCING,
-                f"SUM({a1(row, BLOCK_KDD)}:{a1(row, BLOCK_OWN_SHARE)})",
-                pick(ptot.financing),
-                "amount",
-            )
-            sheet.formula(
-                row,
-                BLOCK_BALANCE,
-                f"{a1(row, BLOCK_FINANCING)}-{a1(row, BLOCK_TOTAL_COSTS)}",
-                pick(ptot.balance),
-                "amount",
-            )
-            link(BLOCK_ELIGIBLE, prow.kdd_eligible, pick(ptot.kdd_eligible))
-            if whole and project.working_group:
-                sheet.formula(
-                    row,
-                    BLOCK_MISSING_HOURS,
-                    ref(project.sheet, a1(prow.working_group, year_col(0))),
-                    ptot.municipalities_without_hours,
-                    "count",
-                )
-        total = rows.block_total(period)
-        sheet.label(total, BLOCK_PROJECT, "Sum alle prosjekter", "total_label")
-        first, last = rows.block_first(period), rows.block_last(period)
-        for col in range(1, last_col + 1):
-            cached = sum(
-                sheet.cells[(r, col)].value
-                for r in range(first, last + 1)
-                if (r, col) in sheet.cells
-            )
-            style = "count_total" if col == BLOCK_MISSING_HOURS else "amount_total"
-            sheet.formula(total, col, f"SUM({a1_range(first, col, last, col)})", cached, style)
-        sheet.conditional += zero_formats(first, BLOCK_BALANCE, total, BLOCK_BALANCE)
-        if not whole:
-            anchors[f"kdd_year:{period}"] = (total, BLOCK_KDD)
+    total = rows.block_total(period)
+    sheet.label(total, BLOCK_PROJECT, "Sum alle prosjekter", "total_label")
+    first, last = rows.block_first(period), rows.block_last(period)
+    for col in range(1, last_col + 1):
+        cached = sum(
+            sheet.cells[(r, col)].value for r in range(first, last + 1) if (r, col) in sheet.cells
+        )
+        style = "count_total" if col == BLOCK_MISSING_HOURS else "amount_total"
+        sheet.formula(total, col, f"SUM({a1_range(first, col, last, col)})", cached, style)
+    sheet.conditional += zero_formats(first, BLOCK_BALANCE, total, BLOCK_BALANCE)
+    if not whole:
+        ctx.anchors[f"kdd_year:{period}"] = (total, BLOCK_KDD)
 
-    whole_total = rows.block_total(n_years)
-    anchors.update(
+
+def _whole_period_anchors(ctx: _Context) -> None:
+    """The whole period's totals, by key."""
+    whole_total = ctx.rows.block_total(ctx.n_years)
+    ctx.anchors.update(
         costs=(whole_total, BLOCK_COSTS),
         in_kind=(whole_total, BLOCK_IN_KIND),
         total_costs=(whole_total, BLOCK_TOTAL_COSTS),
@@ -183,62 +227,89 @@ def summary_sheet(
         balance=(whole_total, BLOCK_BALANCE),
     )
 
-    # Costs by category across all projects
-    total_col = sum_col(n_years)
+
+def _across_projects(
+    ctx: _Context, row: int, source_row: Callable[[ProjectRows], int], values: list[float]
+) -> None:
+    """One row that adds the same row of every project sheet, per year, and its sum."""
+    sheet, total_col = ctx.sheet, ctx.total_col
+    for y in range(ctx.n_years):
+        col = year_col(y)
+        terms = "+".join(
+            ref(p.sheet, a1(source_row(r), col))
+            for p, r in zip(ctx.budget.projects, ctx.project_rows, strict=True)
+        )
+        sheet.formula(row, col, terms, values[y], "amount")
+    sheet.formula(
+        row,
+        total_col,
+        f"SUM({a1(row, year_col(0))}:{a1(row, total_col - 1)})",
+        sum(values),
+        "amount",
+    )
+
+
+def _categories(ctx: _Context, parameters: dict[str, str]) -> list[float]:
+    """Costs by category across all projects; returns the uncategorised costs per year."""
+    sheet, rows, n_years, total_col = ctx.sheet, ctx.rows, ctx.n_years, ctx.total_col
+    project_totals = ctx.project_totals
     sheet.label(rows.category_heading, 0, "Kostnader per kategori, alle prosjekter", "heading")
     sheet.label(rows.category_header, 0, "Kategori", "header")
     sheet.label(rows.category_header, 1, ELIGIBLE_FLAG, "header_num")
     sheet.heights[rows.category_header] = 30  # room for a two-line heading
-    for y, year in enumerate(years):
+    for y, year in enumerate(ctx.years):
         sheet.label(rows.category_header, year_col(y), str(year), "header_num")
     sheet.label(rows.category_header, total_col, "Sum", "header_num")
 
-    def across_projects(
-        row: int, source_row: Callable[[ProjectRows], int], values: list[float]
-    ) -> None:
-        for y in range(n_years):
-            col = year_col(y)
-            terms = "+".join(
-                ref(p.sheet, a1(source_row(r), col))
-                for p, r in zip(budget.projects, project_rows, strict=True)
-            )
-            sheet.formula(row, col, terms, values[y], "amount")
-        sheet.formula(
-            row,
-            total_col,
-            f"SUM({a1(row, year_col(0))}:{a1(row, total_col - 1)})",
-            sum(values),
-            "amount",
-        )
-
-    for k, category in enumerate(budget.categories):
+    for k, category in enumerate(ctx.budget.categories):
         row = rows.category_first + k
         sheet.formula(row, 0, parameters[f"category_name:{k}"], category.name, "text")
         sheet.formula(row, 1, parameters[f"category_kdd:{k}"], int(category.kdd_eligible), "flag")
         values = [
             sum(t.by_category[category.id][y] for t in project_totals) for y in range(n_years)
         ]
-        across_projects(row, lambda r, k=k: r.category_first + k, values)
+        _across_projects(ctx, row, _category_row(k), values)
     sheet.label(rows.uncategorised, 0, "Uten gyldig kategori", "text")
     uncategorised = [sum(t.uncategorised[y] for t in project_totals) for y in range(n_years)]
-    across_projects(rows.uncategorised, lambda r: r.uncategorised, uncategorised)
+    _across_projects(ctx, rows.uncategorised, lambda r: r.uncategorised, uncategorised)
     sheet.label(rows.category_total, 0, "Sum kontante kostnader", "total_label")
     costs = [sum(t.costs[y] for t in project_totals) for y in range(n_years)]
     for y, col in enumerate([*map(year_col, range(n_years)), total_col]):
-        values = costs[y] if y < n_years else sum(costs)
+        cached = costs[y] if y < n_years else sum(costs)
         span = a1_range(rows.category_first, col, rows.uncategorised, col)
-        sheet.formula(rows.category_total, col, f"SUM({span})", values, "amount_total")
+        sheet.formula(rows.category_total, col, f"SUM({span})", cached, "amount_total")
     sheet.label(rows.kdd_eligible, 0, "Herav støtteberettigede kostnader (KDD)", "total_label")
     flags = a1_range(rows.category_first, 1, rows.category_last, 1, absolute=True)
     eligible = [sum(t.kdd_eligible[y] for t in project_totals) for y in range(n_years)]
     for y, col in enumerate([*map(year_col, range(n_years)), total_col]):
-        values = eligible[y] if y < n_years else sum(eligible)
+        cached = eligible[y] if y < n_years else sum(eligible)
         span = a1_range(rows.category_first, col, rows.category_last, col)
-        sheet.formula(rows.kdd_eligible, col, f"SUMIF({flags},1,{span})", values, "amount_total")
-    anchors["kdd_eligible"] = (rows.kdd_eligible, total_col)
-    anchors["uncategorised"] = (rows.uncategorised, total_col)
+        sheet.formula(rows.kdd_eligible, col, f"SUMIF({flags},1,{span})", cached, "amount_total")
+    ctx.anchors["kdd_eligible"] = (rows.kdd_eligible, total_col)
+    ctx.anchors["uncategorised"] = (rows.uncategorised, total_col)
+    return uncategorised
 
-    # Rules
+
+def _category_row(k: int) -> Callable[[ProjectRows], int]:
+    """The row of category *k* on a project sheet."""
+    return lambda r: r.category_first + k
+
+
+RULE_FAILURES = {
+    "rule_cap": OVER_CAP,
+    "rule_eligible": OVER_ELIGIBLE,
+    "rule_eligible_projects": OVER_ELIGIBLE,
+    "rule_balance": NOT_BALANCED,
+    "rule_hours": MISSING_HOURS,
+    "rule_categories": UNCATEGORISED,
+}
+
+
+def _rules(ctx: _Context, uncategorised: list[float]) -> None:
+    """The rules table: value, limit, margin and status per rule, and the overall status."""
+    sheet, rows, n_years, totals = ctx.sheet, ctx.rows, ctx.n_years, ctx.totals
+    project_totals, total_col = ctx.project_totals, ctx.total_col
+    whole_total = rows.block_total(n_years)
     sheet.label(rows.rule_heading, 0, "Regler", "heading")
     for col, text in (
         (RULE_NAME, "Regel"),
@@ -253,26 +324,14 @@ def summary_sheet(
     for key, text in RULE_NAMES:
         sheet.label(rule_rows[key], RULE_NAME, text, "wrap")
         sheet.heights[rule_rows[key]] = wrapped_height(text, sheet.widths[RULE_NAME])
-        anchors[key] = (rule_rows[key], RULE_STATUS)
+        ctx.anchors[key] = (rule_rows[key], RULE_STATUS)
 
     def rule(
         key: str, value: str, cached: float, status: str, ok: bool, style: str = "amount"
     ) -> None:
         row = rule_rows[key]
         sheet.formula(row, RULE_VALUE, value, cached, style)
-        fallback = (
-            OK
-            if ok
-            else {
-                "rule_cap": OVER_CAP,
-                "rule_eligible": OVER_ELIGIBLE,
-                "rule_eligible_projects": OVER_ELIGIBLE,
-                "rule_balance": NOT_BALANCED,
-                "rule_hours": MISSING_HOURS,
-                "rule_categories": UNCATEGORISED,
-            }[key]
-        )
-        sheet.formula(row, RULE_STATUS, status, fallback, "status")
+        sheet.formula(row, RULE_STATUS, status, OK if ok else RULE_FAILURES[key], "status")
         sheet.conditional += status_formats(row, RULE_STATUS)
 
     def limit(key: str, formula: str, cached: float) -> None:
@@ -307,12 +366,12 @@ def summary_sheet(
     over = sum(
         1
         for t in project_totals
-        for eligible, kdd in zip(t.kdd_eligible, t.kdd, strict=True)
-        if kdd > eligible
+        for eligible, project_kdd in zip(t.kdd_eligible, t.kdd, strict=True)
+        if project_kdd > eligible
     )
     margins = (
         ref(p.sheet, a1_range(r.kdd_margin, year_col(0), r.kdd_margin, year_col(n_years - 1)))
-        for p, r in zip(budget.projects, project_rows, strict=True)
+        for p, r in zip(ctx.budget.projects, ctx.project_rows, strict=True)
     )
     counts = "+".join(f'COUNTIF({span},"<0")' for span in margins)
     row = rule_rows["rule_eligible_projects"]
@@ -338,7 +397,7 @@ def summary_sheet(
     )
     missing = sum(
         t.municipalities_without_hours
-        for p, t in zip(budget.projects, project_totals, strict=True)
+        for p, t in zip(ctx.budget.projects, project_totals, strict=True)
         if p.working_group
     )
     row = rule_rows["rule_hours"]
@@ -369,22 +428,25 @@ def summary_sheet(
         "status",
     )
     sheet.conditional += status_formats(rows.rule_all, RULE_STATUS)
-    anchors["rule_all"] = (rows.rule_all, RULE_STATUS)
+    ctx.anchors["rule_all"] = (rows.rule_all, RULE_STATUS)
 
-    # Charts
+
+def _charts(ctx: _Context) -> None:
+    """Costs per project (stacked bars) and financing per source (pie), from the whole period."""
+    sheet, rows, n_years = ctx.sheet, ctx.rows, ctx.n_years
     first, last = rows.block_first(n_years), rows.block_last(n_years)
 
-    def span(col: int, first: int = first, last: int = last) -> str:
+    def column(col: int) -> str:
         return ref(SUMMARY_SHEET, a1_range(first, col, last, col, absolute=True))
 
-    names = span(BLOCK_PROJECT)
+    names = column(BLOCK_PROJECT)
     sheet.charts.append(
         Chart(
             "bar",
             "Kostnader per prosjekt",
             (
-                ("Kontante kostnader", names, span(BLOCK_COSTS)),
-                (IN_KIND, names, span(BLOCK_IN_KIND)),
+                ("Kontante kostnader", names, column(BLOCK_COSTS)),
+                (IN_KIND, names, column(BLOCK_IN_KIND)),
             ),
             rows.chart_row,
             0,
@@ -405,4 +467,3 @@ def summary_sheet(
             BLOCK_STATSFORVALTEREN,
         )
     )
-    return sheet, anchors

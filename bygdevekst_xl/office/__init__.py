@@ -137,7 +137,9 @@ def _write_profile(work: Path, *, recalc: bool = True, locale: str | None = None
 
 
 def _home_is_usable(home: str | None) -> bool:
-    return bool(home) and os.path.isdir(home) and os.access(home, os.W_OK | os.X_OK)
+    if not home:
+        return False
+    return os.path.isdir(home) and os.access(home, os.W_OK | os.X_OK)
 
 
 def _subprocess_env(work: Path) -> dict[str, str]:

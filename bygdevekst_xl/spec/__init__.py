@@ -380,7 +380,7 @@ def _message(error: Any) -> str:
             "object": "a mapping",
             "boolean": "true or false",
         }
-        kinds = v if isinstance(v, list) else [v]
+        kinds = [str(k) for k in (v if isinstance(v, list) else [v])]
         return "must be " + " or ".join(wanted.get(k, k) for k in kinds) + f", not {_shown(value)}"
     if kind == "minimum":
         return f"must be ≥ {v}"

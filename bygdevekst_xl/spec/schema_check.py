@@ -56,12 +56,12 @@ class _Compiler:
         checks = [_KEYWORDS[k](self, schema[k]) for k in _KEYWORDS if k in schema]
         if not _OBJECT_KEYWORDS.isdisjoint(schema):
             checks.append(self.object(schema))
-        checks = [c for c in checks if c is not None]
-        if not checks:
+        present = [c for c in checks if c is not None]
+        if not present:
             return lambda v: True
-        if len(checks) == 1:
-            return checks[0]
-        return lambda v: all(c(v) for c in checks)
+        if len(present) == 1:
+            return present[0]
+        return lambda v: all(c(v) for c in present)
 
     def ref(self, target: str) -> Check:
         """A ``$ref`` to ``#/$defs/...``, compiled once and shared."""

@@ -159,7 +159,7 @@ class SheetBuilder:
         """Row, column and canonical key of a cell reference that is not plain ``C8``."""
         m = CELL_SLOW(ref)
         col = COL_INDEX.get(m[1].upper(), 0) if m else 0
-        if not col:
+        if not m or not col:
             self.fail(f"cell reference {short(ref)!r} is not a cell address")
         row = int(m[2])
         if row > MAX_ROW:

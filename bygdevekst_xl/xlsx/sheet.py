@@ -34,9 +34,9 @@ def read_sheet(
             commented |= count_comments(parts, rel.target, threaded=True)
     sheet.comments = len(commented)
     for rid in builder.drawing_ids:
-        rel = rels.get(rid)
-        if rel is not None and not rel.external:
-            sheet.drawings += count_drawings(parts, rel.target)
+        drawing = rels.get(rid)
+        if drawing is not None and not drawing.external:
+            sheet.drawings += count_drawings(parts, drawing.target)
     sheet.drawings += builder.picture
     return sheet
 

@@ -111,8 +111,7 @@ def parse_sheet_xml(builder: SheetBuilder, source: zipfile.ZipInfo | bytes) -> N
             ref = attrs.get("r")
             if ref:
                 m = fast(ref)
-                col = col_index.get(m[1], 0) if m else 0
-                if col:
+                if m and (col := col_index.get(m[1], 0)):
                     row = int(m[2])
                     key = ref
                     if row > MAX_ROW:

@@ -87,7 +87,7 @@ class NotWellFormed(ReadError):
     """Expat's error; its line and column are those of what expat was given."""
 
 
-def refuse(*_args: object) -> None:
+def refuse(*_args: object) -> NoReturn:
     """Expat handler for DTDs and entity declarations: stop the parse."""
     raise DTDRefused
 
