@@ -156,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     cou.add_argument("--draft", action="store_true", help="write despite errors, marked UTKAST")
     cou.add_argument("--spec", type=Path, help="spec whose rules apply (default: built-in)")
     _add_force(cou)
+    _add_lang(cou)
     cou.set_defaults(run=_council)
     dif = commands.add_parser(
         "diff",
@@ -646,11 +647,12 @@ def _council(args: argparse.Namespace) -> int:
             if path.exists() and not args.force and path.read_bytes() != data:
                 raise OutputError(f"{path}: file exists and differs; use --force to replace it")
         for path, data in targets:
-            print_written(write_new(path, data, force=args.force, protect=(args.workbook,)))
+            written = write_new(path, data, force=args.force, protect=(args.workbook,))
+            print_written(written, args.lang)
         for warning in pack.warnings:
             print(f"warning: {warning}", file=sys.stderr)
     except SpecError as exc:
-        _spec_problems(exc)
+        _spec_problems(exc, args.lang)
         return EXIT_BAD_INPUT
     except Refused as exc:
         print(f"error: {exc}; fix them, or use --draft for a pack marked UTKAST:", file=sys.stderr)
@@ -658,10 +660,10 @@ def _council(args: argparse.Namespace) -> int:
             print(f"  {line}", file=sys.stderr)
         return EXIT_FINDINGS
     except (ReadError, NotOurWorkbook) as exc:
-        print(f"error: {_read_problem(exc, args.workbook)}", file=sys.stderr)
+        _error(_read_problem(exc, args.workbook), args.lang)
         return EXIT_BAD_INPUT
     except (CouncilError, OutputError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(str(exc), args.lang)
         return EXIT_BAD_INPUT
     print(f"Innholds-ID {pack.digest}" + (" (UTKAST)" if pack.draft else ""))
     return EXIT_OK

@@ -640,7 +640,7 @@ def _run_uno(
             what=f"LibreOffice (UNO) editing {names}",
         )
         for (source, target, _), document in zip(jobs, documents, strict=True):
-            raw = Path(document["target"])
+            raw = Path(str(document["target"]))
             if result.returncode != 0 or not raw.is_file() or raw.stat().st_size == 0:
                 raise OfficeError(
                     f"LibreOffice (UNO) could not edit {source} ({_diagnostics(result)})"
