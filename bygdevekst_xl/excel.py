@@ -63,6 +63,11 @@ def a1(row: int, col: int, *, absolute: bool = False) -> str:
 _CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})")
 
 
+def col_number(col: int) -> int:
+    """The column number Excel counts (1-based, as ``<col min max>`` says) for a 0-based column."""
+    return col + 1
+
+
 def row_number(row: int) -> int:
     """The row number Excel shows (1-based) for a 0-based row."""
     return row + 1

@@ -325,3 +325,16 @@ def _example():
     from bygdevekst_xl.spec import example_path, load_spec
 
     return load_spec(example_path())
+
+
+def test_a_hidden_column_of_amounts_is_a_warning(example_workbook, tmp_path, capsys):
+    """A hidden year column on a project sheet (its amounts and hours still counted) is one
+    hidden-row warning at the first counted cell it hides."""
+
+    def hide(wb: openpyxl.Workbook) -> None:
+        wb[P3].column_dimensions["D"].hidden = True
+
+    path = damage.with_openpyxl(example_workbook, tmp_path / "kolonne.xlsx", hide)
+    _, found = findings(path, capsys)
+    hidden = [f for f in found if f["code"] == "hidden-row"]
+    assert [(f["sheet"], f["cell"]) for f in hidden] == [(P3, "D7")]

@@ -868,7 +868,6 @@ def test_a_category_with_a_no_break_space_is_unknown_at_its_cell(corpus):
     assert "category-unknown" in {f["code"] for f in findings_at(report, P1, "A9")}
 
 
-@issue11("a hidden column of hours and amounts gives no finding (a hidden row does)")
 def test_hidden_hours_row_and_column_are_warnings(corpus):
     """A hidden column of hours and amounts and a hidden hours row: hidden-row warnings on both
     sheets, exit 0."""

@@ -248,8 +248,8 @@ CATALOG: dict[str, tuple[Severity, str, str]] = {
     ),
     "hidden-row": (
         "warning",
-        "Rad {what} er skjult, men har beløp som telles med",
-        "Row {what} is hidden but holds amounts that are counted",
+        "Rad eller kolonne {what} er skjult, men har beløp som telles med",
+        "Row or column {what} is hidden but holds amounts that are counted",
     ),
 }
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..compute import BudgetTotals, ProjectTotals
-from ..excel import ErrorValue, date_serial, row_number
+from ..excel import ErrorValue, col_letter, col_number, date_serial, row_number
 from ..inputs import ReadBudget, Rules
 from ..layout import LAYOUT_PROPERTY, LAYOUT_VERSION, WorkbookLayout
 from ..layout.cells import Cell, a1, a1_range
@@ -430,11 +430,25 @@ def outside_findings(content: Any, layout: WorkbookLayout) -> Iterator[Finding]:
 
 
 def check_hidden_rows(ctx: Context) -> Iterator[Finding]:
-    """Hidden rows inside the input tables hide amounts that are counted."""
+    """Hidden rows or columns inside the input tables hide amounts that are counted."""
     n_years = len(ctx.read.budget.pilot.years)
     for project in ctx.read.budget.projects:
         content = ctx.content.sheets.get(project.sheet)
-        if content is None or not content.hidden_rows:
+        if content is None:
+            continue
+        for y in range(n_years):
+            col = year_col(y)
+            if not any(low <= col_number(col) <= high for low, high in content.hidden_cols):
+                continue
+            counted = [
+                a1(row, col)
+                for row in ctx.read.places[project.id].counted_rows()
+                if _is_number(v := _value(ctx.content_value(project.sheet, a1(row, col)))) and v
+            ]
+            if counted:
+                what = col_letter(col)
+                yield Finding("hidden-row", project.sheet, counted[0], params={"what": what})
+        if not content.hidden_rows:
             continue
         for row in ctx.read.places[project.id].counted_rows():
             if row_number(row) not in content.hidden_rows:

@@ -66,6 +66,8 @@ class SheetContent:
     validations: list[Validation] = field(default_factory=list)
     protected: bool = False
     hidden_rows: set[int] = field(default_factory=set)
+    hidden_cols: list[tuple[int, int]] = field(default_factory=list)
+    """Hidden columns as (first, last) column numbers, 1-based, as ``<col min max>`` says."""
     comments: int = 0
     drawings: int = 0
 

@@ -33,7 +33,8 @@ from .xmlparts import X14, XM, rel_id, tags
     _K_X14_FORMULA1,
     _K_XM_F,
     _K_XM_SQREF,
-) = range(1, 18)
+    _K_COL,
+) = range(1, 19)
 _SHEET_KINDS = {
     name: kind
     for kind, local in enumerate(
@@ -62,6 +63,7 @@ _SHEET_KINDS.update(
         X14 + "formula1": _K_X14_FORMULA1,
         XM + "f": _K_XM_F,
         XM + "sqref": _K_XM_SQREF,
+        **{name: _K_COL for name in tags("col")},
     }
 )
 
@@ -154,6 +156,12 @@ def parse_sheet_xml(builder: SheetBuilder, source: zipfile.ZipInfo | bytes) -> N
             inline = []
         elif kind == _K_RPH:
             phonetic = True
+        elif kind == _K_COL:
+            low, high = attrs.get("min", ""), attrs.get("max", "")
+            numbers = is_digits(low) and is_digits(high) and len(low) <= 5 and len(high) <= 5
+            if attrs.get("hidden") in TRUE and numbers and 1 <= int(low) <= int(high) <= MAX_COL:
+                parts.keep("hidden columns")
+                sheet.hidden_cols.append((int(low), int(high)))
         elif kind == _K_PROTECTION:
             sheet.protected = attrs.get("sheet") in TRUE
         elif kind in (_K_DV, _K_X14_DV):
