@@ -338,3 +338,36 @@ def test_a_hidden_column_of_amounts_is_a_warning(example_workbook, tmp_path, cap
     _, found = findings(path, capsys)
     hidden = [f for f in found if f["code"] == "hidden-row"]
     assert [(f["sheet"], f["cell"]) for f in hidden] == [(P3, "D7")]
+
+
+def test_hours_shown_as_a_date_are_a_warning_at_the_cell(example_workbook, tmp_path, capsys):
+    """1.5 hours typed in a Norwegian Excel become 1 May (45 413, shown as a date): one
+    number-as-date warning at the cell; a date format elsewhere (Parametre's dates) is none."""
+
+    def typed(wb: openpyxl.Workbook) -> None:
+        wb[P2]["C19"] = 45413
+        wb[P2]["C19"].number_format = "d. mmm"
+
+    path = damage.with_openpyxl(example_workbook, tmp_path / "dato.xlsx", typed)
+    code, found = findings(path, capsys)
+    assert (code, at(found)) == (0, {("number-as-date", P2, "C19")})
+
+
+@pytest.mark.parametrize(
+    ("code", "is_date"),
+    [
+        ("d. mmm", True),
+        ("[$-414]d. mmmm yyyy", True),
+        ("dd.mm.yyyy hh:mm", True),
+        ('#,##0 "kr";[Red]-#,##0 "kr"', False),
+        ("0.00", False),
+        ('"dager" 0', False),
+        ("General", False),
+    ],
+)
+def test_date_formats_are_told_from_number_formats(code, is_date):
+    """A format shows a date when its first section has day, month, year or time codes outside
+    quotes, brackets and escapes."""
+    from bygdevekst_xl.xlsx.styles import is_date_format
+
+    assert is_date_format(code) is is_date

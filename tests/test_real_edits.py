@@ -830,7 +830,6 @@ def test_a_stray_number_below_a_parametre_table_names_the_cause_first(
     assert len(report["findings"]) <= 5
 
 
-@issue11("hours typed as 1.5 (the date 1 May, formatted as a date) give no finding")
 def test_hours_formatted_as_a_date_are_a_warning_at_the_cell(corpus):
     """'1.5' hours typed in a Norwegian locale become 1 May 2024 (45 413): a warning at the
     cell, as a date in an hours cell."""

@@ -138,6 +138,13 @@ CATALOG: dict[str, tuple[Severity, str, str]] = {
         "Arket {expected} har fått nytt navn: {found}; budsjettet er kontrollert som før",
         "The sheet {expected} was renamed to {found}; the budget is checked as before",
     ),
+    "number-as-date": (
+        "warning",
+        "Tallet {found} vises som en dato (1.5 skrevet i norsk Excel blir 1. mai); skriv 1,5, "
+        "eller gi cellen tallformat",
+        "The number {found} shows as a date (1.5 typed in a Norwegian Excel becomes 1 May); "
+        "type 1,5, or give the cell a number format",
+    ),
     "input-formula": (
         "warning",
         "Inndata er en formel ({found}) som avhenger av {what}; verdien telles med i reglene",

@@ -382,6 +382,22 @@ def input_findings(read: ReadBudget, known: set[str]) -> Iterator[Finding]:
                 yield from _amount_findings(sheet, a1(row, year_col(y)), amount)
 
 
+def check_numbers_shown_as_dates(ctx: Context) -> Iterator[Finding]:
+    """An amount or hours cell that shows its number as a date: "1.5" typed in a Norwegian
+    Excel becomes 1 May (45 413), and the budget counts 45 413 hours."""
+    for project in ctx.read.budget.projects:
+        content = ctx.content.sheets.get(project.sheet)
+        if content is None or not content.date_cells:
+            continue
+        place = ctx.read.places[project.id]
+        for row in place.counted_rows():
+            for y in range(len(ctx.read.budget.pilot.years)):
+                address = a1(row, year_col(y))
+                if address in content.date_cells:
+                    value = content.values.get(address)
+                    yield Finding("number-as-date", project.sheet, address, found=value)
+
+
 def check_input_formulas(ctx: Context) -> Iterator[Finding]:
     """Inputs that hold formulas referring to other cells: their value counts; say on what."""
     for project in ctx.read.budget.projects:
@@ -539,6 +555,7 @@ RULES: tuple[Rule, ...] = (
     check_formulas,
     check_inputs,
     check_input_formulas,
+    check_numbers_shown_as_dates,
     check_outside_tables,
     check_hidden_rows,
     check_errors,

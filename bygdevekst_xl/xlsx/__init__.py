@@ -43,6 +43,7 @@ from .parts import (
     shared_strings,
 )
 from .sheet import read_sheet
+from .styles import date_styles
 from .xmlparts import Parts
 
 __all__ = ["ReadError", "SheetContent", "Validation", "WorkbookContent", "read_workbook"]
@@ -112,6 +113,8 @@ def _read(parts: Parts) -> WorkbookContent:
     book = parse_workbook(parts, info)
     rels = parts.rels(info.filename)
     strings = shared_strings(parts, rels, info.filename)
+    styles = next((r.target for r in rels.values() if r.type == "styles" and not r.external), None)
+    parts.date_styles = date_styles(parts, parts.find(styles) if styles else None)
     sheets: dict[str, SheetContent] = {}
     folded: set[str] = set()
     for name, state, rid in book.sheets:

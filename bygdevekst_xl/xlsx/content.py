@@ -67,6 +67,8 @@ class SheetContent:
     protected: bool = False
     hidden_rows: set[int] = field(default_factory=set)
     hidden_cols: list[tuple[int, int]] = field(default_factory=list)
+    date_cells: set[str] = field(default_factory=set)
+    """Cells holding a number shown as a date (their style's number format is a date)."""
     """Hidden columns as (first, last) column numbers, 1-based, as ``<col min max>`` says."""
     comments: int = 0
     drawings: int = 0

@@ -47,6 +47,7 @@ def fast_cells(builder: SheetBuilder, text: str) -> bool:
     the general path.
     """
     store, col_index, strings, parts = builder.store, COL_INDEX, builder.strings, builder.parts
+    date_styles, date_cells = parts.date_styles, builder.sheet.date_cells
     sheet = builder.sheet
     values, formulas, cached, hidden_rows = (
         sheet.values,
@@ -75,7 +76,7 @@ def fast_cells(builder: SheetBuilder, text: str) -> bool:
         if depth != 1:
             return False
         pos = m.end()
-        letters, digits, ctype, f_raw, f_text, v_text, v_empty, inline = m.groups()
+        letters, digits, style, ctype, f_raw, f_text, v_text, v_empty, inline = m.groups()
         col = col_index.get(letters)
         row = int(digits)
         if col is None or row > MAX_ROW:
@@ -97,6 +98,8 @@ def fast_cells(builder: SheetBuilder, text: str) -> bool:
                             number = math.nan
                         if number - number == 0:
                             values[key] = number
+                            if style in date_styles:
+                                date_cells.add(key)
                             cells += 1
                             last = position
                             continue
@@ -148,6 +151,8 @@ def fast_cells(builder: SheetBuilder, text: str) -> bool:
             v_text,
             None if inline is None else [_xml_text(inline)],
         )
+        if style in date_styles and isinstance(values.get(key), float):
+            date_cells.add(key)
         cells, last = parts.cells, builder.last
     parts.cells, builder.last = cells, last
     depth, row_number = _fast_rows(text, pos, stop, depth, row_number, hidden_rows, parts.keep)
@@ -155,7 +160,7 @@ def fast_cells(builder: SheetBuilder, text: str) -> bool:
 
 
 _FAST_CELL = re.compile(
-    r'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: s="[0-9]{1,9}")?(?: t="([A-Za-z]{1,9})")?\s*'
+    r'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: s="([0-9]{1,9})")?(?: t="([A-Za-z]{1,9})")?\s*'
     r"(?:/>|>"
     r'(?:<f((?:\s+[A-Za-z_][\w.-]*="[^"<&]*")*)\s*(?:/>|>([^<]*)</f>))?'
     r"(?:<v>([^<]*)</v>|<v()/>)?"

@@ -82,6 +82,8 @@ def parse_sheet_xml(builder: SheetBuilder, source: zipfile.ZipInfo | bytes) -> N
     key = ""
     row = col = 0
     ctype = "n"
+    style: str | None = None
+    date_styles = parts.date_styles
     f_attrs: dict[str, str] | None = None
     f_text: str | None = None
     v_text: str | None = None
@@ -96,7 +98,7 @@ def parse_sheet_xml(builder: SheetBuilder, source: zipfile.ZipInfo | bytes) -> N
     other_names: set[str] = set()
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal key, row, col, ctype, f_attrs, f_text, v_text, inline, collecting, size
+        nonlocal key, row, col, ctype, style, f_attrs, f_text, v_text, inline, collecting, size
         nonlocal row_number, col_number, phonetic, in_inline, in_x14_formula
         nonlocal dv_attrs, dv_formula, dv_sqref, elements
         elements += 1
@@ -127,6 +129,7 @@ def parse_sheet_xml(builder: SheetBuilder, source: zipfile.ZipInfo | bytes) -> N
                 key = cols[col] + str(row)
             col_number = col
             ctype = attrs.get("t", "n")
+            style = attrs.get("s")
             f_attrs = f_text = v_text = inline = None
         elif kind in (_K_V, _K_F):
             collecting, size = kind, 0
@@ -190,6 +193,8 @@ def parse_sheet_xml(builder: SheetBuilder, source: zipfile.ZipInfo | bytes) -> N
             return
         if kind == _K_C:
             store(key, row, col, ctype, f_attrs, f_text, v_text, inline)
+            if style in date_styles and isinstance(sheet.values.get(key), float):
+                sheet.date_cells.add(key)
         elif kind == collecting:
             collecting = 0
             if kind == _K_V:

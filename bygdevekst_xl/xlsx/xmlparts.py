@@ -95,6 +95,9 @@ def refuse(*_args: object) -> NoReturn:
 class Parts(Package):
     """A package whose parts are read as XML: the expat parse, and relationships."""
 
+    date_styles: frozenset[str] = frozenset()
+    """The cell styles that show a number as a date (see :mod:`.styles`)."""
+
     def parse(
         self,
         part: str,
