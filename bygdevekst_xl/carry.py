@@ -27,6 +27,7 @@ from .layout.rows import (
 )
 from .locate import Located
 from .model import Budget, CostLine, Formula
+from .texts import PARAMETER_SHEET
 
 Target = tuple[str, RowRole, ColumnRole]
 """What a reference points at: project id, row role, column role."""
@@ -120,7 +121,25 @@ def _old_targets(
             inverse[sheet] = {m(r): r for r in range(rows.balance + 1)}
         return inverse[sheet].get(row, -1)
 
+    def parameter_target(address: str) -> Target | None:
+        """A category cell on Parametre (a category typed as ``=Parametre!$A$21``)."""
+        position = parse_a1(address)
+        rows = located.layout.parameters
+        if position is None or rows is None:
+            return None
+        m = located.maps.get(PARAMETER_SHEET)
+        row = position[0]
+        if m is not None:
+            row = {m(r): r for r in range(rows.project_last + 1)}.get(row, -1)
+        k = rows.category_of(row)
+        if k is None:
+            return None
+        category = old.budget.categories[k].id
+        return ("", ("parameter-category", category), ("column", position[1]))  # type: ignore[return-value]
+
     def resolve(sheet: str, address: str) -> Target | None:
+        if sheet == old.parameters:
+            return parameter_target(address)
         pid = projects.get(sheet)
         position = parse_a1(address)
         if pid is None or position is None or pid not in new_by_id:
@@ -181,7 +200,14 @@ def _new_places(new: Budget, layout: WorkbookLayout) -> Callable[[Target | None]
     sheets = {p.id: p.sheet for p in new.projects}
     n_years = len(new.pilot.years)
 
+    ids = [c.id for c in new.categories]
+
     def place(target: Target | None) -> tuple[str, str] | None:
+        if target is not None and target[0] == "" and layout.parameters is not None:
+            category, col = target[1][1], target[2][1]  # type: ignore[misc]
+            if category not in ids:
+                return None
+            return PARAMETER_SHEET, a1(layout.parameters.category_row(ids.index(category)), col)
         if target is None or target[0] not in layout.projects:
             return None
         pid, role, col_role = target

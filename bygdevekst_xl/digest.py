@@ -25,7 +25,7 @@ def content_digest(budget: Budget) -> str:
         dataclasses.replace(
             p,
             costs=tuple(
-                dataclasses.replace(line, amounts=_values(line.amounts))
+                dataclasses.replace(line, amounts=_values(line.amounts), category_formula=None)
                 for line in p.costs
                 if not _blank(line)
             ),

@@ -59,7 +59,8 @@ def formula_inputs(budget: Budget) -> list[Formula]:
     """Every input that holds a formula, in sheet order."""
     out = []
     for project in budget.projects:
-        typed = [a for line in project.costs for a in line.amounts]
+        typed: list[Amount] = [line.category_formula for line in project.costs]
+        typed += [a for line in project.costs for a in line.amounts]
         typed += [h for _, hours in project.hours for h in hours]
         typed += [*project.kdd, *project.statsforvalteren]
         out += [a for a in typed if isinstance(a, Formula)]
@@ -108,7 +109,7 @@ def is_blank_line(line: CostLine) -> bool:
 
 def _typed_project(project: Project) -> Project:
     costs = tuple(
-        CostLine(line.category, line.description, _zeros(line.amounts))
+        CostLine(line.category, line.description, _zeros(line.amounts))  # a spec holds the id
         for line in project.costs
         if not is_blank_line(line)
     )

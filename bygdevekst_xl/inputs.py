@@ -373,7 +373,8 @@ class _Reader:
             else:
                 category = "" if category is None else _text(category)
             description = _value(self.input(sheet, a1(row, LINE_DESCRIPTION_COL)))
-            costs.append(CostLine(category, _text(description), years_at(row)))
+            formula = raw if isinstance(raw, Formula) else None
+            costs.append(CostLine(category, _text(description), years_at(row), formula))
         hours = tuple((m, years_at(row)) for m, row in place.hours_rows.items())
         description = self._description(sheet, place.cost_row(0))
         lines = tuple(

@@ -516,7 +516,8 @@ class _Project:
             for year in self.m.years
         )
         self._lost_line(b, o, row, description or label)
-        return CostLine(category, description, amounts)
+        formula = o.category_formula if category == o.category else None
+        return CostLine(category, description, amounts, formula)
 
     def _same_line(self, b: CostLine, o: CostLine) -> bool:
         return (

@@ -74,6 +74,9 @@ class CostLine:
     category: str
     description: str
     amounts: tuple[Amount, ...]
+    category_formula: Formula | None = None
+    """The formula a person typed into the category cell (``=Parametre!$A$21``), if any; its
+    value gave ``category``."""
 
 
 @dataclass(frozen=True)

@@ -371,3 +371,15 @@ def test_date_formats_are_told_from_number_formats(code, is_date):
     from bygdevekst_xl.xlsx.styles import is_date_format
 
     assert is_date_format(code) is is_date
+
+
+def test_a_category_chosen_by_a_formula_is_counted_and_carried(example_workbook, tmp_path, capsys):
+    """A category typed as =Parametre!$A$24 (Reiser): counted as Reiser, an input-formula
+    warning at the cell, and regenerate keeps the formula pointing at Reiser's cell."""
+    path = edit(example_workbook, tmp_path / "kat.xlsx", {(P1, "A8"): "=Parametre!$A$24"})
+    code, found = findings(path, capsys)
+    assert (code, at(found)) == (0, {("input-formula", P1, "A8")})
+    out = tmp_path / "ny.xlsx"
+    regenerate(path, None, out)
+    assert openpyxl.load_workbook(out)[P1]["A8"].value == "=Parametre!$A$24"
+    assert typed_inputs(out) == typed_inputs(example_workbook)

@@ -754,7 +754,6 @@ def test_a_note_row_at_the_top_of_parametre_changes_nothing(corpus, original, wo
     keeps_inputs(path, original, work)
 
 
-@issue11("a category holding a formula: no input-formula warning, regenerate writes its value")
 def test_a_category_chosen_by_a_formula_is_counted(corpus, original, work, example_workbook):
     """A category cell holding =Parametre!A<n> (the list's 'Reiser'): counted under Reiser (no category
     finding, exit 0), a warning at the cell naming what it depends on; regenerate keeps the

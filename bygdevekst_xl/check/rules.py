@@ -401,7 +401,8 @@ def check_numbers_shown_as_dates(ctx: Context) -> Iterator[Finding]:
 def check_input_formulas(ctx: Context) -> Iterator[Finding]:
     """Inputs that hold formulas referring to other cells: their value counts; say on what."""
     for project in ctx.read.budget.projects:
-        typed = [a for line in project.costs for a in line.amounts]
+        typed: list[Any] = [line.category_formula for line in project.costs]
+        typed += [a for line in project.costs for a in line.amounts]
         typed += [h for _, hours in project.hours for h in hours]
         typed += [*project.kdd, *project.statsforvalteren]
         for amount in typed:

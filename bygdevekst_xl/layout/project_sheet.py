@@ -138,7 +138,9 @@ def _costs(ctx: _Context) -> None:
     for i in range(rows.capacity):
         row = rows.cost_first + i
         line = project.costs[i] if i < len(project.costs) else None
-        category = names.get(line.category, line.category) if line else None
+        category: object = names.get(line.category, line.category) if line else None
+        if line and line.category_formula is not None:
+            category = line.category_formula  # kept as the person typed it
         sheet.input(row, LABEL, category, "category", "input_text")
         sheet.input(row, TEXT_COL, line.description if line else None, "text", "input_text")
         if line and len(line.description) > sheet.widths[TEXT_COL]:  # wraps: room for it all

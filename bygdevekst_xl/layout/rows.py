@@ -275,6 +275,12 @@ class ParameterRows:
         """The row of category ``k`` (0-based) in the category table."""
         return self.category_first + k
 
+    def category_of(self, row: int) -> int | None:
+        """Which category (0-based) a row of the category table holds; None for other rows."""
+        return (
+            row - self.category_first if self.category_first <= row <= self.category_last else None
+        )
+
     @property
     def project_heading(self) -> int:
         return self.category_last + 2
