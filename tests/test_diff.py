@@ -442,3 +442,43 @@ def test_tiny_decimal_differences_are_none_but_text_is_one(example_workbook, tmp
     }
     assert "1 080 000 kr → «1 080 000»" in as_text(report)
     assert effect(report, "cash-costs") == pytest.approx((4_860_000, 4_860_000 - 1_080_000))
+
+
+def test_spec_changes_are_told_from_workbook_edits(
+    example_workbook, example_dict, tmp_path, capsys
+):
+    """Both versions carry a generation record: the diff says they come from different specs,
+    and marks the change regenerate took from the new spec apart from an edit made in the
+    workbook (text and JSON, valid against the schema)."""
+    from bygdevekst_xl.regenerate import regenerate
+    from bygdevekst_xl.spec import dump_spec
+
+    edited_copy = damage.with_openpyxl(
+        example_workbook, tmp_path / "a2.xlsx", lambda wb: wb[P2].__setitem__("C19", 160)
+    )
+    spec = tmp_path / "ny.yaml"
+    spec.write_text(
+        dump_spec(edited(example_dict, **{"projects.0.costs.0.amounts.0": 1_055_000})), "utf-8"
+    )
+    new = tmp_path / "ny.xlsx"
+    regenerate(edited_copy, spec, new)
+    report = diff_workbooks(example_workbook, new)
+    origins = {(c.code, report.provenance.origin(c)) for c in report.changes}
+    assert origins == {("line-amount", "spec"), ("hours", "workbook")}
+    assert report.provenance.same_spec is False
+    assert main(["diff", "--json", str(example_workbook), str(new)]) == 1
+    document = json.loads(capsys.readouterr().out)
+    jsonschema.validate(document, SCHEMA)
+    assert document["generation"]["same_spec"] is False
+    assert {c["origin"] for c in document["changes"]} == {"spec", "workbook"}
+
+
+def test_the_same_spec_is_said(example_workbook, tmp_path):
+    """Two copies generated from the same spec say so; an edit is marked as made in the workbook."""
+    copy = damage.with_openpyxl(
+        example_workbook, tmp_path / "b.xlsx", lambda wb: wb[P2].__setitem__("C19", 160)
+    )
+    report = diff_workbooks(example_workbook, copy)
+    assert report.provenance.same_spec is True
+    assert "samme spesifikasjon" in as_text(report, "nb")
+    assert [report.provenance.origin(c) for c in report.changes] == ["workbook"]

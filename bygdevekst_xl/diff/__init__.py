@@ -14,6 +14,7 @@ from .changes import Change, DiffReport, Effect, Verdict
 from .compare import compare_budgets
 from .effects import cap_figures, effects, verdicts
 from .formulas import formula_changes
+from .provenance import provenance
 from .versions import Unreadable, Version, read_version
 
 __all__ = [
@@ -39,6 +40,7 @@ def diff_versions(old: Version, new: Version) -> DiffReport:
         effects=effects(old, new),
         verdicts=verdicts(old, new),
         cap=cap_figures(old, new),
+        provenance=provenance(old, new),
     )
 
 

@@ -62,6 +62,8 @@ class DiffReport:
     verdicts: list[Verdict] = field(default_factory=list)
     cap: dict[str, float] = field(default_factory=dict)
     """KDD total and cap of each version: ``old_kdd``, ``old_cap``, ``new_kdd``, ``new_cap``."""
+    provenance: Any = None
+    """``diff.provenance.Provenance``: the generation of each version, the spec's changes."""
 
     @property
     def differs(self) -> bool:

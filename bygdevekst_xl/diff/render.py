@@ -99,6 +99,21 @@ def headline(report: DiffReport, lang: str) -> list[str]:
     return lines
 
 
+def generation_lines(report: DiffReport, lang: str) -> list[str]:
+    """Whether both come from the same spec (when both carry a generation record)."""
+    p, w = report.provenance, WORDS[lang]
+    if p is None or not p.known:
+        return []
+    if p.same_spec:
+        return [w["same_spec"].format(id=p.old_id)]
+    return [w["other_spec"].format(old=p.old_id, new=p.new_id, count=len(p.spec_changes))]
+
+
+def _origin(report: DiffReport, change: Change, lang: str) -> str:
+    origin = report.provenance.origin(change) if report.provenance else None
+    return f" ({WORDS[lang]['from_' + origin]})" if origin else ""
+
+
 def _shown_effects(report: DiffReport) -> list[Effect]:
     """Totals and own shares always; a project's balance when it changed."""
     return [e for e in report.effects if e.code != "balance" or e.changed]
@@ -109,13 +124,17 @@ def as_text(report: DiffReport, lang: str = "nb") -> str:
     w = WORDS[lang]
     lines = [f"{w['title']} {w['from']} {report.old_file} {w['to']} {report.new_file}"]
     lines += [f"  !! {line}" for line in headline(report, lang)]
+    lines += [f"  {line}" for line in generation_lines(report, lang)]
     if not report.differs:
         lines.append(f"  {w['none']}")
         return "\n".join(lines)
     for title, changes in ((w["budget"], report.changes), (w["formulas"], report.formulas)):
         if changes:
             lines.append(f"  {title}:")
-            lines += [f"    {change_text(c, lang)}  [{cell_text(c)}]" for c in changes]
+            lines += [
+                f"    {change_text(c, lang)}  [{cell_text(c)}]{_origin(report, c, lang)}"
+                for c in changes
+            ]
     lines.append(f"  {w['effects']}:")
     for effect in _shown_effects(report):
         what, before, after, delta = effect_text(effect, lang)
@@ -193,7 +212,8 @@ def as_dict(report: DiffReport, lang: str = "nb") -> dict[str, Any]:
         "new": report.new_file,
         "differs": report.differs,
         "warnings": headline(report, lang),
-        "changes": [_change_dict(c, lang) for c in report.changes],
+        **_generation_dict(report),
+        "changes": [_change_dict(c, lang, report) for c in report.changes],
         "formulas": [_change_dict(c, lang) for c in report.formulas],
         "effects": [
             {
@@ -241,8 +261,17 @@ def as_json(document: dict[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, allow_nan=False)
 
 
-def _change_dict(change: Change, lang: str) -> dict[str, Any]:
+def _generation_dict(report: DiffReport) -> dict[str, Any]:
+    p = report.provenance
+    if p is None:
+        return {}
+    return {"generation": {"old": p.old_id, "new": p.new_id, "same_spec": p.same_spec}}
+
+
+def _change_dict(change: Change, lang: str, report: DiffReport | None = None) -> dict[str, Any]:
+    origin = report.provenance.origin(change) if report and report.provenance else None
     return {
+        **({"origin": origin} if origin else {}),
         "code": change.code,
         "message": change_text(change, lang),
         "params": {k: _json_value(v) for k, v in change.params.items()},

@@ -114,6 +114,11 @@ WORDS: dict[str, dict[str, str]] = {
         "from": "fra",
         "to": "til",
         "budget": "Budsjett",
+        "same_spec": "Begge er generert fra samme spesifikasjon (generasjon {id}).",
+        "other_spec": "Generert fra ulike spesifikasjoner ({old} → {new}); {count} endring(er) "
+        "kommer fra spesifikasjonen, resten er gjort i arbeidsboka.",
+        "from_spec": "fra spesifikasjonen",
+        "from_workbook": "endret i arbeidsboka",
         "formulas": "Formler",
         "effects": "Virkning",
         "rules": "Regler",
@@ -139,6 +144,11 @@ WORDS: dict[str, dict[str, str]] = {
         "from": "from",
         "to": "to",
         "budget": "Budget",
+        "same_spec": "Both were generated from the same spec (generation {id}).",
+        "other_spec": "Generated from different specs ({old} → {new}); {count} change(s) come "
+        "from the spec, the rest were made in the workbook.",
+        "from_spec": "from the spec",
+        "from_workbook": "edited in the workbook",
         "formulas": "Formulas",
         "effects": "Effect",
         "rules": "Rules",

@@ -1,0 +1,74 @@
+"""Which spec each version was generated from, and which changes came from the spec.
+
+When both workbooks carry a generation record (the spec each was generated from), a diff can
+say whether they come from the same spec, and tell the changes made in the spec (regenerated)
+from the edits made in the workbook: the spec changes are the differences between the two
+records' specs, compared the same way as the workbooks.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..record import Record, read_record
+from .changes import Change
+from .versions import Version
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """The generation of each version and the changes between their specs."""
+
+    old_id: str | None
+    new_id: str | None
+    spec_changes: list[Change] = field(default_factory=list)
+
+    @property
+    def known(self) -> bool:
+        """Both versions carry a readable record."""
+        return self.old_id is not None and self.new_id is not None
+
+    @property
+    def same_spec(self) -> bool | None:
+        """Both come from the same spec (None when a record is missing)."""
+        return self.old_id == self.new_id if self.known else None
+
+    def origin(self, change: Change) -> str | None:
+        """ "spec" when the change is one between the two specs, "workbook" otherwise."""
+        if not self.known:
+            return None
+        key = _key(change)
+        return "spec" if any(_key(c) == key for c in self.spec_changes) else "workbook"
+
+
+def provenance(old: Version, new: Version) -> Provenance:
+    """The records of both versions, and when they differ, the changes between their specs."""
+    records = [read_record(v.content.custom_properties) for v in (old, new)]
+    ids = [r.generation_id if isinstance(r, Record) else None for r in records]
+    if None in ids or ids[0] == ids[1]:
+        return Provenance(ids[0], ids[1])
+    old_record, new_record = records
+    assert isinstance(old_record, Record) and isinstance(new_record, Record)
+    return Provenance(ids[0], ids[1], _spec_changes(old_record, new_record))
+
+
+def _spec_changes(old: Record, new: Record) -> list[Change]:
+    """The changes between two records' specs, read as freshly generated workbooks."""
+    from ..generate import workbook_bytes
+    from .compare import compare_budgets
+    from .versions import read_version
+
+    with tempfile.TemporaryDirectory(prefix="bygdevekst-diff-") as folder:
+        paths = []
+        for name, record in (("old", old), ("new", new)):
+            path = Path(folder) / f"{name}.xlsx"
+            path.write_bytes(workbook_bytes(record.spec))
+            paths.append(path)
+        return compare_budgets(read_version(paths[0]), read_version(paths[1]))
+
+
+def _key(change: Change) -> tuple[Any, ...]:
+    return (change.code, repr(sorted(change.params.items())), repr(change.old), repr(change.new))
