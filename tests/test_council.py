@@ -317,7 +317,7 @@ def test_bad_paths_give_one_line_and_exit_2(tmp_path, example_workbook, capsys, 
         else a
         for a in args
     ]
-    assert main(["council", *args]) == 2
+    assert main(["council", "--lang", "en", *args]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err
     assert sorted(p.name for p in existing.iterdir()) == ["vedtak-hasvik.txt"]

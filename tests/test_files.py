@@ -43,7 +43,7 @@ def test_a_failed_forced_write_keeps_the_existing_file_and_leaves_no_debris(
     out = tmp_path / "budsjett.xlsx"
     out.write_bytes(b"the finance officer's edited workbook")
     monkeypatch.setattr(os, where, failure)
-    assert main(["generate", "-o", str(out), "--force", "--lang", "en"]) == 2
+    assert main(["generate", "-o", str(out), "--force"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"feil: {out}: kan ikke skrive: {reason}; den eksisterende filen er uendret"]
     assert out.read_bytes() == b"the finance officer's edited workbook"
