@@ -4,9 +4,6 @@ A corpus of real edits, made once per module: through LibreOffice over UNO (all 
 soffice run), a Gnumeric re-save, and Excel-shaped package XML. Each case asserts the exit code
 of ``check`` and the finding at its cell; every benign case also proves that ``extract`` ->
 ``generate`` and ``regenerate`` keep every typed value and formula.
-
-Cases the fixes of issue 11 have not reached yet are marked ``xfail(strict=True)``: when a fix
-lands, the case passes, pytest reports XPASS as a failure, and the marker is removed.
 """
 
 from __future__ import annotations
@@ -48,10 +45,6 @@ RENAMED = "3 Arbeidsliv og kompetanse"
 COPY = "2 Boligbygging (2)"
 PLANKONTOR_NEW = "4 Plankontor (felles)"
 MAY_1_2024 = (dt.date(2024, 5, 1) - dt.date(1899, 12, 30)).days  # "1.5" typed in nb-NO
-
-
-def issue11(what: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=f"issue 11: {what}")
 
 
 # --------------------------------------------------------------------------- the cases
