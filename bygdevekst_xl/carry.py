@@ -130,7 +130,7 @@ def _old_targets(
         m = located.maps.get(PARAMETER_SHEET)
         row = position[0]
         if m is not None:
-            row = {m(r): r for r in range(rows.project_last + 1)}.get(row, -1)
+            row = {m(r): r for r in rows.all_rows}.get(row, -1)
         k = rows.category_of(row)
         if k is None:
             return None

@@ -30,29 +30,17 @@ def read_inputs(path: Path | str) -> tuple[ReadBudget, Any]:
     Inputs that hold formulas get the value the workbook's formulas give, evaluated
     headlessly (the saved values may be missing or stale).
     """
+    from .evaluate import evaluate_workbook
     from .xlsx import read_workbook
 
     content = read_workbook(path)
     read = read_budget(content)
     if formula_inputs(read.budget):
-        evaluated = evaluate_content(content)
+        evaluated = evaluate_workbook(content).values
         read = read_budget(
             content, evaluated=lambda sheet, address: evaluated.get((sheet, address))
         )
     return read, content
-
-
-def evaluate_content(content: Any) -> dict[tuple[str, str], Any]:
-    """Every formula cell's value, evaluated headlessly."""
-    from .evaluate import ErrorValue, evaluate
-
-    values: dict[tuple[str, str], Any] = {}
-    formulas: dict[tuple[str, str], str] = {}
-    for name, sheet in content.sheets.items():
-        values.update(((name, address), value) for address, value in sheet.values.items())
-        values.update(((name, a), ErrorValue(code)) for a, code in sheet.errors.items())
-        formulas.update(((name, address), f) for address, f in sheet.formulas.items())
-    return dict(evaluate(values, formulas, content.names).values)
 
 
 def formula_inputs(budget: Budget) -> list[Formula]:

@@ -109,7 +109,8 @@ def test_rules_changed_in_parametre_are_named_with_their_cells(example_dict, tmp
         "  !! Den nye versjonen er over KDD-taket: 3 110 000 kr søkt, "
         "110 000 kr over taket på 3 000 000 kr"
     )
-    assert "KDD-tak for hele perioden: 4 000 000 kr → 3 000 000 kr  [Parametre!B4]" in text[3]
+    cap_line = "KDD-tak for hele perioden: 4 000 000 kr → 3 000 000 kr  [Parametre!B4]"
+    assert any(cap_line in line for line in text)
     english = as_text(report, "en")
     assert "The new version is over the KDD cap" in english.splitlines()[1]
     code, document = run_json(capsys, str(old), str(new))

@@ -19,20 +19,10 @@ from bygdevekst_xl.record import generation_id
 from bygdevekst_xl.regenerate import ConflictError, RefusedError, regenerate
 from bygdevekst_xl.spec import budget_from_dict
 from tests import damage
+from tests.test_regenerate import NEW_PROJECT
 
 P1, P2, P3, P4 = "1 Prosjektledelse", "2 Boligbygging", "3 Arbeidsliv", "4 Plankontor"
-UNGDOM = {
-    "id": "ungdom",
-    "name": "Ungdom og bolyst",
-    "sheet": "6 Ungdom",
-    "working_group": True,
-    "description": ["Tiltak for unge voksne."],
-    "costs": [
-        {"category": "arbeidsgrupper", "description": "Ungdomspanel", "amounts": [20_000, 20_000]}
-    ],
-    "hours": {"Hammerfest": [20, 20], "Hasvik": [20, 20], "Måsøy": [20, 20]},
-    "financing": {"kdd": [20_000, 20_000], "statsforvalteren": [0, 0]},
-}
+UNGDOM = NEW_PROJECT  # the same project added, as test_regenerate adds it
 
 
 def cell(example_workbook: Path, project: str, what: str, index: int = 0, year: int = 0) -> str:

@@ -60,27 +60,18 @@ def check_workbook(path: Path | str, rules_budget: Budget | None = None) -> Repo
     Raises ``reader.ReadError`` or ``inputs.NotOurWorkbook`` when the file cannot be read as one
     of our workbooks.
     """
-    from ..evaluate import ErrorValue, evaluate
+    from ..evaluate import evaluate_workbook
     from ..xlsx import read_workbook
 
     content = read_workbook(path)
     origin = provenance(content, rules_budget)
     rules = Rules.of(origin.facts)
-    values: dict[tuple[str, str], Any] = {}
-    formulas: dict[tuple[str, str], str] = {}
-    for name, sheet in content.sheets.items():
-        for address, value in sheet.values.items():
-            values[(name, address)] = value
-        for address, code in sheet.errors.items():
-            values[(name, address)] = ErrorValue(code)
-        for address, formula in sheet.formulas.items():
-            formulas[(name, address)] = formula
-    evaluation = evaluate(values, formulas, content.names)
+    evaluation = evaluate_workbook(content)
     computed = evaluation.values
 
     def value_at(sheet: str, address: str) -> Any:
         key = (sheet, address)
-        return computed[key] if key in computed else values.get(key)
+        return computed[key] if key in computed else content.sheets[sheet].values.get(address)
 
     read = read_budget(content, rules, lambda sheet, address: computed.get((sheet, address)))
     expected = build_layout(read.budget, read.capacities, origin.generation)

@@ -54,22 +54,16 @@ def read_version(path: Path | str) -> Version:
 
     Raises :class:`Unreadable` with one line naming the file.
     """
-    from ..evaluate import ErrorValue, evaluate
+    from ..evaluate import evaluate_workbook
 
     path = Path(path)
     try:
         content = read_workbook(path)
-        values: dict[tuple[str, str], Any] = {}
-        formulas: dict[tuple[str, str], str] = {}
-        for name, sheet in content.sheets.items():
-            values.update(((name, address), value) for address, value in sheet.values.items())
-            values.update(((name, address), ErrorValue(c)) for address, c in sheet.errors.items())
-            formulas.update(((name, address), f) for address, f in sheet.formulas.items())
-        computed = evaluate(values, formulas, content.names).values
+        computed = evaluate_workbook(content).values
 
         def value_at(sheet: str, address: str) -> Any:
             key = (sheet, address)
-            return computed[key] if key in computed else values.get(key)
+            return computed[key] if key in computed else content.sheets[sheet].values.get(address)
 
         read = read_budget(content, None, lambda sheet, address: computed.get((sheet, address)))
         expected = build_layout(read.budget, read.capacities)

@@ -40,12 +40,27 @@ for the first shape our parser or the fast path cannot take.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from .graph import Evaluation, EvaluationRun
 from .keys import CellKey
 from .values import CIRCULAR, ErrorValue
 
-__all__ = ["CIRCULAR", "CellKey", "ErrorValue", "Evaluation", "evaluate"]
+__all__ = ["CIRCULAR", "CellKey", "ErrorValue", "Evaluation", "evaluate", "evaluate_workbook"]
+
+
+def evaluate_workbook(content: Any) -> Evaluation:
+    """Evaluate every formula of a workbook read by ``xlsx.read_workbook``.
+
+    Constant error cells count as their error value; see :func:`evaluate`.
+    """
+    values: dict[CellKey, object] = {}
+    formulas: dict[CellKey, str] = {}
+    for name, sheet in content.sheets.items():
+        values.update(((name, address), value) for address, value in sheet.values.items())
+        values.update(((name, address), ErrorValue(code)) for address, code in sheet.errors.items())
+        formulas.update(((name, address), text) for address, text in sheet.formulas.items())
+    return evaluate(values, formulas, content.names)
 
 
 def evaluate(

@@ -275,6 +275,11 @@ class ParameterRows:
         """The row of category ``k`` (0-based) in the category table."""
         return self.category_first + k
 
+    @property
+    def all_rows(self) -> range:
+        """Every row of the sheet's plan, first to last."""
+        return range(self.project_last + 1)
+
     def category_of(self, row: int) -> int | None:
         """Which category (0-based) a row of the category table holds; None for other rows."""
         return (
