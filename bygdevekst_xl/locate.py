@@ -7,7 +7,7 @@ inputs give. People insert rows and rename sheets; this module finds each sheet'
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,12 +41,21 @@ def locate(
     layout: WorkbookLayout,
     read: ReadBudget,
     content: Any,
-    value_at: Callable[[str, str], Any],
+    computed: Mapping[tuple[str, str], Any] | None = None,
 ) -> Located:
     """Find ``layout`` in the workbook ``content`` (read as ``read``).
 
-    ``value_at(sheet, address)`` gives a cell's value (a formula's result for a formula).
+    ``computed`` gives formula cells' values by (sheet, address) (the workbook's evaluation);
+    without it, the values saved with the formulas are used.
     """
+
+    def value_at(sheet: str, address: str) -> Any:
+        cells = content.sheets[sheet]
+        if computed is not None and (sheet, address) in computed:
+            return computed[(sheet, address)]
+        value = cells.values.get(address)
+        return cells.cached.get(address) if value is None else value
+
     names = read.sheet_names()
     file_names = {k.casefold(): v for k, v in content.names.items()}
     pins: dict[str, dict[int, int]] = {}

@@ -213,15 +213,8 @@ def _structure_changes(old: Budget, new: Budget) -> list[str]:
 def _located(read: ReadBudget, content: Any, generation: tuple[str, str] | None = None) -> Located:
     """The old workbook's layout, found where its rows and sheets are now."""
 
-    def value_at(sheet: str, address: str) -> Any:
-        cells = content.sheets.get(sheet)
-        if cells is None:
-            return None
-        value = cells.values.get(address)
-        return cells.cached.get(address) if value is None else value
-
     expected = build_layout(read.budget, read.capacities, generation)
-    return locate(expected, read, content, value_at)
+    return locate(expected, read, content)
 
 
 def _project_of(read: ReadBudget, sheet: str) -> str:

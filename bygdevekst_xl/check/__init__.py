@@ -68,14 +68,9 @@ def check_workbook(path: Path | str, rules_budget: Budget | None = None) -> Repo
     rules = Rules.of(origin.facts)
     evaluation = evaluate_workbook(content)
     computed = evaluation.values
-
-    def value_at(sheet: str, address: str) -> Any:
-        key = (sheet, address)
-        return computed[key] if key in computed else content.sheets[sheet].values.get(address)
-
     read = read_budget(content, rules, lambda sheet, address: computed.get((sheet, address)))
     expected = build_layout(read.budget, read.capacities, origin.generation)
-    located = locate(expected, read, content, value_at)
+    located = locate(expected, read, content, computed)
     layout = located.layout
     per_project = {pid: t for pid, (_, t) in layout.projects.items()}
     totals = layout.totals

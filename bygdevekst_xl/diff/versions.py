@@ -60,14 +60,9 @@ def read_version(path: Path | str) -> Version:
     try:
         content = read_workbook(path)
         computed = evaluate_workbook(content).values
-
-        def value_at(sheet: str, address: str) -> Any:
-            key = (sheet, address)
-            return computed[key] if key in computed else content.sheets[sheet].values.get(address)
-
         read = read_budget(content, None, lambda sheet, address: computed.get((sheet, address)))
         expected = build_layout(read.budget, read.capacities)
-        layout = locate(expected, read, content, value_at).layout
+        layout = locate(expected, read, content, computed).layout
     except (ReadError, NotOurWorkbook, ValueError) as exc:
         reason = str(exc)
         raise Unreadable(reason if reason.startswith(str(path)) else f"{path}: {reason}") from None
