@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
+import re
 import shutil
+import socket
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -55,6 +58,7 @@ def write_new(
             )
     if not path.parent.is_dir():
         raise OutputError(f"{path.parent}: folder does not exist")
+    remove_debris(path)
     for _attempt in range(2):
         if _kind(path) is None:
             try:
@@ -154,11 +158,73 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def _host_key() -> str:
+    """Eight hex digits naming this machine: a pid means something only on its own host."""
+    return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+
+
+def _debris_prefix(path: Path) -> str:
+    """``.NAME.`` of the temporary files beside ``path`` (the name shortened to stay within a
+    folder entry's 255 bytes)."""
+    name = path.name
+    while len(os.fsencode(name)) > _TEMP_NAME_BYTES:
+        name = name[:-1]
+    return f".{name}."
+
+
+_TEMP_NAME_BYTES = 200  # + ".PID-HOSTKEY.RANDOM.tmp" stays under 255 bytes
+_DEBRIS_TAIL = re.compile(r"([0-9]{1,10})-([0-9a-f]{8})\.[a-z0-9_]+\.tmp", re.ASCII)
+
+
+def remove_debris(path: Path) -> list[Path]:
+    """Remove the temporary files a killed run (SIGKILL, a power cut) left beside ``path``.
+
+    Only ``.NAME.PID-HOST.*.tmp`` written on this host by a process that is no longer alive,
+    and only regular files (never a symlink) owned by this user; anything else is left alone.
+    Returns what was removed.
+    """
+    prefix, host = _debris_prefix(path), _host_key()
+    removed = []
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        match = _DEBRIS_TAIL.fullmatch(name[len(prefix) :])
+        if match is None or match[2] != host or _alive(int(match[1])):
+            continue
+        with contextlib.suppress(OSError):
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid():
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process of this id runs (or may: one of another user counts as alive)."""
+    if pid <= 0:
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # EPERM: it exists, owned by someone else
+    return True
+
+
 @contextlib.contextmanager
 def _temporary_beside(path: Path, data: bytes) -> Iterator[str]:
     """A complete, synced temporary file beside ``path`` holding ``data``; removed on exit
-    (on any exception, Ctrl-C and SIGTERM included) unless renamed away."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    (on any exception, Ctrl-C and SIGTERM included) unless renamed away. Its name carries
+    this process's id and host (``.NAME.PID-HOST.RANDOM.tmp``), so that the next run can
+    tell the debris of a killed run (:func:`remove_debris`) from a write in progress."""
+    prefix = f"{_debris_prefix(path)}{os.getpid()}-{_host_key()}."
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, _mode_for(path))  # mkstemp makes 0600; a workbook is shared like any file
         with os.fdopen(fd, "wb") as handle:

@@ -186,3 +186,53 @@ def test_ctrl_c_or_sigterm_during_a_write_leaves_no_debris(
     ]
     assert out.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["budsjett.xlsx"]
+
+
+_STALLED_WRITER = """
+import os, sys, time
+from pathlib import Path
+from bygdevekst_xl.files import write_new
+
+def stall(fd):  # the data is in the temporary file; the run is killed before it is linked
+    print("writing", flush=True)
+    time.sleep(120)
+
+os.fsync = stall
+write_new(Path(sys.argv[1]), Path(sys.argv[2]).read_bytes())
+"""
+
+
+def test_the_debris_of_a_killed_run_is_removed_by_the_next_run(tmp_path, example_workbook):
+    """A run killed by SIGKILL while writing leaves its temporary file; the next run writing
+    the same output removes it and writes the right workbook. A temporary file of a live run,
+    and a symlink named like debris, are left alone."""
+    from bygdevekst_xl.files import _debris_prefix, _host_key
+
+    out = tmp_path / "budsjett.xlsx"
+    child = subprocess.Popen(
+        [sys.executable, "-c", _STALLED_WRITER, str(out), str(example_workbook)],
+        stdout=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
+    assert child.stdout.readline() == b"writing\n"
+    child.kill()
+    assert child.wait(timeout=60) == -signal.SIGKILL
+    child.stdout.close()
+    [debris] = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert f".{child.pid}-" in debris.name and debris.stat().st_size > 0
+    prefix = f"{_debris_prefix(out)}{{}}-{_host_key()}.abc123.tmp"
+    live = tmp_path / prefix.format(os.getpid())  # this test runs: alive
+    live.write_bytes(b"a write in progress")
+    link = tmp_path / prefix.format(child.pid).replace("abc123", "link")
+    link.symlink_to(live)
+    done = subprocess.run(
+        [sys.executable, "-m", "bygdevekst_xl", "generate", "-o", str(out), "--lang", "en"],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == example_workbook.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([out.name, live.name, link.name])
+    assert live.read_bytes() == b"a write in progress" and link.is_symlink()
