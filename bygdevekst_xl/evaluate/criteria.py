@@ -6,6 +6,7 @@ wildcards (``* ? ~``) ignore case, and ">4" skips numbers stored as text.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -22,6 +23,13 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "<=": lambda a, b: a <= b,
     ">=": lambda a, b: a >= b,
 }
+
+
+@functools.lru_cache(maxsize=16384)
+def _fold(text: str) -> str:
+    """``text.casefold()``, remembered: a SUMIF per category scans the same category cells
+    once per category (``str`` caches its hash, so a long text is hashed once)."""
+    return text.casefold()
 
 
 def criterion(c: Any) -> Any:
@@ -103,6 +111,6 @@ def _make_criterion(c: Any) -> Any:
         if match is not None:
             return lambda v: type(v) is str and match(v) is not None
         folded = rest.casefold()
-        return lambda v: type(v) is str and v.casefold() == folded
+        return lambda v: type(v) is str and _fold(v) == folded
     compare, folded = _COMPARE[op], rest.casefold()
-    return lambda v: type(v) is str and compare(v.casefold(), folded)
+    return lambda v: type(v) is str and compare(_fold(v), folded)
