@@ -5,11 +5,11 @@ Run from the repository root::
     python bench/bench.py [--sizes S,M,L] [--runs 3] [--json bench/results.json]
                           [--formulas-runs 1] [--formulas-timeout 300] [--workdir DIR]
 
-Sizes: S = the built-in Hjerteregionen example as is; M = 50 projects x 200 cost lines;
-L = 200 projects x 500 cost lines. Every synthetic project is balanced per year (KDD +
-Statsforvalteren = cash costs, in-kind hours on both sides), KDD never exceeds the costs KDD may
-finance, and KDD in total stays under the built-in cap, so ``check`` runs with its default rules
-and should exit 0.
+Sizes: S = the built-in Hjerteregionen example as is; M = 25 projects x 50 cost lines;
+L = 50 projects x 100 cost lines (the schema's maximum counts). Every synthetic project is
+balanced per year (KDD + Statsforvalteren = cash costs, in-kind hours on both sides), KDD never
+exceeds the costs KDD may finance, and KDD in total stays under the built-in cap, so ``check``
+runs with its default rules and should exit 0.
 
 For each size it times, as the median of ``--runs`` fresh processes (interpreter start included):
 ``python -m bygdevekst_xl generate SPEC -o OUT --force`` and ``python -m bygdevekst_xl check OUT``;

@@ -15,7 +15,9 @@ from typing import Any
 
 import yaml
 
-SIZES: dict[str, tuple[int, int] | None] = {"S": None, "M": (50, 200), "L": (100, 1000)}
+SIZES: dict[str, tuple[int, int] | None] = {"S": None, "M": (25, 50), "L": (50, 100)}
+"""(projects, cost lines a project); L is the most the spec schema allows (see bench_limits.py
+for the largest spec of every kind, texts included)."""
 KDD_SHARE_OF_CAP = 0.9
 
 

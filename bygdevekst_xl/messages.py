@@ -291,7 +291,7 @@ PATTERNS: tuple[tuple[str, str], ...] = (
         "må ha nøyaktig {v} verdier (én per prosjektår), ikke {n}",
     ),
     ("must have at least {v} entries", "må ha minst {v} verdier"),
-    ("must have at most {v} entries", "må ha høyst {v} verdier"),
+    ("must have at most {v} entries, not {n}", "må ha høyst {v} verdier, ikke {n}"),
     ("entries must be unique", "verdiene må være unike"),
     ("must not be empty", "kan ikke være tom"),
     ("must not be blank", "kan ikke være blank"),

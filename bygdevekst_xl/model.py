@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .schemas import spec_limits
+
 
 @dataclass(frozen=True)
 class Formula:
@@ -25,13 +27,17 @@ class Formula:
 Amount = int | float | str | Formula | None
 """A typed amount. Specs give whole kroner; a workbook may hold anything a person typed."""
 
-MAX_KRONER = 1_000_000_000_000
+_LIMITS = spec_limits()  # one place: the spec schema (schemas/budget-spec.schema.json)
+MAX_KRONER: int = _LIMITS["kroner"]
 """The largest amount a spec or a workbook input may hold (the schema's ``kroner`` maximum)."""
-MAX_HOURS = 1_000_000
-MAX_MUNICIPALITIES, MAX_CATEGORIES, MAX_PROJECTS, MAX_COST_LINES = 50, 100, 100, 5000
+MAX_HOURS: int = _LIMITS["hours"]
+"""The most hours one municipality may give in a year (the schema's ``hours`` maximum)."""
+MAX_MUNICIPALITIES: int = _LIMITS["municipalities"]
+MAX_CATEGORIES: int = _LIMITS["categories"]
+MAX_PROJECTS: int = _LIMITS["projects"]
+MAX_COST_LINES: int = _LIMITS["cost_lines"]
 """The most municipalities, categories, projects and cost lines of a project a budget may
 have (the schema's ``maxItems``); a workbook that holds more is refused."""
-"""The most hours one municipality may give in a year (the schema's ``hours`` maximum)."""
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """The fast-path evaluator agrees with the reference evaluators on a random M-sized workbook
 (and, with the same comparisons, on S, the built-in Hjerteregionen workbook).
 
-The workbook is built from a random spec of the benchmark's M size (50 projects x 200 cost
-lines, ``bench/bench_specs.py``), drawn with ``random.Random(SEED)``: ``SEED`` is the
+The workbook is built from a random spec of the largest counts the schema allows (50 projects
+x 100 cost lines, ``bench/bench_specs.py``'s L), drawn with ``random.Random(SEED)``: ``SEED`` is the
 ``BYGDEVEKST_SEED`` environment variable when set, else a fresh random number; every assertion
 message names it, so ``BYGDEVEKST_SEED=<seed> pytest tests/test_agreement.py`` repeats a failure.
 
@@ -56,7 +56,7 @@ from bygdevekst_xl.check.rules import TOLERANCE
 from bygdevekst_xl.compute import budget_totals, project_totals
 from bygdevekst_xl.evaluate import ErrorValue, Evaluation
 from bygdevekst_xl.generate import workbook_bytes
-from bygdevekst_xl.model import Budget
+from bygdevekst_xl.model import MAX_COST_LINES, MAX_PROJECTS, Budget
 from bygdevekst_xl.office import read_values, recalculate_libreoffice, soffice_path
 from bygdevekst_xl.spec import (
     RESERVED_SHEETS,
@@ -83,8 +83,8 @@ SEED: int = (
     if os.environ.get("BYGDEVEKST_SEED", "").strip()
     else random.randrange(2**32)
 )
-PROJECTS, COST_LINES = 50, 200  # the benchmark's M size: bench/bench_specs.py SIZES["M"]
-MIN_FORMULA_CELLS = 10_000  # M has about 16 000; fewer means something was not compared
+PROJECTS, COST_LINES = MAX_PROJECTS, MAX_COST_LINES  # bench/bench_specs.py SIZES["L"]
+MIN_FORMULA_CELLS = 10_000  # it has about 11 000; fewer means something was not compared
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 STALE_NUMBER, STALE_TEXT = "-7777777", "Utdatert"
 

@@ -40,28 +40,3 @@ def test_priced_hours_do_not_depend_on_how_the_hours_were_added(hours, expected)
 
     assert priced_hours(sum(hours), 750) == expected
     assert priced_hours(math.fsum(hours), 750) == expected
-
-
-def test_the_schema_limits_are_the_model_limits():
-    """The checker's input limits are the spec schema's maxima."""
-    from bygdevekst_xl.model import MAX_HOURS, MAX_KRONER
-    from bygdevekst_xl.spec import load_schema
-
-    defs = load_schema()["$defs"]
-    assert defs["kroner"]["maximum"] == MAX_KRONER
-    assert defs["hours"]["maximum"] == MAX_HOURS
-
-
-def test_the_schema_counts_are_the_reader_counts():
-    """A workbook may hold as many municipalities, categories, projects and cost lines as the
-    spec schema allows, no more: the reader refuses more (one line), so nothing quadratic in
-    a crafted table runs."""
-    from bygdevekst_xl.model import MAX_CATEGORIES, MAX_COST_LINES, MAX_MUNICIPALITIES, MAX_PROJECTS
-    from bygdevekst_xl.spec import load_schema
-
-    schema = load_schema()["properties"]
-    assert schema["pilot"]["properties"]["municipalities"]["maxItems"] == MAX_MUNICIPALITIES
-    assert schema["categories"]["maxItems"] == MAX_CATEGORIES
-    assert schema["projects"]["maxItems"] == MAX_PROJECTS
-    project = schema["projects"]["items"]["properties"]
-    assert project["costs"]["maxItems"] == MAX_COST_LINES

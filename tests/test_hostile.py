@@ -22,7 +22,10 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import MergedCell
 
 from bygdevekst_xl.cli import main
+from bygdevekst_xl.inputs import MAX_COST_ROWS
+from bygdevekst_xl.model import MAX_CATEGORIES, MAX_COST_LINES, MAX_MUNICIPALITIES, MAX_PROJECTS
 from bygdevekst_xl.office import recalculate_libreoffice, soffice_path
+from bygdevekst_xl.spec.yaml_nodes import MAX_NODES
 from bygdevekst_xl.xlsx import ReadError, read_workbook
 from tests import damage
 from tests.xlsx_fixtures import package_parts, sheet_xml, write_zip
@@ -159,13 +162,17 @@ def _example_with(old: str, new: str) -> str:
             "a number of 9001 characters (at most 40) is too large",
         ),
         (_example_with("[60, 60]", "[.nan, 60]"), ".nan is not a number"),
-        ("a: [" + ",1" * 1_300_000 + "]\n", "a spec may hold at most 1200000 (refusing)"),
+        (
+            "a: [" + ",1" * (MAX_NODES + 1) + "]\n",
+            f"a spec may hold at most {MAX_NODES} (refusing)",
+        ),
     ],
 )
 def test_specs_a_workbook_cannot_hold_are_refused(tmp_path, content, message):
     """Control characters, tabs and U+FFFE in names, a category SUMIF reads as a criterion,
     emoji sheet names over 31 UTF-16 units, YAML 1.1 integers of thousands of digits, .nan
-    and 1.3 million values: generate exits 2 naming the place, within bounds, writing nothing."""
+    and more values than a spec may hold: generate exits 2 naming the place, within bounds,
+    writing nothing."""
     spec = tmp_path / "spec.yaml"
     spec.write_text(content, "utf-8")
     result = run_bounded("generate", str(spec), "-o", "out.xlsx", cwd=tmp_path)
@@ -176,19 +183,73 @@ def test_specs_a_workbook_cannot_hold_are_refused(tmp_path, content, message):
     assert result.peak_mb < MEMORY_BOUND_MB
 
 
-def test_many_spec_problems_are_listed_50_and_counted(tmp_path):
-    """A spec with 100 000 wrong list items lists 50 problems and a line counting the rest
-    (past 10 000 schema errors, as a lower bound), within the bounds."""
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(_example_with("categories:\n", "categories:\n" + "  - 1\n" * 100_000))
+def _one_over(data: dict, dimension: str) -> None:
+    """*data* (the example spec) with one more municipality, or cost line, than the limit."""
+    if dimension == "municipalities":
+        names = data["pilot"]["municipalities"]
+        names.extend(f"Kommune {i}" for i in range(MAX_MUNICIPALITIES + 1 - len(names)))
+    else:
+        costs = data["projects"][0]["costs"]
+        costs.extend(
+            {**costs[0], "amounts": [1, 2]} for _ in range(MAX_COST_LINES + 1 - len(costs))
+        )
+
+
+@pytest.mark.parametrize(
+    ("dimension", "path", "limit"),
+    [
+        ("municipalities", "pilot.municipalities", MAX_MUNICIPALITIES),
+        ("cost lines", "projects[0].costs", MAX_COST_LINES),
+    ],
+)
+def test_a_spec_one_over_a_limit_is_refused_in_one_line(
+    tmp_path, example_dict, dimension, path, limit
+):
+    """One municipality, or one cost line in a project, more than the schema allows (the
+    limits the model and the workbook reader share): one line naming the spec and the path,
+    exit 2, nothing written."""
+    import yaml
+
+    _one_over(example_dict, dimension)
+    spec = tmp_path / "for-stor.yaml"
+    spec.write_text(yaml.safe_dump(example_dict, allow_unicode=True), "utf-8")
     result = run_bounded("generate", str(spec), "-o", "out.xlsx", cwd=tmp_path)
-    assert result.returncode == 2
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: {spec}: {path}: must have at most {limit} entries, not {limit + 1}"
+    ]
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_many_spec_problems_are_listed_50_and_counted(tmp_path, example_dict):
+    """A list of 100 000 wrong items is refused by its count alone, in one line; a spec with
+    thousands of wrong items within the counts (100 bad cost lines in each of 40 projects)
+    lists 50 problems and a line counting the rest (past 10 000 schema errors, as a lower
+    bound), within the bounds."""
+    import yaml
+
+    class Unaliased(yaml.SafeDumper):
+        def ignore_aliases(self, data):
+            return True
+
+    huge = tmp_path / "huge.yaml"
+    huge.write_text(_example_with("categories:\n", "categories:\n" + "  - 1\n" * 100_000))
+    result = run_bounded("generate", str(huge), "-o", "out.xlsx", cwd=tmp_path)
+    assert result.returncode == 2 and result.peak_mb < MEMORY_BOUND_MB
+    assert result.stderr.strip().splitlines() == [
+        f"error: {huge}: categories: must have at most {MAX_CATEGORIES} entries, not 100010"
+    ]
+    wrong = [{"category": 1} for _ in range(100)]
+    example_dict["projects"] = [{**example_dict["projects"][0], "costs": wrong}] * 40
+    many = tmp_path / "many.yaml"
+    many.write_text(yaml.dump(example_dict, Dumper=Unaliased, allow_unicode=True), "utf-8")
+    result = run_bounded("generate", str(many), "-o", "out.xlsx", cwd=tmp_path)
+    assert result.returncode == 2 and result.peak_mb < MEMORY_BOUND_MB
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 51
     assert lines[-1] == (
-        f"error: {spec}: (top): at least 9950 more problems (only the first 50 are shown)"
+        f"error: {many}: (top): at least 9950 more problems (only the first 50 are shown)"
     )
-    assert result.peak_mb < MEMORY_BOUND_MB
 
 
 @pytest.mark.parametrize("kind", ["fifo", "/dev/zero"])
@@ -708,9 +769,9 @@ def _tables_too_long(wb, case: str) -> None:
 @pytest.mark.parametrize(
     ("case", "message"),
     [
-        ("register", "has 155 rows; a budget has at most 100"),
-        ("municipalities", "has 8001 rows; a budget has at most 50"),
-        ("cost rows", "a budget has at most 10000"),
+        ("register", f"has 155 rows; a budget has at most {MAX_PROJECTS}"),
+        ("municipalities", f"has 8001 rows; a budget has at most {MAX_MUNICIPALITIES}"),
+        ("cost rows", f"a budget has at most {MAX_COST_ROWS}"),
     ],
 )
 def test_tables_longer_than_any_budget_are_refused_within_bounds(

@@ -346,11 +346,13 @@ def test_line_breaks_are_allowed_in_free_text(example_dict):
 
 
 def test_the_error_list_shows_the_first_50_and_counts_the_rest(example_dict):
-    """A spec with thousands of errors (three per cost line here) lists the first 50 and one
-    line counting the rest; past 10 000 errors, the count is a lower bound."""
-    for lines, rest in ((3000, "8950"), (4000, "at least 9950")):
+    """A spec with thousands of errors (three per cost line here, 100 lines in each of 30 or
+    40 projects) lists the first 50 and one line counting the rest; past 10 000 errors, the
+    count is a lower bound."""
+    for projects, rest in ((30, "8950"), (40, "at least 9950")):
         data = copy.deepcopy(example_dict)
-        data["projects"][0]["costs"] = [{"category": 1} for _ in range(lines)]
+        wrong = [{"category": 1} for _ in range(100)]
+        data["projects"] = [{**data["projects"][0], "costs": wrong}] * projects
         found = problems(data)
         assert len(found) == 51
         assert found[0].startswith("projects[0].costs[0]")
@@ -379,9 +381,11 @@ def test_yaml_numbers_beyond_any_amount_are_refused(example_dict, text, expected
 
 def test_a_spec_of_too_many_values_is_refused_before_parsing():
     """A flow list of two million values is refused by counting, not parsed."""
+    from bygdevekst_xl.spec.yaml_nodes import MAX_NODES
+
     with pytest.raises(SpecError) as caught:
         parse_spec("a: [" + ",1" * 2_000_000 + "]", "mange.yaml")
-    assert "a spec may hold at most 1200000 (refusing)" in caught.value.problems[0]
+    assert f"a spec may hold at most {MAX_NODES} (refusing)" in caught.value.problems[0]
 
 
 def test_fifos_devices_and_lying_sizes_are_not_read(tmp_path):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 import re
 import stat
 from collections.abc import Iterator, Mapping
@@ -20,16 +19,18 @@ import yaml
 
 from ..errors import BygdevekstError
 from ..model import Budget, Category, CostLine, Pilot, Project
+from ..schemas import spec_schema
 from ..texts import RESERVED_SHEETS
-from .schema_check import Check, compile_schema
+from .schema_check import Check, compile_schema, too_long
 from .yaml_nodes import YamlProblem, load_yaml
 
-SCHEMA_NAME = "budget-spec.schema.json"
 EXAMPLE_NAME = "hjerteregionen.yaml"
 MAX_SPEC_BYTES = 10 * 1024 * 1024
 EXCEL_RESERVED_SHEETS = ("History",)  # Excel refuses a sheet of this name
 MAX_PROBLEMS = 50  # problems listed; the rest are counted
 MAX_SCHEMA_ERRORS = 10_000  # schema errors collected at most (then "at least N more")
+HUGE_LIST = 1000
+"""A list longer than the schema allows and than this is refused by its count alone."""
 MAX_SHEET_UNITS = 31  # Excel counts a sheet name's length in UTF-16 code units
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 """Characters XML 1.0 cannot carry (or that no text needs): a workbook holding them is broken."""
@@ -61,8 +62,7 @@ def example_path() -> Path:
 
 def load_schema() -> dict[str, Any]:
     """The budget spec JSON schema shipped with the package."""
-    text = resources.files("bygdevekst_xl.schemas").joinpath(SCHEMA_NAME).read_text("utf-8")
-    return json.loads(text)
+    return spec_schema()
 
 
 def load_spec(path: Path | str) -> Budget:
@@ -129,11 +129,16 @@ def validate(data: Any) -> Iterator[str]:
         yield f"(top): must be a mapping of pilot, categories and projects, not {_kind(data)}"
         return
     if not _quick_schema_check()(data):
+        schema = load_schema()
+        lists = list(itertools.islice(too_long(schema, data), MAX_SCHEMA_ERRORS))
+        if any(length > HUGE_LIST for _where, length, _limit in lists):
+            # refused by count: jsonschema would visit every item of a huge list (seconds)
+            for path, length, limit in lists:
+                yield f"{_path(path)}: must have at most {limit} entries, not {length}"
+            return
         from jsonschema import Draft202012Validator
 
-        validator = Draft202012Validator(
-            load_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER
-        )
+        validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
         errors = sorted(  # bounded: a list of a million wrong items gives a million errors
             itertools.islice(validator.iter_errors(data), MAX_SCHEMA_ERRORS),
             key=lambda e: [str(p) for p in e.absolute_path],
@@ -393,7 +398,7 @@ def _message(error: Any) -> str:
     if kind == "minItems":
         return f"must have at least {v} entries"
     if kind == "maxItems":
-        return f"must have at most {v} entries"
+        return f"must have at most {v} entries, not {len(value)}"
     if kind == "uniqueItems":
         return "entries must be unique"
     if kind == "minLength":

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 Check = Callable[[Any], bool]
@@ -189,3 +189,39 @@ _KEYWORDS: dict[str, Callable[[_Compiler, Any], Check | None]] = {
     "format": _format,
     "$ref": _ref,
 }
+
+
+def too_long(
+    schema: Mapping[str, Any], data: Any
+) -> Iterator[tuple[tuple[str | int, ...], int, int]]:
+    """``(path, length, maxItems)`` of every list in *data* longer than the schema allows.
+
+    Cheap where ``jsonschema`` is not: the items of a list that is too long are not visited,
+    so a spec with a million cost lines is refused by its count alone.
+    """
+    root = schema
+
+    def walk(node: Mapping[str, Any], value: Any, path: tuple[str | int, ...]) -> Iterator[Any]:
+        while "$ref" in node:
+            target: Any = root
+            for part in str(node["$ref"])[2:].split("/"):
+                target = target[part]
+            node = target
+        if isinstance(value, list):
+            limit = node.get("maxItems")
+            if limit is not None and len(value) > limit:
+                yield path, len(value), limit
+                return
+            items = node.get("items")
+            if isinstance(items, Mapping):
+                for i, item in enumerate(value):
+                    yield from walk(items, item, (*path, i))
+        elif isinstance(value, dict):
+            properties = node.get("properties", {})
+            extra = node.get("additionalProperties")
+            for key, item in value.items():
+                inner = properties.get(key, extra)
+                if isinstance(inner, Mapping):
+                    yield from walk(inner, item, (*path, key))
+
+    return walk(schema, data, ())

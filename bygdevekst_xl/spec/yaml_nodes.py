@@ -15,10 +15,11 @@ from typing import Any
 import yaml
 
 MAX_DEPTH = 20  # a spec nests 5 deep; anything far deeper is junk
-MAX_NODES = 1_200_000
-"""Values a spec may hold, bounded before parsing (a spec of 100 projects of 1 000 cost lines
-counts about 1 100 000): each value after the first is introduced by one of ``,`` ``-`` ``:``
-``[`` ``{`` ``?`` or a line break, so their count bounds the work of parsing."""
+MAX_NODES = 300_000
+"""Values a spec may hold, bounded before parsing (the largest spec the schema allows holds
+about 90 000, texts aside; libyaml composes about 100 000 a second here): each value after the
+first is introduced by one of ``,`` ``-`` ``:`` ``[`` ``{`` ``?`` or a line break, so their
+count bounds the work of parsing."""
 MAX_NUMBER_CHARS = 40  # a whole number of more digits is no amount, year or hour count
 _MARKS = (",", "\n", ":", "-", "[", "{", "?")
 
