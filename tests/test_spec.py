@@ -410,3 +410,33 @@ def test_whole_numbers_read_as_yaml_reads_them(text):
 
     ours, theirs = load_yaml(f"a: {text}"), yaml.safe_load(f"a: {text}")
     assert ours == theirs and type(ours["a"]) is type(theirs["a"])
+
+
+def test_description_paragraphs_read_back_as_written(example_dict, tmp_path, capsys):
+    """Description paragraphs with surrounding spaces, a line break or a blank one are kept
+    as the workbook gives them back (trimmed, one a line): the fresh workbook checks clean."""
+    from bygdevekst_xl.cli import main
+
+    example_dict["projects"][0]["description"] = ["Første avsnitt ", " to\nlinjer", "  "]
+    assert budget_from_dict(example_dict).projects[0].description == (
+        "Første avsnitt",
+        "to",
+        "linjer",
+    )
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(example_dict, allow_unicode=True), "utf-8")
+    out = tmp_path / "ut.xlsx"
+    assert main(["generate", str(spec), "-o", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["check", str(out), "--lang", "en"]) == 0
+    assert "0 errors, 0 warnings" in capsys.readouterr().out
+
+
+def test_dump_spec_escapes_what_libyaml_cannot_write(example_budget):
+    """dump_spec (libyaml, for speed) falls back to PyYAML's escaping for a lone surrogate a
+    damaged workbook can hold, instead of failing."""
+    import dataclasses
+
+    pilot = dataclasses.replace(example_budget.pilot, name="a\ud800b")
+    text = dump_spec(dataclasses.replace(example_budget, pilot=pilot))
+    assert yaml.safe_load(text)["pilot"]["name"] == "a\ud800b"

@@ -328,7 +328,7 @@ def _build(data: Mapping[str, Any]) -> Budget:
                 id=item["id"],
                 name=item["name"],
                 sheet=item["sheet"],
-                description=tuple(item.get("description", ())),
+                description=_paragraphs(item.get("description", ())),
                 working_group=item["working_group"],
                 costs=tuple(
                     CostLine(c["category"], c["description"], tuple(c["amounts"]))
@@ -340,6 +340,12 @@ def _build(data: Mapping[str, Any]) -> Budget:
             )
         )
     return Budget(pilot, categories, tuple(projects))
+
+
+def _paragraphs(lines: list[str]) -> tuple[str, ...]:
+    """A project's description as the workbook gives it back: one paragraph a line, trimmed,
+    without blank ones (a line with a trailing space would otherwise read back changed)."""
+    return tuple(part.strip() for line in lines for part in line.splitlines() if part.strip())
 
 
 def _path(parts: Any) -> str:
