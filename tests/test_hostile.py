@@ -787,3 +787,40 @@ def test_tables_longer_than_any_budget_are_refused_within_bounds(
     [line] = result.stderr.strip().splitlines()
     assert message in line and str(path) in line
     assert result.peak_mb < MEMORY_BOUND_MB
+
+
+_TEXT_BUILDERS = {
+    "C7": 'SUBSTITUTE(SUBSTITUTE(REPT("x",30000),"x",REPT("y",30000)),"y","zz")',
+    "D7": 'SUBSTITUTE(REPT("x",30000),"x",REPT("y",30000))',
+    "C8": 'CONCATENATE(REPT("x",20000),REPT("x",20000))',
+    "D8": 'TEXTJOIN(",",TRUE,REPT("x",20000),REPT("x",20000))',
+    "C9": 'REPLACE(REPT("x",20000),1,1,REPT("x",20000))&"!"',
+    "D9": 'SUBSTITUTE(REPT("ab",100),"a","cc")&DEC2BIN(1,10^9)',
+}
+"""Text past Excel's 32 767 characters (SUBSTITUTE's product of a long text by a long one
+would be 900 million): #VALUE!, as in Excel. D9 is short, but DEC2BIN allows 10 places."""
+
+
+def test_text_past_excels_limit_is_value_error_within_bounds(example_workbook, tmp_path):
+    """SUBSTITUTE, CONCATENATE, TEXTJOIN, REPLACE and & (evaluated through the formulas
+    package) give #VALUE! past 32 767 characters without building the text, and DEC2BIN #NUM!
+    past 10 places: extract reports each typed formula's value within the time and memory
+    bounds; a short SUBSTITUTE evaluates."""
+    import json
+
+    def typed(wb):
+        sheet = wb["2 Boligbygging"]
+        for cell, text in _TEXT_BUILDERS.items():
+            sheet[cell] = f"=IF(ISERROR({text}),1,LEN({text}))"
+        sheet["A10"], sheet["B10"] = "Reiser", "Tekst"
+        sheet["D10"] = '=LEN(SUBSTITUTE(REPT("ab",100),"a","cc"))'
+
+    path = damage.with_openpyxl(example_workbook, tmp_path / "lang-tekst.xlsx", typed)
+    result = run_bounded("extract", "--json", str(path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.peak_mb < MEMORY_BOUND_MB
+    values = {f["cell"]: f["value"] for f in json.loads(result.stdout)["formulas"]}
+    assert values == {
+        **{f"2 Boligbygging!{cell}": 1 for cell in _TEXT_BUILDERS},
+        "2 Boligbygging!D10": 300,
+    }

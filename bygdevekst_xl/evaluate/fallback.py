@@ -17,6 +17,7 @@ from typing import Any
 
 from .functions import REFUSED
 from .keys import gather
+from .limits import MAX_AREA, MAX_TEXT_BUILT
 from .parser import Node
 from .values import ERRORS, MAX_TEXT, NUM, VALUE, ErrorValue, Problem, finite
 
@@ -134,22 +135,129 @@ def compile_with_formulas(shape: str) -> Any:
 
 @functools.lru_cache(maxsize=1)
 def _bound_text_functions() -> None:
-    """Make formulas' REPT give #VALUE! past Excel's 32 767 characters instead of building
-    the text first (``REPT("x",10^9)`` would take gigabytes)."""
-    from formulas.functions import text
+    """Bound the text formulas' functions build, as Excel bounds it (a text of more than
+    32 767 characters is #VALUE!), and before it is built where it could grow past memory:
+    ``REPT("x",10^9)``, ``SUBSTITUTE`` of a long text by a long text (their product),
+    ``CONCAT``/``TEXTJOIN`` of a huge range, ``DEC2BIN(1,10^9)`` (Excel allows 10 places).
+    Every function and operator also refuses an array past ``MAX_AREA`` cells or a call that
+    could build more than ``MAX_TEXT_BUILT`` characters, and turns any longer text it
+    returns into #VALUE!."""
+    from formulas.functions import get_functions, not_implemented, text
+    from formulas.functions.operators import OPERATORS
+
+    value_error = text.Error.errors["#VALUE!"]
 
     def bounded_rept(value: Any, times: Any) -> Any:
         try:
             n = int(float(text.replace_empty(times)))
         except (TypeError, ValueError, OverflowError):
-            return text.Error.errors["#VALUE!"]
+            return value_error
         if n < 0 or len(text._str(value)) * n > MAX_TEXT:
-            return text.Error.errors["#VALUE!"]
+            return value_error
         return text._str(value) * n
 
-    from formulas.functions import get_functions
+    def bounded_substitute(value: Any, old: Any, new: Any, instance: Any = None) -> Any:
+        shown, old_s, new_s = (text._str(v) for v in (value, old, new))
+        grows = len(new_s) - len(old_s)
+        if instance is None and old_s and grows > 0:
+            longest = len(shown) + shown.count(old_s) * grows
+        else:
+            longest = len(shown) + max(grows, 0)
+        if longest > MAX_TEXT:
+            return value_error
+        return text.xsubstitute(value, old, new, instance)
 
-    text.FUNCTIONS["REPT"] = get_functions()["REPT"] = text.wrap_ufunc(bounded_rept, **text._kw0)
+    functions = get_functions()
+    replaced = {
+        "REPT": text.wrap_ufunc(bounded_rept, **text._kw0),
+        "SUBSTITUTE": text.wrap_ufunc(
+            bounded_substitute,
+            input_parser=lambda *a: a,
+            args_parser=lambda *a: (text.replace_empty(v, "") for v in a),
+        ),
+    }
+    for name, func in list(functions.items()):
+        base = replaced.get(name, func)
+        if callable(base) and base is not not_implemented:  # knows_function tells them apart
+            joins = name.removeprefix("_XLFN.") in _JOINS
+            places = name.removeprefix("_XLFN.") in _PLACES
+            functions[name] = _bounded(base, joins=joins, places=places)
+    text.FUNCTIONS.update({k: functions[k] for k in replaced})
+    for name, func in list(OPERATORS.items()):
+        if name not in _REFERENCE_OPERATORS:
+            OPERATORS[name] = _bounded(func)
+
+
+_JOINS = {"CONCAT", "CONCATENATE", "TEXTJOIN"}
+"""Functions whose text is the sum of their arguments' texts."""
+_PLACES = {f"{a}2{b}" for a in ("DEC", "BIN", "OCT", "HEX") for b in ("BIN", "OCT", "HEX")}
+"""Functions with a ``places`` argument (Excel: at most 10)."""
+_REFERENCE_OPERATORS = {",", " ", ":", "@"}
+
+
+class TextBudget(Exception):
+    """A formulas call that would build more than the checker allows."""
+
+
+def _cells(value: Any) -> Any:
+    """The elements of an argument (an array's cells, or the value itself)."""
+    import numpy as np
+
+    return value.ravel() if isinstance(value, np.ndarray) else (value,)
+
+
+def _text_length(value: Any) -> int:
+    return len(value) if isinstance(value, str) else 0
+
+
+def _bounded(func: Callable, *, joins: bool = False, places: bool = False) -> Callable:
+    """*func* with the bounds of :func:`_bound_text_functions`."""
+    import numpy as np
+    from formulas.functions import text
+
+    errors = text.Error.errors
+    long_text = np.frompyfunc(
+        lambda v: errors["#VALUE!"] if _text_length(v) > MAX_TEXT else v, 1, 1
+    )
+
+    @functools.wraps(func)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        arrays = [a for a in args if isinstance(a, np.ndarray)]
+        if arrays:
+            size = 1
+            for axis in range(max(a.ndim for a in arrays)):
+                size *= max(a.shape[axis] if axis < a.ndim else 1 for a in arrays)
+            if size > MAX_AREA:
+                raise TextBudget(f"an array of {size} cells (at most {MAX_AREA})")
+            # an element-wise result repeats each argument's text size / its cells times
+            built = sum(
+                sum(map(_text_length, cells)) * size // max(len(cells), 1)
+                for cells in map(_cells, args)
+            )
+            if built > MAX_TEXT_BUILT:
+                raise TextBudget(f"could build {built} characters of text")
+        if joins:
+            parts = [v for a in args for v in _cells(a)]
+            total = sum(len(v) if isinstance(v, str) else len(str(v)) for v in parts)
+            if total > MAX_TEXT:
+                return errors["#VALUE!"]
+        if places and len(args) > 1 and any(_too_many_places(v) for v in _cells(args[1])):
+            return errors["#NUM!"]
+        result = func(*args, **kwargs)
+        if isinstance(result, str):
+            return errors["#VALUE!"] if len(result) > MAX_TEXT else result
+        if isinstance(result, np.ndarray) and result.dtype == object and result.size:
+            return long_text(result).astype(object).view(type(result))
+        return result
+
+    return bounded
+
+
+def _too_many_places(value: Any) -> bool:
+    try:
+        return float(value) > 10
+    except (TypeError, ValueError, OverflowError):
+        return False
 
 
 @functools.lru_cache(maxsize=1)
@@ -205,6 +313,8 @@ def fallback(shape: str) -> Callable:
                 inputs.append(arr)
         try:
             result = func(*inputs)
+        except TextBudget as exc:
+            raise Problem(f"not evaluated: {exc}", VALUE) from None
         except Exception as exc:
             raise Problem(f"formulas failed: {type(exc).__name__}", VALUE) from None
         return _from_formulas(result, np, empty, XlError)

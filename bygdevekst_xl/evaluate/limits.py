@@ -20,6 +20,7 @@ MAX_FALLBACK_SHAPES = 300  # shapes compiled through the slow formulas package
 CLIP_AREA = 65_536  # larger ranges are read only as far as the sheet is used
 MAX_AREA = 2_000_000  # cells of one range, after that clipping
 MAX_CELLS_READ = 20_000_000  # cells read through ranges in one evaluation, in all
+MAX_TEXT_BUILT = 20_000_000  # characters one call of the formulas package may build (~80 MB)
 
 _STRING = re.compile(r'"(?:[^"]|"")*"')
 _OPERATORS = "+-*/^&=<>%"
