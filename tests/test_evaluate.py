@@ -874,8 +874,9 @@ def test_text_is_bounded_as_excel_bounds_it() -> None:
 
 
 def test_distinct_formulas_are_bounded(monkeypatch) -> None:
-    """Past the number of distinct formulas compiled (or compiled through the slow formulas
-    package), further ones are refused at their cells; rows of one formula share a shape."""
+    """Past the number of distinct formulas scanned or compiled, their characters in all, or
+    those compiled through the slow formulas package, further ones are refused at their
+    cells; rows of one formula share a shape."""
     import bygdevekst_xl.evaluate.graph as eg
 
     monkeypatch.setattr(eg, "MAX_SHAPES", 5)
@@ -886,6 +887,18 @@ def test_distinct_formulas_are_bounded(monkeypatch) -> None:
     assert len(refused) == 4 and all(k[1][0] == "B" for k in refused)
     assert "more than 5 distinct formulas" in next(iter(result.unsupported.values()))
     monkeypatch.setattr(eg, "MAX_SHAPES", 20_000)
+    monkeypatch.setattr(eg, "MAX_SHAPE_CHARS", 60)  # 6 shapes of =C*C+1…, 9–16 characters
+    result = evaluate({("S", "A1"): 1}, formulas)
+    assert {k[1] for k in result.unsupported} == {"B6", "B7", "B8"}
+    assert "more than 60 characters in all" in result.unsupported[("S", "B6")]
+    monkeypatch.setattr(eg, "MAX_SHAPE_CHARS", 150_000)
+    import bygdevekst_xl.evaluate.tokens as et
+
+    monkeypatch.setattr(et, "MAX_SCANS", 3)  # scanned in full: C1-C9, C10-C49 (two), B1
+    result = evaluate({("S", "A1"): 1}, formulas)
+    assert {k[1] for k in result.unsupported} == {f"B{i}" for i in range(2, 9)}
+    assert "more than 3 distinct formulas" in result.unsupported[("S", "B2")]
+    monkeypatch.setattr(et, "MAX_SCANS", 20_000)
     monkeypatch.setattr(eg, "MAX_FALLBACK_SHAPES", 1)
     slow = {("S", f"D{i}"): f'=LEN(UPPER("{"x" * i}"))' for i in range(1, 4)}
     result = evaluate({}, slow)

@@ -17,7 +17,7 @@ from typing import Any
 from .compile import compile_shape
 from .fallback import quiet_schedula
 from .keys import SBITS, CellKey, W, address_offset, col_of, first_key, row_of
-from .limits import MAX_FALLBACK_SHAPES, MAX_SHAPES, CellsRead, check_text
+from .limits import MAX_FALLBACK_SHAPES, MAX_SHAPE_CHARS, MAX_SHAPES, CellsRead, check_text
 from .tokens import Scanner, Workbook
 from .values import CIRCULAR, PLAIN_TYPES, REF, VALUE, Problem, constant, output
 
@@ -96,6 +96,7 @@ class EvaluationRun:
         """Scan every formula into (shape, references); compile each shape once."""
         shapes: dict[tuple[str, int], Any] = {}
         fallbacks = 0  # shapes compiled through formulas (slow), against MAX_FALLBACK_SHAPES
+        compiled_chars = 0  # characters of the shapes compiled, against MAX_SHAPE_CHARS
         scanner = Scanner(self.wb)
         for i, cell_key in enumerate(self.cell_keys):
             text = self.formulas[cell_key]
@@ -115,6 +116,12 @@ class EvaluationRun:
                 try:
                     if len(shapes) >= MAX_SHAPES:
                         raise Problem(f"more than {MAX_SHAPES} distinct formulas; not evaluated")
+                    compiled_chars += len(shape)
+                    if compiled_chars > MAX_SHAPE_CHARS:
+                        raise Problem(
+                            f"distinct formulas of more than {MAX_SHAPE_CHARS} characters in "
+                            "all; not evaluated"
+                        )
                     fn = compile_shape(shape, len(refs), fallbacks < MAX_FALLBACK_SHAPES)
                     if getattr(fn, "uses_formulas", False):
                         self.uses_formulas = True

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .keys import MAX_COL, MAX_ROW, SBITS, W, col_index, col_of, first_key, row_of
-from .limits import CLIP_AREA, MAX_AREA
+from .limits import CLIP_AREA, MAX_AREA, MAX_SCANS
 from .values import NUM_RE, REF, Problem
 
 TOKEN_RE = re.compile(
@@ -276,6 +276,7 @@ class Scanner:
     def __init__(self, wb: Workbook) -> None:
         self.wb = wb
         self.programs: dict[tuple[int, bytes], tuple[list, dict]] = {}
+        self.scans = 0  # formulas scanned in full (not from a program), against MAX_SCANS
 
     def scan(self, text: str, host: int) -> tuple[str, list]:
         """(shape, references) of a formula on sheet host; raise Problem if unusable."""
@@ -288,6 +289,9 @@ class Scanner:
                 refs = self.run(known[1], raw)
                 if refs is not None:
                     return known[0], refs
+        self.scans += 1
+        if self.scans > MAX_SCANS:
+            raise Problem(f"more than {MAX_SCANS} distinct formulas; not evaluated")
         shape, refs, builders, used = _scan(text, host, self.wb)
         fixed = [d.span() for d in _DIGITS.finditer(raw) if d.span() not in used]
         if entry is None or entry[0] != fixed:
