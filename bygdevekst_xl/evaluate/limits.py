@@ -15,9 +15,9 @@ from .values import VALUE, Problem
 MAX_FORMULA_CHARS = 8_192  # Excel's limit on a formula's text
 MAX_NESTING = 64  # Excel's limit on nested functions; parentheses count the same here
 MAX_OPERATORS = 150  # a formula of the combined sheet of 100 projects has about 100
-MAX_SCANS = 20_000  # formulas that differ in more than their row numbers, scanned
-MAX_SHAPES = 5_000  # distinct formulas (rows of one formula share a shape) compiled
-MAX_SHAPE_CHARS = 150_000  # their characters, in all (compiling costs ~0.3 ms + ~10 µs a char)
+MAX_SCANS = 10_000  # formulas that differ in more than their row numbers, scanned
+MAX_SHAPES = 2_000  # distinct formulas (rows of one formula share a shape) compiled
+MAX_SHAPE_CHARS = 100_000  # their characters, in all (compiling costs ~0.3 ms + ~10 µs a char)
 MAX_FALLBACK_SHAPES = 300  # shapes compiled through the slow formulas package
 CLIP_AREA = 65_536  # larger ranges are read only as far as the sheet is used
 MAX_AREA = 2_000_000  # cells of one range, after that clipping

@@ -52,7 +52,7 @@ __all__ = ["ReadError", "SheetContent", "Validation", "WorkbookContent", "read_w
 # as the tests do, takes effect on the next read).
 MAX_ENTRIES = 10_000  # zip entries; a workbook has dozens
 MAX_CENTRAL_DIRECTORY = 16 << 20  # bytes of zip central directory
-MAX_CELLS = 150_000  # cells in all: `check` of this many formulas ~5 s (the largest budget ~70 000)
+MAX_CELLS = 100_000  # cells in all: `check` of this many formulas ~5 s (the largest budget ~70 000)
 MAX_PART_BYTES = 200 << 20  # inflated bytes of one part
 MAX_TOTAL_BYTES = 500 << 20  # inflated bytes of all parts read
 MAX_RATIO = 250  # inflated/compressed, checked for parts over RATIO_FLOOR bytes
