@@ -931,3 +931,24 @@ def test_rept_and_len_take_the_fast_path_and_the_fallback_is_bounded_too() -> No
     result = evaluate(values, slow)
     assert result.values[("S", "C1")] == ErrorValue("#VALUE!")
     assert result.values[("S", "C2")] == 6
+
+
+def test_joined_text_past_excels_limit_is_value_error_and_blanks_count_nothing() -> None:
+    """Through the formulas package, CONCAT of a range with 60 000 blank cells joins only its
+    texts (blanks add nothing); TEXTJOIN keeping the blanks passes 32 767 characters with its
+    delimiters and is #VALUE!, as in Excel; so is SUBSTITUTE growing a text past it."""
+    values = {("S", "A1"): "ab", ("S", "A60000"): "z", ("S", "B1"): "x" * 20_000}
+    formulas = {
+        ("S", "C1"): "=LEN(CONCAT(A1:A60000))",
+        ("S", "C2"): '=LEN(TEXTJOIN(",",FALSE,A1:A60000))',
+        ("S", "C3"): '=LEN(TEXTJOIN(",",TRUE,A1:A60000))',
+        ("S", "C4"): '=LEN(SUBSTITUTE(B1,"x","yy"))',
+        ("S", "C5"): '=LEN(SUBSTITUTE(B1,"x",""))',
+    }
+    result = evaluate(values, formulas)
+    assert result.values[("S", "C1")] == 3
+    assert result.values[("S", "C2")] == ErrorValue("#VALUE!")
+    assert result.values[("S", "C3")] == 4
+    assert result.values[("S", "C4")] == ErrorValue("#VALUE!")
+    assert result.values[("S", "C5")] == 0
+    assert not result.unsupported

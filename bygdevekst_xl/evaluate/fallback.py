@@ -207,7 +207,26 @@ def _cells(value: Any) -> Any:
 
 
 def _text_length(value: Any) -> int:
-    return len(value) if isinstance(value, str) else 0
+    """The characters of a text value; 0 for anything else (schedula's EMPTY is a str too)."""
+    return len(value) if isinstance(value, str) and not _is_empty(value) else 0
+
+
+def _shown_length(value: Any) -> int:
+    """About the characters a value shows when joined: numbers too, blanks none."""
+    if isinstance(value, str):
+        return 0 if _is_empty(value) else len(value)
+    return len(str(value)) if isinstance(value, int | float) else 0
+
+
+@functools.lru_cache(maxsize=1)
+def _empty_token() -> Any:
+    import schedula as sh
+
+    return sh.EMPTY
+
+
+def _is_empty(value: Any) -> bool:
+    return value is _empty_token()
 
 
 def _bounded(func: Callable, *, joins: bool = False, places: bool = False) -> Callable:
@@ -238,7 +257,7 @@ def _bounded(func: Callable, *, joins: bool = False, places: bool = False) -> Ca
                 raise TextBudget(f"could build {built} characters of text")
         if joins:
             parts = [v for a in args for v in _cells(a)]
-            total = sum(len(v) if isinstance(v, str) else len(str(v)) for v in parts)
+            total = sum(map(_shown_length, parts))
             if total > MAX_TEXT:
                 return errors["#VALUE!"]
         if places and len(args) > 1 and any(_too_many_places(v) for v in _cells(args[1])):
