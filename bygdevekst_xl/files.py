@@ -184,7 +184,7 @@ def remove_debris(path: Path) -> list[Path]:
     Returns what was removed.
     """
     prefix, host = _debris_prefix(path), _host_key()
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(path.parent))
     except OSError:

@@ -20,7 +20,7 @@ import yaml
 
 from ..errors import BygdevekstError
 from ..model import Budget, Category, CostLine, Pilot, Project
-from ..schemas import spec_schema
+from ..schema import spec_schema
 from ..texts import RESERVED_SHEETS
 from .schema_check import Check, compile_schema, too_long
 from .yaml_nodes import YamlProblem, load_yaml
