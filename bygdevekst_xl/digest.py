@@ -14,7 +14,7 @@ import json
 import math
 from typing import Any
 
-from .model import Amount, Budget, CostLine, Formula, Project
+from .model import Amount, Budget, Formula, Project
 
 DIGEST_LENGTH = 12
 
@@ -47,7 +47,7 @@ def _project(project: Project) -> dict[str, Any]:
                 "category_formula": None,
             }
             for line in project.costs
-            if not _blank(line)
+            if not line.is_blank
         ],
         "hours": [[m, _values(h)] for m, h in project.hours],
         "kdd": _values(project.kdd),
@@ -59,11 +59,6 @@ def _values(amounts: tuple[Amount, ...]) -> tuple[Amount, ...]:
     """Inputs as the money they hold: a formula counts as its value (where it sits in the
     workbook, and how it is written, is not content)."""
     return tuple(a.value if isinstance(a, Formula) else a for a in amounts)
-
-
-def _blank(line: CostLine) -> bool:
-    """An empty input row of a cost table (blank rows do not change the budget)."""
-    return not line.category and not line.description and all(a in (None, "") for a in line.amounts)
 
 
 def _canonical(value: Any) -> Any:

@@ -90,16 +90,11 @@ def typed_values(budget: Budget) -> Budget:
     return replace(budget, projects=tuple(_typed_project(p) for p in budget.projects))
 
 
-def is_blank_line(line: CostLine) -> bool:
-    """A cost row nobody typed into."""
-    return not line.category and not line.description and all(_blank(a) for a in line.amounts)
-
-
 def _typed_project(project: Project) -> Project:
     costs = tuple(
         CostLine(line.category, line.description, _zeros(line.amounts))  # a spec holds the id
         for line in project.costs
-        if not is_blank_line(line)
+        if not line.is_blank
     )
     hours = tuple((m, _zeros(h)) for m, h in project.hours if not all(_blank(v) for v in h))
     return replace(

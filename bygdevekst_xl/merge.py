@@ -183,6 +183,9 @@ class _Merger:
                 continue
             # Without a record of this project, the spec stands for the base: the workbook wins.
             b = base.get(t.id)
+            if self.theirs is self.base and b is not None and _same_inputs(o, b):
+                projects.append(t)  # only counting edits (edited_inputs), and there are none
+                continue
             projects.append(_Project(self, b or t, o, t, recorded=b is not None).merge())
         theirs_ids = {p.id for p in self.theirs.projects}
         for o in self.ours.budget.projects:
@@ -383,7 +386,7 @@ class _Project:
 
     def untouched(self) -> bool:
         """True when the workbook's inputs of this project are the base's."""
-        lines = [line for line in self.o.costs if not _is_blank(line)]
+        lines = [line for line in self.o.costs if not line.is_blank]
         if [(c.category, c.description) for c in lines] != [
             (c.category, c.description) for c in self.b.costs
         ]:
@@ -409,7 +412,7 @@ class _Project:
 
     def _costs(self) -> list[CostLine]:
         b_lines = list(self.b.costs)
-        o_lines = {i: line for i, line in enumerate(self.o.costs) if not _is_blank(line)}
+        o_lines = {i: line for i, line in enumerate(self.o.costs) if not line.is_blank}
         t_lines = dict(enumerate(self.t.costs))
         o_to_b = _match(o_lines, b_lines)
         t_to_b = _match(t_lines, b_lines)
@@ -675,9 +678,12 @@ def _values(line: CostLine) -> tuple[Any, ...]:
     return (line.category, line.description, *line.amounts)
 
 
-def _is_blank(line: CostLine) -> bool:
-    return not line.category and not line.description and all(_blank(a) for a in line.amounts)
-
-
 def _blank(value: Any) -> bool:
     return value is None or value == ""
+
+
+def _same_inputs(read: Project, recorded: Project) -> bool:
+    """True when a project read from a workbook holds exactly the recorded inputs (its blank
+    rows apart): then no input of it was edited."""
+    costs = tuple(line for line in read.costs if not line.is_blank)
+    return replace(read, costs=costs) == recorded
