@@ -23,6 +23,9 @@ class ExtractError(BygdevekstError, ValueError):
         self.findings = findings
         super().__init__(f"{path}: {len(findings)} input(s) must be fixed in the workbook first")
 
+    def details(self, lang: str = "nb") -> list[str]:
+        return [f"{f.sheet}!{f.cell}: {f.message(lang)}" for f in self.findings]
+
 
 def read_inputs(path: Path | str) -> tuple[ReadBudget, Any]:
     """The workbook's content and its budget, row for row, under its own Parametre.

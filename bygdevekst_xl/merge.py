@@ -25,6 +25,7 @@ from typing import Any, Literal
 from .inputs import ReadBudget
 from .layout.places import parameter_fact_cell
 from .layout.rows import ParameterRows
+from .messages import say
 from .model import Amount, Budget, CostLine, Pilot, Project
 from .texts import PARAMETER_SHEET
 
@@ -66,10 +67,10 @@ class Change:
     old: Any
     new: Any
 
-    def text(self) -> str:
-        """``Prosjekt · Linje · 2024: 50 000 → 55 000`` (bokmål)."""
+    def text(self, lang: str = "nb") -> str:
+        """``Prosjekt · Linje · 2024: 50 000 → 55 000``."""
         where = " · ".join([self.project, self.line, *([str(self.year)] if self.year else [])])
-        return f"{where}: {shown(self.old)} → {shown(self.new)}"
+        return f"{where}: {shown(self.old, lang)} → {shown(self.new, lang)}"
 
 
 @dataclass(frozen=True)
@@ -85,13 +86,17 @@ class Conflict:
     workbook: Any
     spec: Any
 
-    def text(self) -> str:
-        """One line naming the cell and the three values (bokmål)."""
+    def text(self, lang: str = "nb") -> str:
+        """One line naming the cell and the three values."""
         year = f" · {self.year}" if self.year else ""
-        return (
-            f"{self.sheet}!{self.cell} ({self.project} · {self.line}{year}): "
-            f"ved generering {shown(self.base)}, i arbeidsboka {shown(self.workbook)}, "
-            f"i spesifikasjonen {shown(self.spec)}"
+        return say(
+            "conflict-values",
+            lang,
+            place=f"{self.sheet}!{self.cell}",
+            where=f"{self.project} · {self.line}{year}",
+            base=shown(self.base, lang),
+            workbook=shown(self.workbook, lang),
+            spec=shown(self.spec, lang),
         )
 
 
@@ -120,10 +125,10 @@ class Merged:
     """Input cells the workbook changed since the base."""
 
 
-def shown(value: Any) -> str:
+def shown(value: Any, lang: str = "nb") -> str:
     """A value as a report shows it: ``55 000``, ``tom`` for a blank, text in quotes."""
     if value is None or value == "":
-        return "tom"
+        return say("blank", lang)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
@@ -131,8 +136,10 @@ def shown(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.2f}".replace(",", " ").rstrip("0").rstrip(".")
     if isinstance(value, tuple):
-        return "(" + ", ".join(shown(v) for v in value) + ")"
-    return value if value in (REMOVED, NO_LINE) else repr(value)
+        return "(" + ", ".join(shown(v, lang) for v in value) + ")"
+    if value == REMOVED:
+        return say("removed", lang)
+    return say("no-line", lang) if value == NO_LINE else repr(value)
 
 
 def input_cell(ours: ReadBudget, project_id: str, what: str, index: int, year: int) -> str:

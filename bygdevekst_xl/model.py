@@ -81,8 +81,10 @@ class CostLine:
     @property
     def is_blank(self) -> bool:
         """A cost row nobody typed into (blank rows do not change the budget)."""
-        return not self.category and not self.description and all(
-            a is None or a == "" for a in self.amounts
+        return (
+            not self.category
+            and not self.description
+            and all(a is None or a == "" for a in self.amounts)
         )
 
 
