@@ -54,7 +54,7 @@ import bygdevekst_xl.evaluate.compile as ec
 from bygdevekst_xl.check import Report, check_workbook
 from bygdevekst_xl.check.rules import TOLERANCE
 from bygdevekst_xl.compute import budget_totals, project_totals
-from bygdevekst_xl.evaluate import ErrorValue, Evaluation
+from bygdevekst_xl.evaluate import DEFAULT_LIMITS, ErrorValue, Evaluation, Limits
 from bygdevekst_xl.generate import workbook_bytes
 from bygdevekst_xl.model import Budget
 from bygdevekst_xl.office import read_values, recalculate_libreoffice, soffice_path
@@ -376,8 +376,10 @@ def check_recording(workbook: Path, budget: Budget) -> Checked:
     calls: list[tuple[Any, Any, Any, Evaluation]] = []
     real_evaluate = evaluate_module.evaluate
 
-    def recording_evaluate(values: Any, formulas: Any, names: Any = None) -> Evaluation:
-        evaluation = real_evaluate(values, formulas, names)
+    def recording_evaluate(
+        values: Any, formulas: Any, names: Any = None, *, limits: Limits = DEFAULT_LIMITS
+    ) -> Evaluation:
+        evaluation = real_evaluate(values, formulas, names, limits=limits)
         calls.append((values, formulas, names, evaluation))
         return evaluation
 
