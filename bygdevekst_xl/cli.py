@@ -43,7 +43,9 @@ def kroner(value: float, lang: str = "nb") -> str:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command."""
     parser = argparse.ArgumentParser(
-        prog="python -m bygdevekst_xl",
+        prog="bygdevekst-xl"
+        if Path(sys.argv[0]).stem == "bygdevekst-xl"
+        else "python -m bygdevekst_xl",
         description="Generate and check the Excel budget of a bygdevekstavtale application.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
