@@ -308,6 +308,19 @@ PATTERNS: tuple[tuple[str, str], ...] = (
         "kontrollen fant {count} feil; rett dem, eller bruk --draft for en pakke merket UTKAST:",
     ),
     (
+        "no municipality {name} in the workbook (it has {names})",
+        "kommunen {name} finnes ikke i arbeidsboka (den har {names})",
+    ),
+    (
+        "no font on this machine prints {chars}; install DejaVu Sans (fonts-dejavu-core)",
+        "ingen skrift på denne maskinen kan skrive {chars}; installer DejaVu Sans "
+        "(fonts-dejavu-core)",
+    ),
+    (
+        "{what}: the amount ({value}) is no number that can be printed",
+        "{what}: beløpet ({value}) er ikke et tall som kan skrives ut",
+    ),
+    (
         "-o must name a file ending in {suffix} for {command}",
         "-o må være en fil som slutter på {suffix} for {command}",
     ),
