@@ -7,6 +7,7 @@ import contextlib
 import errno
 import gc
 import io
+import json
 import os
 import signal
 import sys
@@ -15,10 +16,20 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .files import OutputError, Written
+from .errors import BygdevekstError
+from .files import OutputError
 from .messages import kroner as _kroner
-from .messages import localize, number, say
-from .spec import SpecError, example_path
+from .messages import localize, say
+from .reports import (
+    broken_rule_lines,
+    error_lines,
+    extracted_formulas,
+    generate_summary,
+    regeneration_dict,
+    regeneration_lines,
+    written_line,
+)
+from .spec import example_path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_OUTPUT = "hjerteregionen.xlsx"
@@ -32,7 +43,9 @@ def kroner(value: float, lang: str = "nb") -> str:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command."""
     parser = argparse.ArgumentParser(
-        prog="python -m bygdevekst_xl",
+        prog="bygdevekst-xl"
+        if Path(sys.argv[0]).stem == "bygdevekst-xl"
+        else "python -m bygdevekst_xl",
         description="Generate and check the Excel budget of a bygdevekstavtale application.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -193,16 +206,6 @@ def _add_lang(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _error(text: str, lang: str) -> None:
-    """One error line on stderr, in the user's language."""
-    print(say("error", lang, text=localize(text, lang)), file=sys.stderr)
-
-
-def _spec_problems(exc: SpecError, lang: str) -> None:
-    for problem in exc.problems:
-        _error(f"{exc.source}: {problem}", lang)
-
-
 EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_PIPE_CLOSED = 130, 143, 141  # 128 + the signal
 OUTPUT_SUFFIXES = {"generate": (".xlsx",), "regenerate": (".xlsx",), "extract": (".yaml", ".yml")}
 
@@ -214,31 +217,35 @@ class Terminated(BaseException):
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code.
 
-    Whatever happens, one line: Ctrl-C exits 130 and SIGTERM 143 (temporary files removed on
-    the way out), a reader that closed the pipe (``| head``) ends it quietly (141), a full
-    disk on standard output is one error line (2), and names that are not UTF-8 print escaped.
+    One handler for every error of ours: its lines on standard error in the user's language,
+    and its exit code. Whatever else happens, one line: Ctrl-C exits 130 and SIGTERM 143
+    (temporary files removed on the way out), a reader that closed the pipe (``| head``) ends
+    it quietly (141), a full disk on standard output is one error line (2), and names that are
+    not UTF-8 print escaped.
     """
     _escape_unprintable_output()
     previous = _on_sigterm(_terminate)
+    lang = "nb"
     try:
         parser = build_parser()
         try:
             args = parser.parse_args(argv)
         except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help and --version
             return int(exc.code or 0)
-        problem = _output_problem(args)
-        if problem:
-            print(f"error: {problem}", file=sys.stderr)
-            return EXIT_BAD_INPUT
+        lang = args.lang
+        _refuse_output_suffix(args)
         with cyclic_gc_paused():
             code = args.run(args)
         sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
         return code
+    except BygdevekstError as exc:
+        _say(*error_lines(exc, lang))
+        return exc.exit_code
     except KeyboardInterrupt:
-        _say("interrupted; nothing was left half-written")
+        _say(say("error", lang, text=say("interrupted", lang)))
         return EXIT_INTERRUPTED
     except Terminated:
-        _say("terminated; nothing was left half-written")
+        _say(say("error", lang, text=say("terminated", lang)))
         return EXIT_TERMINATED
     except BrokenPipeError:
         _silence_stdout()
@@ -247,19 +254,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if exc.errno not in (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT):
             raise
         _silence_stdout()
-        _say(f"cannot write the output: {exc.strerror or exc}")
+        why = say("cannot-write-output", lang, why=exc.strerror or exc)
+        _say(say("error", lang, text=why))
         return EXIT_BAD_INPUT
     finally:
         _on_sigterm(previous)
 
 
-def _output_problem(args: argparse.Namespace) -> str | None:
-    """Why ``-o`` cannot be the output of this command (a workbook must be .xlsx), or None."""
+def _refuse_output_suffix(args: argparse.Namespace) -> None:
+    """Refuse a ``-o`` this command cannot write (a workbook must be .xlsx)."""
     output = getattr(args, "output", None)
     wanted = OUTPUT_SUFFIXES.get(args.command, ())
     if output is None or not wanted or output.suffix.lower() in wanted:
-        return None
-    return f"{output}: -o must name a file ending in {wanted[0]} for {args.command}"
+        return
+    raise OutputError(f"{output}: -o must name a file ending in {wanted[0]} for {args.command}")
 
 
 def _escape_unprintable_output() -> None:
@@ -269,9 +277,11 @@ def _escape_unprintable_output() -> None:
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
 
 
-def _say(message: str) -> None:
+def _say(*lines: str) -> None:
+    """Lines on standard error, even when it is closed or full."""
     with contextlib.suppress(OSError, ValueError):
-        print(f"error: {message}", file=sys.stderr)
+        for line in lines:
+            print(line, file=sys.stderr)
 
 
 def _silence_stdout() -> None:
@@ -317,95 +327,45 @@ def cyclic_gc_paused() -> Iterator[None]:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from .generate import RulesBroken, generate
-    from .writer import WriteError
+    from .generate import generate
 
-    lang = args.lang
-    spec = args.spec or example_path()
-    try:
-        result = generate(spec, args.output, force=args.force, strict=args.strict)
-    except SpecError as exc:
-        _spec_problems(exc, lang)
-        return EXIT_BAD_INPUT
-    except (OutputError, WriteError) as exc:
-        _error(str(exc), lang)
-        return EXIT_BAD_INPUT
-    except RulesBroken as exc:
-        print_broken_rules(exc.broken, lang)
-        print(say("rules-broken-strict", lang, count=len(exc.broken)), file=sys.stderr)
-        return EXIT_FINDINGS
-    print_written(result.written, lang)
-    t = result.totals
-    amounts = {
-        "name": result.budget.pilot.name,
-        "costs": kroner(t.total_costs, lang),
-        "in_kind": kroner(t.in_kind, lang),
-        "kdd": kroner(t.kdd, lang),
-        "cap": kroner(t.kdd_cap, lang),
-        "sf": kroner(t.statsforvalteren, lang),
-        "balance": kroner(t.balance, lang),
-    }
-    if t.kdd_headroom >= 0:
-        print(say("generate-summary", lang, headroom=kroner(t.kdd_headroom, lang), **amounts))
-    else:
-        print(say("generate-over-cap-summary", lang, over=kroner(-t.kdd_headroom, lang), **amounts))
+    result = generate(
+        args.spec or example_path(), args.output, force=args.force, strict=args.strict
+    )
+    print(written_line(result.written, args.lang))
+    print(generate_summary(result, args.lang))
     if result.broken:
-        print_broken_rules(result.broken, lang)
-        print(say("rules-broken-draft", lang, count=len(result.broken)), file=sys.stderr)
+        _say(*broken_rule_lines(result.broken, args.lang))
+        _say(say("rules-broken-draft", args.lang, count=len(result.broken)))
     return EXIT_OK
 
 
-def print_broken_rules(broken: list, lang: str) -> None:
-    """Each broken rule on stderr, in the words ``check`` uses, at its sheet and cell."""
-    for finding in broken:
-        place = f"{finding.sheet}!{finding.cell}" if finding.cell else str(finding.sheet)
-        print(
-            say("rule-broken", lang, place=place, message=finding.message(lang), code=finding.code),
-            file=sys.stderr,
-        )
-
-
 def _check(args: argparse.Namespace) -> int:
-    from .check import Report, check_workbook
-    from .check.report import as_dict, as_json, as_text
+    from .check import check_workbook
+    from .check.report import as_dict, as_json, as_text, unreadable_dict
     from .inputs import NotOurWorkbook
     from .spec import load_spec
     from .xlsx import ReadError
 
     lang = args.lang
-    try:
-        rules = load_spec(args.spec) if args.spec else None
-    except SpecError as exc:
-        _spec_problems(exc, lang)
-        return EXIT_BAD_INPUT
+    rules = load_spec(args.spec) if args.spec else None
     codes, documents = [], []
-    for path in args.files:
+    for path in args.files:  # one unreadable file does not stop the others
         try:
-            report: Report | None = check_workbook(path, rules)
-            reason = None
+            report = check_workbook(path, rules)
         except (ReadError, NotOurWorkbook) as exc:
-            report, reason = None, localize(_read_problem(exc, path), lang)
-        if report is None:
-            code = EXIT_BAD_INPUT
-            if args.json:
-                documents.append(
-                    {
-                        "file": str(path),
-                        "ok": False,
-                        "error": reason,
-                        "findings": [],
-                        "totals": None,
-                    }
-                )
-            print(say("error", lang, text=reason), file=sys.stderr)
+            reason = localize(str(exc), lang)
+            _say(say("error", lang, text=reason))
+            documents.append(unreadable_dict(path, reason))
+            codes.append(EXIT_BAD_INPUT)
+            continue
+        finally:
+            gc.collect()  # the collector is paused: free one file's cycles before the next
+        codes.append(EXIT_OK if report.ok else EXIT_FINDINGS)
+        if args.json:
+            documents.append(as_dict(report, lang))
         else:
-            code = EXIT_OK if report.ok else EXIT_FINDINGS
-            if args.json:
-                documents.append(as_dict(report, args.lang))
-            else:
-                print(as_text(report, args.lang))
-        codes.append(code)
-        gc.collect()  # the collector is paused: free one file's reference cycles before the next
+            print(as_text(report, lang))
     if args.json:
         print(as_json(documents))
     elif len(codes) > 1:
@@ -422,101 +382,39 @@ def _check(args: argparse.Namespace) -> int:
     return max(codes)
 
 
-def _read_problem(exc: Exception, path: Path) -> str:
-    reason = str(exc)
-    return reason if reason.startswith(str(path)) else f"{path}: {reason}"
-
-
 def _extract(args: argparse.Namespace) -> int:
-    import json
-
-    from .extract import ExtractError, extract_spec
+    from .extract import extract_spec
     from .files import write_new
-    from .inputs import NotOurWorkbook
     from .spec import dump_spec
-    from .xlsx import ReadError
 
     lang = args.lang
-    try:
-        extracted = extract_spec(args.workbook)
-        budget = extracted.budget
-    except (ReadError, NotOurWorkbook) as exc:
-        _error(_read_problem(exc, args.workbook), lang)
-        return EXIT_BAD_INPUT
-    except ExtractError as exc:
-        text = say("extract-refused", lang, path=args.workbook, count=len(exc.findings))
-        print(say("error", lang, text=text), file=sys.stderr)
-        for f in exc.findings:
-            print(f"  {f.sheet}!{f.cell}: {f.message(lang)}", file=sys.stderr)
-        return EXIT_FINDINGS
-    except SpecError as exc:
-        _spec_problems(exc, lang)
-        return EXIT_FINDINGS
+    extracted = extract_spec(args.workbook)
     name = " ".join(args.workbook.name.encode("utf-8", "backslashreplace").decode().split())
-    text = say("extracted-from", lang, name=name) + "\n" + dump_spec(budget)
-    formulas = [
-        {
-            "cell": f.cell,
-            "formula": f.text,
-            "value": f.value if f.value is None else _plain(f.value),
-        }
-        for f in extracted.formulas
-    ]
-    if args.json:
-        report = {"output": str(args.output) if args.output else None, "formulas": formulas}
-        if args.output is None:
-            report["spec"] = text
-    else:
-        for item in formulas:
-            print(say("formula-input", lang, **item), file=sys.stderr)
+    text = say("extracted-from", lang, name=name) + "\n" + dump_spec(extracted.budget)
+    formulas = extracted_formulas(extracted)
+    report: dict[str, Any] = {"output": str(args.output) if args.output else None}
+    report["formulas"] = formulas
+    if not args.json:
+        _say(*(say("formula-input", lang, **item) for item in formulas))
     if args.output is None:
         if args.json:
-            print(json.dumps(report, ensure_ascii=False))
+            print(json.dumps({**report, "spec": text}, ensure_ascii=False))
         else:
             sys.stdout.write(text)
         return EXIT_OK
-    try:
-        written = write_new(
-            args.output, text.encode("utf-8"), force=args.force, protect=(args.workbook,)
-        )
-    except OutputError as exc:
-        _error(str(exc), lang)
-        return EXIT_BAD_INPUT
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False))
-    else:
-        print_written(written, lang)
+    written = write_new(
+        args.output, text.encode("utf-8"), force=args.force, protect=(args.workbook,)
+    )
+    print(json.dumps(report, ensure_ascii=False) if args.json else written_line(written, lang))
     return EXIT_OK
 
 
-def _plain(value: object) -> object:
-    """A value as JSON holds it (whole numbers as integers, anything odd as text)."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value if isinstance(value, int | float | str | bool) else str(value)
-
-
-def print_written(written: Written, lang: str = "nb") -> None:
-    """Say where a file went: written (with its backup) or already up to date."""
-    if written.unchanged:
-        print(say("up-to-date", lang, path=written.path))
-    elif written.backup:
-        print(say("wrote-backup", lang, path=written.path, backup=written.backup))
-    else:
-        print(say("wrote", lang, path=written.path))
-
-
 def _regenerate(args: argparse.Namespace) -> int:
-    import json
-
-    from .inputs import NotOurWorkbook
-    from .regenerate import ConflictError, RefusedError, Regeneration, regenerate
-    from .writer import WriteError
-    from .xlsx import ReadError
+    from .regenerate import ConflictError, RefusedError, regenerate
 
     lang = args.lang
     try:
-        result: Regeneration = regenerate(
+        result = regenerate(
             args.workbook,
             args.spec,
             args.output,
@@ -525,147 +423,37 @@ def _regenerate(args: argparse.Namespace) -> int:
             force=args.force,
         )
         code = EXIT_OK
-    except (ReadError, NotOurWorkbook) as exc:
-        _error(_read_problem(exc, args.workbook), lang)
-        return EXIT_BAD_INPUT
-    except SpecError as exc:
-        _spec_problems(exc, lang)
-        return EXIT_BAD_INPUT
-    except (OutputError, WriteError) as exc:
-        _error(str(exc), lang)
-        return EXIT_BAD_INPUT
-    except ConflictError as exc:
-        result, code = exc.result, EXIT_FINDINGS
-        print(
-            f"feil: {len(result.conflicts)} inndata er endret både i arbeidsboka og i "
-            "spesifikasjonen; ingenting er skrevet. Rett den ene siden, eller velg med "
-            "--prefer workbook eller --prefer spec:",
-            file=sys.stderr,
-        )
-    except RefusedError as exc:
-        result, code = exc.result, EXIT_FINDINGS
-        refused = say("regenerate-refused", lang, count=len(result.left_out))
-        print(say("error", lang, text=refused), file=sys.stderr)
+    except (ConflictError, RefusedError) as exc:  # refused with a report of what and why
+        result, code = exc.result, exc.exit_code
+        _say(*error_lines(exc, lang))
     if args.json:
-        document = _regeneration_dict(result, args.orphans, code, lang)
+        document = regeneration_dict(result, args.orphans, code == EXIT_OK, lang)
         print(json.dumps(document, ensure_ascii=False))
     else:
-        _print_regeneration(result, args.orphans, code, lang, args.prefer)
+        lines = regeneration_lines(result, args.orphans, code == EXIT_OK, lang, args.prefer)
+        print("\n".join(lines), file=sys.stdout if code == EXIT_OK else sys.stderr)
     return code
 
 
-def _regeneration_dict(result, orphans: str, code: int, lang: str = "nb") -> dict:
-    written = result.written
-    return {
-        "ok": code == EXIT_OK,
-        "output": str(written.path) if written else None,
-        "generation": result.generation or None,
-        "base_generation": result.base or None,
-        "changes": [localize(change, lang) for change in result.changes],
-        "applied": [
-            {
-                "project": c.project,
-                "line": c.line,
-                "year": c.year,
-                "old": _json_value(c.old),
-                "new": _json_value(c.new),
-                "text": c.text(),
-            }
-            for c in result.applied
-        ],
-        "conflicts": [_conflict_dict(c) for c in result.conflicts],
-        "resolved": [_conflict_dict(c) for c in result.resolved],
-        "left_out": [
-            {
-                "sheet": v.sheet,
-                "cell": v.cell,
-                "project": v.project,
-                "what": localize(v.what, lang),
-                "value": v.value if isinstance(v.value, int | float | str) else str(v.value),
-            }
-            for v in result.left_out
-        ],
-        "left_out_treatment": orphans if result.left_out else None,
-        "warnings": [localize(warning, lang) for warning in result.warnings],
-    }
-
-
-def _shown(value: object, lang: str) -> str:
-    """A left-out value: a number as a finance officer writes it, anything else quoted."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return number(value, lang)
-    return repr(value)
-
-
-def _print_regeneration(
-    result, orphans: str, code: int, lang: str = "nb", prefer: str | None = None
-) -> None:
-    out = sys.stdout if code == EXIT_OK else sys.stderr
-    if result.written:
-        print_written(result.written, lang)
-    winner = "arbeidsboka" if prefer == "workbook" else "spesifikasjonen"
-    if result.base or result.generation:
-        print(f"  generasjon {result.base or '(ingen post)'} -> {result.generation}", file=out)
-    for conflict in result.conflicts:
-        print(f"  konflikt: {conflict.text()}", file=out)
-    for conflict in result.resolved:
-        print(f"  konflikt avgjort ({winner} vant): {conflict.text()}", file=out)
-    verb = "endret" if code == EXIT_OK else "ville endret"
-    for change in result.applied:
-        print(f"  {verb}: {change.text()}", file=out)
-    for change in result.changes:
-        print(say("change", lang, text=localize(change, lang)), file=out)
-    for value in result.left_out:
-        print(
-            say(
-                f"left-out-{orphans}",
-                lang,
-                place=f"{value.sheet}!{value.cell}",
-                value=_shown(value.value, lang),
-                what=localize(value.what, lang),
-            ),
-            file=out,
-        )
-    for warning in result.warnings:
-        print(say("report-warning", lang, text=localize(warning, lang)), file=out)
-
-
 def _council(args: argparse.Namespace) -> int:
-    from .council import CouncilError, Refused, council_pack, finding_lines
+    from .council import council_pack
     from .files import write_new
-    from .inputs import NotOurWorkbook
     from .spec import load_spec
-    from .xlsx import ReadError
 
-    try:
-        rules = load_spec(args.spec or example_path())
-        pack = council_pack(args.workbook, rules, args.municipality, draft=args.draft)
-        if not args.output.is_dir():
-            raise OutputError(f"{args.output}: folder does not exist")
-        targets = [(args.output / d.name, d.data) for d in pack.documents]
-        for path, data in targets:  # refuse before writing any, so no pack is half written
-            if path.exists() and not args.force and path.read_bytes() != data:
-                raise OutputError(f"{path}: file exists and differs; use --force to replace it")
-        for path, data in targets:
-            written = write_new(path, data, force=args.force, protect=(args.workbook,))
-            print_written(written, args.lang)
-        for warning in pack.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-    except SpecError as exc:
-        _spec_problems(exc, args.lang)
-        return EXIT_BAD_INPUT
-    except Refused as exc:
-        print(f"error: {exc}; fix them, or use --draft for a pack marked UTKAST:", file=sys.stderr)
-        for line in finding_lines(exc.report):
-            print(f"  {line}", file=sys.stderr)
-        return EXIT_FINDINGS
-    except (ReadError, NotOurWorkbook) as exc:
-        _error(_read_problem(exc, args.workbook), args.lang)
-        return EXIT_BAD_INPUT
-    except (CouncilError, OutputError, OSError) as exc:
-        _error(str(exc), args.lang)
-        return EXIT_BAD_INPUT
-    print(f"Innholds-ID {pack.digest}" + (" (UTKAST)" if pack.draft else ""))
+    lang = args.lang
+    rules = load_spec(args.spec or example_path())
+    pack = council_pack(args.workbook, rules, args.municipality, draft=args.draft)
+    if not args.output.is_dir():
+        raise OutputError(f"{args.output}: folder does not exist")
+    targets = [(args.output / d.name, d.data) for d in pack.documents]
+    for path, data in targets:  # refuse before writing any, so no pack is half written
+        if path.exists() and not args.force and path.read_bytes() != data:
+            raise OutputError(f"{path}: file exists and differs; use --force to replace it")
+    for path, data in targets:
+        written = write_new(path, data, force=args.force, protect=(args.workbook,))
+        print(written_line(written, lang))
+    _say(*(say("warning", lang, text=localize(warning, lang)) for warning in pack.warnings))
+    print(say("content-id-draft" if pack.draft else "content-id", lang, digest=pack.digest))
     return EXIT_OK
 
 
@@ -674,14 +462,13 @@ def _diff(args: argparse.Namespace) -> int:
     from .diff.render import as_dict, as_json, as_markdown, as_text, unreadable_dict
 
     versions, reasons = [], []
-    for path in (args.old, args.new):
+    for path in (args.old, args.new):  # both files are read, so both problems are told
         try:
             versions.append(read_version(path))
         except Unreadable as exc:
             reasons.append(str(exc))
-    for reason in reasons:
-        _error(reason, args.lang)
     if reasons:
+        _say(*(say("error", args.lang, text=localize(reason, args.lang)) for reason in reasons))
         if args.json:
             print(as_json(unreadable_dict(str(args.old), str(args.new), "; ".join(reasons))))
         return EXIT_BAD_INPUT
@@ -693,23 +480,3 @@ def _diff(args: argparse.Namespace) -> int:
     else:
         print(as_text(report, args.lang))
     return EXIT_FINDINGS if report.differs else EXIT_OK
-
-
-def _conflict_dict(c) -> dict:
-    return {
-        "sheet": c.sheet,
-        "cell": c.cell,
-        "project": c.project,
-        "line": c.line,
-        "year": c.year,
-        "base": _json_value(c.base),
-        "workbook": _json_value(c.workbook),
-        "spec": _json_value(c.spec),
-        "text": c.text(),
-    }
-
-
-def _json_value(value: object) -> object:
-    if isinstance(value, tuple):
-        return [_json_value(v) for v in value]
-    return value if value is None or isinstance(value, int | float | str) else str(value)

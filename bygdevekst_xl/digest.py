@@ -14,7 +14,7 @@ import json
 import math
 from typing import Any
 
-from .model import Amount, Budget, CostLine, Formula, Project
+from .model import Amount, Budget, Formula, Project
 
 DIGEST_LENGTH = 12
 
@@ -22,48 +22,44 @@ DIGEST_LENGTH = 12
 def content_digest(budget: Budget) -> str:
     """The first 12 hex digits of SHA-256 over the budget's inputs as canonical JSON."""
     data = {
-        "pilot": dataclasses.asdict(budget.pilot),
-        "categories": [dataclasses.asdict(c) for c in budget.categories],
+        "pilot": _canonical(dataclasses.asdict(budget.pilot)),
+        "categories": _canonical([dataclasses.asdict(c) for c in budget.categories]),
         "projects": [_project(p) for p in budget.projects],
     }
-    text = json.dumps(_canonical(data), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:DIGEST_LENGTH]
 
 
 def _project(project: Project) -> dict[str, Any]:
     """A project's inputs as plain data (the shape ``dataclasses.asdict`` gives, built
-    directly: asdict deep-copies every value and took a second on a large budget)."""
+    directly, already canonical: asdict deep-copies every value, and a generic walk over
+    100 000 lines took a second)."""
     return {
-        "id": project.id,
-        "name": project.name,
-        "sheet": project.sheet,
-        "description": list(project.description),
-        "working_group": project.working_group,
+        "id": _scalar(project.id),
+        "name": _scalar(project.name),
+        "sheet": _scalar(project.sheet),
+        "description": [_scalar(d) for d in project.description],
+        "working_group": _scalar(project.working_group),
         "costs": [
             {
-                "category": line.category,
-                "description": line.description,
+                "category": _scalar(line.category),
+                "description": _scalar(line.description),
                 "amounts": _values(line.amounts),
                 "category_formula": None,
             }
             for line in project.costs
-            if not _blank(line)
+            if not line.is_blank
         ],
-        "hours": [[m, _values(h)] for m, h in project.hours],
+        "hours": [[_scalar(m), _values(h)] for m, h in project.hours],
         "kdd": _values(project.kdd),
         "statsforvalteren": _values(project.statsforvalteren),
     }
 
 
-def _values(amounts: tuple[Amount, ...]) -> tuple[Amount, ...]:
+def _values(amounts: tuple[Amount, ...]) -> list[Any]:
     """Inputs as the money they hold: a formula counts as its value (where it sits in the
     workbook, and how it is written, is not content)."""
-    return tuple(a.value if isinstance(a, Formula) else a for a in amounts)
-
-
-def _blank(line: CostLine) -> bool:
-    """An empty input row of a cost table (blank rows do not change the budget)."""
-    return not line.category and not line.description and all(a in (None, "") for a in line.amounts)
+    return [_scalar(a.value if isinstance(a, Formula) else a) for a in amounts]
 
 
 def _canonical(value: Any) -> Any:
@@ -72,6 +68,11 @@ def _canonical(value: Any) -> Any:
         return {str(k): _canonical(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_canonical(v) for v in value]
+    return _scalar(value)
+
+
+def _scalar(value: Any) -> Any:
+    """One value canonical: see :func:`_canonical`."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, float):

@@ -1,10 +1,11 @@
 """One base for every error a user can meet, each carrying its exit code.
 
-The command line has one handler: it prints the error's lines (``error: …`` on standard
-error, each naming the place: file, sheet, cell or spec path) and exits with its code. Exit
-codes: 1 when the input is readable but must be fixed first (values that cannot be carried,
-inputs a spec cannot state), 2 when it cannot be used at all (a bad spec, an unreadable
-workbook, an output that cannot be written).
+The command line has one handler (``cli.main``): it prints the error's :meth:`lines`, each
+as ``feil: …`` in the user's language and naming the place (file, sheet, cell or spec path),
+then its :meth:`~BygdevekstError.details` indented, and exits with its code. Exit codes: 1
+when the input is readable but must be fixed first (values that cannot be carried, inputs a
+spec cannot state, rules a ``--strict`` spec breaks), 2 when it cannot be used at all (a bad
+spec, an unreadable workbook, an output that cannot be written).
 """
 
 from __future__ import annotations
@@ -18,5 +19,9 @@ class BygdevekstError(Exception):
     exit_code = EXIT_BAD_INPUT
 
     def lines(self) -> list[str]:
-        """Every line to show, the first naming the place."""
+        """Every error line, in the library's English, each naming its place first."""
         return [str(self)]
+
+    def details(self, lang: str = "nb") -> list[str]:
+        """Lines that follow the error lines, in ``lang`` (the cells to fix, ...)."""
+        return []

@@ -23,6 +23,9 @@ class ExtractError(BygdevekstError, ValueError):
         self.findings = findings
         super().__init__(f"{path}: {len(findings)} input(s) must be fixed in the workbook first")
 
+    def details(self, lang: str = "nb") -> list[str]:
+        return [f"{f.sheet}!{f.cell}: {f.message(lang)}" for f in self.findings]
+
 
 def read_inputs(path: Path | str) -> tuple[ReadBudget, Any]:
     """The workbook's content and its budget, row for row, under its own Parametre.
@@ -90,16 +93,11 @@ def typed_values(budget: Budget) -> Budget:
     return replace(budget, projects=tuple(_typed_project(p) for p in budget.projects))
 
 
-def is_blank_line(line: CostLine) -> bool:
-    """A cost row nobody typed into."""
-    return not line.category and not line.description and all(_blank(a) for a in line.amounts)
-
-
 def _typed_project(project: Project) -> Project:
     costs = tuple(
         CostLine(line.category, line.description, _zeros(line.amounts))  # a spec holds the id
         for line in project.costs
-        if not is_blank_line(line)
+        if not line.is_blank
     )
     hours = tuple((m, _zeros(h)) for m, h in project.hours if not all(_blank(v) for v in h))
     return replace(

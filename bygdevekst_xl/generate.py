@@ -9,6 +9,7 @@ from pathlib import Path
 from .check.findings import Finding
 from .check.rules import budget_rule_findings
 from .compute import BudgetTotals
+from .errors import EXIT_FINDINGS, BygdevekstError
 from .files import Written, write_new
 from .layout import WorkbookLayout, build_layout
 from .model import Budget
@@ -28,13 +29,20 @@ class Generated:
     broken: list[Finding] = field(default_factory=list)
 
 
-class RulesBroken(ValueError):
+class RulesBroken(BygdevekstError, ValueError):
     """``strict``: the spec breaks rules of the programme; nothing was written."""
+
+    exit_code = EXIT_FINDINGS
 
     def __init__(self, budget: Budget, broken: list[Finding]) -> None:
         self.budget = budget
         self.broken = broken
-        super().__init__(f"{len(broken)} broken rule(s)")
+        super().__init__(f"{len(broken)} broken rule(s) and --strict: no file was written")
+
+    def details(self, lang: str = "nb") -> list[str]:
+        from .reports import broken_rule_lines
+
+        return broken_rule_lines(self.broken, lang)
 
 
 def document_time(budget: Budget) -> dt.datetime:

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,13 +137,26 @@ def read_budget(
     ``extract`` and ``regenerate`` need. Raises ``NotOurWorkbook`` when the skeleton (the
     Parametre sheet and its tables) is missing.
     """
-    reader = _Reader(content, evaluated)
-    return reader.budget(rules)
+    with _naming_the_file(content):
+        return _Reader(content, evaluated).budget(rules)
 
 
 def workbook_rules(content: Any) -> Rules:
     """The cap, hourly rate and categories as the workbook's Parametre sheet states them."""
-    return _Reader(content, None).rules()
+    with _naming_the_file(content):
+        return _Reader(content, None).rules()
+
+
+@contextmanager
+def _naming_the_file(content: Any) -> Iterator[None]:
+    """Let a ``NotOurWorkbook`` raised inside name the file first, as every error does."""
+    try:
+        yield
+    except NotOurWorkbook as exc:
+        path = str(getattr(content, "path", "") or "")
+        if not path or str(exc).startswith(path):
+            raise
+        raise NotOurWorkbook(f"{path}: {exc}") from None
 
 
 class _Reader:

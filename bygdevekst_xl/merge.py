@@ -25,6 +25,7 @@ from typing import Any, Literal
 from .inputs import ReadBudget
 from .layout.places import parameter_fact_cell
 from .layout.rows import ParameterRows
+from .messages import say
 from .model import Amount, Budget, CostLine, Pilot, Project
 from .texts import PARAMETER_SHEET
 
@@ -66,10 +67,10 @@ class Change:
     old: Any
     new: Any
 
-    def text(self) -> str:
-        """``Prosjekt · Linje · 2024: 50 000 → 55 000`` (bokmål)."""
+    def text(self, lang: str = "nb") -> str:
+        """``Prosjekt · Linje · 2024: 50 000 → 55 000``."""
         where = " · ".join([self.project, self.line, *([str(self.year)] if self.year else [])])
-        return f"{where}: {shown(self.old)} → {shown(self.new)}"
+        return f"{where}: {shown(self.old, lang)} → {shown(self.new, lang)}"
 
 
 @dataclass(frozen=True)
@@ -85,13 +86,17 @@ class Conflict:
     workbook: Any
     spec: Any
 
-    def text(self) -> str:
-        """One line naming the cell and the three values (bokmål)."""
+    def text(self, lang: str = "nb") -> str:
+        """One line naming the cell and the three values."""
         year = f" · {self.year}" if self.year else ""
-        return (
-            f"{self.sheet}!{self.cell} ({self.project} · {self.line}{year}): "
-            f"ved generering {shown(self.base)}, i arbeidsboka {shown(self.workbook)}, "
-            f"i spesifikasjonen {shown(self.spec)}"
+        return say(
+            "conflict-values",
+            lang,
+            place=f"{self.sheet}!{self.cell}",
+            where=f"{self.project} · {self.line}{year}",
+            base=shown(self.base, lang),
+            workbook=shown(self.workbook, lang),
+            spec=shown(self.spec, lang),
         )
 
 
@@ -120,10 +125,10 @@ class Merged:
     """Input cells the workbook changed since the base."""
 
 
-def shown(value: Any) -> str:
+def shown(value: Any, lang: str = "nb") -> str:
     """A value as a report shows it: ``55 000``, ``tom`` for a blank, text in quotes."""
     if value is None or value == "":
-        return "tom"
+        return say("blank", lang)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
@@ -131,8 +136,10 @@ def shown(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.2f}".replace(",", " ").rstrip("0").rstrip(".")
     if isinstance(value, tuple):
-        return "(" + ", ".join(shown(v) for v in value) + ")"
-    return value if value in (REMOVED, NO_LINE) else repr(value)
+        return "(" + ", ".join(shown(v, lang) for v in value) + ")"
+    if value == REMOVED:
+        return say("removed", lang)
+    return say("no-line", lang) if value == NO_LINE else repr(value)
 
 
 def input_cell(ours: ReadBudget, project_id: str, what: str, index: int, year: int) -> str:
@@ -183,6 +190,9 @@ class _Merger:
                 continue
             # Without a record of this project, the spec stands for the base: the workbook wins.
             b = base.get(t.id)
+            if self.theirs is self.base and b is not None and _same_inputs(o, b):
+                projects.append(t)  # only counting edits (edited_inputs), and there are none
+                continue
             projects.append(_Project(self, b or t, o, t, recorded=b is not None).merge())
         theirs_ids = {p.id for p in self.theirs.projects}
         for o in self.ours.budget.projects:
@@ -383,7 +393,7 @@ class _Project:
 
     def untouched(self) -> bool:
         """True when the workbook's inputs of this project are the base's."""
-        lines = [line for line in self.o.costs if not _is_blank(line)]
+        lines = [line for line in self.o.costs if not line.is_blank]
         if [(c.category, c.description) for c in lines] != [
             (c.category, c.description) for c in self.b.costs
         ]:
@@ -409,7 +419,7 @@ class _Project:
 
     def _costs(self) -> list[CostLine]:
         b_lines = list(self.b.costs)
-        o_lines = {i: line for i, line in enumerate(self.o.costs) if not _is_blank(line)}
+        o_lines = {i: line for i, line in enumerate(self.o.costs) if not line.is_blank}
         t_lines = dict(enumerate(self.t.costs))
         o_to_b = _match(o_lines, b_lines)
         t_to_b = _match(t_lines, b_lines)
@@ -675,9 +685,12 @@ def _values(line: CostLine) -> tuple[Any, ...]:
     return (line.category, line.description, *line.amounts)
 
 
-def _is_blank(line: CostLine) -> bool:
-    return not line.category and not line.description and all(_blank(a) for a in line.amounts)
-
-
 def _blank(value: Any) -> bool:
     return value is None or value == ""
+
+
+def _same_inputs(read: Project, recorded: Project) -> bool:
+    """True when a project read from a workbook holds exactly the recorded inputs (its blank
+    rows apart): then no input of it was edited."""
+    costs = tuple(line for line in read.costs if not line.is_blank)
+    return replace(read, costs=costs) == recorded

@@ -50,18 +50,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{count} broken rule(s): the workbook was written as a draft; correct the spec "
         "before submitting",
     ),
-    "rules-broken-strict": (
-        "{count} regelbrudd og --strict: ingen fil er skrevet",
-        "{count} broken rule(s) and --strict: no file was written",
-    ),
     "files-checked": (
         "{count} filer kontrollert: {ok} uten feil, {failed} med feil, {unreadable} kunne "
         "ikke leses",
         "{count} files checked: {ok} ok, {failed} with errors, {unreadable} unreadable",
-    ),
-    "extract-refused": (
-        "{path}: {count} inndata må rettes i arbeidsboka først",
-        "{path}: {count} input(s) must be fixed in the workbook first",
     ),
     "formula-input": (
         "merk: {cell} inneholder formelen {formula}; spesifikasjonen får verdien {value}",
@@ -71,13 +63,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "# Hentet fra {name} av bygdevekst_xl",
         "# Extracted from {name} by bygdevekst_xl",
     ),
-    "regenerate-refused": (
-        "{count} inntastede verdier har ingen plass i den nye spesifikasjonen; ingenting er "
-        "skrevet. Bruk --drop-orphans eller --archive-orphans, eller behold dem i "
-        "spesifikasjonen:",
-        "{count} typed value(s) have no place in the new spec; nothing was written. "
-        "Use --drop-orphans or --archive-orphans, or keep them in the spec:",
-    ),
+    "workbook": ("arbeidsbok", "workbook"),
     "carried": (
         "  tok med {count} inntastede verdier i prosjektet «{project}»",
         "  carried over {count} typed value(s) of project {project!r}",
@@ -96,6 +82,36 @@ CATALOG: dict[str, tuple[str, str]] = {
         "  kept in sheet 'Arkiv': {place} = {value} ({what})",
     ),
     "report-warning": ("  advarsel: {text}", "  warning: {text}"),
+    "no-record": ("(ingen post)", "(no record)"),
+    "generation-step": ("  generasjon {base} -> {new}", "  generation {base} -> {new}"),
+    "conflict": ("  konflikt: {text}", "  conflict: {text}"),
+    "conflict-resolved": (
+        "  konflikt avgjort ({winner} vant): {text}",
+        "  conflict settled ({winner} won): {text}",
+    ),
+    "side-workbook": ("arbeidsboka", "the workbook"),
+    "side-spec": ("spesifikasjonen", "the spec"),
+    "changed": ("  endret: {text}", "  changed: {text}"),
+    "would-change": ("  ville endret: {text}", "  would change: {text}"),
+    "conflict-values": (
+        "{place} ({where}): ved generering {base}, i arbeidsboka {workbook}, "
+        "i spesifikasjonen {spec}",
+        "{place} ({where}): at generation {base}, in the workbook {workbook}, in the spec {spec}",
+    ),
+    "blank": ("tom", "blank"),
+    "removed": ("(fjernet)", "(removed)"),
+    "no-line": ("(ingen linje)", "(no line)"),
+    "content-id": ("Innholds-ID {digest}", "Content ID {digest}"),
+    "content-id-draft": ("Innholds-ID {digest} (UTKAST)", "Content ID {digest} (UTKAST: draft)"),
+    "interrupted": (
+        "avbrutt; ingenting ble liggende halvskrevet",
+        "interrupted; nothing was left half-written",
+    ),
+    "terminated": (
+        "stoppet; ingenting ble liggende halvskrevet",
+        "terminated; nothing was left half-written",
+    ),
+    "cannot-write-output": ("kan ikke skrive utdata: {why}", "cannot write the output: {why}"),
 }
 
 
@@ -266,6 +282,48 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     ("is a folder; give a file name with -o", "er en mappe; oppgi et filnavn med -o"),
     ("folder does not exist", "mappen finnes ikke"),
+    (
+        "{count} input(s) must be fixed in the workbook first",
+        "{count} inndata må rettes i arbeidsboka først",
+    ),
+    (
+        "{count} broken rule(s) and --strict: no file was written",
+        "{count} regelbrudd og --strict: ingen fil er skrevet",
+    ),
+    (
+        "{count} typed value(s) have no place in the new spec; nothing was written. "
+        "Use --drop-orphans or --archive-orphans, or keep them in the spec:",
+        "{count} inntastede verdier har ingen plass i den nye spesifikasjonen; ingenting er "
+        "skrevet. Bruk --drop-orphans eller --archive-orphans, eller behold dem i "
+        "spesifikasjonen:",
+    ),
+    (
+        "{count} input(s) were changed both in the workbook and in the spec; nothing was "
+        "written. Fix one side, or choose with --prefer workbook or --prefer spec:",
+        "{count} inndata er endret både i arbeidsboka og i spesifikasjonen; ingenting er "
+        "skrevet. Rett den ene siden, eller velg med --prefer workbook eller --prefer spec:",
+    ),
+    (
+        "the check found {count} error(s); fix them, or use --draft for a pack marked UTKAST:",
+        "kontrollen fant {count} feil; rett dem, eller bruk --draft for en pakke merket UTKAST:",
+    ),
+    (
+        "no municipality {name} in the workbook (it has {names})",
+        "kommunen {name} finnes ikke i arbeidsboka (den har {names})",
+    ),
+    (
+        "no font on this machine prints {chars}; install DejaVu Sans (fonts-dejavu-core)",
+        "ingen skrift på denne maskinen kan skrive {chars}; installer DejaVu Sans "
+        "(fonts-dejavu-core)",
+    ),
+    (
+        "{what}: the amount ({value}) is no number that can be printed",
+        "{what}: beløpet ({value}) er ikke et tall som kan skrives ut",
+    ),
+    (
+        "-o must name a file ending in {suffix} for {command}",
+        "-o må være en fil som slutter på {suffix} for {command}",
+    ),
     ("cannot read the existing file: {why}", "kan ikke lese den eksisterende filen: {why}"),
     (
         "file exists and differs; use --force to replace it (the old file is kept as a backup)",

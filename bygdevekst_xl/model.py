@@ -84,6 +84,15 @@ class CostLine:
     """The formula a person typed into the category cell (``=Parametre!$A$21``), if any; its
     value gave ``category``."""
 
+    @property
+    def is_blank(self) -> bool:
+        """A cost row nobody typed into (blank rows do not change the budget)."""
+        return (
+            not self.category
+            and not self.description
+            and all(a is None or a == "" for a in self.amounts)
+        )
+
 
 @dataclass(frozen=True)
 class Project:

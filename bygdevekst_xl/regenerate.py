@@ -72,7 +72,10 @@ class RefusedError(BygdevekstError, RuntimeError):
 
     def __init__(self, result: Regeneration) -> None:
         self.result = result
-        super().__init__(f"{len(result.left_out)} typed value(s) have no place in the new spec")
+        super().__init__(
+            f"{len(result.left_out)} typed value(s) have no place in the new spec; nothing was "
+            "written. Use --drop-orphans or --archive-orphans, or keep them in the spec:"
+        )
 
 
 class ConflictError(BygdevekstError, RuntimeError):
@@ -83,7 +86,9 @@ class ConflictError(BygdevekstError, RuntimeError):
     def __init__(self, result: Regeneration) -> None:
         self.result = result
         super().__init__(
-            f"{len(result.conflicts)} input(s) were changed both in the workbook and in the spec"
+            f"{len(result.conflicts)} input(s) were changed both in the workbook and in the "
+            "spec; nothing was written. Fix one side, or choose with --prefer workbook or "
+            "--prefer spec:"
         )
 
 

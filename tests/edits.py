@@ -1,4 +1,5 @@
-"""Edits applied to a generated workbook the way a person makes them, and how to compare inputs.
+"""Edits applied to a generated workbook the way a person makes them, and the commands run on
+the result (how inputs are compared: ``tests.compare``).
 
 Three routes, each where that client is the one that writes the file:
 
@@ -11,9 +12,6 @@ Three routes, each where that client is the one that writes the file:
 - Gnumeric (``office.recalculate_gnumeric``): a plain re-save.
 - Excel-shaped package XML (shared formulas, calcChain, custom properties written with
   indentation), where only Excel writes something: parts of a generated file rewritten.
-
-``input_cells`` is the one place that knows where an input cell is; everything else names
-inputs by meaning (project id, table, line or municipality, column).
 """
 
 from __future__ import annotations
@@ -30,11 +28,6 @@ from typing import Any
 import openpyxl
 
 from bygdevekst_xl.cli import main
-from bygdevekst_xl.excel import a1
-from bygdevekst_xl.inputs import read_budget
-from bygdevekst_xl.layout import build_layout
-from bygdevekst_xl.layout.rows import LINE_CATEGORY_COL, LINE_DESCRIPTION_COL
-from bygdevekst_xl.xlsx import read_workbook
 from tests import damage
 
 FRONT = "Forside"
@@ -46,14 +39,6 @@ P1, P2, P3, P4, P5 = (
     "4 Plankontor",
     "5 Markedsføring",
 )
-YEARS = (2024, 2025)
-
-Key = tuple[str, str, Any, Any]
-"""An input by meaning: (project id, table, item, column).
-
-table "cost": item is the line's index in the cost table, column "category", "description" or
-a year; "hours": item is the municipality, column a year; "kdd" and "statsforvalteren": item
-"", column a year."""
 
 # --------------------------------------------------------------------------- edits in LibreOffice
 
@@ -299,102 +284,6 @@ def indented_custom_properties(source: Path, target: Path) -> Path:
         return xml.replace("</Properties>", "\n</Properties>\n")
 
     return damage.with_parts(source, target, {"docProps/custom.xml": indent})
-
-
-# --------------------------------------------------------------------------- inputs by meaning
-
-
-def input_cells(path: Path) -> dict[Key, tuple[str, str]]:
-    """Every input cell of a workbook by meaning -> (sheet, A1): THE lookup of where inputs are.
-
-    Through the map as the reader finds it in this workbook (``ReadBudget.places``: each
-    project's sheet and tables wherever rows were inserted or the sheet renamed), checked
-    against the layout: as many keys per project as the layout has input cells.
-    """
-    read = read_budget(read_workbook(path))
-    budget = read.budget
-    layout = build_layout(budget, read.capacities)
-    found: dict[Key, tuple[str, str]] = {}
-    for project in budget.projects:
-        place = read.places[project.id]
-        cells: dict[Key, str] = {}
-        for line in range(place.rows.capacity):
-            row = place.cost_row(line)
-            cells[(project.id, "cost", line, "category")] = a1(row, LINE_CATEGORY_COL)
-            cells[(project.id, "cost", line, "description")] = a1(row, LINE_DESCRIPTION_COL)
-        for y, year in enumerate(budget.pilot.years):
-            for line in range(place.rows.capacity):
-                cells[(project.id, "cost", line, year)] = place.cell("cost", line, y)
-            for municipality in budget.pilot.municipalities:
-                cells[(project.id, "hours", municipality, year)] = place.cell(
-                    "hours", municipality, y
-                )
-            for source in ("kdd", "statsforvalteren"):
-                cells[(project.id, source, "", year)] = place.cell(source, 0, y)
-        inputs = [c for c in layout.sheet(project.sheet).cells.values() if c.kind == "input"]
-        assert len(cells) == len(inputs), f"{project.sheet}: inputs not all found"
-        found.update({key: (place.sheet, address) for key, address in cells.items()})
-    return found
-
-
-def typed_inputs(path: Path, *, cached: bool = False) -> dict[Key, Any]:
-    """Every non-blank input by meaning: its formula (``=...``) or value; with *cached*, the
-    value the file's last calculation saved. Cost lines are numbered among non-blank lines, so
-    a workbook with other spare rows compares equal; whitespace-only text counts as blank."""
-    cells = input_cells(path)
-    wb = openpyxl.load_workbook(path, data_only=cached)
-    try:
-        raw = {key: wb[sheet][address].value for key, (sheet, address) in cells.items()}
-    finally:
-        wb.close()
-    typed = {key: value for key, value in raw.items() if not _blank(value)}
-    return _numbered_lines(typed)
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _numbered_lines(typed: dict[Key, Any]) -> dict[Key, Any]:
-    lines = sorted({(k[0], k[2]) for k in typed if k[1] == "cost"})
-    number: dict[tuple[str, Any], int] = {}
-    for project, line in lines:
-        number[(project, line)] = sum(1 for p, _ in number if p == project)
-    return {
-        ((k[0], k[1], number[(k[0], k[2])], k[3]) if k[1] == "cost" else k): v
-        for k, v in typed.items()
-    }
-
-
-def same_inputs(found: dict[Key, Any], expected: dict[Key, Any]) -> list[str]:
-    """The differences between two input listings (empty when every input is kept): numbers
-    compared as numbers, formulas without ``$`` and spaces, categories in any letter case, a
-    blank amount or hours cell as 0."""
-    out = []
-    for key in sorted(set(found) | set(expected), key=repr):
-        a, b = found.get(key), expected.get(key)
-        if key[3] == "category" and isinstance(a, str) and isinstance(b, str):
-            a, b = a.casefold(), b.casefold()  # the category a name stands for, as SUMIF reads it
-        if isinstance(key[3], int) and {a, b} <= {None, 0}:
-            continue  # a blank number in a line or row that has values is 0 in every sum
-        if _comparable(a) != _comparable(b):
-            out.append(f"{key}: found {a!r}, expected {b!r}")
-    return out
-
-
-def _comparable(value: Any) -> Any:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return round(float(value), 9)
-    if isinstance(value, str) and value.startswith("="):
-        return re.sub(r"[\s$]", "", value).upper()
-    return value
-
-
-def cost_line(typed: dict[Key, Any], project: str, line: int) -> tuple[Any, ...]:
-    """One cost line of an input listing: (category, description, amount per year)."""
-    return tuple(typed.get((project, "cost", line, c)) for c in ("category", "description", *YEARS))
 
 
 # --------------------------------------------------------------------------- the command line

@@ -41,7 +41,7 @@ import random
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,7 +54,7 @@ import bygdevekst_xl.evaluate.compile as ec
 from bygdevekst_xl.check import Report, check_workbook
 from bygdevekst_xl.check.rules import TOLERANCE
 from bygdevekst_xl.compute import budget_totals, project_totals
-from bygdevekst_xl.evaluate import ErrorValue, Evaluation
+from bygdevekst_xl.evaluate import DEFAULT_LIMITS, ErrorValue, Evaluation, Limits
 from bygdevekst_xl.generate import workbook_bytes
 from bygdevekst_xl.model import MAX_COST_LINES, MAX_PROJECTS, Budget
 from bygdevekst_xl.office import read_values, recalculate_libreoffice, soffice_path
@@ -77,6 +77,7 @@ from bygdevekst_xl.texts import (
 )
 from bygdevekst_xl.xlsx import read_workbook
 from tests import damage
+from tests.compare import EXCEL_EPOCH, CellKey, disagreements, is_number
 
 SEED: int = (
     int(os.environ["BYGDEVEKST_SEED"])
@@ -85,10 +86,7 @@ SEED: int = (
 )
 PROJECTS, COST_LINES = MAX_PROJECTS, MAX_COST_LINES  # bench/bench_specs.py SIZES["L"]
 MIN_FORMULA_CELLS = 10_000  # it has about 11 000; fewer means something was not compared
-EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 STALE_NUMBER, STALE_TEXT = "-7777777", "Utdatert"
-
-CellKey = tuple[str, str]
 
 MUNICIPALITIES = [
     "Hammerfest",
@@ -269,47 +267,6 @@ def random_spec(seed: int) -> tuple[dict[str, Any], Plan]:
     return {"pilot": pilot, "categories": categories, "projects": projects}, plan
 
 
-# --- comparing values -------------------------------------------------------------------
-
-
-def comparable(value: object) -> object:
-    """A value as the comparison sees it: dates as serial numbers, errors as their code."""
-    if isinstance(value, dt.datetime):
-        return (value - EXCEL_EPOCH) / dt.timedelta(days=1)
-    if isinstance(value, ErrorValue):
-        return value.code
-    return value
-
-
-def is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def disagreements(
-    ours: Mapping[CellKey, object],
-    theirs: Mapping[CellKey, object],
-    cells: Iterable[CellKey],
-    engine: str,
-) -> list[str]:
-    """``Sheet!A1: ours …, <engine> …`` for every cell of ``cells`` where the values differ.
-
-    Numbers agree within ``checks.TOLERANCE`` (half an øre: exact for whole kroner, generous
-    for the last bits of summed hours); text, logicals and errors exactly; our ``""`` equals
-    a blank (openpyxl reads an empty text result as None). A cell missing from ``theirs`` is
-    blank there.
-    """
-    out = []
-    for key in cells:
-        a, b = comparable(ours.get(key)), comparable(theirs.get(key))
-        if is_number(a) and is_number(b):
-            if abs(float(a) - float(b)) <= TOLERANCE:
-                continue
-        elif (type(a) is type(b) and a == b) or (a == "" and b is None):
-            continue
-        out.append(f"{key[0]}!{key[1]}: ours {ours.get(key)!r}, {engine} {theirs.get(key)!r}")
-    return out
-
-
 # --- fixtures ---------------------------------------------------------------------------
 
 
@@ -376,8 +333,10 @@ def check_recording(workbook: Path, budget: Budget) -> Checked:
     calls: list[tuple[Any, Any, Any, Evaluation]] = []
     real_evaluate = evaluate_module.evaluate
 
-    def recording_evaluate(values: Any, formulas: Any, names: Any = None) -> Evaluation:
-        evaluation = real_evaluate(values, formulas, names)
+    def recording_evaluate(
+        values: Any, formulas: Any, names: Any = None, *, limits: Limits = DEFAULT_LIMITS
+    ) -> Evaluation:
+        evaluation = real_evaluate(values, formulas, names, limits=limits)
         calls.append((values, formulas, names, evaluation))
         return evaluation
 

@@ -15,15 +15,12 @@ from bygdevekst_xl.cli import main
 from bygdevekst_xl.compute import budget_totals
 from bygdevekst_xl.layout import build_layout
 from tests import damage
+from tests.compare import places
 
 ROOT = Path(__file__).resolve().parents[1]
 P2, P3, P5 = "2 Boligbygging", "3 Arbeidsliv", "5 Markedsføring"
 SUMMARY = "Samlet budsjett og finansiering"
 REPORT_SCHEMA = json.loads((ROOT / "schemas" / "check-report.schema.json").read_text("utf-8"))
-
-
-def codes_at(report) -> set[tuple[str, str | None, str | None]]:
-    return {(f.code, f.sheet, f.cell) for f in report.findings}
 
 
 def test_fresh_workbook_has_no_findings(example_workbook, example_budget, capsys):
@@ -140,7 +137,7 @@ def test_damage_is_found_at_its_cell(name, example_workbook, example_budget, tmp
     edit, (code, sheet, cell) = DAMAGES[name]
     path = damage.with_openpyxl(example_workbook, tmp_path / "damaged.xlsx", edit)
     report = check_workbook(path, example_budget)
-    assert (code, sheet, cell) in codes_at(report), [
+    assert (code, sheet, cell) in places(report.findings), [
         (f.code, f.sheet, f.cell) for f in report.findings
     ]
     expected_exit = EXPECTED_SEVERITY_EXIT.get(code, 1)

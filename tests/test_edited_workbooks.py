@@ -18,10 +18,11 @@ import yaml
 
 from bygdevekst_xl.check import check_workbook
 from bygdevekst_xl.cli import main
-from bygdevekst_xl.extract import extract_spec, read_inputs
+from bygdevekst_xl.extract import extract_spec
 from bygdevekst_xl.layout.cells import ref
 from bygdevekst_xl.regenerate import RefusedError, regenerate
 from tests import damage
+from tests.compare import inputs_as_read, places
 
 P1, P2, P3 = "1 Prosjektledelse", "2 Boligbygging", "3 Arbeidsliv"
 SUMMARY = "Samlet budsjett og finansiering"
@@ -31,10 +32,6 @@ def findings(path: Path, capsys) -> tuple[int, list[dict]]:
     """Exit code and findings of ``check --json``."""
     code = main(["check", "--json", str(path)])
     return code, json.loads(capsys.readouterr().out)["findings"]
-
-
-def at(items: list[dict]) -> set[tuple[str, str | None, str | None]]:
-    return {(f["code"], f["sheet"], f["cell"]) for f in items}
 
 
 def edit(source: Path, target: Path, changes: dict[tuple[str, str], object], **kw) -> Path:
@@ -64,30 +61,6 @@ def renamed_as_excel_does(source: Path, target: Path, old: str, new: str) -> Pat
     return damage.with_parts(source, target, edits)
 
 
-def typed_inputs(path: Path) -> dict[tuple[str, str], object]:
-    """Every input a person can type into, by (project id, what), with value or formula."""
-    read, _ = read_inputs(path)
-    out: dict[tuple[str, str], object] = {}
-    for project in read.budget.projects:
-        lines = [line for line in project.costs if line.category or line.description]
-        for i, line in enumerate(lines):
-            for y, amount in enumerate(line.amounts):
-                out[(project.id, f"cost {i} {line.description} {y}")] = _plain(amount)
-        for municipality, hours in project.hours:
-            for y, value in enumerate(hours):
-                out[(project.id, f"hours {municipality} {y}")] = _plain(value)
-        for y, value in enumerate(project.kdd):
-            out[(project.id, f"kdd {y}")] = _plain(value)
-        for y, value in enumerate(project.statsforvalteren):
-            out[(project.id, f"sf {y}")] = _plain(value)
-    return out
-
-
-def _plain(value: object) -> object:
-    value = getattr(value, "value", value)
-    return 0 if value is None else value
-
-
 def test_a_cap_breach_made_with_formulas_is_found(example_workbook, tmp_path, capsys):
     """Salary and KDD raised with formulas typed into the inputs: check counts the formulas'
     values, so the KDD total passes the cap and check says so (kdd-over-cap, exit 1)."""
@@ -98,7 +71,7 @@ def test_a_cap_breach_made_with_formulas_is_found(example_workbook, tmp_path, ca
     )
     code, found = findings(path, capsys)
     assert code == 1
-    assert ("kdd-over-cap", SUMMARY, "E27") in at(found)
+    assert ("kdd-over-cap", SUMMARY, "E27") in places(found)
     report = check_workbook(path, _example())
     assert report.totals.kdd == 4_010_000
     assert not {f.code for f in report.findings} & {"total-mismatch", "not-balanced"}
@@ -112,7 +85,7 @@ def test_a_formula_without_references_is_an_ordinary_input(example_workbook, tmp
         tmp_path / "formel.xlsx",
         {(P2, "C7"): "=7*50000", (P2, "C19"): "=3*50"},
     )
-    before = typed_inputs(example_workbook)
+    before = inputs_as_read(example_workbook)
     code, found = findings(path, capsys)
     assert found == [] and code == 0, found
     extracted = extract_spec(path)
@@ -120,7 +93,7 @@ def test_a_formula_without_references_is_an_ordinary_input(example_workbook, tmp
         (f"{P2}!C7", "=7*50000", 350_000),
         (f"{P2}!C19", "=3*50", 150),
     ]
-    assert typed_inputs(path) == before
+    assert inputs_as_read(path) == before
 
 
 def test_an_input_that_refers_to_other_cells_is_a_warning_and_counts(
@@ -133,7 +106,7 @@ def test_an_input_that_refers_to_other_cells_is_a_warning_and_counts(
     warning = next(f for f in found if f["code"] == "input-formula")
     assert (warning["sheet"], warning["cell"]) == (P2, "D28")
     assert f"'{P1}'!D28" in warning["message"]
-    assert ("not-balanced", P2, "D50") in at(found) and code == 1
+    assert ("not-balanced", P2, "D50") in places(found) and code == 1
 
 
 def test_regenerate_refuses_a_formula_whose_reference_has_no_place(example_workbook, tmp_path):
@@ -175,9 +148,9 @@ def test_rows_inserted_anywhere_are_at_most_text_warnings(rows_inserted, example
     plug an input-formula warning, and no typed value is lost by extract or regenerate."""
     code, found = findings(rows_inserted, capsys)
     expected = {("text-outside-table", s, f"A{r}") for s, r in INSERTED.items()}
-    assert at(found) == expected | {("input-formula", P2, "C29")}
+    assert places(found) == expected | {("input-formula", P2, "C29")}
     assert code == 0
-    assert typed_inputs(rows_inserted) == typed_inputs(example_workbook)
+    assert inputs_as_read(rows_inserted) == inputs_as_read(example_workbook)
     assert extract_spec(rows_inserted).budget.projects[1].kdd == _example().projects[1].kdd
 
 
@@ -200,11 +173,11 @@ def test_rows_inserted_inside_blocks_are_found(example_workbook, tmp_path, capsy
         example_workbook, tmp_path / "inni.xlsx", edits, insert_rows=sorted(INSIDE)
     )
     code, found = findings(path, capsys)
-    assert (code, at(found)) == (0, {("text-outside-table", s, f"A{r}") for s, r in INSIDE})
-    assert typed_inputs(path) == typed_inputs(example_workbook)
+    assert (code, places(found)) == (0, {("text-outside-table", s, f"A{r}") for s, r in INSIDE})
+    assert inputs_as_read(path) == inputs_as_read(example_workbook)
     out = tmp_path / "ny.xlsx"
     regenerate(path, None, out)
-    assert typed_inputs(out) == typed_inputs(example_workbook)
+    assert inputs_as_read(out) == inputs_as_read(example_workbook)
 
 
 @pytest.mark.office
@@ -217,7 +190,7 @@ def test_regenerate_carries_formulas_with_references_re_pointed(rows_inserted, t
     ws = openpyxl.load_workbook(out)[P2]
     assert ws["C28"].value == "=C15+C23-C29-C30"
     assert ws["A15"].value == "Sum kostnader" and ws["A29"].value == "Statsforvalteren"
-    assert typed_inputs(out) == typed_inputs(rows_inserted)
+    assert inputs_as_read(out) == inputs_as_read(rows_inserted)
     assert (
         check_workbook(out, _example()).totals == check_workbook(rows_inserted, _example()).totals
     )
@@ -229,15 +202,15 @@ def test_a_sheet_renamed_as_excel_renames_it_is_one_warning(example_workbook, tm
     keeps the new name."""
     path = renamed_as_excel_does(example_workbook, tmp_path / "omdoept.xlsx", P1, "1 Ledelse")
     code, found = findings(path, capsys)
-    assert (code, at(found)) == (0, {("sheet-renamed", "1 Ledelse", None)})
-    before = typed_inputs(example_workbook)
-    assert typed_inputs(path) == before
+    assert (code, places(found)) == (0, {("sheet-renamed", "1 Ledelse", None)})
+    before = inputs_as_read(example_workbook)
+    assert inputs_as_read(path) == before
     spec = extract_spec(path).budget
     assert spec.projects[0].sheet == "1 Ledelse" and spec.projects[0].costs
     out = tmp_path / "ny.xlsx"
     regenerate(path, None, out)
     assert "1 Ledelse" in openpyxl.load_workbook(out).sheetnames
-    assert typed_inputs(out) == before
+    assert inputs_as_read(out) == before
 
 
 def test_renamed_fixed_sheets_are_found_by_their_names(example_workbook, tmp_path, capsys):
@@ -256,7 +229,7 @@ def test_a_category_with_a_trailing_space_is_unknown_as_in_excel(
     the workbook's own rule says so), not silently trimmed."""
     path = edit(example_workbook, tmp_path / "mellomrom.xlsx", {(P2, "A8"): "Reiser "})
     code, found = findings(path, capsys)
-    assert ("category-unknown", P2, "A8") in at(found) and code == 1
+    assert ("category-unknown", P2, "A8") in places(found) and code == 1
 
 
 def test_upper_case_category_counts_as_excel_counts_it(example_workbook, tmp_path, capsys):
@@ -270,7 +243,7 @@ def test_a_hidden_financing_row_with_money_is_a_warning(example_workbook, tmp_pa
     """A hidden Statsforvalteren row holding 350 000 kr is a hidden-row warning."""
     path = edit(example_workbook, tmp_path / "skjult.xlsx", {}, hide=[(P2, 29)])
     _, found = findings(path, capsys)
-    assert ("hidden-row", P2, "A29") in at(found)
+    assert ("hidden-row", P2, "A29") in places(found)
 
 
 def test_a_lone_space_in_an_amount_is_blank(example_workbook, tmp_path, capsys):
@@ -350,7 +323,7 @@ def test_hours_shown_as_a_date_are_a_warning_at_the_cell(example_workbook, tmp_p
 
     path = damage.with_openpyxl(example_workbook, tmp_path / "dato.xlsx", typed)
     code, found = findings(path, capsys)
-    assert (code, at(found)) == (0, {("number-as-date", P2, "C19")})
+    assert (code, places(found)) == (0, {("number-as-date", P2, "C19")})
 
 
 @pytest.mark.parametrize(
@@ -378,8 +351,8 @@ def test_a_category_chosen_by_a_formula_is_counted_and_carried(example_workbook,
     warning at the cell, and regenerate keeps the formula pointing at Reiser's cell."""
     path = edit(example_workbook, tmp_path / "kat.xlsx", {(P1, "A8"): "=Parametre!$A$24"})
     code, found = findings(path, capsys)
-    assert (code, at(found)) == (0, {("input-formula", P1, "A8")})
+    assert (code, places(found)) == (0, {("input-formula", P1, "A8")})
     out = tmp_path / "ny.xlsx"
     regenerate(path, None, out)
     assert openpyxl.load_workbook(out)[P1]["A8"].value == "=Parametre!$A$24"
-    assert typed_inputs(out) == typed_inputs(example_workbook)
+    assert inputs_as_read(out) == inputs_as_read(example_workbook)

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import bygdevekst_xl.evaluate.compile as ec
 import bygdevekst_xl.evaluate.fallback as ef
-from bygdevekst_xl.evaluate import CIRCULAR, ErrorValue, Evaluation, evaluate
+from bygdevekst_xl.evaluate import CIRCULAR, ErrorValue, Evaluation, Limits, evaluate
 
 P = "Parametre"
 OKT = "2 Økt boligbygging"
@@ -809,25 +809,21 @@ def test_formulas_past_the_limits_are_refused_at_their_cell(formula, reason) -> 
     assert set(result.unsupported) == {("S", "B1")}
 
 
-def test_a_range_to_the_last_row_reads_only_the_used_rows(monkeypatch) -> None:
+def test_a_range_to_the_last_row_reads_only_the_used_rows() -> None:
     """=SUM(A1:B1048576) in several cells reads as far as the sheet is used (like A:B), not
     two million cells each; SUMIF and COUNTIF over such ranges agree with the used part."""
-    import bygdevekst_xl.evaluate.keys as ek
-
-    read = []
-    real = ek.CellsRead.spend
-    monkeypatch.setattr(ek.CellsRead, "spend", lambda n: (read.append(n), real(n)))
     values = {("S", f"A{i}"): i for i in range(1, 101)}
     values[("S", "B5")] = 1000
     formulas = {("S", f"C{i}"): f"=SUM(A1:B1048576)+{i}" for i in range(1, 6)}
     formulas[("S", "D1")] = '=SUMIF(A1:A1048576,">50",B1:B1048576)'
     formulas[("S", "D2")] = "=COUNTIF(A1:A1048576,5)"
-    result = evaluate(values, formulas)
+    used = 5 * 2 * 100 + 2 * 100 + 100  # SUM of A:B five times, SUMIF of A and B, COUNTIF of A
+    result = evaluate(values, formulas, limits=Limits(max_cells_read=used))
     assert [result.values[("S", f"C{i}")] for i in range(1, 6)] == [
         5050 + 1000 + i for i in range(1, 6)
     ]
     assert result.values[("S", "D1")] == 0 and result.values[("S", "D2")] == 1
-    assert max(read) <= 2 * 100
+    assert not result.unsupported  # within a budget of the used cells only
 
 
 def test_a_range_too_large_even_where_used_is_refused() -> None:
@@ -839,15 +835,12 @@ def test_a_range_too_large_even_where_used_is_refused() -> None:
     assert result.values[("T", "A2")] == 1
 
 
-def test_the_cells_read_in_all_are_bounded(monkeypatch) -> None:
+def test_the_cells_read_in_all_are_bounded() -> None:
     """Past the budget of cells read through ranges, further formulas are refused at their
     cells (#VALUE!), and the evaluation ends."""
-    import bygdevekst_xl.evaluate.limits as el
-
-    monkeypatch.setattr(el, "MAX_CELLS_READ", 250)
     values = {("S", f"A{i}"): 1 for i in range(1, 101)}
     formulas = {("S", f"B{i}"): "=SUM($A$1:$A$100)" for i in range(1, 5)}
-    result = evaluate(values, formulas)
+    result = evaluate(values, formulas, limits=Limits(max_cells_read=250))
     ok = [k for k in formulas if result.values[k] == 100]
     refused = [k for k in formulas if k in result.unsupported]
     assert len(ok) == 2 and len(refused) == 2
@@ -873,38 +866,30 @@ def test_text_is_bounded_as_excel_bounds_it() -> None:
     assert not result.unsupported
 
 
-def test_distinct_formulas_are_bounded(monkeypatch) -> None:
+def test_distinct_formulas_are_bounded() -> None:
     """Past the number of distinct formulas scanned or compiled, their characters in all, or
     those compiled through the slow formulas package, further ones are refused at their
     cells; rows of one formula share a shape."""
-    import bygdevekst_xl.evaluate.graph as eg
-
-    monkeypatch.setattr(eg, "MAX_SHAPES", 5)
     formulas = {("S", f"C{i}"): f"=A{i}+1" for i in range(1, 50)}  # one shape
     formulas.update({("S", f"B{i}"): f"=A1*{i}+{'1' * i}" for i in range(1, 9)})
-    result = evaluate({("S", "A1"): 1}, formulas)
+    result = evaluate({("S", "A1"): 1}, formulas, limits=Limits(max_shapes=5))
     refused = {k for k in result.unsupported}
     assert len(refused) == 4 and all(k[1][0] == "B" for k in refused)
     assert "more than 5 distinct formulas" in next(iter(result.unsupported.values()))
-    monkeypatch.setattr(eg, "MAX_SHAPES", 2_000)
-    monkeypatch.setattr(eg, "MAX_SHAPE_CHARS", 60)  # 6 shapes of =C*C+1…, 9–16 characters
-    result = evaluate({("S", "A1"): 1}, formulas)
+    result = evaluate({("S", "A1"): 1}, formulas, limits=Limits(max_shape_chars=60))
+    # 6 shapes of =C*C+1…, 9–16 characters
     assert {k[1] for k in result.unsupported} == {"B6", "B7", "B8"}
     assert "more than 60 characters in all" in result.unsupported[("S", "B6")]
-    monkeypatch.setattr(eg, "MAX_SHAPE_CHARS", 100_000)
-    import bygdevekst_xl.evaluate.tokens as et
-
-    monkeypatch.setattr(et, "MAX_SCANS", 3)  # scanned in full: C1-C9, C10-C49 (two), B1
-    result = evaluate({("S", "A1"): 1}, formulas)
+    # scanned in full: C1-C9, C10-C49 (two), B1
+    result = evaluate({("S", "A1"): 1}, formulas, limits=Limits(max_scans=3))
     assert {k[1] for k in result.unsupported} == {f"B{i}" for i in range(2, 9)}
     assert "more than 3 distinct formulas" in result.unsupported[("S", "B2")]
-    monkeypatch.setattr(et, "MAX_SCANS", 10_000)
-    monkeypatch.setattr(eg, "MAX_FALLBACK_SHAPES", 1)
     slow = {("S", f"D{i}"): f'=LEN(UPPER("{"x" * i}"))' for i in range(1, 4)}
-    result = evaluate({}, slow)
+    result = evaluate({}, slow, limits=Limits(max_fallback_shapes=1))
     assert result.values[("S", "D1")] == 1
     assert len(result.unsupported) == 2
-    assert "need the slow evaluator" in next(iter(result.unsupported.values()))
+    reason = "more than 1 distinct formulas that need the slow evaluator"
+    assert reason in next(iter(result.unsupported.values()))
 
 
 def test_rept_and_len_take_the_fast_path_and_the_fallback_is_bounded_too() -> None:

@@ -684,7 +684,7 @@ def test_a_closed_pipe_and_a_full_disk_end_in_one_line(example_workbook, tmp_pat
         )
     assert full_run.returncode == 2
     assert full_run.stderr.decode().splitlines() == [
-        "error: cannot write the output: No space left on device"
+        "feil: kan ikke skrive utdata: No space left on device"
     ]
 
 

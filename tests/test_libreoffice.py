@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -23,33 +22,13 @@ from bygdevekst_xl.office import (
 )
 from bygdevekst_xl.xlsx import read_workbook
 from tests import damage
+from tests.compare import layout_disagreements
 from tests.conftest import edited
 
 pytestmark = [
     pytest.mark.office,
     pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) missing"),
 ]
-EXCEL_EPOCH = dt.datetime(1899, 12, 30)
-
-
-def disagreements(layout, values) -> list[str]:
-    """Every formula cell whose recalculated value differs from the layout's value."""
-    out = []
-    for sheet in layout.sheets:
-        for cell in sheet.cells.values():
-            if cell.kind != "formula":
-                continue
-            expected, got = cell.value, values.get((sheet.name, cell.address))
-            if isinstance(got, dt.datetime):
-                got = (got - EXCEL_EPOCH).days
-                expected = (expected - EXCEL_EPOCH).days
-            if isinstance(expected, int | float) and isinstance(got, int | float):
-                if abs(expected - got) <= 0.005:
-                    continue
-            elif expected == got or (expected == "" and got is None):
-                continue
-            out.append(f"{sheet.name}!{cell.address}: ours {expected!r}, LibreOffice {got!r}")
-    return out
 
 
 def formula_count(layout) -> int:
@@ -60,7 +39,7 @@ def test_libreoffice_recalculation_equals_our_values(example_budget, example_wor
     """LibreOffice, recalculating on load, gives our value in every formula cell."""
     [out] = recalculate_libreoffice([example_workbook], tmp_path)
     layout = build_layout(example_budget)
-    assert disagreements(layout, read_values(out)) == []
+    assert layout_disagreements(layout, read_values(out)) == []
     assert len(read_formulas(out)) >= formula_count(layout)
 
 
@@ -81,7 +60,7 @@ def test_the_oracle_has_teeth(example_budget, example_workbook, tmp_path):
 def test_gnumeric_recalculation_equals_our_values(example_budget, example_workbook, tmp_path):
     """Gnumeric, a second independent engine, also agrees with every formula cell."""
     out = recalculate_gnumeric(example_workbook, tmp_path / "gnumeric.xlsx")
-    assert disagreements(build_layout(example_budget), read_values(out)) == []
+    assert layout_disagreements(build_layout(example_budget), read_values(out)) == []
 
 
 @pytest.mark.parametrize(
@@ -111,7 +90,7 @@ def test_changed_inputs_move_every_dependent_total(example_dict, tmp_path, chang
     path = tmp_path / "changed.xlsx"
     path.write_bytes(workbook_bytes(budget))
     [out] = recalculate_libreoffice([path], tmp_path / "out")
-    assert disagreements(build_layout(budget), read_values(out)) == []
+    assert layout_disagreements(build_layout(budget), read_values(out)) == []
 
 
 @pytest.mark.skipif(uno_python() is None, reason="python3-uno missing")
@@ -135,7 +114,7 @@ def test_edits_typed_in_libreoffice_flow_through_live_formulas(
     assert project.costs[4] == CostLine("kurs", "Studietur", (None, 7_000))
     assert project.hours_of("Hasvik") == (10, 150)
     values = read_values(saved)
-    assert disagreements(build_layout(read.budget, read.capacities), values) == []
+    assert layout_disagreements(build_layout(read.budget, read.capacities), values) == []
     before = build_layout(example_budget).anchor("total_costs")
     after = values[("Samlet budsjett og finansiering", before.address)]
     assert after == before.value + 50_000 + 7_000 - 140 * 700

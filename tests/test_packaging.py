@@ -13,6 +13,8 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 
+from bygdevekst_xl import __version__
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ("pyproject.toml", "setup.py", "README.md", "bygdevekst_xl", "schemas", "workbook")
 
@@ -40,7 +42,8 @@ def _build(tmp_path: Path) -> tuple[Path, Path]:
 
 def test_wheel_installs_and_its_command_generates_and_checks(tmp_path):
     """Every package (layout/ included), the schema and the example are in the wheel and the
-    sdist; installed in a fresh venv, `bygdevekst-xl generate` and `check` work from it."""
+    sdist; installed in a fresh venv, `bygdevekst-xl generate` and `check` work from it, and
+    `--version` names the command as it was invoked."""
     sdist, wheel = _build(tmp_path)
     names = set(zipfile.ZipFile(wheel).namelist())
     packages = {p.parent.relative_to(ROOT).as_posix() for p in ROOT.glob("bygdevekst_xl/**/*.py")}
@@ -88,6 +91,12 @@ def test_wheel_installs_and_its_command_generates_and_checks(tmp_path):
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "Resultat: OK (0 feil, 0 advarsler)" in checked.stdout
+    for called, shown in (
+        ([command], "bygdevekst-xl"),
+        ([python, "-m", "bygdevekst_xl"], "python -m bygdevekst_xl"),
+    ):
+        version = subprocess.run([*called, "--version"], capture_output=True, text=True)
+        assert version.stdout.strip() == f"{shown} {__version__}"
 
 
 def test_declared_dependencies_are_the_used_ones():

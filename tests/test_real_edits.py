@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from bygdevekst_xl.office import gnumeric_path, recalculate_gnumeric, soffice_path, uno_python
-from tests import edits
+from tests import compare, edits
+from tests.compare import same_inputs, typed_inputs
 from tests.edits import (
     FRONT,
     P1,
@@ -29,8 +30,6 @@ from tests.edits import (
     codes,
     errors,
     findings_at,
-    same_inputs,
-    typed_inputs,
 )
 
 pytestmark = [
@@ -400,7 +399,7 @@ def gnumeric_saved(example_workbook: Path, work: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def original(example_workbook: Path) -> dict[edits.Key, Any]:
+def original(example_workbook: Path) -> dict[compare.Key, Any]:
     """Every input of the generated workbook, by meaning."""
     return typed_inputs(example_workbook)
 
@@ -415,7 +414,7 @@ def checked(path: Path) -> tuple[int, dict[str, Any]]:
     return _checked[path]
 
 
-def changed(inputs: dict[edits.Key, Any], **by_key: Any) -> dict[edits.Key, Any]:
+def changed(inputs: dict[compare.Key, Any], **by_key: Any) -> dict[compare.Key, Any]:
     """A copy of an input listing with some inputs changed (None: cleared); each keyword is a
     key spelled ``project__table__item__column`` (item empty for KDD and Statsforvalteren)."""
     out = dict(inputs)
@@ -434,7 +433,7 @@ def changed(inputs: dict[edits.Key, Any], **by_key: Any) -> dict[edits.Key, Any]
     return out
 
 
-def keeps_inputs(workbook: Path, expected: dict[edits.Key, Any], work: Path) -> None:
+def keeps_inputs(workbook: Path, expected: dict[compare.Key, Any], work: Path) -> None:
     """The reader finds exactly *expected* in *workbook*; extract -> generate keeps every value
     and regenerate every typed value and formula."""
     assert same_inputs(typed_inputs(workbook), expected) == []
@@ -480,7 +479,7 @@ def test_a_line_inserted_inside_a_cost_table_checks_clean_and_is_kept(corpus, or
     report = assert_clean(corpus["line_inserted_inside_table"])
     assert report["totals"]["costs"] == 4_860_000 + 20_000
     lines = [
-        edits.cost_line(typed_inputs(corpus["line_inserted_inside_table"]), "boligbygging", i)
+        compare.cost_line(typed_inputs(corpus["line_inserted_inside_table"]), "boligbygging", i)
         for i in range(4)
     ]
     assert ("Kurs og kompetanse", "Kurs i tomteutvikling", 20_000, 0) in lines
@@ -501,8 +500,8 @@ def test_sorted_cost_lines_check_clean_and_are_kept(corpus, original, work):
     path = corpus["sorted_lines"]
     assert_clean(path)
     found = typed_inputs(path)
-    old = [edits.cost_line(original, "prosjektledelse", i) for i in range(3)]
-    assert [edits.cost_line(found, "prosjektledelse", i) for i in range(3)] == old[::-1]
+    old = [compare.cost_line(original, "prosjektledelse", i) for i in range(3)]
+    assert [compare.cost_line(found, "prosjektledelse", i) for i in range(3)] == old[::-1]
     keeps_inputs(path, found, work)
 
 
@@ -511,8 +510,12 @@ def test_a_line_cut_and_pasted_checks_clean_and_is_kept(corpus, original, work):
     path = corpus["cut_paste_line"]
     assert_clean(path)
     found = typed_inputs(path)
-    old = [edits.cost_line(original, "boligbygging", i) for i in range(3)]
-    assert [edits.cost_line(found, "boligbygging", i) for i in range(3)] == [old[0], old[2], old[1]]
+    old = [compare.cost_line(original, "boligbygging", i) for i in range(3)]
+    assert [compare.cost_line(found, "boligbygging", i) for i in range(3)] == [
+        old[0],
+        old[2],
+        old[1],
+    ]
     keeps_inputs(path, found, work)
 
 
@@ -563,11 +566,11 @@ def test_an_afternoon_of_edits_together_checks_clean_and_is_kept(corpus, origina
         boligbygging__cost__0__2024="=12*35000",
         boligbygging__statsforvalteren____2024=420_000,
     )
-    lines = [edits.cost_line(original, "prosjektledelse", i) for i in range(3)]
+    lines = [compare.cost_line(original, "prosjektledelse", i) for i in range(3)]
     for i, (category, description, *amounts) in enumerate(reversed(lines)):
         expected[("prosjektledelse", "cost", i, "category")] = category
         expected[("prosjektledelse", "cost", i, "description")] = description
-        for year, amount in zip(edits.YEARS, amounts, strict=True):
+        for year, amount in zip(compare.YEARS, amounts, strict=True):
             expected[("prosjektledelse", "cost", i, year)] = amount
     keeps_inputs(path, expected, work)
 
@@ -578,13 +581,13 @@ def test_a_copied_line_checks_clean_and_is_kept(corpus, original, work):
     path = corpus["copied_line"]
     code, report = checked(path)
     assert (code, report["findings"]) == (0, [])
-    line = edits.cost_line(original, "prosjektledelse", 2)
+    line = compare.cost_line(original, "prosjektledelse", 2)
     expected = changed(
         original,
         prosjektledelse__kdd____2024=1_220_000,
         prosjektledelse__kdd____2025=1_250_000,
     )
-    for column, value in zip(("category", "description", *edits.YEARS), line, strict=True):
+    for column, value in zip(("category", "description", *compare.YEARS), line, strict=True):
         expected[("prosjektledelse", "cost", 3, column)] = value
     keeps_inputs(path, expected, work)
 
@@ -664,9 +667,7 @@ def test_a_cap_breach_made_with_formulas_is_found(corpus):
     kdd-over-cap, and KDD is 4 010 000 kr, as the workbook's own rule says ("Over taket")."""
     code, report = checked(corpus["cap_breach"])
     assert code == 1
-    assert ("kdd-over-cap", SUMMARY, "E27") in {
-        (f["code"], f["sheet"], f["cell"]) for f in report["findings"]
-    }
+    assert ("kdd-over-cap", SUMMARY, "E27") in compare.places(report["findings"])
     assert report["totals"]["kdd"] == 4_010_000
     assert {f["code"] for f in errors(report)} == {"kdd-over-cap"}
 
@@ -910,7 +911,7 @@ def test_regenerate_re_points_the_references_of_input_formulas(corpus, example_d
         "regenerate", corpus["formula_links"], "--spec", spec, "-o", out, "--force"
     )
     assert code == 0, said
-    where = edits.input_cells(out)
+    where = compare.input_cells(out)
     typed = typed_inputs(out)
     _, stats_cell = where[("prosjektledelse", "statsforvalteren", "", 2024)]
     _, kdd_cell = where[("boligbygging", "kdd", "", 2025)]
@@ -974,7 +975,7 @@ def test_shared_formulas_in_inputs_count_as_their_value(corpus, original, work):
     assert (code, report["findings"]) == (0, [])
     expected = dict(original)
     for municipality in ("Hammerfest", "Hasvik", "Måsøy"):
-        for year in edits.YEARS:
+        for year in compare.YEARS:
             expected[("boligbygging", "hours", municipality, year)] = "=3*50"
     keeps_inputs(path, expected, work)
 

@@ -20,6 +20,7 @@ from bygdevekst_xl.office import edit_with_libreoffice, soffice_path, uno_python
 from bygdevekst_xl.regenerate import RefusedError, regenerate
 from bygdevekst_xl.spec import load_spec
 from tests import damage
+from tests.compare import places
 
 P2 = "2 Boligbygging"
 NEW_PROJECT = {
@@ -301,7 +302,7 @@ def test_an_input_beyond_any_total_is_carried_and_the_new_workbook_still_reads(
     new = tmp_path / "ny.xlsx"
     regenerate(typed, None, new)
     report = check_workbook(new, example_budget)
-    assert ("hours-invalid", P2, "C19") in {(f.code, f.sheet, f.cell) for f in report.findings}
+    assert ("hours-invalid", P2, "C19") in places(report.findings)
     [finding] = [f for f in report.findings if f.code == "hours-invalid"]
     assert finding.found == 1e308
     assert report.totals.in_kind == float("inf")
@@ -323,6 +324,4 @@ def test_a_damaged_date_on_parametre_is_kept_and_named(
     kept = openpyxl.load_workbook(new)["Parametre"]["B8"].value
     assert kept == typed if isinstance(typed, str) else float(kept) == typed
     report = check_workbook(new, example_budget)
-    assert ("date-invalid", "Parametre", "B8") in {
-        (f.code, f.sheet, f.cell) for f in report.findings
-    }
+    assert ("date-invalid", "Parametre", "B8") in places(report.findings)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bygdevekst_xl import xlsx as reader
+from bygdevekst_xl.xlsx import Limits
 from bygdevekst_xl.xlsx import archive as xlsx_zip
 from tests.xlsx_fixtures import (
     fails,
@@ -183,12 +184,12 @@ def test_a_part_lying_about_its_size_is_damaged(tmp_path):
     assert "part xl/worksheets/sheet1.xml is damaged" in fails(path)
 
 
-def test_inflated_bytes_are_counted_across_parts(tmp_path, monkeypatch):
+def test_inflated_bytes_are_counted_across_parts(tmp_path):
     """Bytes are counted while inflating: parts each under the limit stop at the total cap."""
-    monkeypatch.setattr(reader, "MAX_TOTAL_BYTES", 50_000)
     strings = "<si><t>" + "x" * 30_000 + "</t></si>"
     path = hand_made(tmp_path, sheet_xml("", after=" " * 30_000), strings=strings)
-    assert "parts inflate past 50000 bytes in all; refusing (possible zip bomb)" in fails(path)
+    message = fails(path, Limits(max_total_bytes=50_000))
+    assert "parts inflate past 50000 bytes in all; refusing (possible zip bomb)" in message
 
 
 def test_thousands_of_entries_are_refused(tmp_path):

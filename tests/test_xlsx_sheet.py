@@ -5,22 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 import tracemalloc
+from dataclasses import replace
 
 import openpyxl
 import pytest
 
-from bygdevekst_xl import xlsx as reader
 from bygdevekst_xl.evaluate import ErrorValue
-from bygdevekst_xl.xlsx import Validation, read_workbook
+from bygdevekst_xl.xlsx import DEFAULT_LIMITS, Limits, Validation, read_workbook
 from bygdevekst_xl.xlsx import formulas as xlsx_formulas
 from tests.xlsx_fixtures import (
+    GENERAL,
     MAIN,
     REL,
     STRICT,
     STRICT_REL,
     content_types,
     fails,
-    general_path,
     hand_made,
     only_sheet,
     package_parts,
@@ -307,27 +307,27 @@ def test_more_cells_than_max_cells_is_an_error(tmp_path):
     """max_cells caps the cells of the whole workbook, on both paths."""
     rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 101))
     path = hand_made(tmp_path, sheet_xml(rows))
-    assert read_workbook(path, max_cells=100).sheets["Ark 1"].values["A100"] == 100.0
-    assert "more than 99 cells in the workbook (max_cells)" in fails(path, max_cells=99)
-    with general_path():
-        assert "more than 99 cells in the workbook (max_cells)" in fails(path, max_cells=99)
+    book = read_workbook(path, limits=Limits(max_cells=100))
+    assert book.sheets["Ark 1"].values["A100"] == 100.0
+    for limits in (Limits(max_cells=99), replace(GENERAL, max_cells=99)):
+        assert "more than 99 cells in the workbook (max_cells)" in fails(path, limits)
 
 
-def test_too_many_xml_elements_is_an_error(tmp_path, monkeypatch):
+def test_too_many_xml_elements_is_an_error(tmp_path):
     """Junk elements count against a budget, so a part of millions of them stops early."""
-    monkeypatch.setattr(reader, "ELEMENT_SLACK", 1_000)
     path = hand_made(tmp_path, sheet_xml("", after="<junk/>" * 2_000))
-    assert "XML elements in the workbook; refusing" in fails(path, max_cells=10)
+    limits = Limits(max_cells=10, element_slack=1_000)
+    assert "more than 1040 XML elements in the workbook; refusing" in fails(path, limits)
 
 
-def test_hidden_rows_validations_and_names_count_against_a_cap(tmp_path, monkeypatch):
+def test_hidden_rows_validations_and_names_count_against_a_cap(tmp_path):
     """Things kept besides cells (hidden rows, validations, names, ...) are capped in all."""
-    monkeypatch.setattr(reader, "MAX_ITEMS", 20)
+    limits = Limits(max_items=20)
     rows = "".join(f'<row r="{r}" hidden="1"/>' for r in range(1, 30))
     path = hand_made(tmp_path, sheet_xml(rows))
-    assert "more than 20 hidden rows and the like; refusing" in fails(path)
-    with general_path():
-        assert "more than 20 hidden rows and the like; refusing" in fails(path)
+    assert "more than 20 hidden rows and the like; refusing" in fails(path, limits)
+    general = replace(GENERAL, max_items=20)
+    assert "more than 20 hidden rows and the like; refusing" in fails(path, general)
     validations = "".join(
         f'<dataValidation type="whole" sqref="A{r}"><formula1>0</formula1></dataValidation>'
         for r in range(1, 30)
@@ -337,27 +337,27 @@ def test_hidden_rows_validations_and_names_count_against_a_cap(tmp_path, monkeyp
         sheet_xml("", after=f"<dataValidations>{validations}</dataValidations>"),
         "dv.xlsx",
     )
-    assert "more than 20 data validations and the like; refusing" in fails(path)
+    assert "more than 20 data validations and the like; refusing" in fails(path, limits)
 
 
-def test_sheets_element_names_and_shared_formula_text_are_capped(tmp_path, monkeypatch):
+def test_sheets_element_names_and_shared_formula_text_are_capped(tmp_path):
     """Ten thousand sheets, ten thousand element names or huge shared formulas are refused."""
-    monkeypatch.setattr(reader, "MAX_SHEETS", 2)
     sheets = "".join(f'<sheet name="A{i}" sheetId="{i}" r:id="rId1"/>' for i in range(1, 4))
     workbook = f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets>{sheets}</sheets></workbook>'
     assert "more than 2 sheets; refusing" in fails(
-        hand_made(tmp_path, sheet_xml(""), "ark.xlsx", workbook=workbook)
+        hand_made(tmp_path, sheet_xml(""), "ark.xlsx", workbook=workbook), Limits(max_sheets=2)
     )
-    names = "".join(f"<n{i}/>" for i in range(reader.MAX_NAMES + 1))
+    max_names = DEFAULT_LIMITS.max_names
+    names = "".join(f"<n{i}/>" for i in range(max_names + 1))
     path = hand_made(tmp_path, sheet_xml("", after=names), "navn.xlsx")
-    assert f"more than {reader.MAX_NAMES} different XML element names; refusing" in fails(path)
-    monkeypatch.setattr(reader, "MAX_SHARED_FORMULA_TEXT", 100)
+    assert f"more than {max_names} different XML element names; refusing" in fails(path)
     rows = '<row r="1"><c r="A1"><f t="shared" ref="A1:A30" si="0">B1+C1+D1</f></c></row>'
     rows += "".join(
         f'<row r="{r}"><c r="A{r}"><f t="shared" si="0"/></c></row>' for r in range(2, 31)
     )
     path = hand_made(tmp_path, sheet_xml(rows), "delt.xlsx")
-    assert "shared formulas expand past 100 characters; refusing" in fails(path)
+    limits = Limits(max_shared_formula_text=100)
+    assert "shared formulas expand past 100 characters; refusing" in fails(path, limits)
 
 
 @pytest.mark.parametrize("text", ["1_000", "١٢٣", "0x10", "1e5_0", "5e", "--5", "1,5", "Infinity"])
@@ -367,8 +367,7 @@ def test_numbers_outside_the_ooxml_grammar_are_refused(tmp_path, text):
     for cell in (f'<c r="B2"><v>{text}</v></c>', f'<c r="B2"><f>1</f><v>{text}</v></c>'):
         path = hand_made(tmp_path, sheet_xml(f'<row r="2">{cell}</row>'))
         assert f"cell B2: {text!r} is not a number" in fails(path)
-        with general_path():
-            assert f"cell B2: {text!r} is not a number" in fails(path)
+        assert f"cell B2: {text!r} is not a number" in fails(path, GENERAL)
 
 
 def test_numbers_in_the_grammar_read_as_libreoffice_reads_them(tmp_path):

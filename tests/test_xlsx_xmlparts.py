@@ -6,10 +6,10 @@ import tracemalloc
 import zipfile
 
 from tests.xlsx_fixtures import (
+    GENERAL,
     MAIN,
     REL,
     fails,
-    general_path,
     hand_made,
     package_parts,
     rels,
@@ -97,8 +97,7 @@ def test_malformed_xml_and_bad_cells_name_part_and_cell(tmp_path):
     )
     message = fails(after)
     assert message.endswith("is not well-formed XML (mismatched tag: line 1, column 287)")
-    with general_path():
-        assert fails(after) == message
+    assert fails(after, GENERAL) == message
     cases = {
         '<c r="A1" t="s"><v>7</v></c>': "cell A1: shared string '7' does not exist (the table has 0)",
         '<c r="B1"><v>12,5</v></c>': "cell B1: '12,5' is not a number",

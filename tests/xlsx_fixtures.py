@@ -4,10 +4,8 @@ and what openpyxl sees."""
 from __future__ import annotations
 
 import base64
-import contextlib
 import io
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +16,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from bygdevekst_xl import xlsx as reader
 from bygdevekst_xl.evaluate import ErrorValue
-from bygdevekst_xl.xlsx import ReadError, WorkbookContent, read_workbook
+from bygdevekst_xl.xlsx import DEFAULT_LIMITS, Limits, ReadError, WorkbookContent, read_workbook
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -172,30 +170,23 @@ def only_sheet(book: WorkbookContent) -> reader.SheetContent:
     return sheet
 
 
-@contextlib.contextmanager
-def general_path() -> Iterator[None]:
-    """Send every sheet through the expat path (no regular-expression fast path)."""
-    saved = reader.FAST_PART_BYTES
-    reader.FAST_PART_BYTES = -1
-    try:
-        yield
-    finally:
-        reader.FAST_PART_BYTES = saved
+GENERAL = Limits(fast_part_bytes=-1)
+"""The default limits, but every sheet through the expat path (no regular-expression fast path)."""
 
 
 def read_both_ways(path: Path) -> WorkbookContent:
     """Read ``path`` with and without the fast path; they must agree exactly."""
     fast = read_workbook(path)
-    with general_path():
-        general = read_workbook(path)
+    general = read_workbook(path, limits=GENERAL)
     assert fast == general
     return fast
 
 
-def fails(path: Path | str, **kwargs: Any) -> str:
-    """The message of the ReadError that reading ``path`` raises; it is one line naming the file."""
+def fails(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> str:
+    """The message of the ReadError that reading ``path`` under ``limits`` raises; it is one
+    line naming the file."""
     with pytest.raises(ReadError) as info:
-        read_workbook(path, **kwargs)
+        read_workbook(path, limits=limits)
     message = str(info.value)
     assert message.startswith(str(path)), message
     assert "\n" not in message and "\r" not in message

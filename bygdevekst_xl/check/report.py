@@ -160,6 +160,11 @@ def as_dict(report: Report, lang: str = "nb") -> dict[str, Any]:
     }
 
 
+def unreadable_dict(path: object, reason: str) -> dict[str, Any]:
+    """The JSON document of a file that could not be read as a budget workbook."""
+    return {"file": str(path), "ok": False, "error": reason, "findings": [], "totals": None}
+
+
 def _finding_dict(f: Finding, lang: str) -> dict[str, Any]:
     out = {
         "code": f.code,

@@ -13,7 +13,9 @@ from pathlib import Path
 
 from ..check import Report, check_workbook
 from ..digest import content_digest
+from ..errors import EXIT_FINDINGS, BygdevekstError
 from ..inputs import Rules, read_budget
+from ..messages import say
 from ..model import Budget
 from .decision import decision_text
 from .facts import Facts
@@ -24,16 +26,24 @@ from .words import slug
 __all__ = ["CouncilError", "Document", "Pack", "Refused", "council_pack", "finding_lines"]
 
 
-class CouncilError(ValueError):
+class CouncilError(BygdevekstError, ValueError):
     """The pack cannot be made as asked (an unknown municipality, an unprintable amount)."""
 
 
-class Refused(Exception):
+class Refused(BygdevekstError):
     """The workbook has errors, and the pack was not asked for as a draft."""
 
+    exit_code = EXIT_FINDINGS
+
     def __init__(self, report: Report) -> None:
-        super().__init__(f"{report.file}: the check found {len(report.errors)} error(s)")
+        super().__init__(
+            f"{report.file}: the check found {len(report.errors)} error(s); fix them, or use "
+            "--draft for a pack marked UTKAST:"
+        )
         self.report = report
+
+    def details(self, lang: str = "nb") -> list[str]:
+        return finding_lines(self.report, lang)
 
 
 @dataclass(frozen=True)
@@ -55,12 +65,12 @@ class Pack:
     draft: bool = False
 
 
-def finding_lines(report: Report) -> list[str]:
+def finding_lines(report: Report, lang: str = "nb") -> list[str]:
     """The check's errors, one line each: ``Ark!A1: melding``."""
     lines = []
     for f in report.errors:
-        where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "arbeidsbok")
-        lines.append(f"{where}: {f.message('nb')} [{f.code}]")
+        where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or say("workbook", lang))
+        lines.append(f"{where}: {f.message(lang)} [{f.code}]")
     return lines
 
 

@@ -44,13 +44,23 @@ from typing import Any
 
 from .graph import Evaluation, EvaluationRun
 from .keys import CellKey
+from .limits import DEFAULT_LIMITS, Limits
 from .values import CIRCULAR, ErrorValue
 
-__all__ = ["CIRCULAR", "CellKey", "ErrorValue", "Evaluation", "evaluate", "evaluate_workbook"]
+__all__ = [
+    "CIRCULAR",
+    "DEFAULT_LIMITS",
+    "CellKey",
+    "ErrorValue",
+    "Evaluation",
+    "Limits",
+    "evaluate",
+    "evaluate_workbook",
+]
 
 
-def evaluate_workbook(content: Any) -> Evaluation:
-    """Evaluate every formula of a workbook read by ``xlsx.read_workbook``.
+def evaluate_workbook(content: Any, *, limits: Limits = DEFAULT_LIMITS) -> Evaluation:
+    """Evaluate every formula of a workbook read by ``xlsx.read_workbook``, within ``limits``.
 
     Constant error cells count as their error value; see :func:`evaluate`.
     """
@@ -60,13 +70,15 @@ def evaluate_workbook(content: Any) -> Evaluation:
         values.update(((name, address), value) for address, value in sheet.values.items())
         values.update(((name, address), ErrorValue(code)) for address, code in sheet.errors.items())
         formulas.update(((name, address), text) for address, text in sheet.formulas.items())
-    return evaluate(values, formulas, content.names)
+    return evaluate(values, formulas, content.names, limits=limits)
 
 
 def evaluate(
     values: Mapping[CellKey, object],
     formulas: Mapping[CellKey, str],
     names: Mapping[str, str] | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Evaluation:
     """Evaluate every formula cell.
 
@@ -76,9 +88,11 @@ def evaluate(
     ``(sheet name, "A1")``. A sheet is known only if one of its cells appears in ``values``
     or ``formulas``. Strings equal to an error code (``"#N/A"``, as openpyxl reads error
     cells) count as that error; dates count as Excel serial numbers. Never raises for a
-    bad formula; see :class:`Evaluation`.
+    bad formula; see :class:`Evaluation`. A formula past Excel's limits or the work budget
+    ``limits`` (:class:`Limits`; the defaults are far above what a budget needs) is not
+    evaluated and is reported at its cell.
     """
-    run = EvaluationRun(values, formulas, names)
+    run = EvaluationRun(values, formulas, names, limits)
     run.compile()
     run.calculate(run.order())
     return run.result

@@ -22,7 +22,7 @@ from .functions import (
     ROUNDS,
     UNARY_FUNCS,
 )
-from .limits import MAX_FALLBACK_SHAPES, check_shape
+from .limits import DEFAULT_LIMITS, Limits, check_shape
 from .parser import Node
 from .parser import parse as parse_formula
 from .tokens import TOKEN_RE
@@ -220,12 +220,15 @@ def shape_source(tree: Node, n_refs: int) -> str:
     return f"def _shape(g, h{params}):\n    return {body}\n"
 
 
-def compile_shape(shape: str, n_refs: int, slow_allowed: bool = True) -> Callable:
-    """Compile a shape to ``fn(g, host_key, *refs)``; raise Problem if unsupported, past the
-    limits of :mod:`.limits`, or needing the formulas package when ``slow_allowed`` is False."""
+def compile_shape(
+    shape: str, n_refs: int, limits: Limits = DEFAULT_LIMITS, slow_allowed: bool = True
+) -> Callable:
+    """Compile a shape to ``fn(g, host_key, *refs)``; raise Problem if unsupported, past
+    Excel's limits or ``limits``, or needing the formulas package when ``slow_allowed`` is
+    False (``limits.max_fallback_shapes`` such shapes were compiled already)."""
     if not shape.startswith("="):
         raise Problem("not a formula" if not shape.startswith("{") else "array formula")
-    check_shape(shape)
+    check_shape(shape, limits.max_operators)
     for m in TOKEN_RE.finditer(shape):
         if m.lastgroup == "func":
             base = m.group("func").upper().split(".")[-1]
@@ -256,7 +259,7 @@ def compile_shape(shape: str, n_refs: int, slow_allowed: bool = True) -> Callabl
         raise Problem(f"{name} needs cell geometry, which the formulas fallback lacks")
     if not slow_allowed:
         raise Problem(
-            f"more than {MAX_FALLBACK_SHAPES} distinct formulas that need the slow evaluator; "
-            "not evaluated"
+            f"more than {limits.max_fallback_shapes} distinct formulas that need the slow "
+            "evaluator; not evaluated"
         )
     return fallback(shape)

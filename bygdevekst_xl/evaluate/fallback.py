@@ -17,7 +17,7 @@ from typing import Any
 
 from .functions import REFUSED
 from .keys import gather
-from .limits import MAX_AREA, MAX_TEXT_BUILT
+from .limits import DEFAULT_LIMITS, MAX_TEXT_BUILT
 from .parser import Node
 from .values import ERRORS, MAX_TEXT, NUM, VALUE, ErrorValue, Problem, finite
 
@@ -139,7 +139,7 @@ def _bound_text_functions() -> None:
     32 767 characters is #VALUE!), and before it is built where it could grow past memory:
     ``REPT("x",10^9)``, ``SUBSTITUTE`` of a long text by a long text (their product),
     ``CONCAT``/``TEXTJOIN`` of a huge range, ``DEC2BIN(1,10^9)`` (Excel allows 10 places).
-    Every function and operator also refuses an array past ``MAX_AREA`` cells or a call that
+    Every function and operator also refuses an array past ``max_area`` cells or a call that
     could build more than ``MAX_TEXT_BUILT`` characters, and turns any longer text it
     returns into #VALUE!."""
     from formulas.functions import get_functions, not_implemented, text
@@ -246,8 +246,8 @@ def _bounded(func: Callable, *, joins: bool = False, places: bool = False) -> Ca
             size = 1
             for axis in range(max(a.ndim for a in arrays)):
                 size *= max(a.shape[axis] if axis < a.ndim else 1 for a in arrays)
-            if size > MAX_AREA:
-                raise TextBudget(f"an array of {size} cells (at most {MAX_AREA})")
+            if size > DEFAULT_LIMITS.max_area:
+                raise TextBudget(f"an array of {size} cells (at most {DEFAULT_LIMITS.max_area})")
             # an element-wise result repeats each argument's text size / its cells times
             built = sum(
                 sum(map(_text_length, cells)) * size // max(len(cells), 1)

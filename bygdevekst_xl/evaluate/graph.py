@@ -17,7 +17,7 @@ from typing import Any
 from .compile import compile_shape
 from .fallback import quiet_schedula
 from .keys import SBITS, CellKey, W, address_offset, col_of, first_key, row_of
-from .limits import MAX_FALLBACK_SHAPES, MAX_SHAPE_CHARS, MAX_SHAPES, CellsRead, check_text
+from .limits import DEFAULT_LIMITS, CellsRead, Limits, check_text
 from .tokens import Scanner, Workbook
 from .values import CIRCULAR, PLAIN_TYPES, REF, VALUE, Problem, constant, output
 
@@ -48,7 +48,9 @@ class EvaluationRun:
         values: Mapping[CellKey, object],
         formulas: Mapping[CellKey, str],
         names: Mapping[str, str] | None,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
+        self.limits = limits
         self.result = Evaluation(values={}, circular=set(), unsupported={})
         self.formulas = formulas
         sheets: dict[str, int] = {}
@@ -78,7 +80,7 @@ class EvaluationRun:
             self.cell_keys.append(cell_key)
         self.index = {k: i for i, k in enumerate(self.keys)}
         folded = {name.upper(): idx for name, idx in sheets.items()}
-        self.wb = Workbook(folded, lambda: iter((*self.cells, *self.keys)), names)
+        self.wb = Workbook(folded, lambda: iter((*self.cells, *self.keys)), names, limits)
         n = len(self.keys)
         self.fns: list[Any] = [None] * n
         self.args: list[tuple] = [()] * n
@@ -95,9 +97,10 @@ class EvaluationRun:
     def compile(self) -> None:
         """Scan every formula into (shape, references); compile each shape once."""
         shapes: dict[tuple[str, int], Any] = {}
-        fallbacks = 0  # shapes compiled through formulas (slow), against MAX_FALLBACK_SHAPES
-        compiled_chars = 0  # characters of the shapes compiled, against MAX_SHAPE_CHARS
-        scanner = Scanner(self.wb)
+        limits = self.limits
+        fallbacks = 0  # shapes compiled through formulas (slow), against max_fallback_shapes
+        compiled_chars = 0  # characters of the shapes compiled, against max_shape_chars
+        scanner = Scanner(self.wb, limits.max_scans)
         for i, cell_key in enumerate(self.cell_keys):
             text = self.formulas[cell_key]
             try:
@@ -114,15 +117,18 @@ class EvaluationRun:
             fn = shapes.get((shape, len(refs)))
             if fn is None:
                 try:
-                    if len(shapes) >= MAX_SHAPES:
-                        raise Problem(f"more than {MAX_SHAPES} distinct formulas; not evaluated")
-                    compiled_chars += len(shape)
-                    if compiled_chars > MAX_SHAPE_CHARS:
+                    if len(shapes) >= limits.max_shapes:
                         raise Problem(
-                            f"distinct formulas of more than {MAX_SHAPE_CHARS} characters in "
-                            "all; not evaluated"
+                            f"more than {limits.max_shapes} distinct formulas; not evaluated"
                         )
-                    fn = compile_shape(shape, len(refs), fallbacks < MAX_FALLBACK_SHAPES)
+                    compiled_chars += len(shape)
+                    if compiled_chars > limits.max_shape_chars:
+                        raise Problem(
+                            f"distinct formulas of more than {limits.max_shape_chars} characters "
+                            "in all; not evaluated"
+                        )
+                    slow_allowed = fallbacks < limits.max_fallback_shapes
+                    fn = compile_shape(shape, len(refs), limits, slow_allowed)
                     if getattr(fn, "uses_formulas", False):
                         self.uses_formulas = True
                         fallbacks += 1
@@ -202,7 +208,7 @@ class EvaluationRun:
         """Evaluate the cells in order; fill in the result."""
         cells, keys, fns, args, problems = self.cells, self.keys, self.fns, self.args, self.problems
         g = cells.get
-        CellsRead.reset()
+        CellsRead.reset(self.limits.max_cells_read)
         with quiet_schedula() if self.uses_formulas else contextlib.nullcontext():
             for i in order:
                 k = keys[i]

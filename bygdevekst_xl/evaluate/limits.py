@@ -1,28 +1,52 @@
 """The work budget of one evaluation: what a formula, a range and a whole run may cost.
 
 Excel's own limits where it has them (8 192 characters a formula, 64 nested levels; the
-32 767 characters of a text are ``values.MAX_TEXT``); ours where Excel has none, set far
-above what a budget workbook needs and low enough that no input can take the checker's
-time, memory or Python's stack: a formula past them is not evaluated and is reported at its
-cell (``unsupported-formula``)."""
+32 767 characters of a text are ``values.MAX_TEXT``); ours where Excel has none, in
+:class:`Limits`, set far above what a budget workbook needs and low enough that no input can
+take the checker's time, memory or Python's stack. A caller that wants another budget passes
+its own (``evaluate(values, formulas, limits=Limits(max_shapes=100))``). A formula past them
+is not evaluated and is reported at its cell (``unsupported-formula``)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from ..excel import MAX_FORMULA_CHARS
 from .values import VALUE, Problem
 
-MAX_FORMULA_CHARS = 8_192  # Excel's limit on a formula's text
 MAX_NESTING = 64  # Excel's limit on nested functions; parentheses count the same here
-MAX_OPERATORS = 150  # a formula of the combined sheet of 100 projects has about 100
-MAX_SCANS = 10_000  # formulas that differ in more than their row numbers, scanned
-MAX_SHAPES = 2_000  # distinct formulas (rows of one formula share a shape) compiled
-MAX_SHAPE_CHARS = 100_000  # their characters, in all (compiling costs ~0.3 ms + ~10 µs a char)
-MAX_FALLBACK_SHAPES = 300  # shapes compiled through the slow formulas package
-CLIP_AREA = 65_536  # larger ranges are read only as far as the sheet is used
-MAX_AREA = 2_000_000  # cells of one range, after that clipping
-MAX_CELLS_READ = 20_000_000  # cells read through ranges in one evaluation, in all
-MAX_TEXT_BUILT = 20_000_000  # characters one call of the formulas package may build (~80 MB)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The work budget of one evaluation, where Excel sets none."""
+
+    max_operators: int = 150
+    """Operators in one formula; a formula of the combined sheet of 100 projects has about
+    100."""
+    max_scans: int = 10_000
+    """Formulas that differ in more than their row numbers, scanned in full."""
+    max_shapes: int = 2_000
+    """Distinct formulas compiled (rows of one formula share a shape)."""
+    max_shape_chars: int = 100_000
+    """Their characters, in all (compiling costs about 0.3 ms and 10 µs a character)."""
+    max_fallback_shapes: int = 300
+    """Of those, shapes compiled through the slow ``formulas`` package."""
+    clip_area: int = 65_536
+    """Ranges of more cells are read only as far as the sheet is used (like ``A:B``)."""
+    max_area: int = 2_000_000
+    """Cells of one range, after that clipping."""
+    max_cells_read: int = 20_000_000
+    """Cells read through ranges in one evaluation, in all."""
+
+
+MAX_TEXT_BUILT = 20_000_000
+"""Characters one call of a ``formulas`` function may build (about 80 MB); the fallback's
+functions are bounded once for every evaluation, so this is no field of :class:`Limits`."""
+
+DEFAULT_LIMITS = Limits()
+"""The work budget of an evaluation when the caller gives none."""
 
 _STRING = re.compile(r'"(?:[^"]|"")*"')
 _OPERATORS = "+-*/^&=<>%"
@@ -36,9 +60,9 @@ def check_text(text: str) -> None:
         )
 
 
-def check_shape(shape: str) -> None:
-    """Refuse a shape nested deeper than Excel allows or with more operators than the
-    checker evaluates (checked once per distinct shape, before parsing)."""
+def check_shape(shape: str, max_operators: int) -> None:
+    """Refuse a shape nested deeper than Excel allows or with more than ``max_operators``
+    operators (checked once per distinct shape, before parsing)."""
     bare = _STRING.sub('""', shape[1:])  # the leading "=" is no operator
     if bare.count("(") + bare.count("{") > MAX_NESTING:
         depth = deepest = 0
@@ -51,28 +75,32 @@ def check_shape(shape: str) -> None:
         if deepest > MAX_NESTING:
             raise Problem(f"formula nested {deepest} levels deep (Excel allows {MAX_NESTING})")
     operators = sum(bare.count(op) for op in _OPERATORS)
-    if operators > MAX_OPERATORS:
+    if operators > max_operators:
         raise Problem(
             f"formula with {operators} operators (the checker evaluates up to "
-            f"{MAX_OPERATORS}); not evaluated"
+            f"{max_operators}); not evaluated"
         )
 
 
 class CellsRead:
-    """Cells read through ranges so far in one evaluation, against MAX_CELLS_READ."""
+    """Cells read through ranges so far in the running evaluation, against its
+    ``max_cells_read`` (kept here, not passed along, so compiled formulas stay lean)."""
 
     count = 0
+    limit = DEFAULT_LIMITS.max_cells_read
 
     @classmethod
-    def reset(cls) -> None:
+    def reset(cls, limit: int) -> None:
+        """Start an evaluation that may read ``limit`` cells through ranges."""
         cls.count = 0
+        cls.limit = limit
 
     @classmethod
     def spend(cls, n: int) -> None:
         cls.count += n
-        if cls.count > MAX_CELLS_READ:
+        if cls.count > cls.limit:
             raise Problem(
-                f"the workbook's formulas read more than {MAX_CELLS_READ} cells in all; "
+                f"the workbook's formulas read more than {cls.limit} cells in all; "
                 "this one was not evaluated",
                 VALUE,
             )

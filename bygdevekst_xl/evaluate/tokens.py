@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .keys import MAX_COL, MAX_ROW, SBITS, W, col_index, col_of, first_key, row_of
-from .limits import CLIP_AREA, MAX_AREA, MAX_SCANS
+from .limits import DEFAULT_LIMITS, Limits
 from .values import NUM_RE, REF, Problem
 
 TOKEN_RE = re.compile(
@@ -49,8 +49,10 @@ class Workbook:
         sheets: dict[str, int],
         used_keys: Callable[[], Iterator[int]],
         names: Mapping[str, str] | None,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         self.sheets = sheets  # upper-cased sheet name -> index
+        self.clip_area, self.max_area = limits.clip_area, limits.max_area
         self.used_keys = used_keys
         self.extent: dict[int, tuple[int, int]] | None = None
         self.ranges: dict[tuple[int, int, int, int, int], tuple] = {}
@@ -97,14 +99,14 @@ class Workbook:
         if d is None:
             base = s << SBITS
             nr, nc = r2 - r1 + 1, c2 - c1 + 1
-            if nr * nc > CLIP_AREA:  # A1:B1048576 reads as far as the sheet is used, like A:B
+            if nr * nc > self.clip_area:  # A1:B1048576 reads as far as the sheet is used, like A:B
                 last_row, last_col = self.extent_of(s)
                 r2, c2 = max(r1, min(r2, last_row)), max(c1, min(c2, last_col))
                 nr, nc = r2 - r1 + 1, c2 - c1 + 1
-                if nr * nc > MAX_AREA:
+                if nr * nc > self.max_area:
                     raise Problem(
                         f"a range of {nr * nc} used cells (the checker reads up to "
-                        f"{MAX_AREA} in one range); not evaluated"
+                        f"{self.max_area} in one range); not evaluated"
                     )
             k0 = base + r1 * W + c1
             if nr == 1:
@@ -273,10 +275,11 @@ class Scanner:
     literals, names) must match as well.
     """
 
-    def __init__(self, wb: Workbook) -> None:
+    def __init__(self, wb: Workbook, max_scans: int = DEFAULT_LIMITS.max_scans) -> None:
         self.wb = wb
         self.programs: dict[tuple[int, bytes], tuple[list, dict]] = {}
-        self.scans = 0  # formulas scanned in full (not from a program), against MAX_SCANS
+        self.scans = 0  # formulas scanned in full (not from a program), against max_scans
+        self.max_scans = max_scans
 
     def scan(self, text: str, host: int) -> tuple[str, list]:
         """(shape, references) of a formula on sheet host; raise Problem if unusable."""
@@ -290,8 +293,8 @@ class Scanner:
                 if refs is not None:
                     return known[0], refs
         self.scans += 1
-        if self.scans > MAX_SCANS:
-            raise Problem(f"more than {MAX_SCANS} distinct formulas; not evaluated")
+        if self.scans > self.max_scans:
+            raise Problem(f"more than {self.max_scans} distinct formulas; not evaluated")
         shape, refs, builders, used = _scan(text, host, self.wb)
         fixed = [d.span() for d in _DIGITS.finditer(raw) if d.span() not in used]
         if entry is None or entry[0] != fixed:

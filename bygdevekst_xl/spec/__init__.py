@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
+import json
 import re
 import stat
 from collections.abc import Iterator, Mapping
@@ -245,8 +246,26 @@ def _text_problems(value: Any, path: str, key: str = "") -> Iterator[str]:
             yield from _text_problems(item, f"{path}[{i}]", key)
 
 
+_MAYBE_NOT_IN_A_SHEET_NAME = re.compile(
+    r"\\(?:[bfnrt]|u00[01]|u007[fF]|u00[89]|u202[89]|u[dD][89a-fA-F]|u[fF]{3}[eEfF])"
+)
+"""How ASCII JSON writes each character of :data:`_NOT_IN_A_SHEET_NAME` (an escaped backslash
+before such letters matches too, which only costs the slow path)."""
+
+
+def _maybe_bad_text(data: Any) -> bool:
+    """False only when no text anywhere in the data (keys included) holds a character that a
+    name, sheet name or free text could not hold: one pass in C over the data as JSON."""
+    try:
+        text = json.dumps(data)
+    except (TypeError, ValueError):
+        return True
+    return _MAYBE_NOT_IN_A_SHEET_NAME.search(text) is not None
+
+
 def _cross_checks(data: Mapping[str, Any]) -> Iterator[str]:
-    yield from _text_problems(data, "")
+    if _maybe_bad_text(data):  # rarely: then find each one, with its path
+        yield from _text_problems(data, "")
     for i, category in enumerate(data["categories"]):
         if _CRITERION.search(category["name"]):
             yield (

@@ -16,12 +16,12 @@ against limits; the number of zip entries, cells, XML elements and characters in
 node are capped too. Every failure is a :class:`ReadError` whose message is one line naming
 the file (and the part, sheet and cell where known).
 
-This module is the public face: the limits, :func:`read_workbook` and what it returns, and
-the order in which a workbook's parts are read. The work is done by the modules of this package:
-``archive`` (the container), ``xmlparts`` (expat under the limits), ``parts`` (the
-small parts), ``sheet`` with ``sheet_xml``, ``fastpath`` and ``cells``
-(a sheet), ``formulas`` (shared formulas), ``address``, ``limits`` and
-``content`` (the result types and :class:`ReadError`).
+This module is the public face: :func:`read_workbook`, bounded by :class:`Limits` (defaults
+documented there), what it returns, and the order in which a workbook's parts are read. The
+work is done by the modules of this package: ``archive`` (the container), ``xmlparts`` (expat
+under the limits), ``parts`` (the small parts), ``sheet`` with ``sheet_xml``, ``fastpath`` and
+``cells`` (a sheet), ``formulas`` (shared formulas), ``address``, ``limits`` and ``content``
+(the result types and :class:`ReadError`).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from .address import is_digits
 from .archive import CHUNK as CHUNK
 from .archive import open_zip
 from .content import ReadError, SheetContent, Validation, WorkbookContent, short
-from .limits import Limits
+from .limits import DEFAULT_LIMITS, Limits
 from .parts import (
     content_types,
     custom_properties,
@@ -46,37 +46,26 @@ from .sheet import read_sheet
 from .styles import date_styles
 from .xmlparts import Parts
 
-__all__ = ["ReadError", "SheetContent", "Validation", "WorkbookContent", "read_workbook"]
-
-# The limits of a read, taken from here when read_workbook is called (so setting one here,
-# as the tests do, takes effect on the next read).
-MAX_ENTRIES = 10_000  # zip entries; a workbook has dozens
-MAX_CENTRAL_DIRECTORY = 16 << 20  # bytes of zip central directory
-MAX_CELLS = 100_000  # cells in all: `check` of this many formulas ~5 s (the largest budget ~70 000)
-MAX_PART_BYTES = 200 << 20  # inflated bytes of one part
-MAX_TOTAL_BYTES = 500 << 20  # inflated bytes of all parts read
-MAX_RATIO = 250  # inflated/compressed, checked for parts over RATIO_FLOOR bytes
-RATIO_FLOOR = 20 << 20
-ELEMENTS_PER_CELL = 4  # XML elements allowed per max_cells cell (c, f, v and some more) ...
-ELEMENT_SLACK = 1_000_000  # ... plus this many, for rows and everything else
-MAX_TEXT = 1_000_000  # characters in one text node (Excel allows 32 767 in a cell)
-MAX_ITEMS = 1_000_000  # other things kept: names, validations, hidden rows, relationships, ...
-MAX_SHEETS = 10_000
-MAX_NAMES = 10_000  # different XML element names in one part (expat keeps each one)
-MAX_SHARED_FORMULA_TEXT = 100_000_000  # characters of formulas made from shared formulas
-FAST_PART_BYTES = 64 << 20  # sheet parts up to this size are read whole (for the fast path)
+__all__ = [
+    "DEFAULT_LIMITS",
+    "Limits",
+    "ReadError",
+    "SheetContent",
+    "Validation",
+    "WorkbookContent",
+    "read_workbook",
+]
 
 
-def read_workbook(path: Path | str, *, max_cells: int = MAX_CELLS) -> WorkbookContent:
+def read_workbook(path: Path | str, *, limits: Limits = DEFAULT_LIMITS) -> WorkbookContent:
     """Read the sheets, names, validations and flags of the .xlsx at ``path``.
 
-    More than ``max_cells`` cells in the workbook is an error; the XML elements allowed grow
-    with it (``ELEMENTS_PER_CELL`` each), so time and memory are bounded in proportion to it.
-    Raises :class:`ReadError` for anything that is not a readable workbook; nothing else.
+    Going past any of ``limits`` (zip entries, inflated bytes, cells, XML elements, ...) is
+    an error naming the limit. Raises :class:`ReadError` for anything that is not a readable
+    workbook; nothing else.
     """
     path = Path(path)
     try:
-        limits = Limits.from_constants(globals(), max_cells)
         with open_zip(path, limits) as archive:
             return _read(Parts(path, archive, limits))
     except ReadError:

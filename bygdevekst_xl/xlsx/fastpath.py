@@ -1,8 +1,8 @@
 """The fast path through a sheet part: plain ``<sheetData>`` read with regular expressions.
 
-Sheet parts up to ``FAST_PART_BYTES`` are read whole. When their ``<sheetData>`` element is
-in the plain form most writers produce, its cells are read with regular expressions that
-must account for every character, and expat (without handlers: C speed) checks it is
+Sheet parts up to ``Limits.fast_part_bytes`` are read whole. When their ``<sheetData>``
+element is in the plain form most writers produce, its cells are read with regular
+expressions that must account for every character, and expat (without handlers: C speed) checks it is
 well-formed; anything unusual in it (comments, CDATA, other attribute orders, rich inline
 text, ...) sends the whole part to the general expat path instead.
 """

@@ -1,6 +1,6 @@
 """Read one sheet part: choose the fast or the general path, then count comments and drawings.
 
-A sheet part up to ``FAST_PART_BYTES`` whose ``<sheetData>`` is plain takes the fast path
+A sheet part up to ``Limits.fast_part_bytes`` whose ``<sheetData>`` is plain takes the fast path
 (:mod:`~bygdevekst_xl.xlsx.fastpath`); when it turns out not to be, what it read and spent is
 forgotten and the whole part goes through expat (:mod:`~bygdevekst_xl.xlsx.sheet_xml`).
 """
