@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 SPEC_SCHEMA = "budget-spec.schema.json"
@@ -18,9 +19,11 @@ SPEC_SCHEMA = "budget-spec.schema.json"
 
 def spec_schema() -> dict[str, Any]:
     """The budget spec JSON schema (a fresh copy)."""
-    return json.loads(
-        resources.files("bygdevekst_xl.schemas").joinpath(SPEC_SCHEMA).read_text("utf-8")
-    )
+    try:
+        text = resources.files("bygdevekst_xl.schemas").joinpath(SPEC_SCHEMA).read_text("utf-8")
+    except ModuleNotFoundError:  # the package run from a source checkout: schemas/ beside it
+        text = (Path(__file__).resolve().parents[1] / "schemas" / SPEC_SCHEMA).read_text("utf-8")
+    return json.loads(text)
 
 
 @functools.lru_cache(maxsize=1)
