@@ -8,6 +8,7 @@ the English patterns of :data:`PATTERNS`. A message no pattern matches is shown 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import Any, Literal
@@ -430,7 +431,10 @@ def _compile(template: str) -> re.Pattern[str]:
     return re.compile(regex + r"\Z", re.DOTALL)
 
 
-_COMPILED = tuple((_compile(en), nb) for en, nb in PATTERNS)
+@functools.cache
+def _compiled() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The patterns, compiled when a message is first localized (not at every start-up)."""
+    return tuple((_compile(en), nb) for en, nb in PATTERNS)
 _PLACE = re.compile(r"(.+?): ")
 
 
@@ -441,7 +445,7 @@ def localize(text: str, lang: str = "nb") -> str:
     start = 0
     while True:
         rest = text[start:]
-        for pattern, nb in _COMPILED:
+        for pattern, nb in _compiled():
             match = pattern.match(rest)
             if match:
                 params = {k: localize(v, lang) for k, v in match.groupdict().items()}

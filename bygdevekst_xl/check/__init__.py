@@ -12,7 +12,6 @@ from ..inputs import Rules, read_budget
 from ..layout import build_layout
 from ..layout.cells import a1
 from ..locate import locate
-from ..merge import edited_inputs
 from ..model import Budget
 from .causes import group_by_cause
 from .findings import Finding
@@ -84,6 +83,7 @@ def check_workbook(path: Path | str, rules_budget: Budget | None = None) -> Repo
         for key, (sheet, r, c) in layout.anchors.items()
     }
     from ..digest import content_digest
+    from ..merge import edited_inputs  # only here: the merge machinery counts the edits
 
     edited = edited_inputs(origin.record.spec, read) if origin.record else None
     return Report(
