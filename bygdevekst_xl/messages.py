@@ -435,6 +435,8 @@ def _compile(template: str) -> re.Pattern[str]:
 def _compiled() -> tuple[tuple[re.Pattern[str], str], ...]:
     """The patterns, compiled when a message is first localized (not at every start-up)."""
     return tuple((_compile(en), nb) for en, nb in PATTERNS)
+
+
 _PLACE = re.compile(r"(.+?): ")
 
 
