@@ -9,8 +9,8 @@ from itertools import groupby
 from typing import Any
 
 from ..texts import OWN_SHARE
-from . import Report
 from .findings import Finding, show
+from .workbook import Report
 
 WORDS = {
     "nb": {

@@ -6,11 +6,10 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..compute import BudgetTotals, ProjectTotals
 from ..excel import ErrorValue, col_letter, col_number, date_serial, row_number
-from ..inputs import ReadBudget, Rules
 from ..layout import LAYOUT_PROPERTY, LAYOUT_VERSION, WorkbookLayout
 from ..layout.cells import Cell, a1, a1_range
 from ..layout.rows import (
@@ -21,10 +20,13 @@ from ..layout.rows import (
     sum_col,
     year_col,
 )
-from ..locate import Located
 from ..model import MAX_HOURS, MAX_KRONER, Budget, Formula
 from ..texts import PARAMETER_SHEET
 from .findings import Finding
+
+if TYPE_CHECKING:  # types only: generate uses these rules without reading any workbook
+    from ..inputs import ReadBudget, Rules
+    from ..locate import Located
 
 TOLERANCE = 0.005
 TOTAL_ANCHORS = (

@@ -30,9 +30,11 @@ class WriteError(BygdevekstError, RuntimeError):
 
 
 class _Worksheet(Worksheet):
-    """xlsxwriter's worksheet, minus ~30 regex passes per formula that only matter for newer
-    Excel functions (which need a ``_xlfn.`` prefix). Formulas using only the plain functions
-    below skip them; any other formula goes through xlsxwriter's own preparation."""
+    """xlsxwriter's worksheet, minus ~30 regex passes per formula (~200 for a conditional
+    format, each a regex compiled at every start) that only matter for newer Excel functions
+    (which need a ``_xlfn.`` prefix). Formulas using only the plain functions below, none of
+    which has such a prefix, skip them; any other formula goes through xlsxwriter's own
+    preparation."""
 
     PLAIN_FUNCTIONS = frozenset(
         {"SUM", "SUMIF", "COUNTIF", "IF", "AND", "OR", "MIN", "MAX", "ROUND", "ABS"}
@@ -41,11 +43,7 @@ class _Worksheet(Worksheet):
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         calls = set(self._CALLS.findall(formula))
-        if (
-            self.use_future_functions
-            or expand_future_functions
-            or not calls <= self.PLAIN_FUNCTIONS
-        ):
+        if self.use_future_functions or not calls <= self.PLAIN_FUNCTIONS or formula[:1] == "{":
             return super()._prepare_formula(formula, expand_future_functions)
         return formula.removeprefix("=")
 

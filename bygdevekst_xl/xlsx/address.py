@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..excel import MAX_COL, MAX_ROW, col_letter
+from ..excel import MAX_COL, MAX_ROW
 
 __all__ = [
     "CELL_FAST",
@@ -18,8 +18,14 @@ __all__ = [
 ]
 
 
-COLS = ["", *(col_letter(col) for col in range(MAX_COL))]
-"""Column letters by number: ``["", "A", "B", ..., "XFD"]``."""
+_AZ = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+COLS = [
+    "",
+    *_AZ,
+    *(a + b for a in _AZ for b in _AZ),
+    *(a + b + c for a in _AZ for b in _AZ for c in _AZ),
+][: MAX_COL + 1]
+"""Column letters by number: ``["", "A", "B", ..., "XFD"]`` (built in one pass: at every start)."""
 COL_INDEX = {letters: number for number, letters in enumerate(COLS) if number}
 
 CELL_FAST = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})").fullmatch
