@@ -392,8 +392,7 @@ def _extract(args: argparse.Namespace) -> int:
     name = " ".join(args.workbook.name.encode("utf-8", "backslashreplace").decode().split())
     text = say("extracted-from", lang, name=name) + "\n" + dump_spec(extracted.budget)
     formulas = extracted_formulas(extracted)
-    report: dict[str, Any] = {"output": str(args.output) if args.output else None}
-    report["formulas"] = formulas
+    report = {"output": str(args.output) if args.output else None, "formulas": formulas}
     if not args.json:
         _say(*(say("formula-input", lang, **item) for item in formulas))
     if args.output is None:

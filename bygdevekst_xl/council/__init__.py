@@ -17,6 +17,7 @@ from ..errors import EXIT_FINDINGS, BygdevekstError
 from ..inputs import Rules, read_budget
 from ..messages import say
 from ..model import Budget
+from ..reports import finding_place
 from .decision import decision_text
 from .facts import Facts
 from .figures import figures, municipality_share
@@ -69,7 +70,7 @@ def finding_lines(report: Report, lang: str = "nb") -> list[str]:
     """The check's errors, one line each: ``Ark!A1: melding``."""
     lines = []
     for f in report.errors:
-        where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or say("workbook", lang))
+        where = finding_place(f) or say("workbook", lang)
         lines.append(f"{where}: {f.message(lang)} [{f.code}]")
     return lines
 
