@@ -85,13 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument("files", nargs="+", type=Path, metavar="FILE", help="workbook(s) to check")
     chk.add_argument("--json", action="store_true", help="print one JSON document per file")
     _add_lang(chk)
-    chk.add_argument(
-        "--spec",
-        type=Path,
-        help="spec whose facts (municipalities, hourly rate, categories) apply; default: the "
-        "spec the workbook was generated from (its generation record); the scheme's cap and "
-        "excluded uses always apply",
-    )
+    _add_spec(chk)
     chk.set_defaults(run=_check)
 
     ext = commands.add_parser(
@@ -152,6 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("workbook", "spec"),
         help="which side wins an input changed in both the workbook and the spec",
     )
+    reg.add_argument(
+        "--strict",
+        action="store_true",
+        help="write nothing and exit 1 when the new workbook breaks a rule (default: write it)",
+    )
     reg.add_argument("--json", action="store_true", help="print the report as JSON")
     _add_lang(reg)
     reg.set_defaults(run=_regenerate)
@@ -167,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     cou.add_argument("-o", "--output", type=Path, default=Path("."), help="folder (default: .)")
     cou.add_argument("--municipality", help="only this municipality (default: every one)")
     cou.add_argument("--draft", action="store_true", help="write despite errors, marked UTKAST")
-    cou.add_argument("--spec", type=Path, help="spec whose rules apply (default: built-in)")
+    _add_spec(cou)
     _add_force(cou)
     _add_lang(cou)
     cou.set_defaults(run=_council)
@@ -184,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     dif_format = dif.add_mutually_exclusive_group()
     dif_format.add_argument("--json", action="store_true", help="print the report as JSON")
     dif_format.add_argument("--markdown", action="store_true", help="print the report as Markdown")
+    _add_spec(dif)
     _add_lang(dif)
     dif.set_defaults(run=_diff)
     return parser
@@ -194,6 +194,16 @@ def _add_force(parser: argparse.ArgumentParser) -> None:
         "--force",
         action="store_true",
         help="replace an existing, different output (the old file is kept as a backup)",
+    )
+
+
+def _add_spec(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--spec",
+        type=Path,
+        help="spec whose facts (municipalities, hourly rate, categories) apply; default: the "
+        "spec the workbook was generated from (its generation record); the scheme's cap and "
+        "excluded uses always apply",
     )
 
 
@@ -343,7 +353,7 @@ def _generate(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from .check import check_workbook
     from .check.report import as_dict, as_json, as_text, unreadable_dict
-    from .inputs import NotOurWorkbook
+    from .edited.inputs import NotOurWorkbook
     from .spec import load_spec
     from .xlsx import ReadError
 
@@ -409,7 +419,13 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _regenerate(args: argparse.Namespace) -> int:
-    from .regenerate import ConflictError, RefusedError, regenerate
+    from .regenerate import (
+        ConflictError,
+        NotWrittenAsMeant,
+        RefusedError,
+        StrictRulesBroken,
+        regenerate,
+    )
 
     lang = args.lang
     try:
@@ -420,11 +436,15 @@ def _regenerate(args: argparse.Namespace) -> int:
             orphans=args.orphans,
             prefer=args.prefer,
             force=args.force,
+            strict=args.strict,
         )
         code = EXIT_OK
-    except (ConflictError, RefusedError) as exc:  # refused with a report of what and why
-        result, code = exc.result, exc.exit_code
+    except (ConflictError, RefusedError, NotWrittenAsMeant, StrictRulesBroken) as exc:
+        result, code = exc.result, exc.exit_code  # refused with a report of what and why
         _say(*error_lines(exc, lang))
+    if code == EXIT_OK and result.broken:
+        _say(*broken_rule_lines(result.broken, lang))
+        _say(say("rules-broken-draft", lang, count=len(result.broken)))
     if args.json:
         document = regeneration_dict(result, args.orphans, code == EXIT_OK, lang)
         print(json.dumps(document, ensure_ascii=False))
@@ -440,8 +460,8 @@ def _council(args: argparse.Namespace) -> int:
     from .spec import load_spec
 
     lang = args.lang
-    rules = load_spec(args.spec or example_path())
-    pack = council_pack(args.workbook, rules, args.municipality, draft=args.draft)
+    spec = load_spec(args.spec) if args.spec else None
+    pack = council_pack(args.workbook, spec, args.municipality, draft=args.draft)
     if not args.output.is_dir():
         raise OutputError(f"{args.output}: folder does not exist")
     targets = [(args.output / d.name, d.data) for d in pack.documents]
@@ -459,11 +479,13 @@ def _council(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     from .diff import Unreadable, diff_versions, read_version
     from .diff.render import as_dict, as_json, as_markdown, as_text, unreadable_dict
+    from .spec import load_spec
 
+    spec = load_spec(args.spec) if args.spec else None
     versions, reasons = [], []
     for path in (args.old, args.new):  # both files are read, so both problems are told
         try:
-            versions.append(read_version(path))
+            versions.append(read_version(path, spec))
         except Unreadable as exc:
             reasons.append(str(exc))
     if reasons:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from .check.findings import Finding
-from .check.rules import input_findings
+from .check.rules import input_findings, spec_finding
+from .edited import Edited, read_edited
 from .errors import EXIT_FINDINGS, BygdevekstError
-from .inputs import ReadBudget, read_budget
 from .model import Amount, Budget, CostLine, Formula, Project
-from .spec import budget_from_dict, budget_to_dict
+from .spec import SpecError, budget_from_dict, budget_to_dict
 
 
 class ExtractError(BygdevekstError, ValueError):
@@ -25,25 +24,6 @@ class ExtractError(BygdevekstError, ValueError):
 
     def details(self, lang: str = "nb") -> list[str]:
         return [f"{f.sheet}!{f.cell}: {f.message(lang)}" for f in self.findings]
-
-
-def read_inputs(path: Path | str) -> tuple[ReadBudget, Any]:
-    """The workbook's content and its budget, row for row, under its own Parametre.
-
-    Inputs that hold formulas get the value the workbook's formulas give, evaluated
-    headlessly (the saved values may be missing or stale).
-    """
-    from .evaluate import evaluate_workbook
-    from .xlsx import read_workbook
-
-    content = read_workbook(path)
-    read = read_budget(content)
-    if formula_inputs(read.budget):
-        evaluated = evaluate_workbook(content).values
-        read = read_budget(
-            content, evaluated=lambda sheet, address: evaluated.get((sheet, address))
-        )
-    return read, content
 
 
 def formula_inputs(budget: Budget) -> list[Formula]:
@@ -66,26 +46,47 @@ class Extracted:
     formulas: list[Formula]
 
 
-def extract(path: Path | str) -> Budget:
+def extract(path: Path | str, spec: Budget | None = None) -> Budget:
     """The spec of an edited workbook, as a validated budget (see :func:`extract_spec`)."""
-    return extract_spec(path).budget
+    return extract_spec(path, spec).budget
 
 
-def extract_spec(path: Path | str) -> Extracted:
-    """The spec of an edited workbook, as a validated budget, and the inputs that were formulas.
+def extract_spec(path: Path | str, spec: Budget | None = None) -> Extracted:
+    """The spec of an edited workbook, as a validated budget, and the inputs that were formulas
+    (see :func:`extract_edited`)."""
+    return extract_edited(read_edited(path, spec))
+
+
+def extract_edited(edited: Edited) -> Extracted:
+    """The spec of a workbook already read, and the inputs that were formulas.
 
     A spec holds values: an input that holds a formula is written as the value it gives, and
     listed. Raises ``ExtractError`` when an input cannot be stated in a spec (text in an
-    amount cell, an unknown category ...): nothing a person typed is silently dropped or
-    changed.
+    amount cell, an unknown category, a text no file can store ...), naming each cell: nothing
+    a person typed is silently dropped or changed. ``check`` reports the same cells.
     """
-    read, _ = read_inputs(path)
-    budget = read.budget
-    problems = list(input_findings(read, {c.id for c in budget.categories}))
+    problems = extract_findings(edited)
     if problems:
-        raise ExtractError(str(path), problems)
-    spec = budget_from_dict(budget_to_dict(typed_values(budget)), str(path))
+        raise ExtractError(str(edited.path), problems)
+    budget = edited.budget
+    spec = budget_from_dict(budget_to_dict(typed_values(budget)), str(edited.path))
     return Extracted(spec, formula_inputs(budget))
+
+
+def extract_findings(edited: Edited) -> list[Finding]:
+    """Why the workbook's inputs cannot be written as a spec, one finding at each cell."""
+    read = edited.read
+    problems = list(input_findings(read, {c.id for c in edited.rules.categories}))
+    problems += [
+        Finding("text-unreadable", s.sheet, s.cell, found=s.shown) for s in edited.screened
+    ]
+    if problems:
+        return problems
+    try:
+        budget_from_dict(budget_to_dict(typed_values(read.budget)), str(edited.path))
+    except SpecError as exc:
+        return [spec_finding(read, problem) for problem in exc.problems]
+    return []
 
 
 def typed_values(budget: Budget) -> Budget:

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check.findings import Finding
-from .check.rules import budget_rule_findings
+from .check.rules import budget_rule_findings, scheme_findings
 from .compute import BudgetTotals
 from .errors import EXIT_FINDINGS, BygdevekstError
 from .files import Written, write_new
 from .layout import WorkbookLayout, build_layout
 from .model import Budget
 from .record import date_label, generation_id, record_properties
+from .scheme import within_scheme
 from .spec import load_spec
 from .writer import render
 
@@ -61,8 +62,9 @@ def document_title(budget: Budget) -> str:
 
 def workbook_bytes(budget: Budget, layout: WorkbookLayout | None = None) -> bytes:
     """The generated workbook of a budget, carrying it as its generation record, as bytes
-    (deterministic)."""
-    layout = layout or build_layout(budget, None, generation(budget))
+    (deterministic). The workbook is laid out within the scheme's rules whatever the spec
+    says (:func:`generated_layout`)."""
+    layout = layout or generated_layout(budget)
     return render(
         layout,
         created=document_time(budget),
@@ -76,9 +78,18 @@ def generation(budget: Budget) -> tuple[str, str]:
     return (generation_id(budget), date_label(budget))
 
 
+def generated_layout(budget: Budget) -> WorkbookLayout:
+    """The layout of the workbook generated from ``budget``: its facts within the scheme's
+    rules (the cap at most 4 000 000 kr, no excluded use KDD-eligible), whatever it says."""
+    return build_layout(within_scheme(budget), None, generation(budget))
+
+
 def broken_rules(budget: Budget, layout: WorkbookLayout) -> list[Finding]:
-    """The programme's rules the budget breaks, as ``check`` states them."""
-    return list(budget_rule_findings(budget, layout, budget.pilot.kdd_cap))
+    """The programme's rules the budget breaks, as ``check`` states them: first every place
+    where the spec says more than the scheme allows, then the rules on its totals."""
+    against = scheme_findings(budget, "spec-against-scheme")
+    bounded = within_scheme(budget)
+    return against + list(budget_rule_findings(bounded, layout, bounded.pilot.kdd_cap))
 
 
 def generate(
@@ -90,7 +101,7 @@ def generate(
     broken rules in ``Generated.broken``; ``strict`` raises ``RulesBroken`` and writes nothing.
     """
     budget = load_spec(spec)
-    layout = build_layout(budget, None, generation(budget))
+    layout = generated_layout(budget)
     broken = broken_rules(budget, layout)
     if strict and broken:
         raise RulesBroken(budget, broken)

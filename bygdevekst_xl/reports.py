@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from .extract import Extracted
     from .files import Written
     from .generate import Generated
-    from .merge import Conflict
     from .regenerate import Regeneration
+    from .regenerate.merge import Conflict
 
 
 def error_lines(error: BygdevekstError, lang: str) -> list[str]:

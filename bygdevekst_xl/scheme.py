@@ -8,13 +8,35 @@ record; these rules do not.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from .model import Budget, Category
 
 MAX_KDD_CAP = 4_000_000
 """KDD's most for the whole period of one bygdevekstavtale."""
+
+
+def is_invisible(char: str) -> bool:
+    """True for a character that shows as nothing: a format character (soft hyphen,
+    zero-width space and joiners, word joiner, byte order mark ...) or a variation selector."""
+    code = ord(char)
+    return (
+        unicodedata.category(char) == "Cf"
+        or 0xFE00 <= code <= 0xFE0F
+        or 0xE0100 <= code <= 0xE01EF
+        or code in (0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0)
+    )
+
+
+def comparable(name: str) -> str:
+    """A name as people read it, for comparing: NFKC-normalised, invisible characters
+    removed, case folded (``Drifts\u00adkostnader`` is ``driftskostnader``)."""
+    folded = unicodedata.normalize("NFKC", name)
+    if not folded.isascii():
+        folded = "".join(c for c in folded if not is_invisible(c))
+    return folded.casefold()
 
 
 @dataclass(frozen=True)
@@ -27,10 +49,11 @@ class ExcludedUse:
     """A category name holding every word-part of one of these tuples (case-folded) is it."""
 
     def matches(self, category: Category) -> bool:
-        """True when ``category`` is this excluded use, by its id or its name."""
-        if category.id.casefold() in self.ids:
+        """True when ``category`` is this excluded use, by its id or its name (both compared
+        as :func:`comparable`, so a soft hyphen or a zero-width joiner hides nothing)."""
+        if comparable(category.id) in self.ids:
             return True
-        name = category.name.casefold()
+        name = comparable(category.name)
         return any(all(part in name for part in parts) for parts in self.name_parts)
 
 
@@ -95,8 +118,12 @@ def within_scheme(budget: Budget) -> Budget:
     pilot = budget.pilot
     if pilot.kdd_cap > MAX_KDD_CAP:
         pilot = replace(pilot, kdd_cap=MAX_KDD_CAP)
-    categories = tuple(
+    return replace(budget, pilot=pilot, categories=categories_within_scheme(budget.categories))
+
+
+def categories_within_scheme(categories: Iterable[Category]) -> tuple[Category, ...]:
+    """``categories`` with no excluded use KDD-eligible."""
+    return tuple(
         replace(c, kdd_eligible=False) if c.kdd_eligible and excluded_use(c) else c
-        for c in budget.categories
+        for c in categories
     )
-    return replace(budget, pilot=pilot, categories=categories)

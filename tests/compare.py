@@ -19,7 +19,7 @@ from bygdevekst_xl.check.rules import TOLERANCE
 from bygdevekst_xl.evaluate import ErrorValue
 from bygdevekst_xl.excel import a1
 from bygdevekst_xl.extract import read_inputs
-from bygdevekst_xl.inputs import read_budget
+from bygdevekst_xl.edited.inputs import read_budget
 from bygdevekst_xl.layout import WorkbookLayout, build_layout
 from bygdevekst_xl.layout.rows import LINE_CATEGORY_COL, LINE_DESCRIPTION_COL
 from bygdevekst_xl.xlsx import read_workbook

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import MergedCell
 
 from bygdevekst_xl.cli import main
-from bygdevekst_xl.inputs import MAX_COST_ROWS
+from bygdevekst_xl.edited.inputs import MAX_COST_ROWS
 from bygdevekst_xl.model import MAX_CATEGORIES, MAX_COST_LINES, MAX_MUNICIPALITIES, MAX_PROJECTS
 from bygdevekst_xl.office import recalculate_libreoffice, soffice_path
 from bygdevekst_xl.spec.yaml_nodes import MAX_NODES
@@ -535,7 +535,7 @@ def test_any_value_typed_anywhere_gets_findings_not_a_crash(
     from bygdevekst_xl.check import check_workbook
     from bygdevekst_xl.check.report import as_dict, as_json, as_text
     from bygdevekst_xl.extract import ExtractError, extract
-    from bygdevekst_xl.inputs import NotOurWorkbook
+    from bygdevekst_xl.edited.inputs import NotOurWorkbook
     from bygdevekst_xl.regenerate import RefusedError, regenerate
     from bygdevekst_xl.spec import SpecError
 

@@ -13,7 +13,7 @@ import yaml
 from bygdevekst_xl.check import check_workbook
 from bygdevekst_xl.cli import main
 from bygdevekst_xl.extract import extract, read_inputs
-from bygdevekst_xl.merge import input_cell
+from bygdevekst_xl.regenerate.merge import input_cell
 from bygdevekst_xl.office import edit_with_libreoffice, soffice_path, uno_python
 from bygdevekst_xl.record import generation_id
 from bygdevekst_xl.regenerate import ConflictError, RefusedError, regenerate

@@ -206,10 +206,11 @@ CATALOG: dict[str, tuple[Severity, str, str]] = {
     "record-missing": (
         "warning",
         "Arbeidsboka har ingen generasjonspost, så pilotens fakta (kommuner, timesats, "
-        "kategorier) er tatt fra {expected}. Kjør `regenerate` uten --spec for å gi den en",
+        "kategorier) er tatt fra {expected}, innenfor ordningens regler. Kjør `regenerate` "
+        "uten --spec for å gi den en",
         "The workbook has no generation record, so the pilot's facts (municipalities, hourly "
-        "rate, categories) were taken from {expected}. Run `regenerate` without --spec to give "
-        "it one",
+        "rate, categories) were taken from {expected}, within the scheme's rules. Run "
+        "`regenerate` without --spec to give it one",
     ),
     "record-damaged": (
         "error",
@@ -227,6 +228,26 @@ CATALOG: dict[str, tuple[Severity, str, str]] = {
         "ordningen tillater {expected}. Kontrollert etter ordningens regler",
         "The generation record breaks the scheme's rules ({path}): {what}; it says {found}, "
         "the scheme allows {expected}. Checked by the scheme's rules",
+    ),
+    "spec-against-scheme": (
+        "error",
+        "Spesifikasjonen bryter ordningens regler ({path}): {what}; den sier {found}, "
+        "ordningen tillater {expected}. Kontrollert etter ordningens regler",
+        "The spec breaks the scheme's rules ({path}): {what}; it says {found}, the scheme "
+        "allows {expected}. Checked by the scheme's rules",
+    ),
+    "spec-invalid": (
+        "error",
+        "Dette kan ikke stå i en spesifikasjon, så extract og regenerate nekter til det er "
+        "rettet: {what}",
+        "A spec cannot state this, so extract and regenerate refuse until it is fixed: {what}",
+    ),
+    "text-unreadable": (
+        "error",
+        "Teksten har et tegn som ingen fil kan lagre (et ensomt surrogattegn, vist som �): "
+        "skriv teksten inn på nytt",
+        "The text holds a character no file can store (a lone surrogate, shown as �): type the "
+        "text again",
     ),
     "rule-changed": (
         "error",

@@ -12,21 +12,26 @@ from ..compute import BudgetTotals, ProjectTotals
 from ..excel import ErrorValue, col_letter, col_number, date_serial, row_number
 from ..layout import LAYOUT_PROPERTY, LAYOUT_VERSION, WorkbookLayout
 from ..layout.cells import Cell, a1, a1_range
+from ..layout.places import parameter_fact_cell
 from ..layout.rows import (
     CATEGORY_KDD_COL,
     CATEGORY_NAME_COL,
     PARAM_VALUE_COL,
+    PILOT_FACT_ROWS,
+    ParameterRows,
     ProjectRows,
     sum_col,
     year_col,
 )
 from ..model import MAX_HOURS, MAX_KRONER, Budget, Formula
+from ..scheme import breaches
 from ..texts import PARAMETER_SHEET
 from .findings import Finding
 
 if TYPE_CHECKING:  # types only: generate uses these rules without reading any workbook
-    from ..inputs import ReadBudget, Rules
-    from ..locate import Located
+    from ..edited.inputs import ReadBudget, Rules
+    from ..edited.locate import Located
+    from ..edited.screen import Screened
 
 TOLERANCE = 0.005
 TOTAL_ANCHORS = (
@@ -54,6 +59,8 @@ class Context:
     located: Located  # where the layout's sheets and rows are in the workbook
     project_totals: dict[str, ProjectTotals]
     totals: BudgetTotals
+    screened: tuple[Screened, ...] = ()
+    """Texts that held characters no file can carry (see ``edited.screen``)."""
     _expected: dict[tuple[str, str], str] | None = None
 
     def is_expected_formula(self, sheet: str, address: str) -> bool:
@@ -419,6 +426,43 @@ def check_input_formulas(ctx: Context) -> Iterator[Finding]:
                 )
 
 
+def check_unreadable_texts(ctx: Context) -> Iterator[Finding]:
+    """A text holding a character no file can store cannot be extracted or carried."""
+    for screened in ctx.screened:
+        yield Finding("text-unreadable", screened.sheet, screened.cell, found=screened.shown)
+
+
+def check_extractable(ctx: Context) -> Iterator[Finding]:
+    """What a spec cannot state (so ``extract`` and ``regenerate`` would refuse it), at its
+    cell; the inputs' own findings are reported by :func:`check_inputs` already."""
+    from ..extract import typed_values  # the spec the workbook's inputs give
+    from ..spec import SpecError, budget_from_dict, budget_to_dict
+
+    if ctx.screened or next(input_findings(ctx.read, {c.id for c in ctx.rules.categories}), None):
+        return
+    try:
+        budget_from_dict(budget_to_dict(typed_values(ctx.read.budget)), "workbook")
+    except SpecError as exc:
+        yield from (spec_finding(ctx.read, problem) for problem in exc.problems)
+
+
+def spec_finding(read: ReadBudget, problem: str) -> Finding:
+    """A spec problem (``path: message``) of a workbook's inputs, at the cell it comes from:
+    a pilot fact at its Parametre cell, a project's problem on its sheet."""
+    path, _, _ = problem.partition(": ")
+    fact = re.fullmatch(r"pilot\.(\w+)(?:\[\d+\])?", path)
+    if fact and fact.group(1) in PILOT_FACT_ROWS:
+        row = getattr(ParameterRows, PILOT_FACT_ROWS[fact.group(1)])
+        cell = parameter_fact_cell(row, read.parameter_shift)
+        return Finding("spec-invalid", read.parameters, cell, params={"what": problem})
+    project = re.match(r"projects\[(\d+)\]", path)
+    projects = read.budget.projects
+    if project and int(project.group(1)) < len(projects):
+        sheet = projects[int(project.group(1))].sheet
+        return Finding("spec-invalid", sheet, None, params={"what": problem})
+    return Finding("spec-invalid", read.parameters, None, params={"what": problem})
+
+
 def check_outside_tables(ctx: Context) -> Iterator[Finding]:
     """Anything typed where the budget has no cell is not counted: numbers are errors."""
     yield from outside_findings(ctx.content, ctx.layout)
@@ -488,6 +532,20 @@ def check_budget_rules(ctx: Context) -> Iterator[Finding]:
     yield from budget_rule_findings(
         ctx.read.budget, ctx.layout, ctx.rules.kdd_cap, present, ctx.located.address
     )
+
+
+def scheme_findings(budget: Budget, code: str) -> list[Finding]:
+    """An error (``code``: ``spec-against-scheme`` or ``record-against-scheme``) for each place
+    where a spec or record states more than the scheme allows."""
+    return [
+        Finding(
+            code,
+            expected=breach.allowed,
+            found=breach.stated,
+            params={"what": breach.what, "path": breach.path},
+        )
+        for breach in breaches(budget)
+    ]
 
 
 def budget_rule_findings(
@@ -560,6 +618,8 @@ RULES: tuple[Rule, ...] = (
     check_input_formulas,
     check_numbers_shown_as_dates,
     check_outside_tables,
+    check_unreadable_texts,
+    check_extractable,
     check_hidden_rows,
     check_errors,
     check_totals,

@@ -8,14 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from ..compute import BudgetTotals
-from ..inputs import Rules, read_budget
-from ..layout import build_layout
+from ..edited import Edited, read_edited
 from ..layout.cells import a1
-from ..locate import locate
 from ..model import Budget
 from .causes import group_by_cause
 from .findings import Finding
-from .provenance import provenance
 from .rules import RULES, Context
 
 
@@ -53,46 +50,47 @@ class Report:
 
 
 def check_workbook(path: Path | str, rules_budget: Budget | None = None) -> Report:
-    """Check one workbook against the rules of ``rules_budget`` (the spec's cap and categories),
-    or, without one, against the pilot's facts in the workbook's generation record.
+    """Check one workbook against the facts of ``rules_budget`` (the ``--spec``), or, without
+    one, against the pilot's facts in the workbook's generation record; the scheme's rules
+    bound either.
 
-    Raises ``reader.ReadError`` or ``inputs.NotOurWorkbook`` when the file cannot be read as one
+    Raises ``xlsx.ReadError`` or ``inputs.NotOurWorkbook`` when the file cannot be read as one
     of our workbooks.
     """
-    from ..evaluate import evaluate_workbook
-    from ..xlsx import read_workbook
+    return check_edited(read_edited(path, rules_budget))
 
-    content = read_workbook(path)
-    origin = provenance(content, rules_budget)
-    rules = Rules.of(origin.facts)
-    evaluation = evaluate_workbook(content)
-    computed = evaluation.values
-    read = read_budget(content, rules, lambda sheet, address: computed.get((sheet, address)))
-    expected = build_layout(read.budget, read.capacities, origin.generation)
-    located = locate(expected, read, content, computed)
-    layout = located.layout
-    per_project = {pid: t for pid, (_, t) in layout.projects.items()}
-    totals = layout.totals
-    ctx = Context(content, read, layout, rules, evaluation, located, per_project, totals)
+
+def check_edited(edited: Edited) -> Report:
+    """Run every rule over a workbook already read (:func:`edited.read_edited`)."""
+    from ..regenerate.merge import edited_inputs  # only here: the merge machinery counts edits
+
+    content, read, origin, layout = edited.content, edited.read, edited.origin, edited.layout
+    ctx = Context(
+        content,
+        read,
+        layout,
+        edited.rules,
+        edited.evaluation,
+        edited.located,
+        edited.project_totals,
+        edited.totals,
+        edited.screened,
+    )
     findings = [finding for rule in RULES for finding in rule(ctx)]
     order = {name: i for i, name in enumerate([*(s.name for s in layout.sheets), *content.sheets])}
     findings.sort(key=lambda f: (order.get(f.sheet or "", -1), _cell_key(f.cell), f.code))
     findings = origin.findings + group_by_cause(findings)
     recomputed = {
-        key: evaluation.values.get((sheet, a1(r, c)))
-        for key, (sheet, r, c) in layout.anchors.items()
+        key: edited.computed.get((sheet, a1(r, c))) for key, (sheet, r, c) in layout.anchors.items()
     }
-    from ..digest import content_digest
-    from ..merge import edited_inputs  # only here: the merge machinery counts the edits
-
-    edited = edited_inputs(origin.record.spec, read) if origin.record else None
+    edited_count = edited_inputs(origin.record.spec, read) if origin.record else None
     return Report(
-        str(path),
+        str(edited.path),
         findings,
-        totals,
+        edited.totals,
         recomputed,
-        content_digest=content_digest(read.budget),
-        generation=origin.summary(edited),
+        content_digest=edited.digest,
+        generation=origin.summary(edited_count),
     )
 
 

@@ -11,20 +11,29 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..check import Report, check_workbook
-from ..digest import content_digest
+from ..check import Report
+from ..check.workbook import check_edited
+from ..edited import Edited, read_edited
 from ..errors import EXIT_FINDINGS, BygdevekstError
-from ..inputs import Rules, read_budget
 from ..messages import say
 from ..model import Budget
 from ..reports import finding_place
+from ..scheme import comparable
 from .decision import decision_text
 from .facts import Facts
 from .figures import figures, municipality_share
 from .fonts import fonts_for
 from .words import slug
 
-__all__ = ["CouncilError", "Document", "Pack", "Refused", "council_pack", "finding_lines"]
+__all__ = [
+    "CouncilError",
+    "Document",
+    "Pack",
+    "Refused",
+    "council_pack",
+    "council_pack_of",
+    "finding_lines",
+]
 
 
 class CouncilError(BygdevekstError, ValueError):
@@ -76,8 +85,8 @@ def finding_lines(report: Report, lang: str = "nb") -> list[str]:
 
 
 def council_pack(
-    path: Path,
-    rules_budget: Budget,
+    path: Path | str,
+    spec: Budget | None = None,
     municipality: str | None = None,
     *,
     draft: bool = False,
@@ -85,29 +94,42 @@ def council_pack(
 ) -> Pack:
     """The PDF and the draft decision of each municipality (or the one named).
 
-    Raises ``xlsx.ReadError`` or ``inputs.NotOurWorkbook`` for a file that is not one of our
-    workbooks, ``Refused`` when the check finds errors and ``draft`` is not set, and
-    ``CouncilError`` for an unknown municipality or an amount no PDF can print.
+    The workbook is read as every command reads it (:func:`edited.read_edited`): the facts
+    of its generation record, or of ``spec`` when given, within the scheme; the figures are
+    the check's. Raises ``xlsx.ReadError`` or ``inputs.NotOurWorkbook`` for a file that is not
+    one of our workbooks, ``Refused`` when the check finds errors and ``draft`` is not set,
+    and ``CouncilError`` for an unknown municipality or an amount no PDF can print.
     """
-    from ..xlsx import read_workbook
+    return council_pack_of(read_edited(path, spec), municipality, draft=draft, today=today)
+
+
+def council_pack_of(
+    edited: Edited,
+    municipality: str | None = None,
+    *,
+    draft: bool = False,
+    today: dt.date | None = None,
+) -> Pack:
+    """The council pack of a workbook already read (see :func:`council_pack`)."""
     from .figures import FiguresError
     from .pdf import render_pdf
     from .word import render_docx
 
-    report = check_workbook(path, rules_budget)
+    path = edited.path
+    report = check_edited(edited)
     if not report.ok and not draft:
         raise Refused(report)
-    budget = read_budget(read_workbook(path), Rules.of(rules_budget)).budget
+    budget = edited.budget
     names = list(budget.pilot.municipalities)
     if municipality is not None:
-        chosen = [m for m in names if m.casefold() == municipality.strip().casefold()]
+        chosen = [m for m in names if comparable(m) == comparable(municipality.strip())]
         if not chosen:
             raise CouncilError(
                 f"{path}: no municipality {municipality!r} in the workbook "
                 f"(it has {', '.join(names)})"
             )
         names = chosen
-    digest = content_digest(budget)
+    digest = edited.digest
     errors = finding_lines(report)
     fonts = fonts_for(_printed_texts(budget, errors, Path(path).name))
     warnings = (

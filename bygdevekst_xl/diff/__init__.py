@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..model import Budget
 from .changes import Change, DiffReport, Effect, Verdict
 from .compare import compare_budgets
 from .effects import cap_figures, effects, verdicts
 from .formulas import formula_changes
 from .provenance import provenance
-from .versions import Unreadable, Version, read_version
+from .versions import Unreadable, Version, read_version, version_of
 
 __all__ = [
     "Change",
@@ -27,6 +28,7 @@ __all__ = [
     "diff_versions",
     "diff_workbooks",
     "read_version",
+    "version_of",
 ]
 
 
@@ -44,6 +46,7 @@ def diff_versions(old: Version, new: Version) -> DiffReport:
     )
 
 
-def diff_workbooks(old: Path | str, new: Path | str) -> DiffReport:
-    """Compare two workbooks. Raises :class:`Unreadable` (one line naming the file)."""
-    return diff_versions(read_version(old), read_version(new))
+def diff_workbooks(old: Path | str, new: Path | str, spec: Budget | None = None) -> DiffReport:
+    """Compare two workbooks, each read under its own record's facts (or ``spec``'s), within
+    the scheme. Raises :class:`Unreadable` (one line naming the file)."""
+    return diff_versions(read_version(old, spec), read_version(new, spec))

@@ -1,8 +1,9 @@
 """One version of the budget: a workbook read through the reader and found through the map.
 
-The workbook is evaluated (an input that holds a formula counts with its value), its inputs
-read through the map (``inputs.read_budget``), and the layout its own budget gives is moved to
-where the workbook has it (``locate``): rows inserted, sheets renamed. Every address the diff
+The workbook is read as every command reads it (``edited.read_edited``): evaluated (an input
+that holds a formula counts with its value), its inputs read through the map under the facts
+of its record (or ``--spec``) within the scheme, and the layout its own budget gives moved to
+where the workbook has it: rows inserted, sheets renamed. Every address the diff
 names comes from :func:`place`, the one function here that says where an input is; everything
 else speaks in budget terms (project id, line, municipality, year).
 """
@@ -13,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..edited import Edited, read_edited
+from ..edited.inputs import NotOurWorkbook, ReadBudget
 from ..excel import Area, a1, parse_area
-from ..inputs import NotOurWorkbook, ReadBudget, read_budget
-from ..layout import WorkbookLayout, build_layout
+from ..layout import WorkbookLayout
 from ..layout.parameter_sheet import PARAMETER_NAMES
 from ..layout.rows import (
     CATEGORY_KDD_COL,
@@ -26,8 +28,8 @@ from ..layout.rows import (
     PROJECT_SHEET_COL,
     PROJECT_WG_COL,
 )
-from ..locate import locate
-from ..xlsx import ReadError, WorkbookContent, read_workbook
+from ..model import Budget
+from ..xlsx import ReadError, WorkbookContent
 
 Key = tuple[Any, ...]
 """What an input is in budget terms, e.g. ``("cost", "boligbygging", 2, 0)``: the amount of
@@ -40,33 +42,34 @@ class Unreadable(ValueError):
 
 @dataclass(frozen=True)
 class Version:
-    """One workbook: its content, its budget (row for row) and the layout of that budget,
-    moved to where the workbook has it."""
+    """One workbook, read as every command reads it: its content, its budget (row for row)
+    and the layout of that budget, moved to where the workbook has it."""
 
     path: Path
     content: WorkbookContent
     read: ReadBudget
     layout: WorkbookLayout
+    edited: Edited
 
 
-def read_version(path: Path | str) -> Version:
-    """Read a workbook as a budget version (the workbook's own Parametre give the rules).
+def read_version(path: Path | str, spec: Budget | None = None) -> Version:
+    """Read a workbook as a budget version (:func:`edited.read_edited`: the facts of its
+    record, or of ``spec``, within the scheme).
 
     Raises :class:`Unreadable` with one line naming the file.
     """
-    from ..evaluate import evaluate_workbook
-
     path = Path(path)
     try:
-        content = read_workbook(path)
-        computed = evaluate_workbook(content).values
-        read = read_budget(content, None, lambda sheet, address: computed.get((sheet, address)))
-        expected = build_layout(read.budget, read.capacities)
-        layout = locate(expected, read, content, computed).layout
+        edited = read_edited(path, spec)
     except (ReadError, NotOurWorkbook, ValueError) as exc:
         reason = str(exc)
         raise Unreadable(reason if reason.startswith(str(path)) else f"{path}: {reason}") from None
-    return Version(path, content, read, layout)
+    return version_of(edited)
+
+
+def version_of(edited: Edited) -> Version:
+    """A workbook already read, as a budget version."""
+    return Version(edited.path, edited.content, edited.read, edited.layout, edited)
 
 
 def place(version: Version, key: Key) -> tuple[str, str] | None:

@@ -227,6 +227,22 @@ def project_role_col(role: ColumnRole, n_years: int) -> int | None:
     }.get(role[0])
 
 
+PILOT_FACT_ROWS = {
+    "kdd_cap": "kdd_cap",
+    "hourly_rate": "hourly_rate",
+    "years": "years",
+    "name": "pilot_name",
+    "application_deadline": "deadline",
+    "council_meeting": "council_meeting",
+    "project_leader": "project_leader",
+    "reservation": "reservation",
+    "lead_municipality": "lead_municipality",
+    "organisation_number": "organisation_number",
+    "contact_person": "contact_person",
+}
+"""A pilot fact of the spec (``pilot.<field>``) -> its row on Parametre (``ParameterRows``)."""
+
+
 @dataclass(frozen=True)
 class ParameterRows:
     """Row plan of the Parametre sheet."""

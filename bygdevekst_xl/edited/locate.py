@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .excel import a1, parse_a1
+from ..excel import a1, parse_a1
+from ..layout import WorkbookLayout
+from ..layout.relocate import RowMap, align, name_anchors, relocate
 from .inputs import ReadBudget
-from .layout import WorkbookLayout
-from .layout.relocate import RowMap, align, name_anchors, relocate
 
 
 @dataclass(frozen=True)

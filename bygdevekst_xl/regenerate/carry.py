@@ -13,11 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .excel import REFERENCE, a1, col_letter, parse_a1, unquote_sheet
-from .inputs import ReadBudget
-from .layout import WorkbookLayout
-from .layout.cells import ref
-from .layout.rows import (
+from ..edited.inputs import ReadBudget
+from ..edited.locate import Located
+from ..excel import REFERENCE, a1, col_letter, parse_a1, unquote_sheet
+from ..layout import WorkbookLayout
+from ..layout.cells import ref
+from ..layout.rows import (
     ColumnRole,
     RowRole,
     project_col_role,
@@ -25,9 +26,8 @@ from .layout.rows import (
     project_role_row,
     project_row_role,
 )
-from .locate import Located
-from .model import Budget, CostLine, Formula
-from .texts import PARAMETER_SHEET
+from ..model import Budget, CostLine, Formula
+from ..texts import PARAMETER_SHEET
 
 Target = tuple[str, RowRole, ColumnRole]
 """What a reference points at: project id, row role, column role."""

@@ -11,36 +11,39 @@ keeps it in an archive sheet; an input changed on both sides is refused the same
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from ..check.findings import Finding
+from ..check.rules import outside_findings, same_formula
+from ..edited import read_back, read_edited
+from ..edited.inputs import ReadBudget
+from ..errors import EXIT_FINDINGS, BygdevekstError
+from ..extract import typed_values
+from ..files import Written, write_new
+from ..generate import document_time, document_title
+from ..layout import WorkbookLayout, build_layout
+from ..layout.archive_sheet import archive_sheet
+from ..messages import localize
+from ..model import Budget, Formula
+from ..record import date_label, generation_id, record_properties
+from ..scheme import within_scheme
+from ..spec import SpecError, load_spec
+from ..writer import render
 from .carry import carry_formulas
-from .check.rules import outside_findings
-from .errors import EXIT_FINDINGS, BygdevekstError
-from .extract import read_inputs, typed_values
-from .files import Written, write_new
-from .generate import document_time, document_title
-from .inputs import ReadBudget
-from .layout import WorkbookLayout, build_layout
-from .layout.archive_sheet import archive_sheet
-from .locate import Located, locate
 from .merge import Change, Conflict, LeftOut, Prefer, merge
-from .messages import localize
-from .model import Budget
-from .record import (
-    Record,
-    RecordProblem,
-    date_label,
-    generation_id,
-    read_record,
-    record_properties,
-    shown_generation,
-)
-from .spec import SpecError, load_spec
-from .writer import render
 
-__all__ = ["ConflictError", "LeftOut", "RefusedError", "Regeneration", "regenerate"]
+__all__ = [
+    "ConflictError",
+    "LeftOut",
+    "NotWrittenAsMeant",
+    "RefusedError",
+    "Regeneration",
+    "StrictRulesBroken",
+    "regenerate",
+]
 
 Orphans = Literal["refuse", "drop", "archive"]
 
@@ -63,6 +66,8 @@ class Regeneration:
     """The generation id of the workbook's record ("" when it had none)."""
     budget: Budget | None = None
     written: Written | None = None
+    broken: list[Finding] = field(default_factory=list)
+    """The programme's rules the new workbook breaks, as ``check`` states them."""
 
 
 class RefusedError(BygdevekstError, RuntimeError):
@@ -92,6 +97,39 @@ class ConflictError(BygdevekstError, RuntimeError):
         )
 
 
+class NotWrittenAsMeant(BygdevekstError, RuntimeError):
+    """The new workbook, read back, is not what regeneration meant to write; nothing was
+    written."""
+
+    exit_code = EXIT_FINDINGS
+
+    def __init__(self, result: Regeneration, differences: list[str]) -> None:
+        self.result = result
+        self.differences = differences
+        super().__init__(
+            f"the new workbook, read back, differs from what was meant in "
+            f"{len(differences)} place(s); nothing was written:"
+        )
+
+    def details(self, lang: str = "nb") -> list[str]:
+        return [localize(text, lang) for text in self.differences[:50]]
+
+
+class StrictRulesBroken(BygdevekstError, ValueError):
+    """``strict``: the new workbook breaks rules of the programme; nothing was written."""
+
+    exit_code = EXIT_FINDINGS
+
+    def __init__(self, result: Regeneration) -> None:
+        self.result = result
+        super().__init__(f"{len(result.broken)} broken rule(s) and --strict: no file was written")
+
+    def details(self, lang: str = "nb") -> list[str]:
+        from ..reports import broken_rule_lines
+
+        return broken_rule_lines(self.result.broken, lang)
+
+
 def regenerate(
     workbook: Path | str,
     spec: Path | str | None,
@@ -100,19 +138,29 @@ def regenerate(
     orphans: Orphans = "refuse",
     prefer: Prefer = None,
     force: bool = False,
+    strict: bool = False,
 ) -> Regeneration:
     """Write a new workbook: a three-way merge of the workbook's generation record (base), its
     inputs (ours) and the new spec (theirs), carrying the new spec as its record.
 
-    Without a spec the record stands for the spec, so the workbook keeps its own inputs: that
-    brings a workbook made by an older version up to the current layout (and gives a workbook
-    without a record one). Raises ``ConflictError`` when an input changed on both sides to
-    different values (unless ``prefer`` decides) and ``RefusedError`` when a typed value has no
-    place (unless ``orphans`` says what to do); nothing is written then.
+    The workbook is read as every command reads it (:func:`edited.read_edited`). Without a
+    spec the record stands for the spec, so the workbook keeps its own inputs: that brings a
+    workbook made by an older version up to the current layout (and gives a workbook without
+    a record one). The new workbook is read back the same way and compared, input by input,
+    with what was meant, and checked: the rules it breaks are stated (``Regeneration.broken``)
+    as ``generate`` states them. Raises ``ConflictError`` when an input changed on both sides
+    to different values (unless ``prefer`` decides), ``RefusedError`` when a typed value has
+    no place (unless ``orphans`` says what to do), ``ExtractError`` when a typed text cannot
+    be carried at all, ``NotWrittenAsMeant`` when the read-back differs and
+    ``StrictRulesBroken`` when ``strict`` and a rule is broken; nothing is written then.
     """
-    read, content = read_inputs(workbook)
-    found = read_record(getattr(content, "custom_properties", {}))
-    record = found if isinstance(found, Record) else None
+    from ..extract import ExtractError, extract_findings
+
+    edited = read_edited(workbook)
+    unreadable = [f for f in extract_findings(edited) if f.code == "text-unreadable"]
+    if unreadable:
+        raise ExtractError(str(workbook), unreadable)
+    read, content, record = edited.read, edited.content, edited.origin.record
     result = Regeneration(base=record.generation_id if record else "")
     if spec is not None:
         new = load_spec(spec)
@@ -127,12 +175,14 @@ def regenerate(
     result.changes += _structure_changes(read.budget, new)
     result.applied, result.conflicts = merged.changes, merged.conflicts
     result.resolved, result.left_out = merged.resolved, merged.left_out
-    located = _located(read, content, shown_generation(found))
-    result.warnings += _cannot_carry(content, located.layout)
-    if isinstance(found, RecordProblem) and found.code != "missing":
+    result.warnings += _cannot_carry(content, edited.layout)
+    result.left_out += _outside_values(read, content, edited.layout)
+    found = edited.origin.findings
+    damaged = [f for f in found if f.code in ("record-damaged", "record-mismatch")]
+    if damaged:
         result.warnings.append(
-            f"the workbook's generation record cannot be used ({found.reason}): the workbook's "
-            "values win wherever the new spec keeps their place"
+            f"the workbook's generation record cannot be used ({damaged[0].found}): the "
+            "workbook's values win wherever the new spec keeps their place"
         )
     with contextlib.suppress(SpecError):
         result.generation = generation_id(new)
@@ -147,8 +197,9 @@ def regenerate(
             f"no generation record written: the workbook holds values a spec cannot state "
             f"({exc.problems[0]}); fix them and run regenerate again"
         )
-    layout = build_layout(merged.budget, None, generation)
-    for problem in carry_formulas(read, located, merged.budget, layout):
+    written_budget = within_scheme(merged.budget)
+    layout = build_layout(written_budget, None, generation)
+    for problem in carry_formulas(read, edited.located, written_budget, layout):
         sheet, _, cell = problem.cell.rpartition("!")
         result.left_out.append(
             LeftOut(
@@ -174,9 +225,106 @@ def regenerate(
     data = render(
         layout, created=document_time(new), title=document_title(new), properties=properties
     )
+    back = read_back(data, Path(output).name)
+    differences = written_differences(layout, back.content)
+    if differences:
+        raise NotWrittenAsMeant(result, differences)
+    from ..check.workbook import check_edited
+
+    report = check_edited(back)
+    result.broken = [f for f in report.errors if f.code in BUDGET_RULE_CODES]
+    faults = [
+        f"{f.sheet}!{f.cell}: {f.message('en')} [{f.code}]"
+        for f in report.errors
+        if f.code not in BUDGET_RULE_CODES and f.code not in WRITTEN_FROM_SPEC
+    ]
+    if faults:
+        raise NotWrittenAsMeant(result, faults)
+    if strict and result.broken:
+        raise StrictRulesBroken(result)
     inputs = (Path(workbook),) if spec is None else (Path(workbook), Path(spec))
     result.written = write_new(Path(output), data, force=force, protect=inputs)
     return result
+
+
+BUDGET_RULE_CODES = frozenset(
+    {
+        "kdd-over-cap",
+        "kdd-over-eligible",
+        "kdd-over-eligible-project",
+        "not-balanced",
+        "record-against-scheme",
+    }
+)
+"""The programme's rules a budget can break: stated, as ``generate`` states them."""
+WRITTEN_FROM_SPEC = frozenset(
+    {
+        "category-unknown",
+        "category-missing",
+        "amount-fractional",
+        "amount-not-number",
+        "amount-negative",
+        "amount-too-large",
+        "hours-invalid",
+        "spec-invalid",
+        "date-invalid",
+    }
+)
+"""Findings about inputs the merge carried as they were typed: the workbook had them too
+(``check`` reports them there), and regeneration keeps a person's value, not a fixed one."""
+
+
+def written_differences(layout: WorkbookLayout, content: Any) -> list[str]:
+    """Every input cell of ``layout`` whose value or formula the file ``content`` (the new
+    workbook, read back) does not hold as meant: ``Ark!C12: meant 50000, read 0``."""
+    out = []
+    for sheet in layout.sheets:
+        found = content.sheets.get(sheet.name)
+        if found is None:
+            out.append(f"{sheet.name}: the sheet is missing")
+            continue
+        for cell in sheet.cells.values():
+            if cell.kind != "input":
+                continue
+            meant = cell.value
+            address = cell.address
+            if isinstance(meant, Formula):
+                read = found.formulas.get(address)
+                ok = read is not None and same_formula(read, meant.text)
+                meant_shown: Any = meant.text
+            else:
+                read = found.formulas.get(address) or found.values.get(address)
+                ok = _same_input(meant, read)
+                meant_shown = meant
+            if not ok:
+                out.append(f"{sheet.name}!{address}: meant {meant_shown!r}, read {read!r}")
+    return out
+
+
+def _same_input(meant: Any, read: Any) -> bool:
+    if meant in (None, "") or read in (None, ""):
+        return meant in (None, "") and read in (None, "")
+    if isinstance(meant, int | float) and isinstance(read, int | float):
+        return not isinstance(meant, bool) and float(meant) == float(read)
+    if isinstance(meant, dt.date | dt.datetime):
+        return True  # dates are written as serials; the date checks compare them
+    return bool(meant == read)
+
+
+def _outside_values(read: ReadBudget, content: Any, layout: WorkbookLayout) -> list[LeftOut]:
+    """Numbers and formulas a person typed outside the input areas: they have no place in the
+    new workbook, so they are left out only when the caller says so (never silently)."""
+    return [
+        LeftOut(
+            f.sheet or "",
+            f.cell or "",
+            _project_of(read, f.sheet or ""),
+            "the value is outside the input areas and has no place in the new workbook",
+            f.found,
+        )
+        for f in outside_findings(content, layout)
+        if f.code == "value-outside-table"
+    ]
 
 
 def _structure_changes(old: Budget, new: Budget) -> list[str]:
@@ -215,13 +363,6 @@ def _structure_changes(old: Budget, new: Budget) -> list[str]:
     return changes
 
 
-def _located(read: ReadBudget, content: Any, generation: tuple[str, str] | None = None) -> Located:
-    """The old workbook's layout, found where its rows and sheets are now."""
-
-    expected = build_layout(read.budget, read.capacities, generation)
-    return locate(expected, read, content)
-
-
 def _project_of(read: ReadBudget, sheet: str) -> str:
     return next((pid for pid, place in read.places.items() if place.sheet == sheet), "")
 
@@ -241,9 +382,10 @@ def _cannot_carry(content: Any, layout: WorkbookLayout) -> list[str]:
         extra = sheet.drawings - charts  # the layout's own charts are drawn anew
         if extra > 0:
             out.append(f"{name}: {extra} image(s) or drawing(s) are not carried over")
-    for finding in outside_findings(content, layout):
-        out.append(
-            f"{finding.sheet}!{finding.cell}: {finding.found!r} is outside the input "
-            "areas and is not carried over"
-        )
+    out += [
+        f"{finding.sheet}!{finding.cell}: {finding.found!r} is outside the input "
+        "areas and is not carried over"
+        for finding in outside_findings(content, layout)
+        if finding.code == "text-outside-table"
+    ]
     return out

@@ -14,7 +14,7 @@ import json
 import math
 from typing import Any
 
-from .model import Amount, Budget, Formula, Project
+from ..model import Amount, Budget, Formula, Project
 
 DIGEST_LENGTH = 12
 

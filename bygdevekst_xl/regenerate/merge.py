@@ -22,12 +22,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from .inputs import ReadBudget
-from .layout.places import parameter_fact_cell
-from .layout.rows import ParameterRows
-from .messages import say
-from .model import Amount, Budget, CostLine, Pilot, Project
-from .texts import PARAMETER_SHEET
+from ..edited.inputs import ReadBudget
+from ..layout.places import parameter_fact_cell
+from ..layout.rows import PILOT_FACT_ROWS, ParameterRows
+from ..messages import say
+from ..model import Amount, Budget, CostLine, Pilot, Project
+from ..texts import PARAMETER_SHEET
 
 Prefer = Literal["workbook", "spec"] | None
 REMOVED = "(fjernet)"
@@ -43,16 +43,6 @@ PILOT_FACTS = {
     "contact_person": "kontaktperson",
 }
 """The application facts on Parametre that are merged like inputs, with their names."""
-PILOT_ROWS = {
-    "name": "pilot_name",
-    "application_deadline": "deadline",
-    "council_meeting": "council_meeting",
-    "project_leader": "project_leader",
-    "reservation": "reservation",
-    "lead_municipality": "lead_municipality",
-    "organisation_number": "organisation_number",
-    "contact_person": "contact_person",
-}
 NO_LINE = "(ingen linje)"
 """How the workbook's side of a line the spec adds is shown."""
 
@@ -149,7 +139,7 @@ def input_cell(ours: ReadBudget, project_id: str, what: str, index: int, year: i
     the merge turns budget terms into a cell address, through the reader's map of the
     workbook ("" when the workbook has no place for it)."""
     if what.startswith("pilot."):
-        row = getattr(ParameterRows, PILOT_ROWS[what.removeprefix("pilot.")])
+        row = getattr(ParameterRows, PILOT_FACT_ROWS[what.removeprefix("pilot.")])
         return parameter_fact_cell(row, ours.parameter_shift)
     place = ours.places.get(project_id)
     if place is None:

@@ -23,10 +23,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import BygdevekstError
-from .excel import Area, ErrorValue, a1, parse_area, references, serial_date
-from .layout import PARAMETER_NAMES, SUMMARY_NAME, project_names
-from .layout.places import (
+from ..errors import BygdevekstError
+from ..excel import Area, ErrorValue, a1, parse_area, references, serial_date
+from ..layout import PARAMETER_NAMES, SUMMARY_NAME, project_names
+from ..layout.places import (
     ProjectPlace,
     TableNotFound,
     cost_table_by_labels,
@@ -35,7 +35,7 @@ from .layout.places import (
     place_of,
     rows_under_heading,
 )
-from .layout.rows import (
+from ..layout.rows import (
     CATEGORY_ID_COL,
     CATEGORY_KDD_COL,
     CATEGORY_NAME_COL,
@@ -51,7 +51,7 @@ from .layout.rows import (
     cost_capacity,
     year_col,
 )
-from .model import (
+from ..model import (
     MAX_CATEGORIES,
     MAX_COST_LINES,
     MAX_MUNICIPALITIES,
@@ -64,7 +64,8 @@ from .model import (
     Pilot,
     Project,
 )
-from .texts import (
+from ..scheme import comparable
+from ..texts import (
     BULLET,
     FRONT_SHEET,
     PARAMETER_HEADINGS,
@@ -265,7 +266,9 @@ class _Reader:
             council_meeting=_iso_date(self.fact(ParameterRows.council_meeting)),
             project_leader=_text(self.fact(ParameterRows.project_leader)),
             reservation=_text(self.fact(ParameterRows.reservation)),
-            lead_municipality=_text(self.fact(ParameterRows.lead_municipality)),
+            lead_municipality=one_of(
+                _text(self.fact(ParameterRows.lead_municipality)), municipalities
+            ),
             organisation_number=_text(self.fact(ParameterRows.organisation_number)),
             contact_person=_text(self.fact(ParameterRows.contact_person)),
         )
@@ -432,6 +435,23 @@ class _Reader:
                 self.blank_text.append((sheet, address))
             return None
         return _typed(value)
+
+
+MUNICIPALITY_WORDS = frozenset({"kommune", "kommuna", "kommunen"})
+"""Words people write around a municipality's name ("Hammerfest kommune")."""
+
+
+def one_of(text: str, municipalities: list[str]) -> str:
+    """The municipality ``text`` names, as the list spells it: compared as people read names
+    (``scheme.comparable``), "kommune" around the name ignored; else ``text`` as typed."""
+    if not text or text in municipalities:
+        return text
+    words = comparable(text).split()
+    for key in (" ".join(words), " ".join(w for w in words if w not in MUNICIPALITY_WORDS)):
+        match = [m for m in municipalities if comparable(m) == key]
+        if len(match) == 1:
+            return match[0]
+    return text
 
 
 def _category_lookup(categories: tuple[Category, ...]) -> dict[str, str]:
