@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 MAX_ROW = 1_048_576
@@ -19,6 +20,8 @@ MAX_TEXT_CHARS = 32_767
 MAX_SHEET_NAME = 31
 """The most UTF-16 code units in a sheet name."""
 EPOCH = dt.datetime(1899, 12, 30)
+DAYS_1900_TO_1904 = 1462
+"""A date's serial in the 1904 date system plus this is its serial in the 1900 system."""
 """Serial 0 of the 1900 date system (as counted after the fictitious 29 February 1900)."""
 
 
@@ -163,4 +166,23 @@ def references(formula: str) -> tuple[str, ...]:
     for match in REFERENCE.finditer(formula):
         if match.group(1) is None:
             out.append(match.group(0))
+    return tuple(out)
+
+
+_NAME_TOKEN = re.compile(
+    r"""("(?:[^"]|"")*")"""  # a string literal: left alone
+    r"""|(?<![\w.$!'\]\[])([A-Za-z_\\\u00c0-\uffff][\w.\u00c0-\uffff]*)(?![\w(!\[.])"""
+)
+"""A bare identifier in a formula's text: a defined name where the workbook defines it."""
+
+
+def names_used(formula: str, defined: Iterable[str]) -> tuple[str, ...]:
+    """The defined names (of ``defined``, compared case-insensitively as Excel does) a
+    formula uses, as the workbook spells them, each once."""
+    known = {name.casefold(): name for name in defined}
+    out: list[str] = []
+    for match in _NAME_TOKEN.finditer(formula):
+        name = known.get((match.group(2) or "").casefold())
+        if name is not None and name not in out:
+            out.append(name)
     return tuple(out)

@@ -16,10 +16,10 @@ from typing import Any
 import openpyxl
 
 from bygdevekst_xl.check.rules import TOLERANCE
+from bygdevekst_xl.edited import read_edited
+from bygdevekst_xl.edited.inputs import read_budget
 from bygdevekst_xl.evaluate import ErrorValue
 from bygdevekst_xl.excel import a1
-from bygdevekst_xl.extract import read_inputs
-from bygdevekst_xl.edited.inputs import read_budget
 from bygdevekst_xl.layout import WorkbookLayout, build_layout
 from bygdevekst_xl.layout.rows import LINE_CATEGORY_COL, LINE_DESCRIPTION_COL
 from bygdevekst_xl.xlsx import read_workbook
@@ -192,7 +192,7 @@ def inputs_as_read(path: Path) -> dict[tuple[str, str], object]:
     """Every number a person can type into (amounts, hours, financing) as the checker reads
     it: a formula's value, a blank as 0; keyed by (project id, what), cost lines numbered
     among those with a category or description and named by their description."""
-    read, _ = read_inputs(path)
+    read = read_edited(path).read
     out: dict[tuple[str, str], object] = {}
     for project in read.budget.projects:
         lines = [line for line in project.costs if line.category or line.description]

@@ -10,11 +10,11 @@ import pytest
 from bygdevekst_xl import cli
 from bygdevekst_xl.cli import main
 from bygdevekst_xl.council import CouncilError, Refused
+from bygdevekst_xl.edited.inputs import NotOurWorkbook
 from bygdevekst_xl.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, BygdevekstError
 from bygdevekst_xl.extract import ExtractError
 from bygdevekst_xl.files import OutputError
 from bygdevekst_xl.generate import RulesBroken
-from bygdevekst_xl.edited.inputs import NotOurWorkbook
 from bygdevekst_xl.regenerate import ConflictError, RefusedError
 from bygdevekst_xl.spec import SpecError
 from bygdevekst_xl.texts import RESERVED_SHEETS

@@ -534,8 +534,8 @@ def test_any_value_typed_anywhere_gets_findings_not_a_crash(
 
     from bygdevekst_xl.check import check_workbook
     from bygdevekst_xl.check.report import as_dict, as_json, as_text
-    from bygdevekst_xl.extract import ExtractError, extract
     from bygdevekst_xl.edited.inputs import NotOurWorkbook
+    from bygdevekst_xl.extract import ExtractError, extract
     from bygdevekst_xl.regenerate import RefusedError, regenerate
     from bygdevekst_xl.spec import SpecError
 

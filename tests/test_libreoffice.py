@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from bygdevekst_xl.check import check_workbook
-from bygdevekst_xl.generate import workbook_bytes
 from bygdevekst_xl.edited.inputs import Rules, read_budget
+from bygdevekst_xl.generate import workbook_bytes
 from bygdevekst_xl.layout import build_layout
 from bygdevekst_xl.model import CostLine
 from bygdevekst_xl.office import (

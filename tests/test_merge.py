@@ -12,11 +12,12 @@ import yaml
 
 from bygdevekst_xl.check import check_workbook
 from bygdevekst_xl.cli import main
-from bygdevekst_xl.extract import extract, read_inputs
-from bygdevekst_xl.regenerate.merge import input_cell
+from bygdevekst_xl.edited import read_edited
+from bygdevekst_xl.extract import extract
 from bygdevekst_xl.office import edit_with_libreoffice, soffice_path, uno_python
 from bygdevekst_xl.record import generation_id
 from bygdevekst_xl.regenerate import ConflictError, RefusedError, regenerate
+from bygdevekst_xl.regenerate.merge import input_cell
 from bygdevekst_xl.spec import budget_from_dict
 from tests import damage
 from tests.test_regenerate import NEW_PROJECT
@@ -27,7 +28,7 @@ UNGDOM = NEW_PROJECT  # the same project added, as test_regenerate adds it
 
 def cell(example_workbook: Path, project: str, what: str, index: int = 0, year: int = 0) -> str:
     """An input cell of the generated example, through the merge's own lookup."""
-    read, _ = read_inputs(example_workbook)
+    read = read_edited(example_workbook).read
     return input_cell(read, project, what, index, year)
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import BygdevekstError
-from ..excel import Area, ErrorValue, a1, parse_area, references, serial_date
+from ..excel import Area, ErrorValue, a1, names_used, parse_area, references, serial_date
 from ..layout import PARAMETER_NAMES, SUMMARY_NAME, project_names
 from ..layout.places import (
     ProjectPlace,
@@ -428,7 +428,8 @@ class _Reader:
             value = self.evaluated(sheet, address) if self.evaluated else None
             if value is None:
                 value = content.cached.get(address)
-            return Formula(formula, _typed(value), f"{sheet}!{address}", references(formula))
+            used = references(formula) + names_used(formula, self.content.names)
+            return Formula(formula, _typed(value), f"{sheet}!{address}", used)
         value = content.values.get(address)
         if isinstance(value, str) and not value.strip():
             if value:

@@ -21,7 +21,7 @@ from .digest import content_digest
 from .facts import Provenance, provenance
 from .inputs import ReadBudget, Rules, read_budget
 from .locate import Located, locate
-from .screen import Screened, screen_texts
+from .screen import Screened, dates_from_1900, screen_texts
 
 if TYPE_CHECKING:
     from ..evaluate import Evaluation
@@ -92,6 +92,7 @@ def read_edited(path: Path | str, spec: Budget | None = None) -> Edited:
 
     content = read_workbook(path)
     screened = screen_texts(content)
+    dates_from_1900(content)
     origin = provenance(content, spec)
     evaluation = evaluate_workbook(content)
     computed = evaluation.values

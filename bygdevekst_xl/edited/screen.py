@@ -1,4 +1,5 @@
-"""Texts screened once, in the reading: what no file, digest or report can carry.
+"""What the reading settles once about a workbook's cells before anything reads them: texts no
+file can carry, and dates counted from 1904.
 
 A workbook's XML may escape any UTF-16 unit (``_xD800_``), so a cell can hold a lone
 surrogate: a character that exists in no encoding. Left in, it crashes the first command that
@@ -12,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+
+from ..excel import DAYS_1900_TO_1904
 
 _UNENCODABLE = re.compile("[\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
@@ -44,3 +47,21 @@ def screen_texts(content: Any) -> tuple[Screened, ...]:
 def screened_text(value: str) -> str:
     """``value`` with U+FFFD for each character no file can carry."""
     return _UNENCODABLE.sub(REPLACEMENT, value)
+
+
+def dates_from_1900(content: Any) -> None:
+    """Express a 1904 workbook's dates as the 1900 system counts them, in place.
+
+    Old Mac Excel counts from 1 January 1904 (``date1904``): the same date is 1 462 less.
+    Every number shown as a date (its style's number format is a date) is moved, so the
+    deadline and the council meeting keep their day through every command, and formulas over
+    them (differences, DATE, YEAR) agree with the 1900 system the evaluator counts in.
+    """
+    if not getattr(content, "date1904", False):
+        return
+    for sheet in content.sheets.values():
+        for address in sheet.date_cells:
+            for cells in (sheet.values, sheet.cached):
+                value = cells.get(address)
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    cells[address] = value + DAYS_1900_TO_1904

@@ -9,13 +9,13 @@ place there is reported, never silently dropped or left pointing elsewhere.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from ..edited.inputs import ReadBudget
 from ..edited.locate import Located
-from ..excel import REFERENCE, a1, col_letter, parse_a1, unquote_sheet
+from ..excel import REFERENCE, a1, col_letter, names_used, parse_a1, references, unquote_sheet
 from ..layout import WorkbookLayout
 from ..layout.cells import ref
 from ..layout.rows import (
@@ -44,12 +44,19 @@ class Unplaced:
 
 
 def carry_formulas(
-    old: ReadBudget, located: Located, new: Budget, layout: WorkbookLayout
+    old: ReadBudget,
+    located: Located,
+    new: Budget,
+    layout: WorkbookLayout,
+    names: Mapping[str, str] | None = None,
 ) -> list[Unplaced]:
     """Re-point every input formula of ``layout`` (the new workbook) in place.
 
     A formula whose references all have a place is rewritten; one that has a reference
-    without a place is left as its value in the cell and returned.
+    without a place is left as its value in the cell and returned. ``names`` are the old
+    workbook's defined names: a name a person defined and a formula uses goes along into
+    ``layout.names`` when it is a constant (``Dagsats`` = ``1500``); one that refers to cells
+    has no sure place in the new workbook, and the formula is returned like the others.
     """
     resolve = _old_targets(old, located, new)
     place = _new_places(new, layout)
@@ -86,12 +93,29 @@ def carry_formulas(
                 return text
 
             text = REFERENCE.sub(one, formula.text)
+            missing += _carry_names(text, names or {}, layout)
             if missing:
                 problems.append(Unplaced(formula.cell, formula.text, missing[0], formula.value))
                 sheet.cells[key] = replace(cell, value=formula.value)
             elif text != formula.text:
                 sheet.cells[key] = replace(cell, value=replace(formula, text=text))
     return problems
+
+
+def _carry_names(text: str, names: Mapping[str, str], layout: WorkbookLayout) -> list[str]:
+    """Add the constant names a person defined that ``text`` uses to ``layout.names``;
+    return those that cannot go along (they refer to cells)."""
+    ours = {name.casefold() for name in layout.names}
+    missing = []
+    for name in names_used(text, names):
+        if name.casefold() in ours:
+            continue  # one of the workbook's own names: the new layout defines it too
+        definition = names[name]
+        if references(definition) or names_used(definition, names) or "!" in definition:
+            missing.append(name)
+        else:
+            layout.names[name] = definition.removeprefix("=")
+    return missing
 
 
 def _absolute_like(original: str, address: str) -> str:

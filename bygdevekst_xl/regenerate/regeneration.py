@@ -199,7 +199,7 @@ def regenerate(
         )
     written_budget = within_scheme(merged.budget)
     layout = build_layout(written_budget, None, generation)
-    for problem in carry_formulas(read, edited.located, written_budget, layout):
+    for problem in carry_formulas(read, edited.located, written_budget, layout, content.names):
         sheet, _, cell = problem.cell.rpartition("!")
         result.left_out.append(
             LeftOut(

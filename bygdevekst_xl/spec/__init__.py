@@ -36,9 +36,19 @@ HUGE_LIST = 1000
 MAX_SHEET_UNITS = 31  # Excel counts a sheet name's length in UTF-16 code units
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 """Characters XML 1.0 cannot carry (or that no text needs): a workbook holding them is broken."""
-_NOT_IN_A_NAME = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
-"""Also line breaks: names and ids are one line."""
-_NOT_IN_A_SHEET_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+_INVISIBLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff"
+)
+"""Characters that show as nothing (soft hyphen, zero-width space and joiners, bidi marks,
+variation selectors, the byte order mark ...): a name holding one looks like another name."""
+_NOT_IN_A_NAME = re.compile(
+    f"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff{_INVISIBLE}]"
+)
+"""Also line breaks and invisible characters: names and ids are one line, read as shown."""
+_NOT_IN_A_SHEET_NAME = re.compile(
+    f"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff{_INVISIBLE}]"
+)
 """Also tabs: a sheet name with a tab is not found again by its name."""
 _FREE_TEXT = {"reservation", "note", "description"}  # keys whose text may hold line breaks
 _CRITERION = re.compile(r"^[=<>]|[*?~]")
@@ -233,7 +243,12 @@ def _text_problems(value: Any, path: str, key: str = "") -> Iterator[str]:
         pattern = _NOT_IN_A_SHEET_NAME if key == "sheet" else _NOT_IN_A_NAME
         bad = (_NOT_XML if key in _FREE_TEXT else pattern).search(value)
         if bad:
-            where = "a line break or tab" if bad[0] in "\t\n\r\u2028\u2029" else "a control"
+            if bad[0] in "\t\n\r\u2028\u2029":
+                where = "a line break or tab"
+            elif _INVISIBLE_CHAR.match(bad[0]):
+                where = "an invisible"
+            else:
+                where = "a control"
             yield f"{path}: holds {where} character (U+{ord(bad[0]):04X}); remove it"
     elif isinstance(value, dict):
         for name, item in value.items():
@@ -246,8 +261,11 @@ def _text_problems(value: Any, path: str, key: str = "") -> Iterator[str]:
             yield from _text_problems(item, f"{path}[{i}]", key)
 
 
+_INVISIBLE_CHAR = re.compile(f"[{_INVISIBLE}]")
 _MAYBE_NOT_IN_A_SHEET_NAME = re.compile(
-    r"\\(?:[bfnrt]|u00[01]|u007[fF]|u00[89]|u202[89]|u[dD][89a-fA-F]|u[fF]{3}[eEfF])"
+    r"\\(?:[bfnrt]|u00[01]|u007[fF]|u00[89]|u202[89]|u[dD][89a-fA-F]|u[fF]{3}[eEfF]"
+    r"|u00[aA][dD]|u034[fF]|u061[cC]|u11[56]|u17[bB][45]|u180[b-fB-F]|u200[b-fB-F]"
+    r"|u202[a-eA-E]|u206|u3164|u[fF][eE]0|u[fF][eE][fF][fF]|u[fF][fF][aA]0)"
 )
 """How ASCII JSON writes each character of :data:`_NOT_IN_A_SHEET_NAME` (an escaped backslash
 before such letters matches too, which only costs the slow path)."""

@@ -138,4 +138,5 @@ def _read(parts: Parts) -> WorkbookContent:
         external_links=external_links(parts, rels),
         has_macros=has_macros,
         custom_properties=custom_properties(parts, package),
+        date1904=book.date1904,
     )

@@ -93,3 +93,5 @@ class WorkbookContent:
     external_links: list[str]
     has_macros: bool
     custom_properties: dict[str, str]
+    date1904: bool = False
+    """The workbook counts dates from 1904 (``<workbookPr date1904="1">``, old Mac Excel)."""

@@ -20,12 +20,14 @@ class Book:
     sheets: list[tuple[str, str, str | None]]  # name, state, relationship id
     names: list[tuple[str, str | None, str]]  # name, localSheetId, reference
     calc_mode: str | None
+    date1904: bool = False
 
 
 def parse_workbook(parts: Parts, info: zipfile.ZipInfo) -> Book:
-    """The sheets, defined names and calculation mode of ``xl/workbook.xml``."""
+    """The sheets, defined names, calculation mode and date system of ``xl/workbook.xml``."""
     book = Book([], [], None)
     sheet, defined, calc = tags("sheet"), tags("definedName"), tags("calcPr")
+    properties = tags("workbookPr")
     text = Text(parts, info.filename)
     max_sheets = parts.limits.max_sheets
     name_attrs: tuple[str, str | None] | None = None
@@ -44,6 +46,8 @@ def parse_workbook(parts: Parts, info: zipfile.ZipInfo) -> Book:
             text.start()
         elif name in calc:
             book.calc_mode = attrs.get("calcMode")
+        elif name in properties:
+            book.date1904 = attrs.get("date1904", "").strip().lower() in ("1", "true")
 
     def end(name: str) -> None:
         nonlocal name_attrs
