@@ -53,3 +53,36 @@ def test_the_architecture_test_has_teeth(tmp_path):
     }
     for what, line in samples.items():
         assert FORBIDDEN[what].search(line), what
+
+
+ONE_READING = re.compile(r"\b(read_workbook|evaluate_workbook|read_budget|locate|read_record)\(")
+"""The steps of reading a workbook: only the one reading (``edited/reading.py``) takes them."""
+READING_HOMES = ("edited", "xlsx", "evaluate", "office")
+"""The one reading and the parts it is made of (and the office drivers, tests only)."""
+
+
+def test_no_command_reads_a_workbook_another_way():
+    """check, extract, regenerate, diff and council get a workbook from ``read_edited`` only:
+    no other module reads, evaluates, reads the inputs of, locates or resolves the facts of a
+    workbook itself, so no two commands can see the same file differently."""
+    problems = [
+        f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if not str(path.relative_to(PACKAGE)).startswith(READING_HOMES)
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+        if ONE_READING.search(line) and not line.lstrip().startswith(("def ", "#", '"""'))
+    ]
+    assert problems == []
+
+
+def test_the_one_reading_test_has_teeth():
+    """The pattern finds a second route into a workbook, and the package keeps its top level
+    small (the flow shows in its packages: at most 16 top-level modules)."""
+    for line in (
+        "content = read_workbook(path)",
+        "values = evaluate_workbook(content).values",
+        "found = read_record(content.custom_properties)",
+    ):
+        assert ONE_READING.search(line), line
+    modules = sorted(p.name for p in PACKAGE.glob("*.py"))
+    assert len(modules) <= 16, modules

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..record import Record, read_record
+from ..record import Record
 from .changes import Change
 from .versions import Version
 
@@ -46,13 +46,16 @@ class Provenance:
 
 def provenance(old: Version, new: Version) -> Provenance:
     """The records of both versions, and when they differ, the changes between their specs."""
-    records = [read_record(v.content.custom_properties) for v in (old, new)]
-    ids = [r.generation_id if isinstance(r, Record) else None for r in records]
-    if None in ids or ids[0] == ids[1]:
-        return Provenance(ids[0], ids[1])
-    old_record, new_record = records
-    assert isinstance(old_record, Record) and isinstance(new_record, Record)
-    return Provenance(ids[0], ids[1], _spec_changes(old_record, new_record))
+    old_record, new_record = old.edited.origin.record, new.edited.origin.record
+    if old_record is None or new_record is None:
+        return Provenance(
+            old_record.generation_id if old_record else None,
+            new_record.generation_id if new_record else None,
+        )
+    ids = old_record.generation_id, new_record.generation_id
+    if ids[0] == ids[1]:
+        return Provenance(*ids)
+    return Provenance(*ids, _spec_changes(old_record, new_record))
 
 
 def _spec_changes(old: Record, new: Record) -> list[Change]:
