@@ -121,8 +121,8 @@ _Dumper.add_representer(
 
 def write_inputs(folder: Path, projects: int | None, lines: int | None) -> tuple[Path, Path]:
     """The maximal spec (validated) and the maximal workbook, written into *folder*."""
-    from bygdevekst_xl.generate import document_time, generation
     from bygdevekst_xl.edited.inputs import MAX_COST_ROWS
+    from bygdevekst_xl.generate import document_time, generation
     from bygdevekst_xl.layout import build_layout
     from bygdevekst_xl.model import MAX_COST_LINES, MAX_PROJECTS
     from bygdevekst_xl.record import record_properties

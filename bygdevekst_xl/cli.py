@@ -393,14 +393,13 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from .extract import extract_spec
+    from .extract import extract_spec, spec_text
     from .files import write_new
-    from .spec import dump_spec
 
     lang = args.lang
     extracted = extract_spec(args.workbook)
     name = " ".join(args.workbook.name.encode("utf-8", "backslashreplace").decode().split())
-    text = say("extracted-from", lang, name=name) + "\n" + dump_spec(extracted.budget)
+    text = spec_text(extracted, say("extracted-from", lang, name=name))
     formulas = extracted_formulas(extracted)
     report = {"output": str(args.output) if args.output else None, "formulas": formulas}
     if not args.json:

@@ -10,7 +10,7 @@ from .check.rules import input_findings, spec_finding
 from .edited import Edited, read_edited
 from .errors import EXIT_FINDINGS, BygdevekstError
 from .model import Amount, Budget, CostLine, Formula, Project
-from .spec import SpecError, budget_from_dict, budget_to_dict
+from .spec import SpecError, budget_from_dict, budget_to_dict, dump_spec, parse_spec
 
 
 class ExtractError(BygdevekstError, ValueError):
@@ -87,6 +87,24 @@ def extract_findings(edited: Edited) -> list[Finding]:
     except SpecError as exc:
         return [spec_finding(read, problem) for problem in exc.problems]
     return []
+
+
+class SpecNotAsMeant(BygdevekstError, RuntimeError):
+    """The spec text, read back, is not the budget extract meant to write; nothing written."""
+
+    exit_code = EXIT_FINDINGS
+
+
+def spec_text(extracted: Extracted, heading: str) -> str:
+    """The extracted spec as the YAML text to write (``heading`` a comment line above it),
+    read back through the spec reader and compared with what was meant first."""
+    text = heading + "\n" + dump_spec(extracted.budget)
+    back = parse_spec(text, "extract")
+    if budget_to_dict(back) != budget_to_dict(extracted.budget):
+        raise SpecNotAsMeant(
+            "the spec text, read back, differs from the workbook's inputs; nothing was written"
+        )
+    return text
 
 
 def typed_values(budget: Budget) -> Budget:
