@@ -418,13 +418,7 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _regenerate(args: argparse.Namespace) -> int:
-    from .regenerate import (
-        ConflictError,
-        NotWrittenAsMeant,
-        RefusedError,
-        StrictRulesBroken,
-        regenerate,
-    )
+    from .regenerate import Refusal, regenerate
 
     lang = args.lang
     try:
@@ -438,7 +432,7 @@ def _regenerate(args: argparse.Namespace) -> int:
             strict=args.strict,
         )
         code = EXIT_OK
-    except (ConflictError, RefusedError, NotWrittenAsMeant, StrictRulesBroken) as exc:
+    except Refusal as exc:
         result, code = exc.result, exc.exit_code  # refused with a report of what and why
         _say(*error_lines(exc, lang))
     if code == EXIT_OK and result.broken:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .check.findings import Finding
-from .check.rules import input_findings, spec_finding
+from .check.rules import column_findings, input_findings, spec_finding
 from .edited import Edited, read_edited
 from .errors import EXIT_FINDINGS, BygdevekstError
 from .model import Amount, Budget, CostLine, Formula, Project
@@ -80,6 +80,7 @@ def extract_findings(edited: Edited) -> list[Finding]:
     problems += [
         Finding("text-unreadable", s.sheet, s.cell, found=s.shown) for s in edited.screened
     ]
+    problems += [f for f in column_findings(read, edited.content) if f.code == "column-deleted"]
     if problems:
         return problems
     try:

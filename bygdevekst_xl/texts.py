@@ -11,6 +11,8 @@ SEE_RULES = "Se regler"
 YES, NO = "Ja", "Nei"
 
 COST_HEADER = ("Kategori", "Beskrivelse")
+SUM_HEADER = "Sum"
+"""The header of a table's sum column, right of the years."""
 """The header of a cost table's first two columns."""
 COST_TOTAL_LABEL = "Sum kostnader"
 """The label of the row under a cost table: the table ends above it."""

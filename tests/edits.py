@@ -105,6 +105,13 @@ class Edit:
     def delete_rows(self, sheet: str, row: int, count: int = 1) -> Edit:
         return self._op("delete_rows", sheet=sheet, row=row, count=count)
 
+    def insert_columns(self, sheet: str, column: int, count: int = 1) -> Edit:
+        """Insert whole columns left of 1-based *column* (the sheet must be unprotected)."""
+        return self._op("insert_columns", sheet=sheet, column=column, count=count)
+
+    def delete_columns(self, sheet: str, column: int, count: int = 1) -> Edit:
+        return self._op("delete_columns", sheet=sheet, column=column, count=count)
+
     def sort(self, sheet: str, cells: str, column: int, *, ascending: bool = True) -> Edit:
         """Sort a range by its *column* (1-based within the range), no header row."""
         return self._op("sort", sheet=sheet, range=cells, column=column, ascending=ascending)

@@ -122,7 +122,6 @@ DAMAGES = {
     ),
 }
 EXPECTED_SEVERITY_EXIT = {
-    "date-invalid": 0,
     "missing-hours": 0,
     "sheet-extra": 0,
     "protection-lost": 0,

@@ -80,7 +80,7 @@ def test_the_commands_leave_errors_to_the_one_handler_in_main():
     allowed = {
         "_check": {"ReadError", "NotOurWorkbook"},
         "_diff": {"Unreadable"},
-        "_regenerate": {"ConflictError", "RefusedError"},
+        "_regenerate": {"Refusal"},
     }
     for name in ("_generate", "_check", "_extract", "_regenerate", "_council", "_diff"):
         assert set(_caught_in(getattr(cli, name))) <= allowed.get(name, set()), name

@@ -38,6 +38,7 @@ FOLLOWERS = {
 def group_by_cause(findings: list[Finding]) -> list[Finding]:
     """``findings`` with those that follow from a cause nested under it (order kept)."""
     findings = _under_missing_sheets(findings)
+    findings = _under_deleted_columns(findings)
     findings = _under_pasted_values(findings)
     return _capped(findings)
 
@@ -66,6 +67,19 @@ def _under_missing_sheets(findings: list[Finding]) -> list[Finding]:
     return [
         replace(f, consequences=(*f.consequences, *taken[id(f)])) if id(f) in taken else f
         for f in out
+    ]
+
+
+def _under_deleted_columns(findings: list[Finding]) -> list[Finding]:
+    """A deleted column turns every formula over it into #REF!: all that follows goes under
+    the first deleted column."""
+    cause = next((f for f in findings if f.code == "column-deleted"), None)
+    if cause is None:
+        return findings
+    followers = [f for f in findings if f.code in FOLLOWERS]
+    rest = [f for f in findings if f.code not in FOLLOWERS]
+    return [
+        replace(f, consequences=(*f.consequences, *followers)) if f is cause else f for f in rest
     ]
 
 

@@ -86,9 +86,11 @@ CATALOG: dict[str, tuple[Severity, str, str]] = {
         "The amount is over 1 000 000 000 000 kr ({found})",
     ),
     "date-invalid": (
-        "warning",
-        "Datoen er ikke en dato ({found}); skriv den som en dato, eller rett den i spesifikasjonen",
-        "The date is not a date ({found}); type it as a date, or correct it in the spec",
+        "error",
+        "Datoen er ikke en dato ({found}), så extract og regenerate nekter den; skriv den som en "
+        "dato, eller rett den i spesifikasjonen",
+        "The date is not a date ({found}), so extract and regenerate refuse it; type it as a "
+        "date, or correct it in the spec",
     ),
     "hours-invalid": (
         "error",
@@ -235,6 +237,20 @@ CATALOG: dict[str, tuple[Severity, str, str]] = {
         "ordningen tillater {expected}. Kontrollert etter ordningens regler",
         "The spec breaks the scheme's rules ({path}): {what}; it says {found}, the scheme "
         "allows {expected}. Checked by the scheme's rules",
+    ),
+    "column-deleted": (
+        "error",
+        "Kolonnen {what} er slettet fra tabellene: beløpene og tekstene i den er borte og "
+        "telles ikke. Angre slettingen, eller sett inn kolonnen igjen med overskriften {what}",
+        "The column {what} was deleted from the tables: its amounts and texts are gone and not "
+        "counted. Undo the deletion, or insert the column again headed {what}",
+    ),
+    "column-inserted": (
+        "warning",
+        "En kolonne er satt inn i tabellene; det som står i den telles ikke med i noen sum "
+        "(celler med innhold: {what})",
+        "A column was inserted in the tables; what it holds is not counted in any total "
+        "(cells with content: {what})",
     ),
     "spec-invalid": (
         "error",

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..compute import BudgetTotals, ProjectTotals
-from ..excel import ErrorValue, col_letter, col_number, date_serial, row_number
+from ..excel import ErrorValue, col_letter, col_number, date_serial, parse_a1, row_number
 from ..layout import LAYOUT_PROPERTY, LAYOUT_VERSION, WorkbookLayout
 from ..layout.cells import Cell, a1, a1_range
-from ..layout.places import parameter_fact_cell
+from ..layout.places import header_text, parameter_fact_cell
 from ..layout.rows import (
     CATEGORY_KDD_COL,
     CATEGORY_NAME_COL,
+    LINE_CATEGORY_COL,
     PARAM_VALUE_COL,
     PILOT_FACT_ROWS,
     ParameterRows,
@@ -299,9 +300,13 @@ def check_totals(ctx: Context) -> Iterator[Finding]:
         rows = ctx.project_rows(project.id)
         sheet = ctx.layout.sheet(project.sheet)
         m = ctx.located.maps.get(project.sheet)
+        place = ctx.read.places[project.id]
         for row in (rows.cost_total, rows.financing_total, rows.balance):
             for col in [*map(year_col, range(n_years)), sum_col(n_years)]:
-                cells.append((project.sheet, sheet.cells[(m(row) if m else row, col)]))
+                found = place.cols(col)
+                cell = sheet.cells.get((m(row) if m else row, found if found is not None else -1))
+                if cell is not None:  # a deleted column is reported as such
+                    cells.append((project.sheet, cell))
     for sheet_name, cell in cells:
         if sheet_name not in ctx.content.sheets:
             continue
@@ -369,12 +374,13 @@ def input_findings(read: ReadBudget, known: set[str]) -> Iterator[Finding]:
         for i, line in enumerate(project.costs):
             row = place.cost_row(i)
             for y, amount in enumerate(line.amounts):
-                yield from _amount_findings(sheet, a1(row, year_col(y)), amount)
+                yield from _amount_findings(sheet, place.at(row, year_col(y)), amount)
             has_amount = any(_value(a) not in (None, "", 0) for a in line.amounts)
+            category_cell = place.at(row, LINE_CATEGORY_COL)
             if line.category and line.category not in known:
-                yield Finding("category-unknown", sheet, a1(row, 0), found=line.category)
+                yield Finding("category-unknown", sheet, category_cell, found=line.category)
             elif not line.category and has_amount:
-                yield Finding("category-missing", sheet, a1(row, 0))
+                yield Finding("category-missing", sheet, category_cell)
         for municipality, hours in project.hours:
             row = place.hours_rows[municipality]
             for y, typed in enumerate(hours):
@@ -382,13 +388,13 @@ def input_findings(read: ReadBudget, known: set[str]) -> Iterator[Finding]:
                 if isinstance(value, ErrorValue):
                     continue  # reported where the error starts
                 if value is not None and (not _is_number(value) or not 0 <= value <= MAX_HOURS):
-                    yield Finding("hours-invalid", sheet, a1(row, year_col(y)), found=value)
+                    yield Finding("hours-invalid", sheet, place.at(row, year_col(y)), found=value)
         for row, values in (
             (place.kdd_row, project.kdd),
             (place.statsforvalteren_row, project.statsforvalteren),
         ):
             for y, amount in enumerate(values):
-                yield from _amount_findings(sheet, a1(row, year_col(y)), amount)
+                yield from _amount_findings(sheet, place.at(row, year_col(y)), amount)
 
 
 def check_numbers_shown_as_dates(ctx: Context) -> Iterator[Finding]:
@@ -401,7 +407,7 @@ def check_numbers_shown_as_dates(ctx: Context) -> Iterator[Finding]:
         place = ctx.read.places[project.id]
         for row in place.counted_rows():
             for y in range(len(ctx.read.budget.pilot.years)):
-                address = a1(row, year_col(y))
+                address = place.at(row, year_col(y))
                 if address in content.date_cells:
                     value = content.values.get(address)
                     yield Finding("number-as-date", project.sheet, address, found=value)
@@ -438,12 +444,17 @@ def check_extractable(ctx: Context) -> Iterator[Finding]:
     from ..extract import typed_values  # the spec the workbook's inputs give
     from ..spec import SpecError, budget_from_dict, budget_to_dict
 
-    if ctx.screened or next(input_findings(ctx.read, {c.id for c in ctx.rules.categories}), None):
+    if ctx.screened or any(True for _ in input_findings(ctx.read, set(ctx.rules.ids))):
         return
     try:
         budget_from_dict(budget_to_dict(typed_values(ctx.read.budget)), "workbook")
     except SpecError as exc:
-        yield from (spec_finding(ctx.read, problem) for problem in exc.problems)
+        told = {(f.sheet, f.cell) for f in check_rule_cells(ctx) if f.code == "date-invalid"}
+        for problem in exc.problems:
+            finding = spec_finding(ctx.read, problem)
+            if (finding.sheet, finding.cell) not in told or finding.cell is None:
+                told.add((finding.sheet, finding.cell))
+                yield finding
 
 
 def spec_finding(read: ReadBudget, problem: str) -> Finding:
@@ -463,19 +474,67 @@ def spec_finding(read: ReadBudget, problem: str) -> Finding:
     return Finding("spec-invalid", read.parameters, None, params={"what": problem})
 
 
+def check_columns(ctx: Context) -> Iterator[Finding]:
+    """Columns a person deleted from a project sheet's tables (their inputs are gone: an
+    error), and columns inserted between them that hold something (not counted: a warning)."""
+    yield from column_findings(ctx.read, ctx.content)
+
+
+def column_findings(read: ReadBudget, content: Any) -> Iterator[Finding]:
+    """See :func:`check_columns`; ``extract`` and ``regenerate`` refuse the deleted ones."""
+    years = read.budget.pilot.years
+    for place in read.places.values():
+        sheet = content.sheets.get(place.sheet)
+        if sheet is None or place.cols.identity:
+            continue
+        header = place.cost_row(0) - 1
+        for col in place.cols.deleted:
+            what = header_text(place.rows, col, years)
+            yield Finding("column-deleted", place.sheet, a1(header, col), params={"what": what})
+        for col in place.cols.inserted:
+            held = [
+                address
+                for address, value in sheet.values.items()
+                if value not in (None, "")
+                and (position := parse_a1(address)) is not None
+                and position[1] == col
+            ]
+            held += [a for a in sheet.formulas if (p := parse_a1(a)) is not None and p[1] == col]
+            if held:
+                yield Finding(
+                    "column-inserted", place.sheet, a1(header, col), params={"what": len(held)}
+                )
+
+
 def check_outside_tables(ctx: Context) -> Iterator[Finding]:
-    """Anything typed where the budget has no cell is not counted: numbers are errors."""
-    yield from outside_findings(ctx.content, ctx.layout)
+    """Anything typed where the budget has no cell is not counted: numbers are errors (in a
+    column a person inserted, :func:`check_columns` reports them)."""
+    inserted = {
+        place.sheet: set(place.cols.inserted)
+        for place in ctx.read.places.values()
+        if not place.cols.identity
+    }
+    yield from outside_findings(ctx.content, ctx.layout, inserted)
 
 
-def outside_findings(content: Any, layout: WorkbookLayout) -> Iterator[Finding]:
-    """Values and formulas on the budget's sheets at cells the layout does not have."""
+def outside_findings(
+    content: Any, layout: WorkbookLayout, skip: Mapping[str, set[int]] | None = None
+) -> Iterator[Finding]:
+    """Values and formulas on the budget's sheets at cells the layout does not have (except
+    in the columns ``skip`` names per sheet)."""
     for sheet in layout.sheets:
         sheet_content = content.sheets.get(sheet.name)
         if sheet_content is None:
             continue
         expected = {cell.address for cell in sheet.cells.values()}
         expected |= {a1(link.row, link.col) for link in sheet.links}
+        skipped = (skip or {}).get(sheet.name)
+        if skipped:
+            expected |= {
+                address
+                for address in (*sheet_content.values, *sheet_content.formulas)
+                if (position := parse_a1(address)) is not None and position[1] in skipped
+            }
         for address, value in sheet_content.values.items():
             if address in expected or value in (None, ""):
                 continue
@@ -499,8 +558,12 @@ def check_hidden_rows(ctx: Context) -> Iterator[Finding]:
         content = ctx.content.sheets.get(project.sheet)
         if content is None:
             continue
+        place = ctx.read.places[project.id]
         for y in range(n_years):
-            col = year_col(y)
+            found = place.cols(year_col(y))
+            if found is None:
+                continue
+            col = found
             if not any(low <= col_number(col) <= high for low, high in content.hidden_cols):
                 continue
             counted = [
@@ -517,8 +580,9 @@ def check_hidden_rows(ctx: Context) -> Iterator[Finding]:
             if row_number(row) not in content.hidden_rows:
                 continue
             amounts = [
-                _value(ctx.content_value(project.sheet, a1(row, year_col(y))))
+                _value(ctx.content_value(project.sheet, address))
                 for y in range(n_years)
+                if (address := place.at(row, year_col(y))) is not None
             ]
             if any(_is_number(a) and a for a in amounts):
                 yield Finding(
@@ -617,6 +681,7 @@ RULES: tuple[Rule, ...] = (
     check_inputs,
     check_input_formulas,
     check_numbers_shown_as_dates,
+    check_columns,
     check_outside_tables,
     check_unreadable_texts,
     check_extractable,
@@ -628,7 +693,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def _amount_findings(sheet: str, address: str, typed: Any) -> Iterator[Finding]:
+def _amount_findings(sheet: str, address: str | None, typed: Any) -> Iterator[Finding]:
     amount = _value(typed)
     if amount is None or amount == "" or isinstance(amount, ErrorValue):
         return
@@ -647,7 +712,8 @@ def _line_total_cells(ctx: Context, sheet_name: str) -> set[str]:
         if project.sheet == sheet_name:
             place = ctx.read.places[project.id]
             col = sum_col(len(ctx.read.budget.pilot.years))
-            return {a1(place.cost_row(i), col) for i in range(place.rows.capacity)}
+            cells = (place.at(place.cost_row(i), col) for i in range(place.rows.capacity))
+            return {cell for cell in cells if cell is not None}
     return set()
 
 

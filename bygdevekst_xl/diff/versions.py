@@ -91,7 +91,8 @@ def place(version: Version, key: Key) -> tuple[str, str] | None:
             return None
         if kind == "cost" and key[3] in ("category", "description"):
             col = LINE_CATEGORY_COL if key[3] == "category" else LINE_DESCRIPTION_COL
-            return where.sheet, a1(where.cost_row(key[2]), col)
+            address = where.at(where.cost_row(key[2]), col)
+            return (where.sheet, address) if address is not None else None
         if kind == "cost":
             return where.sheet, where.cell("cost", key[2], key[3])
         if kind == "hours":

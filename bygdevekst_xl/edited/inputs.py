@@ -33,8 +33,10 @@ from ..layout.places import (
     parameter_row,
     parameter_shift,
     place_of,
+    project_columns,
     rows_under_heading,
 )
+from ..layout.relocate import SAME_COLUMNS
 from ..layout.rows import (
     CATEGORY_ID_COL,
     CATEGORY_KDD_COL,
@@ -49,6 +51,7 @@ from ..layout.rows import (
     PROJECT_WG_COL,
     ParameterRows,
     cost_capacity,
+    sum_col,
     year_col,
 )
 from ..model import (
@@ -75,6 +78,8 @@ from ..texts import (
 )
 
 MAX_SCAN_ROWS = 100_000
+MAX_INSERTED_COLUMNS = 30
+"""Columns a person may insert in a project sheet's tables and still have them found."""
 MAX_COST_ROWS = 2 * MAX_COST_LINES
 """Cost rows a project sheet may hold: the schema's lines, with room for rows people insert."""
 
@@ -90,6 +95,11 @@ class Rules:
     kdd_cap: int
     hourly_rate: int
     categories: tuple[Category, ...]
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The category ids."""
+        return tuple(c.id for c in self.categories)
 
     @classmethod
     def of(cls, budget: Budget) -> Rules:
@@ -354,6 +364,11 @@ class _Reader:
             for table in ("hours", "financing"):
                 area = self._area(names[table], sheet)
                 areas[table] = area.rows if area else None
+        cols = SAME_COLUMNS
+        cost_rows = areas["costs"]
+        if cost_rows is not None and values:
+            width = sum_col(len(pilot.years)) + MAX_INSERTED_COLUMNS
+            cols = project_columns(values, cost_rows[0] - 1, pilot.years, width)
         return place_of(
             capacity,
             n_categories,
@@ -363,6 +378,7 @@ class _Reader:
             pilot.municipalities,
             areas,
             found_by,
+            cols,
         )
 
     def _project(
@@ -378,18 +394,18 @@ class _Reader:
         sheet = place.sheet
 
         def years_at(row: int) -> tuple[Amount, ...]:
-            return tuple(self.input(sheet, a1(row, year_col(y))) for y in range(n_years))
+            return tuple(self.input(sheet, place.at(row, year_col(y))) for y in range(n_years))
 
         costs = []
         for i in range(place.rows.capacity):
             row = place.cost_row(i)
-            raw = self.input(sheet, a1(row, LINE_CATEGORY_COL))
+            raw = self.input(sheet, place.at(row, LINE_CATEGORY_COL))
             category = _value(raw)
             if isinstance(category, str):
                 category = categories.get(category.casefold(), category)
             else:
                 category = "" if category is None else _text(category)
-            description = _value(self.input(sheet, a1(row, LINE_DESCRIPTION_COL)))
+            description = _value(self.input(sheet, place.at(row, LINE_DESCRIPTION_COL)))
             formula = raw if isinstance(raw, Formula) else None
             costs.append(CostLine(category, _text(description), years_at(row), formula))
         hours = tuple((m, years_at(row)) for m, row in place.hours_rows.items())
@@ -418,10 +434,11 @@ class _Reader:
                 return value
         return ""
 
-    def input(self, sheet: str, address: str) -> Amount:
-        """What a person put in an input cell: a value, a :class:`Formula`, or None."""
+    def input(self, sheet: str, address: str | None) -> Amount:
+        """What a person put in an input cell: a value, a :class:`Formula`, or None (also
+        for a cell whose column was deleted: ``address`` None)."""
         content = self.content.sheets.get(sheet)
-        if content is None:
+        if content is None or address is None:
             return None
         formula = content.formulas.get(address)
         if formula is not None:

@@ -8,12 +8,12 @@ inputs give. People insert rows and rename sheets; this module finds each sheet'
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..excel import a1, parse_a1
+from ..excel import a1, col_letter, parse_a1
 from ..layout import WorkbookLayout
-from ..layout.relocate import RowMap, align, name_anchors, relocate
+from ..layout.relocate import ColMap, RowMap, align, name_anchors, relocate
 from .inputs import ReadBudget
 
 
@@ -26,11 +26,15 @@ class Located:
     """Layout sheet name -> its row map (absent: not moved)."""
     names: dict[str, str]
     """Layout sheet name -> the workbook's name for it."""
+    cols: dict[str, ColMap] = field(default_factory=dict)
+    """Layout sheet name -> its column map (absent: no column inserted or deleted)."""
 
     def address(self, sheet: str, row: int, col: int) -> str:
         """The workbook address of a layout cell (layout coordinates, layout sheet name)."""
         m = self.maps.get(sheet)
-        return a1(m(row) if m else row, col)
+        c = self.cols.get(sheet)
+        found = c(col) if c else col
+        return a1(m(row) if m else row, col if found is None else found)
 
     def sheet(self, name: str) -> str:
         """The workbook's name of a layout sheet."""
@@ -64,25 +68,33 @@ def locate(
         anchors = name_anchors(found, reference) if found else None
         if anchors is not None:
             pins.setdefault(anchors[0], {}).update(anchors[1])
+    cols = {}
+    for place in read.places.values():
+        if not place.cols.identity:
+            cols[place.registered] = cols[place.sheet] = place.cols
     maps = {}
     for sheet in layout.sheets:
         actual = names.get(sheet.name, sheet.name)
         sheet_content = content.sheets.get(actual)
         if sheet_content is None:
             continue
-        column_a = [(row, value_at(actual, address)) for row, address in _column_a(sheet_content)]
+        label_col = cols[sheet.name](0) if sheet.name in cols else 0
+        labels = _column(sheet_content, label_col or 0)
+        column_a = [(row, value_at(actual, address)) for row, address in labels]
         m = align(sheet, column_a, pins.get(actual, {}))
         if not m.identity:
             maps[sheet.name] = m
-    moved = relocate(layout, names, maps)
-    return Located(moved, maps, names)
+    cols = {sheet.name: cols[sheet.name] for sheet in layout.sheets if sheet.name in cols}
+    moved = relocate(layout, names, maps, cols)
+    return Located(moved, maps, names, cols)
 
 
-def _column_a(content: Any) -> list[tuple[int, str]]:
-    """The (row, address) of every cell in column A that holds something."""
+def _column(content: Any, col: int) -> list[tuple[int, str]]:
+    """The (row, address) of every cell in column ``col`` (A: 0) that holds something."""
     out = []
+    letter = col_letter(col)
     for address in (*content.values, *content.formulas):
-        position = parse_a1(address) if address[:1] == "A" else None
-        if position is not None and position[1] == 0:
+        position = parse_a1(address) if address.startswith(letter) else None
+        if position is not None and position[1] == col:
             out.append((position[0], address))
     return out

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..excel import a1
-from ..texts import COST_HEADER, COST_TOTAL_LABEL, FINANCING_LABELS
+from ..texts import COST_HEADER, COST_TOTAL_LABEL, FINANCING_LABELS, SUM_HEADER
+from .relocate import SAME_COLUMNS, ColMap, columns_by_header
 from .rows import (
     LINE_CATEGORY_COL,
     LINE_DESCRIPTION_COL,
@@ -21,6 +22,7 @@ from .rows import (
     PROJECT_WG_COL,
     ParameterRows,
     ProjectRows,
+    sum_col,
     year_col,
 )
 
@@ -49,6 +51,14 @@ class ProjectPlace:
     """"kdd" and "statsforvalteren" -> their rows."""
     found_by: str
     """"name" when the defined names found the tables, "labels" when the labels did."""
+    cols: ColMap = SAME_COLUMNS
+    """Where each of the sheet's columns is (columns inserted or deleted, by the headers)."""
+
+    def at(self, row: int, col: int) -> str | None:
+        """The workbook address of a layout column at a workbook row; None when the column
+        was deleted."""
+        found = self.cols(col)
+        return None if found is None else a1(row, found)
 
     def cost_row(self, line: int) -> int:
         """The workbook row of cost line ``line`` (0-based)."""
@@ -68,20 +78,48 @@ class ProjectPlace:
         ``("kdd", 0, y)`` or ``("statsforvalteren", 0, y)`` (years 0-based)."""
         if table in ("category", "description"):  # a cost line's text columns
             col = LINE_CATEGORY_COL if table == "category" else LINE_DESCRIPTION_COL
-            return a1(self.cost_row(int(index)), col)
+            return a1(self.cost_row(int(index)), self._col(col))
         if table == "cost":
             row = self.cost_row(int(index))
         elif table == "hours":
             row = self.hours_rows[str(index)]
         else:
             row = self.kdd_row if table == "kdd" else self.statsforvalteren_row
-        return a1(row, year_col(year))
+        return a1(row, self._col(year_col(year)))
+
+    def _col(self, col: int) -> int:
+        found = self.cols(col)
+        return col if found is None else found
 
     def counted_rows(self) -> Iterator[int]:
         """Every row that holds counted inputs: cost lines, hours, financing."""
         yield from (self.cost_row(i) for i in range(self.rows.capacity))
         yield from self.hours_rows.values()
         yield from (self.kdd_row, self.statsforvalteren_row)
+
+
+def header_text(rows: ProjectRows, col: int, years: tuple[int, ...]) -> str:
+    """The cost table's header text of a layout column (what a deleted column was)."""
+    headers = {LINE_CATEGORY_COL: COST_HEADER[0], LINE_DESCRIPTION_COL: COST_HEADER[1]}
+    headers |= {year_col(y): str(year) for y, year in enumerate(years)}
+    headers[sum_col(len(years))] = SUM_HEADER
+    return headers.get(col, "")
+
+
+def project_columns(
+    values: dict[str, Any], header_row: int, years: tuple[int, ...], width: int
+) -> ColMap:
+    """Where the project sheet's columns are, from its cost header row (``width``: how many
+    columns to look at)."""
+    row = {col: values.get(a1(header_row, col)) for col in range(width)}
+    row = {col: value for col, value in row.items() if value is not None}
+    expected = [
+        (LINE_CATEGORY_COL, COST_HEADER[0]),
+        (LINE_DESCRIPTION_COL, COST_HEADER[1]),
+        *((year_col(y), str(year)) for y, year in enumerate(years)),
+        (sum_col(len(years)), SUM_HEADER),
+    ]
+    return columns_by_header(row, expected)
 
 
 def cost_table_by_labels(values: dict[str, Any], sheet: str) -> tuple[int, int]:
@@ -106,12 +144,17 @@ def cost_table_by_labels(values: dict[str, Any], sheet: str) -> tuple[int, int]:
 
 
 def labelled_rows(
-    values: dict[str, Any], labels: tuple[str, ...], planned: list[int], area: range | None
+    values: dict[str, Any],
+    labels: tuple[str, ...],
+    planned: list[int],
+    area: range | None,
+    label_col: int = 0,
 ) -> dict[str, int]:
-    """Each label's row: found in column A of the table's named area (rows may have been
-    inserted or sorted inside it), else where the plan puts it."""
+    """Each label's row: found in the label column (A, unless columns were inserted before
+    it) of the table's named area (rows may have been inserted or sorted inside it), else
+    where the plan puts it."""
     if area is not None:
-        found = {str(values.get(a1(row, 0))): row for row in area}
+        found = {str(values.get(a1(row, label_col))): row for row in area}
         if all(label in found for label in labels):
             return {label: found[label] for label in labels}
     return dict(zip(labels, planned, strict=True))
@@ -126,6 +169,7 @@ def place_of(
     municipalities: tuple[str, ...],
     areas: dict[str, range | None],
     found_by: str,
+    cols: ColMap = SAME_COLUMNS,
 ) -> ProjectPlace:
     """Where a project's tables are, given the cost table's capacity and the rows each
     table's defined name covers (``areas["costs" | "hours" | "financing"]``, None where a
@@ -136,13 +180,14 @@ def place_of(
     shift["hours"] = hours[0] - rows.hours_first if hours else shift["costs"]
     shift["financing"] = financing[0] - rows.kdd if financing else shift["hours"]
     planned_hours = [rows.hours_first + m + shift["hours"] for m in range(len(municipalities))]
-    by_municipality = labelled_rows(values, municipalities, planned_hours, hours)
+    label_col = cols(0) or 0
+    by_municipality = labelled_rows(values, municipalities, planned_hours, hours, label_col)
     sources = tuple(FINANCING_LABELS)
     planned = [rows.kdd + shift["financing"], rows.statsforvalteren + shift["financing"]]
     labels = tuple(FINANCING_LABELS[source] for source in sources)
-    by_label = labelled_rows(values, labels, planned, financing)
+    by_label = labelled_rows(values, labels, planned, financing, label_col)
     by_source = {source: by_label[FINANCING_LABELS[source]] for source in sources}
-    return ProjectPlace(sheet, registered, rows, shift, by_municipality, by_source, found_by)
+    return ProjectPlace(sheet, registered, rows, shift, by_municipality, by_source, found_by, cols)
 
 
 def parameter_shift(kdd_cap_row: int) -> int:

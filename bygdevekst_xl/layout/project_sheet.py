@@ -19,6 +19,7 @@ from ..texts import (
     OK,
     OVER_ELIGIBLE,
     OWN_SHARE,
+    SUM_HEADER,
     UNCATEGORISED,
     period_label,
 )
@@ -55,7 +56,7 @@ class _Context:
     def total_col(self) -> int:
         return sum_col(self.n_years)
 
-    def header(self, row: int, first: str, second: str, last: str = "Sum") -> None:
+    def header(self, row: int, first: str, second: str, last: str = SUM_HEADER) -> None:
         """A table header: two text columns, one column per year, the sum column."""
         self.sheet.label(row, LABEL, first, "header")
         self.sheet.label(row, TEXT_COL, second, "header")

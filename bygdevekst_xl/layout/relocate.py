@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..excel import REFERENCE, parse_area, unquote_sheet
+from ..excel import REFERENCE, col_index, col_letter, parse_area, unquote_sheet
 from .cells import Cell, ConditionalFormat, Link, SheetLayout, Validation, WorkbookLayout, ref
 
 
@@ -44,6 +44,94 @@ class RowMap:
 
 
 IDENTITY = RowMap()
+
+
+@dataclass(frozen=True)
+class ColMap:
+    """Layout column -> workbook column on one sheet: columns a person inserted or deleted,
+    found by the table headers (Excel and LibreOffice move every reference with them).
+
+    ``found`` pairs each header's layout column with its workbook column (None: deleted). A
+    column between or right of headers keeps its distance to the found header left of it.
+    """
+
+    found: tuple[tuple[int, int | None], ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_known", dict(self.found))
+        anchors = sorted((a, b) for a, b in self.found if b is not None)
+        object.__setattr__(self, "_anchors", anchors)
+        object.__setattr__(self, "_back", {b: a for a, b in anchors})
+
+    @property
+    def identity(self) -> bool:
+        return all(layout == found for layout, found in self.found)
+
+    def __call__(self, col: int) -> int | None:
+        """The workbook column of a layout column; None when it was deleted."""
+        known: dict[int, int | None] = self._known  # type: ignore[attr-defined]
+        if col in known:
+            return known[col]
+        left = [(a, b) for a, b in self._anchors if a < col]  # type: ignore[attr-defined]
+        if not left:
+            return col
+        layout, found = left[-1]
+        return found + (col - layout)
+
+    def inverse(self, col: int) -> int | None:
+        """The layout column of a workbook column; None for a column a person inserted."""
+        back: dict[int, int] = self._back  # type: ignore[attr-defined]
+        if col in back:
+            return back[col]
+        anchors: list[tuple[int, int]] = self._anchors  # type: ignore[attr-defined]
+        left = [(a, b) for a, b in anchors if b < col]
+        if not left:
+            return col
+        layout, found = left[-1]
+        right = [(a, b) for a, b in anchors if b > col]
+        if right and right[0][0] == layout + 1:
+            return None  # between two neighbouring headers: inserted
+        return layout + (col - found)
+
+    @property
+    def deleted(self) -> tuple[int, ...]:
+        """The layout columns whose header is gone."""
+        return tuple(layout for layout, found in self.found if found is None)
+
+    @property
+    def inserted(self) -> tuple[int, ...]:
+        """Workbook columns a person inserted between the headers."""
+        anchors: list[tuple[int, int]] = self._anchors  # type: ignore[attr-defined]
+        if not anchors:
+            return ()
+        images = {b for _, b in anchors}
+        return tuple(
+            c
+            for c in range(anchors[0][1], anchors[-1][1])
+            if c not in images and self.inverse(c) is None
+        )
+
+
+SAME_COLUMNS = ColMap()
+
+
+def columns_by_header(row_values: Mapping[int, Any], expected: Iterable[tuple[int, str]]) -> ColMap:
+    """Find each expected header (layout column, text) in a workbook header row, in order."""
+    texts = {col: _header_text(value) for col, value in row_values.items()}
+    found: list[tuple[int, int | None]] = []
+    floor = -1
+    for layout, text in expected:
+        match = next((c for c in sorted(texts) if c > floor and texts[c] == text), None)
+        found.append((layout, match))
+        if match is not None:
+            floor = match
+    return ColMap(tuple(found))
+
+
+def _header_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
 
 
 def signature(cell: Cell | None) -> Any:
@@ -109,47 +197,60 @@ def _thin(anchors: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def relocate(
-    layout: WorkbookLayout, names: Mapping[str, str], maps: Mapping[str, RowMap]
+    layout: WorkbookLayout,
+    names: Mapping[str, str],
+    maps: Mapping[str, RowMap],
+    cols: Mapping[str, ColMap] | None = None,
 ) -> WorkbookLayout:
     """The layout moved to where the workbook has it.
 
     ``names`` renames sheets (layout name -> workbook name), ``maps`` gives each sheet's
-    :class:`RowMap` (by layout name). Returns ``layout`` itself when nothing moved.
+    :class:`RowMap` and ``cols`` its :class:`ColMap` (by layout name). A cell in a deleted
+    column is left out. Returns ``layout`` itself when nothing moved.
     """
     renamed = {old: new for old, new in names.items() if old != new}
     moved = {name: m for name, m in maps.items() if not m.identity}
-    if not renamed and not moved:
+    shifted = {name: c for name, c in (cols or {}).items() if not c.identity}
+    if not renamed and not moved and not shifted:
         return layout
 
     def row_of(sheet: str, row: int) -> int:
         return moved[sheet](row) if sheet in moved else row
 
     def formula(text: str, sheet: str) -> str:
-        return repoint(text, sheet, renamed, moved)
+        return repoint(text, sheet, renamed, moved, shifted)
 
     sheets = []
     for sheet in layout.sheets:
         m = moved.get(sheet.name, IDENTITY)
+        c = shifted.get(sheet.name, SAME_COLUMNS)
+
+        def col(n: int, c: ColMap = c) -> int:
+            found = c(n)
+            return n if found is None else found
+
         new = SheetLayout(renamed.get(sheet.name, sheet.name))
         for cell in sheet.cells.values():
+            if c(cell.col) is None:
+                continue  # its column was deleted
             text = formula(cell.formula, sheet.name) if cell.formula else None
-            moved_cell = replace(cell, row=m(cell.row), formula=text)
+            moved_cell = replace(cell, row=m(cell.row), col=col(cell.col), formula=text)
             new.cells[(moved_cell.row, moved_cell.col)] = moved_cell
-        new.widths = dict(sheet.widths)
+        new.widths = {col(k): w for k, w in sheet.widths.items()}
         new.heights = {m(r): h for r, h in sheet.heights.items()}
-        new.merges = [(m(a), b, m(c), d) for a, b, c, d in sheet.merges]
+        new.merges = [(m(a), col(b), m(r), col(d)) for a, b, r, d in sheet.merges]
         new.validations = [
-            Validation(m(v.first_row), v.first_col, m(v.last_row), v.last_col, v.options)
+            Validation(m(v.first_row), col(v.first_col), m(v.last_row), col(v.last_col), v.options)
             for v in sheet.validations
         ]
         new.conditional = [
             ConditionalFormat(
-                m(c.first_row), c.first_col, m(c.last_row), c.last_col, c.options, c.style
+                m(f.first_row), col(f.first_col), m(f.last_row), col(f.last_col), f.options, f.style
             )
-            for c in sheet.conditional
+            for f in sheet.conditional
         ]
         new.links = [
-            Link(m(k.row), k.col, _link(k.target, renamed, moved), k.text) for k in sheet.links
+            Link(m(k.row), col(k.col), _link(k.target, renamed, moved), k.text) for k in sheet.links
         ]
         new.charts = list(sheet.charts)
         new.freeze, new.repeat_rows, new.tab_color = (
@@ -159,10 +260,16 @@ def relocate(
         )
         sheets.append(new)
     defined = {
-        name: repoint(reference, None, renamed, moved) for name, reference in layout.names.items()
+        name: repoint(reference, None, renamed, moved, shifted)
+        for name, reference in layout.names.items()
     }
+
+    def col_of(sheet: str, col: int) -> int:
+        found = shifted[sheet](col) if sheet in shifted else col
+        return col if found is None else found
+
     anchors = {
-        key: (renamed.get(sheet, sheet), row_of(sheet, row), col)
+        key: (renamed.get(sheet, sheet), row_of(sheet, row), col_of(sheet, col))
         for key, (sheet, row, col) in layout.anchors.items()
     }
     return WorkbookLayout(
@@ -171,9 +278,13 @@ def relocate(
 
 
 def repoint(
-    formula: str, sheet: str | None, renamed: Mapping[str, str], moved: Mapping[str, RowMap]
+    formula: str,
+    sheet: str | None,
+    renamed: Mapping[str, str],
+    moved: Mapping[str, RowMap],
+    shifted: Mapping[str, ColMap] | None = None,
 ) -> str:
-    """A formula's references re-pointed to renamed sheets and moved rows."""
+    """A formula's references re-pointed to renamed sheets, moved rows and moved columns."""
 
     def one(match: Any) -> str:
         if match.group(1) is not None:
@@ -181,21 +292,24 @@ def repoint(
         prefix = match.group(2)
         target = unquote_sheet(prefix) if prefix else sheet
         m = moved.get(target) if target is not None else None
+        c = shifted.get(target) if shifted and target is not None else None
         if prefix and target is not None and target in renamed:
             prefix = ref(renamed[target], "")
-        text = (prefix or "") + _cell(match, 3, m)
+        text = (prefix or "") + _cell(match, 3, m, c)
         if match.group(7) is not None:
-            text += ":" + _cell(match, 7, m)
+            text += ":" + _cell(match, 7, m, c)
         return text
 
     return REFERENCE.sub(one, formula)
 
 
-def _cell(match: Any, group: int, m: RowMap | None) -> str:
+def _cell(match: Any, group: int, m: RowMap | None, c: ColMap | None = None) -> str:
     col_abs, letters, row_abs, digits = (match.group(group + i) for i in range(4))
     row = int(digits) - 1
     if m is not None:
         row = m(row)
+    if c is not None and (col := c(col_index(letters))) is not None:
+        letters = col_letter(col)
     return f"{col_abs}{letters}{row_abs}{row + 1}"
 
 
@@ -217,4 +331,14 @@ def name_anchors(area_ref: str, layout_ref: str) -> tuple[str, dict[int, int]] |
     return found.sheet, pins
 
 
-__all__ = ["IDENTITY", "RowMap", "align", "name_anchors", "relocate", "repoint"]
+__all__ = [
+    "IDENTITY",
+    "SAME_COLUMNS",
+    "ColMap",
+    "RowMap",
+    "align",
+    "columns_by_header",
+    "name_anchors",
+    "relocate",
+    "repoint",
+]

@@ -137,6 +137,14 @@ class Editor:
         sheet = self.sheet(op["sheet"])
         sheet.Rows.removeByIndex(op["row"] - 1, op.get("count", 1))
 
+    def op_insert_columns(self, op):
+        sheet = self.sheet(op["sheet"])
+        sheet.Columns.insertByIndex(op["column"] - 1, op.get("count", 1))
+
+    def op_delete_columns(self, op):
+        sheet = self.sheet(op["sheet"])
+        sheet.Columns.removeByIndex(op["column"] - 1, op.get("count", 1))
+
     def op_hide_row(self, op):
         self.sheet(op["sheet"]).Rows.getByIndex(op["row"] - 1).IsVisible = False
 

@@ -6,6 +6,7 @@ from .merge import LeftOut
 from .regeneration import (
     ConflictError,
     NotWrittenAsMeant,
+    Refusal,
     RefusedError,
     Regeneration,
     StrictRulesBroken,
@@ -16,6 +17,7 @@ __all__ = [
     "ConflictError",
     "LeftOut",
     "NotWrittenAsMeant",
+    "Refusal",
     "RefusedError",
     "Regeneration",
     "StrictRulesBroken",

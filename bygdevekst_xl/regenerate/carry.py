@@ -168,7 +168,11 @@ def _old_targets(
         position = parse_a1(address)
         if pid is None or position is None or pid not in new_by_id:
             return None
-        row, col = position
+        row, found = position
+        layout_col = old.places[pid].cols.inverse(found)  # columns a person inserted
+        if layout_col is None:
+            return None
+        col = layout_col
         rows = old.places[pid].rows
         role = project_row_role(rows, layout_row(sheet, row))
         col_role = project_col_role(col, len(old_years))

@@ -39,6 +39,7 @@ __all__ = [
     "ConflictError",
     "LeftOut",
     "NotWrittenAsMeant",
+    "Refusal",
     "RefusedError",
     "Regeneration",
     "StrictRulesBroken",
@@ -70,10 +71,15 @@ class Regeneration:
     """The programme's rules the new workbook breaks, as ``check`` states them."""
 
 
-class RefusedError(BygdevekstError, RuntimeError):
-    """Regeneration would lose typed values; nothing was written."""
+class Refusal(BygdevekstError, RuntimeError):
+    """Regeneration refused, with the report of what it would have done; nothing written."""
 
     exit_code = EXIT_FINDINGS
+    result: Regeneration
+
+
+class RefusedError(Refusal):
+    """Regeneration would lose typed values; nothing was written."""
 
     def __init__(self, result: Regeneration) -> None:
         self.result = result
@@ -83,10 +89,8 @@ class RefusedError(BygdevekstError, RuntimeError):
         )
 
 
-class ConflictError(BygdevekstError, RuntimeError):
+class ConflictError(Refusal):
     """Inputs changed in both the workbook and the spec; nothing was written."""
-
-    exit_code = EXIT_FINDINGS
 
     def __init__(self, result: Regeneration) -> None:
         self.result = result
@@ -97,11 +101,9 @@ class ConflictError(BygdevekstError, RuntimeError):
         )
 
 
-class NotWrittenAsMeant(BygdevekstError, RuntimeError):
+class NotWrittenAsMeant(Refusal):
     """The new workbook, read back, is not what regeneration meant to write; nothing was
     written."""
-
-    exit_code = EXIT_FINDINGS
 
     def __init__(self, result: Regeneration, differences: list[str]) -> None:
         self.result = result
@@ -115,10 +117,8 @@ class NotWrittenAsMeant(BygdevekstError, RuntimeError):
         return [localize(text, lang) for text in self.differences[:50]]
 
 
-class StrictRulesBroken(BygdevekstError, ValueError):
+class StrictRulesBroken(Refusal):
     """``strict``: the new workbook breaks rules of the programme; nothing was written."""
-
-    exit_code = EXIT_FINDINGS
 
     def __init__(self, result: Regeneration) -> None:
         self.result = result
@@ -157,7 +157,9 @@ def regenerate(
     from ..extract import ExtractError, extract_findings
 
     edited = read_edited(workbook)
-    unreadable = [f for f in extract_findings(edited) if f.code == "text-unreadable"]
+    unreadable = [
+        f for f in extract_findings(edited) if f.code in ("text-unreadable", "column-deleted")
+    ]
     if unreadable:
         raise ExtractError(str(workbook), unreadable)
     read, content, record = edited.read, edited.content, edited.origin.record
@@ -233,10 +235,11 @@ def regenerate(
 
     report = check_edited(back)
     result.broken = [f for f in report.errors if f.code in BUDGET_RULE_CODES]
+    carried = {f.code for f in check_edited(edited).errors}  # the workbook had them already
     faults = [
         f"{f.sheet}!{f.cell}: {f.message('en')} [{f.code}]"
         for f in report.errors
-        if f.code not in BUDGET_RULE_CODES and f.code not in WRITTEN_FROM_SPEC
+        if f.code not in BUDGET_RULE_CODES | WRITTEN_FROM_SPEC | carried
     ]
     if faults:
         raise NotWrittenAsMeant(result, faults)
