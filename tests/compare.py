@@ -19,9 +19,7 @@ from bygdevekst_xl.check.rules import TOLERANCE
 from bygdevekst_xl.edited import read_edited
 from bygdevekst_xl.edited.inputs import read_budget
 from bygdevekst_xl.evaluate import ErrorValue
-from bygdevekst_xl.excel import a1
 from bygdevekst_xl.layout import WorkbookLayout, build_layout
-from bygdevekst_xl.layout.rows import LINE_CATEGORY_COL, LINE_DESCRIPTION_COL
 from bygdevekst_xl.xlsx import read_workbook
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
@@ -110,9 +108,8 @@ def input_cells(path: Path) -> dict[Key, tuple[str, str]]:
         place = read.places[project.id]
         cells: dict[Key, str] = {}
         for line in range(place.rows.capacity):
-            row = place.cost_row(line)
-            cells[(project.id, "cost", line, "category")] = a1(row, LINE_CATEGORY_COL)
-            cells[(project.id, "cost", line, "description")] = a1(row, LINE_DESCRIPTION_COL)
+            cells[(project.id, "cost", line, "category")] = place.cell("category", line, 0)
+            cells[(project.id, "cost", line, "description")] = place.cell("description", line, 0)
         for y, year in enumerate(budget.pilot.years):
             for line in range(place.rows.capacity):
                 cells[(project.id, "cost", line, year)] = place.cell("cost", line, y)

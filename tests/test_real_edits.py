@@ -291,6 +291,37 @@ def sorted_lines(e: Edit) -> None:
     e.expect(P1, "C9", value=1_050_000)
 
 
+def column_inserted(e: Edit) -> None:
+    """A column for remarks inserted left of the first year in Boligbygging's tables, headed
+    and used for one note (LibreOffice moves every reference and name with it)."""
+    with e.unprotected(P2):
+        e.insert_columns(P2, 3)
+        e.type(P2, "C6", "Merknad")
+        e.type(P2, "C8", "avklart med rådmannen")
+    e.expect(P2, "D7", value=350_000)
+
+
+def column_between_years(e: Edit) -> None:
+    """An empty column inserted between the two years of Boligbygging's tables."""
+    with e.unprotected(P2):
+        e.insert_columns(P2, 4)
+    e.expect(P2, "C7", value=350_000)
+
+
+def column_deleted(e: Edit) -> None:
+    """The 2025 column deleted from Boligbygging's tables: its amounts are gone."""
+    with e.unprotected(P2):
+        e.delete_columns(P2, 4)
+    e.expect(P2, "D6", string="Sum")
+
+
+def hours_sorted(e: Edit) -> None:
+    """Boligbygging's hours table sorted by municipality, Z to A."""
+    with e.unprotected(P2):
+        e.sort(P2, "A19:D21", 1, ascending=False)
+    e.expect(P2, "A19", string="Måsøy")
+
+
 def cut_paste_line(e: Edit) -> None:
     """Boligbygging's second line cut and pasted into a spare row further down."""
     with e.unprotected(P2):
@@ -356,6 +387,10 @@ LIBREOFFICE_CASES = {
         typed_values,
         line_inserted_inside_table,
         sorted_lines,
+        column_inserted,
+        column_between_years,
+        column_deleted,
+        hours_sorted,
         cut_paste_line,
         copied_sheet,
         moved_sheet,
@@ -503,6 +538,56 @@ def test_sorted_cost_lines_check_clean_and_are_kept(corpus, original, work):
     old = [compare.cost_line(original, "prosjektledelse", i) for i in range(3)]
     assert [compare.cost_line(found, "prosjektledelse", i) for i in range(3)] == old[::-1]
     keeps_inputs(path, found, work)
+
+
+def test_a_column_inserted_in_the_tables_is_a_warning_and_every_value_is_kept(
+    corpus, original, work, example_workbook
+):
+    """A remarks column inserted left of the first year: the columns are found by their headers,
+    the note in it is one column-inserted warning, the totals and content id are the
+    original's, and extract and regenerate keep every input."""
+    path = corpus["column_inserted"]
+    code, report = checked(path)
+    assert code == 0 and errors(report) == [], report["findings"][:5]
+    assert [(f["code"], f["cell"]) for f in findings_at(report, P2, "C6")] == [
+        ("column-inserted", "C6")
+    ]
+    assert report["totals"]["costs"] == 4_860_000
+    assert report["content_digest"] == checked(example_workbook)[1]["content_digest"]
+    assert same_inputs(typed_inputs(path), original) == []
+    keeps_inputs(path, original, work)
+
+
+def test_an_empty_column_between_the_years_changes_nothing(corpus, original, work):
+    """An empty column between the two years: no finding, every input kept."""
+    path = corpus["column_between_years"]
+    code, report = checked(path)
+    assert code == 0 and report["findings"] == [], report["findings"][:5]
+    keeps_inputs(path, original, work)
+
+
+def test_a_deleted_year_column_is_an_error_and_extract_refuses(corpus, work):
+    """The 2025 column deleted: one column-deleted error at its header with what follows
+    under it; extract and regenerate refuse, writing nothing."""
+    path = corpus["column_deleted"]
+    code, report = checked(path)
+    assert code == 1
+    [cause] = [f for f in report["findings"] if f["code"] == "column-deleted"]
+    assert (cause["sheet"], cause["cell"]) == (P2, "D6")
+    assert "2025" in cause["message"]
+    assert edits.run_cli("extract", str(path))[0] == 1
+    out = work / "slettet-ny.xlsx"
+    assert edits.run_cli("regenerate", str(path), "-o", str(out))[0] == 1
+    assert not out.exists()
+
+
+def test_sorted_hours_check_clean_and_are_kept(corpus, original, work):
+    """The hours table sorted Z to A: each municipality's hours are found by its name, no
+    finding (before: label-changed warnings), every input kept."""
+    path = corpus["hours_sorted"]
+    code, report = checked(path)
+    assert code == 0 and report["findings"] == [], report["findings"][:5]
+    keeps_inputs(path, original, work)
 
 
 def test_a_line_cut_and_pasted_checks_clean_and_is_kept(corpus, original, work):

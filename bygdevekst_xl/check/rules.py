@@ -229,7 +229,13 @@ def check_rule_cells(ctx: Context) -> Iterator[Finding]:
 
 
 def check_labels(ctx: Context) -> Iterator[Finding]:
-    """Fixed texts and values (locked labels) are as generated."""
+    """Fixed texts and values (locked labels) are as generated; a municipality's label
+    found where the hours table was sorted to is where it belongs."""
+    sorted_labels = {
+        (place.sheet, place.at(row, 0)): municipality
+        for place in ctx.read.places.values()
+        for municipality, row in place.hours_rows.items()
+    }
     for sheet in ctx.layout.sheets:
         content = ctx.content.sheets.get(sheet.name)
         if content is None or sheet.name == ctx.located.sheet(PARAMETER_SHEET):
@@ -240,6 +246,8 @@ def check_labels(ctx: Context) -> Iterator[Finding]:
             found = content.values.get(cell.address)
             if cell.address in content.formulas:
                 found = content.formulas[cell.address]
+            if sorted_labels.get((sheet.name, cell.address)) == found:
+                continue
             if not same_value(found, cell.value):
                 yield Finding(
                     "label-changed", sheet.name, cell.address, expected=cell.value, found=found
