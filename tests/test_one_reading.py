@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, Phase, given, settings
 
 from bygdevekst_xl.check import check_workbook
 from bygdevekst_xl.cli import main
@@ -27,8 +28,17 @@ from bygdevekst_xl.scheme import comparable, excluded_use
 from bygdevekst_xl.spec import budget_from_dict, budget_to_dict, dump_spec, load_spec
 from tests import damage
 from tests.conftest import edited
+from tests.strategies import specs
 
 SPECS = Path(__file__).parent / "specs"
+RULE_CODES = {
+    "kdd-over-cap",
+    "kdd-over-eligible",
+    "kdd-over-eligible-project",
+    "not-balanced",
+    "missing-hours",
+}
+"""The programme's rules generate states and check finds."""
 
 
 def _write(path: Path, budget) -> Path:
@@ -311,3 +321,43 @@ def test_a_name_a_person_defined_is_warned_and_carried_with_its_formula(example_
     )
     assert main(["regenerate", str(over_cells), "-o", str(tmp_path / "nei.xlsx")]) == 1
     assert not (tmp_path / "nei.xlsx").exists()
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # each example writes workbooks
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(spec=specs())
+def test_every_command_agrees_on_any_generated_budget(spec, tmp_path_factory):
+    """For random specs (within the scheme or not): check, the council pack, diff, extract and
+    regenerate give the same totals, content id and verdict, and generate --strict refuses
+    exactly the specs whose broken rules check reports."""
+    from bygdevekst_xl.council.figures import figures
+    from bygdevekst_xl.generate import broken_rules, generated_layout
+
+    folder = tmp_path_factory.mktemp("agree")
+    budget = budget_from_dict(spec)
+    book = _write(folder / "bok.xlsx", budget)
+    report = check_workbook(book)
+    reading = read_edited(book)
+    assert report.content_digest == reading.digest
+    assert report.totals == reading.totals
+    pack = council_pack(book, draft=True, municipality=budget.pilot.municipalities[0])
+    assert pack.digest == report.content_digest
+    assert pack.report.ok == report.ok
+    assert figures(reading.budget).totals == report.totals
+    assert diff_workbooks(book, book).differs is False
+    broken = broken_rules(budget, generated_layout(budget))
+    stated = {f.code for f in (*report.errors, *report.warnings)}
+    assert {f.code for f in broken} - {"spec-against-scheme"} == stated & RULE_CODES
+    assert report.ok == (not any(f.severity == "error" for f in broken))
+    new = folder / "ny.xlsx"
+    code = main(["regenerate", str(book), "-o", str(new), "--strict"])
+    assert code == (1 if broken else 0)
+    if not broken:
+        assert check_workbook(new).content_digest == report.content_digest
+    extracted = extract_spec(book).budget
+    again = check_workbook(_write(folder / "fra-spec.xlsx", extracted))
+    assert (again.content_digest, again.totals) == (report.content_digest, report.totals)

@@ -234,7 +234,8 @@ def regenerate(
     from ..check.workbook import check_edited
 
     report = check_edited(back)
-    result.broken = [f for f in report.errors if f.code in BUDGET_RULE_CODES]
+    stated = [*report.errors, *report.warnings]
+    result.broken = [f for f in stated if f.code in BUDGET_RULE_CODES]
     carried = {f.code for f in check_edited(edited).errors}  # the workbook had them already
     faults = [
         f"{f.sheet}!{f.cell}: {f.message('en')} [{f.code}]"
@@ -256,6 +257,7 @@ BUDGET_RULE_CODES = frozenset(
         "kdd-over-eligible",
         "kdd-over-eligible-project",
         "not-balanced",
+        "missing-hours",
         "record-against-scheme",
     }
 )
