@@ -10,6 +10,7 @@ from .check.findings import Finding
 from .check.rules import input_findings
 from .errors import EXIT_FINDINGS, BygdevekstError
 from .inputs import ReadBudget, read_budget
+from .messages import Count, Message
 from .model import Amount, Budget, CostLine, Formula, Project
 from .spec import budget_from_dict, budget_to_dict
 
@@ -21,7 +22,8 @@ class ExtractError(BygdevekstError, ValueError):
 
     def __init__(self, path: str, findings: list[Finding]) -> None:
         self.findings = findings
-        super().__init__(f"{path}: {len(findings)} input(s) must be fixed in the workbook first")
+        count = Count(len(findings), "n-inputs")
+        super().__init__(Message("at", place=path, text=Message("extract-inputs", count=count)))
 
     def details(self, lang: str = "nb") -> list[str]:
         return [f"{f.sheet}!{f.cell}: {f.message(lang)}" for f in self.findings]

@@ -26,7 +26,7 @@ from .layout import WorkbookLayout, build_layout
 from .layout.archive_sheet import archive_sheet
 from .locate import Located, locate
 from .merge import Change, Conflict, LeftOut, Prefer, merge
-from .messages import localize
+from .messages import Count, Message, localize
 from .model import Budget
 from .record import (
     Record,
@@ -72,10 +72,8 @@ class RefusedError(BygdevekstError, RuntimeError):
 
     def __init__(self, result: Regeneration) -> None:
         self.result = result
-        super().__init__(
-            f"{len(result.left_out)} typed value(s) have no place in the new spec; nothing was "
-            "written. Use --drop-orphans or --archive-orphans, or keep them in the spec:"
-        )
+        count = Count(len(result.left_out), "n-typed-values")
+        super().__init__(Message("regenerate-orphans", count=count))
 
 
 class ConflictError(BygdevekstError, RuntimeError):
@@ -85,11 +83,8 @@ class ConflictError(BygdevekstError, RuntimeError):
 
     def __init__(self, result: Regeneration) -> None:
         self.result = result
-        super().__init__(
-            f"{len(result.conflicts)} input(s) were changed both in the workbook and in the "
-            "spec; nothing was written. Fix one side, or choose with --prefer workbook or "
-            "--prefer spec:"
-        )
+        count = Count(len(result.conflicts), "n-inputs")
+        super().__init__(Message("regenerate-conflicts", count=count))
 
 
 def regenerate(
@@ -236,11 +231,13 @@ def _cannot_carry(content: Any, layout: WorkbookLayout) -> list[str]:
     ]
     for name, sheet in content.sheets.items():
         if sheet.comments:
-            out.append(f"{name}: {sheet.comments} comment(s) are not carried over")
+            count = Count(sheet.comments, "n-comments")
+            out.append(Message("at", place=name, text=Message("not-carried", count=count)))
         charts = sum(len(s.charts) for s in layout.sheets if s.name == name)
         extra = sheet.drawings - charts  # the layout's own charts are drawn anew
         if extra > 0:
-            out.append(f"{name}: {extra} image(s) or drawing(s) are not carried over")
+            count = Count(extra, "n-images")
+            out.append(Message("at", place=name, text=Message("not-carried", count=count)))
     for finding in outside_findings(content, layout):
         out.append(
             f"{finding.sheet}!{finding.cell}: {finding.found!r} is outside the input "

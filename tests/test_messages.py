@@ -34,11 +34,13 @@ def english_words(text: str, *paths: object) -> list[str]:
 
 
 def test_numbers_are_written_the_norwegian_way():
-    """1 234 568 kr; øre after a decimal comma in bokmål, a point in English."""
-    assert kroner(1234567.6) == "1 234 567,60 kr"
-    assert kroner(1234568) == "1 234 568 kr"
-    assert kroner(1234.5, "nb") == "1 234,50 kr"
-    assert kroner(1234.5, "en") == "1 234.50 kr"
+    """1 234 568 kr with no-break spaces, −12 500 kr with a true minus sign; øre after a decimal
+    comma in bokmål, a point in English."""
+    assert kroner(1234567.6) == "1\u00a0234\u00a0567,60\u00a0kr"
+    assert kroner(1234568) == "1\u00a0234\u00a0568\u00a0kr"
+    assert kroner(1234.5, "nb") == "1\u00a0234,50\u00a0kr"
+    assert kroner(1234.5, "en") == "1\u00a0234.50\u00a0kr"
+    assert kroner(-12500) == "\u221212\u00a0500\u00a0kr"
 
 
 def test_every_catalogue_entry_has_both_languages_with_the_same_fields():

@@ -15,7 +15,7 @@ from ..check import Report, check_workbook
 from ..digest import content_digest
 from ..errors import EXIT_FINDINGS, BygdevekstError
 from ..inputs import Rules, read_budget
-from ..messages import say
+from ..messages import Count, Message, say
 from ..model import Budget
 from ..reports import finding_place
 from .decision import decision_text
@@ -37,10 +37,9 @@ class Refused(BygdevekstError):
     exit_code = EXIT_FINDINGS
 
     def __init__(self, report: Report) -> None:
-        super().__init__(
-            f"{report.file}: the check found {len(report.errors)} error(s); fix them, or use "
-            "--draft for a pack marked UTKAST:"
-        )
+        count = Count(len(report.errors), "n-errors")
+        refused = Message("council-refused", count=count)
+        super().__init__(Message("at", place=str(report.file), text=refused))
         self.report = report
 
     def details(self, lang: str = "nb") -> list[str]:
