@@ -131,6 +131,8 @@ class Parser(argparse.ArgumentParser):
             return super().format_help()
 
     def error(self, message: str) -> Any:  # type: ignore[override]
+        if self.lang == "nb" and message.startswith("argument "):  # Python 3.10 words it so
+            message = "argumentet " + message.removeprefix("argument ")
         with argparse_speaks(self.lang):
             return super().error(message)
 
