@@ -89,6 +89,23 @@ def test_amounts_show_whole_kroner(example_budget, formulas_wb):
     assert cell.font.b
 
 
+def test_number_formats_are_tagged_norwegian(formulas_wb):
+    """Every format that groups thousands or has a decimal or per cent sign carries Excel's
+    bokmål locale tag [$-414], so LibreOffice shows 1 180 000 kr and 42,6 % whatever the
+    reader's locale; the kroner format still shows negatives in red with a minus sign."""
+    assert AMOUNT_FORMAT == '[$-414]#,##0 "kr";[Red]-#,##0 "kr"'
+    formats = {
+        cell.number_format
+        for ws in formulas_wb.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.number_format != "General"
+    }
+    grouped = {f for f in formats if "," in f or "." in f or "%" in f}
+    assert grouped and all(f.startswith("[$-414]") for f in grouped if "yy" not in f), grouped
+    assert "[$-414]0.0 %" in formats
+
+
 def test_defined_names_are_workbook_level(example_budget, formulas_wb):
     """Every defined name of the layout is in the file, workbook-scoped, pointing where it says."""
     layout = build_layout(example_budget)
