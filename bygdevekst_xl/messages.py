@@ -90,6 +90,58 @@ CATALOG: dict[str, tuple[str, str]] = {
         "-o must name a file ending in {suffix} for {command}",
     ),
     "no-folder": ("mappen finnes ikke", "folder does not exist"),
+    "output-over-input": (
+        "utfilen ville overskrevet innfilen {source}; velg en annen -o",
+        "the output would overwrite the input {source}; choose another -o",
+    ),
+    "cannot-write-nothing": (
+        "kan ikke skrive: {why}; ingenting er skrevet",
+        "cannot write: {why}; nothing was written",
+    ),
+    "cannot-write-unchanged": (
+        "kan ikke skrive: {why}; den eksisterende filen er uendret",
+        "cannot write: {why}; the existing file is unchanged",
+    ),
+    "output-flickers": (
+        "filen dukker opp og forsvinner igjen; prøv på nytt",
+        "the file keeps appearing and vanishing; try again",
+    ),
+    "output-not-regular": (
+        "utfilen er {kind}, ikke en vanlig fil",
+        "the output is {kind}, not a regular file",
+    ),
+    "no-municipality": (
+        "kommunen {name} finnes ikke i arbeidsboka (den har {names})",
+        "no municipality {name} in the workbook (it has {names})",
+    ),
+    "no-font": (
+        "ingen skrift på denne maskinen kan skrive {chars}; installer DejaVu Sans "
+        "(fonts-dejavu-core)",
+        "no font on this machine prints {chars}; install DejaVu Sans (fonts-dejavu-core)",
+    ),
+    "kind-symlink": ("en symbolsk lenke", "a symbolic link"),
+    "kind-fifo": ("et rør (FIFO)", "a pipe (FIFO)"),
+    "kind-device": ("en enhet", "a device"),
+    "kind-special": ("en spesialfil", "a special file"),
+    "cannot-look": ("kan ikke se på filen: {why}", "cannot look at the file: {why}"),
+    "output-is-folder": (
+        "er en mappe; oppgi et filnavn med -o",
+        "is a folder; give a file name with -o",
+    ),
+    "cannot-read-existing": (
+        "kan ikke lese den eksisterende filen: {why}",
+        "cannot read the existing file: {why}",
+    ),
+    "exists-differs-backup": (
+        "filen finnes og er ulik; bruk --force for å erstatte den (den gamle filen tas vare "
+        "på som sikkerhetskopi)",
+        "file exists and differs; use --force to replace it (the old file is kept as a backup)",
+    ),
+    "cannot-backup": ("kan ikke ta sikkerhetskopi: {why}", "cannot keep a backup: {why}"),
+    "too-many-backups": (
+        "for mange sikkerhetskopier ved siden av; rydd først",
+        "too many backups beside it; tidy them up first",
+    ),
     "exists-differs": (
         "filen finnes og er ulik; bruk --force for å erstatte den",
         "file exists and differs; use --force to replace it",
@@ -574,37 +626,11 @@ PATTERNS: tuple[tuple[str, str], ...] = (
         "formelen {formula} viser til {reference}, som ikke har noen plass i den nye "
         "arbeidsboka; verdien skrives i stedet",
     ),
-    # Writing a file
-    (
-        "the output would overwrite the input {source}; choose another -o",
-        "utfilen ville overskrevet innfilen {source}; velg en annen -o",
-    ),
-    ("is a folder; give a file name with -o", "er en mappe; oppgi et filnavn med -o"),
-    ("folder does not exist", "mappen finnes ikke"),
-    (
-        "no municipality {name} in the workbook (it has {names})",
-        "kommunen {name} finnes ikke i arbeidsboka (den har {names})",
-    ),
-    (
-        "no font on this machine prints {chars}; install DejaVu Sans (fonts-dejavu-core)",
-        "ingen skrift på denne maskinen kan skrive {chars}; installer DejaVu Sans "
-        "(fonts-dejavu-core)",
-    ),
+    # Writing a council pack
     (
         "{what}: the amount ({value}) is no number that can be printed",
         "{what}: beløpet ({value}) er ikke et tall som kan skrives ut",
     ),
-    ("cannot read the existing file: {why}", "kan ikke lese den eksisterende filen: {why}"),
-    (
-        "file exists and differs; use --force to replace it (the old file is kept as a backup)",
-        "filen finnes og er ulik; bruk --force for å erstatte den (den gamle filen tas vare "
-        "på som sikkerhetskopi)",
-    ),
-    ("cannot keep a backup: {why}", "kan ikke ta sikkerhetskopi: {why}"),
-    ("cannot write: {why}; {kept}", "kan ikke skrive: {why}; {kept}"),
-    ("the existing file is unchanged", "den eksisterende filen er uendret"),
-    ("nothing was written", "ingenting er skrevet"),
-    ("too many backups beside it; tidy them up first", "for mange sikkerhetskopier; rydd først"),
     # Regeneration: values without a place, changes, what is not carried over
     ("project {id} was removed: {what}", "prosjektet {id} er fjernet: {what}"),
     (

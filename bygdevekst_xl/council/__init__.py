@@ -101,21 +101,13 @@ def council_pack(
     if municipality is not None:
         chosen = [m for m in names if m.casefold() == municipality.strip().casefold()]
         if not chosen:
-            raise CouncilError(
-                f"{path}: no municipality {municipality!r} in the workbook "
-                f"(it has {', '.join(names)})"
-            )
+            unknown = Message("no-municipality", name=repr(municipality), names=", ".join(names))
+            raise CouncilError(Message("at", place=str(path), text=unknown))
         names = chosen
     digest = content_digest(budget)
     errors = finding_lines(report)
     fonts = fonts_for(_printed_texts(budget, errors, Path(path).name))
-    warnings = (
-        [
-            f"no font on this machine prints {fonts.missing!r}; install DejaVu Sans (fonts-dejavu-core)"
-        ]
-        if fonts.missing
-        else []
-    )
+    warnings: list[str] = [Message("no-font", chars=repr(fonts.missing))] if fonts.missing else []
     documents = []
     try:
         numbers = figures(budget)
