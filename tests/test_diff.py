@@ -109,7 +109,10 @@ def test_rules_changed_in_parametre_are_named_with_their_cells(example_dict, tmp
         "  !! Den nye versjonen er over KDD-taket: 3\u00a0110\u00a0000\u00a0kr søkt, "
         "110\u00a0000\u00a0kr over taket på 3\u00a0000\u00a0000\u00a0kr"
     )
-    cap_line = "KDD-tak for hele perioden: 4\u00a0000\u00a0000\u00a0kr → 3\u00a0000\u00a0000\u00a0kr  [Parametre!B4]"
+    cap_line = (
+        "KDD-tak for hele perioden: 4\u00a0000\u00a0000\u00a0kr → 3\u00a0000\u00a0000\u00a0kr  "
+        "[Parametre!B4]"
+    )
     assert any(cap_line in line for line in text)
     english = as_text(report, "en")
     assert "The new version is over the KDD cap" in english.splitlines()[1]

@@ -185,8 +185,10 @@ def test_every_merge_case_lands_in_every_input_cell(
     if prefer == "spec":
         expected |= {
             f"{arbeid} · Statsforvalteren · 2024: 260\u00a0000 → 270\u00a0000",
-            "Prosjektledelse · Reiser mellom kommunene og til KDD: (ingen linje) → (90\u00a0000, 95\u00a0000)",
-            "Felles plan- og utviklingskontor · Reiser for arbeidsgruppen: (50\u00a0000, 55\u00a0000) → (fjernet)",
+            "Prosjektledelse · Reiser mellom kommunene og til KDD: (ingen linje) → "
+            "(90\u00a0000, 95\u00a0000)",
+            "Felles plan- og utviklingskontor · Reiser for arbeidsgruppen: "
+            "(50\u00a0000, 55\u00a0000) → (fjernet)",
         }
     assert applied == expected
     assert len(report["resolved"]) == 3 and report["conflicts"] == []
