@@ -76,7 +76,7 @@ HELP: dict[str, tuple[str, str]] = {
         "total from the inputs, and check the KDD cap, eligibility, balance and structure. "
         "Exit 0: no errors; 1: errors found; 2: a file could not be read as a budget workbook.",
     ),
-    "check.files": ("arbeidsbok(ene) som skal kontrolleres", "workbook(s) to check"),
+    "check.files": ("arbeidsbøkene som skal kontrolleres", "the workbooks to check"),
     "check.json": ("skriv ett JSON-dokument per fil", "print one JSON document per file"),
     "check.spec": (
         "spesifikasjon med fakta som gjelder (kommuner, timesats, kategorier); standard: "
