@@ -297,6 +297,10 @@ def test_changes_typed_in_libreoffice_are_exactly_those(example_workbook, office
         in text
     )
     assert "2 Boligbygging · Sum kostnader · 2024: formelen er skrevet over med en verdi" in text
+    # the municipalities' own share is kroner (hours × rate), and its label says so
+    assert "Kommunal egenandel (timer × timesats): 2\u00a0436\u00a0000\u00a0kr → " in text
+    assert "egenandel i timer" not in text
+    assert "endringer i budsjettet, " in text and "(er)" not in text
     markdown = as_markdown(report, "en")
     assert (
         "| Own share Hammerfest, hours | 1\u00a0160 hours | 1\u00a0170 hours | +10 hours |"

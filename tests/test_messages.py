@@ -211,3 +211,17 @@ def test_spec_errors_are_bokmal_through_and_through(tmp_path, example_workbook, 
     assert "this is a workbook (.xlsx), not a spec (YAML); did you mean check?" in (
         capsys.readouterr().err
     )
+
+
+def test_check_counts_one_warning_in_the_singular(example_workbook, tmp_path, capsys):
+    """A workbook with one warning ends ``Resultat: OK (0 feil, 1 advarsel)`` (``0 errors,
+    1 warning`` in English), amounts with no-break spaces."""
+    path = damage.with_openpyxl(
+        example_workbook, tmp_path / "tittel.xlsx", lambda wb: wb["Forside"].__setitem__("A1", "Ny")
+    )
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "  Resultat: OK (0 feil, 1 advarsel)" in out
+    assert "    Balanse: 0\u00a0kr" in out
+    assert main(["check", str(path), "--lang", "en"]) == 0
+    assert "  Verdict: OK (0 errors, 1 warning)" in capsys.readouterr().out
