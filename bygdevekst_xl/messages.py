@@ -212,6 +212,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "image or drawing|images or drawings",
     ),
     "n-files": ("fil|filer", "file|files"),
+    "n-more-problems": ("problem til|problemer til", "more problem|more problems"),
     # A place and what is wrong there
     "at": ("{place}: {text}", "{place}: {text}"),
     "at-line": ("linje {line}, kolonne {column}", "line {line}, column {column}"),
@@ -243,12 +244,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "this is a workbook (.xlsx), not a spec (YAML); did you mean check?",
     ),
     "spec-more-problems": (
-        "{count} problemer til (bare de første {shown} vises)",
-        "{count} more problems (only the first {shown} are shown)",
+        "{count} (bare de første {shown} vises)",
+        "{count} (only the first {shown} are shown)",
     ),
     "spec-at-least-more-problems": (
-        "minst {count} problemer til (bare de første {shown} vises)",
-        "at least {count} more problems (only the first {shown} are shown)",
+        "minst {count} (bare de første {shown} vises)",
+        "at least {count} (only the first {shown} are shown)",
     ),
     # Reading a spec: YAML
     "yaml-too-many-values": (

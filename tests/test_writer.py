@@ -12,6 +12,7 @@ from bygdevekst_xl.layout import build_layout
 from bygdevekst_xl.layout.cells import SheetLayout, WorkbookLayout
 from bygdevekst_xl.writer import WriteError, render
 from bygdevekst_xl.writer.styles import AMOUNT_FORMAT
+from bygdevekst_xl.xlsx.styles import is_date_format
 from tests.conftest import edited
 
 INJECTIONS = ["=1+1", "+SUM(A1)", "-2+3", "@SUM(A1:A2)", "\t=cmd", '=HYPERLINK("http://x")']
@@ -104,6 +105,7 @@ def test_number_formats_are_tagged_norwegian(formulas_wb):
     grouped = {f for f in formats if "," in f or "." in f or "%" in f}
     assert grouped and all(f.startswith("[$-414]") for f in grouped if "yy" not in f), grouped
     assert "[$-414]0.0 %" in formats
+    assert not any(is_date_format(f) for f in grouped if "yy" not in f)  # no false date alarm
 
 
 def test_defined_names_are_workbook_level(example_budget, formulas_wb):

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from ..errors import BygdevekstError
-from ..messages import CATALOG, Message, localize
+from ..messages import CATALOG, Count, Message, localize
 from ..model import Budget, Category, CostLine, Pilot, Project
 from ..schema import spec_schema
 from ..texts import RESERVED_SHEETS
@@ -125,7 +125,8 @@ def _first_problems(problems: Iterator[str]) -> list[str]:
     if rest:
         at_least = rest >= MAX_SCHEMA_ERRORS - MAX_PROBLEMS
         key = "spec-at-least-more-problems" if at_least else "spec-more-problems"
-        shown.append(_at(_TOP, key, count=rest, shown=MAX_PROBLEMS))
+        count = Count(rest, "n-more-problems")
+        shown.append(_at(_TOP, key, count=count, shown=MAX_PROBLEMS))
     return shown
 
 
