@@ -225,3 +225,10 @@ def test_check_counts_one_warning_in_the_singular(example_workbook, tmp_path, ca
     assert "    Balanse: 0\u00a0kr" in out
     assert main(["check", str(path), "--lang", "en"]) == 0
     assert "  Verdict: OK (0 errors, 1 warning)" in capsys.readouterr().out
+
+
+def test_no_keyed_message_is_also_translated_by_pattern():
+    """A sentence the catalogue keys is said from its key: no English pattern repeats it (a
+    rewording of one would then silently keep an old translation)."""
+    keyed = {en for _nb, en in CATALOG.values()}
+    assert [en for en, _nb in PATTERNS if en in keyed] == []
