@@ -22,7 +22,7 @@ LANGS: tuple[Lang, ...] = ("nb", "en")
 # key -> (bokmål, English); templates use str.format fields, the same in both languages but
 # for the keys of DETAIL_IN_ENGLISH: their English states a detail a library (PyYAML, jsonschema)
 # gives in English only, which the bokmål leaves out.
-DETAIL_IN_ENGLISH = frozenset({"yaml-other", "spec-schema-other"})
+DETAIL_IN_ENGLISH = frozenset({"yaml-other", "spec-schema-other", "record-unusable"})
 CATALOG: dict[str, tuple[str, str]] = {
     "error": ("feil: {text}", "error: {text}"),
     "warning": ("advarsel: {text}", "warning: {text}"),
@@ -85,6 +85,18 @@ CATALOG: dict[str, tuple[str, str]] = {
         "side, or choose with --prefer workbook or --prefer spec:",
     ),
     "not-carried": ("{count} blir ikke med", "{count} not carried over"),
+    "record-unusable": (
+        "generasjonsposten i arbeidsboka kan ikke brukes: verdiene i arbeidsboka vinner der "
+        "den nye spesifikasjonen har plass til dem",
+        "the workbook's generation record cannot be used ({reason}): the workbook's values "
+        "win wherever the new spec keeps their place",
+    ),
+    "no-record-written": (
+        "ingen generasjonspost er skrevet: arbeidsboka har verdier en spesifikasjon ikke kan "
+        "uttrykke ({problem}); rett dem og kjør regenerate igjen",
+        "no generation record written: the workbook holds values a spec cannot state "
+        "({problem}); fix them and run regenerate again",
+    ),
     "output-suffix": (
         "-o må være en fil som slutter på {suffix} for {command}",
         "-o must name a file ending in {suffix} for {command}",

@@ -125,10 +125,7 @@ def regenerate(
     located = _located(read, content, shown_generation(found))
     result.warnings += _cannot_carry(content, located.layout)
     if isinstance(found, RecordProblem) and found.code != "missing":
-        result.warnings.append(
-            f"the workbook's generation record cannot be used ({found.reason}): the workbook's "
-            "values win wherever the new spec keeps their place"
-        )
+        result.warnings.append(Message("record-unusable", reason=found.reason))
     with contextlib.suppress(SpecError):
         result.generation = generation_id(new)
     if result.conflicts:
@@ -138,10 +135,7 @@ def regenerate(
         generation: tuple[str, str] | None = (generation_id(new), date_label(new))
     except SpecError as exc:
         properties, generation = [], None
-        result.warnings.append(
-            f"no generation record written: the workbook holds values a spec cannot state "
-            f"({exc.problems[0]}); fix them and run regenerate again"
-        )
+        result.warnings.append(Message("no-record-written", problem=exc.problems[0]))
     layout = build_layout(merged.budget, None, generation)
     for problem in carry_formulas(read, located, merged.budget, layout):
         sheet, _, cell = problem.cell.rpartition("!")

@@ -169,6 +169,11 @@ def test_a_message_is_english_text_and_says_itself_in_bokmal():
     assert localize(problem, "nb") == "pilot.kdd_cap: må være ≥ 1"
     assert localize(problem, "en") == "pilot.kdd_cap: must be ≥ 1"
     assert not any(en.startswith("must be") for en, _nb in PATTERNS)  # no pattern needed
+    warning = Message("no-record-written", problem=problem)  # a message inside a message
+    assert localize(warning, "nb") == (
+        "ingen generasjonspost er skrevet: arbeidsboka har verdier en spesifikasjon ikke kan "
+        "uttrykke (pilot.kdd_cap: må være ≥ 1); rett dem og kjør regenerate igjen"
+    )
 
 
 def test_spec_errors_are_bokmal_through_and_through(tmp_path, example_workbook, capsys):
