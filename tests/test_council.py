@@ -195,6 +195,7 @@ def test_pdfs_hold_each_municipalitys_share_and_the_checked_totals(
         text = "\n".join(pages)
         for page in pages:
             assert f"innholds-ID {digest}" in page
+        assert "støtteberettigede kostnader" in text and "støttbar" not in text
         for value in (t.total_costs, t.kdd, t.statsforvalteren, t.in_kind, t.kdd_headroom):
             assert f"{round(value):,} kr".replace(",", " ") in text
         costs = block(text, "Kostnadsplan", "Sum kostnader")
