@@ -11,7 +11,8 @@ from bygdevekst_xl.cli import build_parser, main
 from bygdevekst_xl.cli_parser import ARGPARSE_NB, language_of
 from bygdevekst_xl.cli_texts import HELP
 
-COMMANDS = ("generate", "check", "extract", "regenerate", "council", "diff")
+COMMANDS = tuple(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+"""Every command the parser has, a command added later included."""
 ENGLISH = re.compile(
     r"\b(the|a|an|of|and|or|is|are|not|with|from|each|every|this|that|show|help|"
     r"message|exit|usage|options|optional|positional|arguments?|default|required|"
