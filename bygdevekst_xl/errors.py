@@ -19,8 +19,18 @@ class BygdevekstError(Exception):
     exit_code = EXIT_BAD_INPUT
 
     def lines(self) -> list[str]:
-        """Every error line, in the library's English, each naming its place first."""
+        """Every error line, in the library's English, each naming its place first (a
+        ``Message`` the error was raised with stays one, to be said in any language)."""
+        if len(self.args) == 1 and isinstance(self.args[0], str):
+            return [self.args[0]]
         return [str(self)]
+
+    def lines_in(self, lang: str) -> list[str]:
+        """Every error line in ``lang``: a line that is a ``Message`` says itself; English
+        text is matched against the catalogue's patterns (``messages.localize``)."""
+        from .messages import localize
+
+        return [localize(line, lang) for line in self.lines()]
 
     def details(self, lang: str = "nb") -> list[str]:
         """Lines that follow the error lines, in ``lang`` (the cells to fix, ...)."""

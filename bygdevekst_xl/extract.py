@@ -9,6 +9,7 @@ from .check.findings import Finding
 from .check.rules import column_findings, input_findings, spec_finding
 from .edited import Edited, read_edited
 from .errors import EXIT_FINDINGS, BygdevekstError
+from .messages import Count, Message
 from .model import Amount, Budget, CostLine, Formula, Project
 from .spec import SpecError, budget_from_dict, budget_to_dict, dump_spec, parse_spec
 
@@ -20,7 +21,8 @@ class ExtractError(BygdevekstError, ValueError):
 
     def __init__(self, path: str, findings: list[Finding]) -> None:
         self.findings = findings
-        super().__init__(f"{path}: {len(findings)} input(s) must be fixed in the workbook first")
+        count = Count(len(findings), "n-inputs")
+        super().__init__(Message("at", place=path, text=Message("extract-inputs", count=count)))
 
     def details(self, lang: str = "nb") -> list[str]:
         return [f"{f.sheet}!{f.cell}: {f.message(lang)}" for f in self.findings]
@@ -102,9 +104,7 @@ def spec_text(extracted: Extracted, heading: str) -> str:
     text = heading + "\n" + dump_spec(extracted.budget)
     back = parse_spec(text, "extract")
     if budget_to_dict(back) != budget_to_dict(extracted.budget):
-        raise SpecNotAsMeant(
-            "the spec text, read back, differs from the workbook's inputs; nothing was written"
-        )
+        raise SpecNotAsMeant(Message("spec-not-as-meant"))
     return text
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BygdevekstError
+from .messages import Message
 
 
 class OutputError(BygdevekstError, RuntimeError):
@@ -53,11 +54,9 @@ def write_new(
     path = Path(path)
     for source in protect:
         if _same_file(path, Path(source)):
-            raise OutputError(
-                f"{path}: the output would overwrite the input {source}; choose another -o"
-            )
+            raise _refused(path, "output-over-input", source=str(source))
     if not path.parent.is_dir():
-        raise OutputError(f"{path.parent}: folder does not exist")
+        raise _refused(path.parent, "no-folder")
     remove_debris(path)
     for _attempt in range(2):
         if _kind(path) is None:
@@ -68,17 +67,22 @@ def write_new(
                 continue  # another run created it just now: judge it as an existing file
             except OSError as exc:
                 reason = _reason(exc)
-                raise OutputError(f"{path}: cannot write: {reason}; nothing was written") from None
+                raise _refused(path, "cannot-write-nothing", why=reason) from None
         return _over_existing(path, data, force)
-    raise OutputError(f"{path}: the file keeps appearing and vanishing; try again")
+    raise _refused(path, "output-flickers")
 
 
-def check_regular(path: Path, what: str = "") -> None:
+def check_regular(path: Path) -> None:
     """Refuse ``path`` unless it is a regular file or does not exist (symlinks refused)."""
     kind = _kind(path)
     if kind is None or kind == "file":
         return
-    raise OutputError(f"{path}: {what or 'the output'} is {kind}, not a regular file")
+    raise _refused(path, "output-not-regular", kind=Message(f"kind-{kind}"))
+
+
+def _refused(path: Path, key: str, /, **params: object) -> OutputError:
+    """``path: …``, the catalogue's sentence ``key``."""
+    return OutputError(Message("at", place=str(path), text=Message(key, **params)))
 
 
 def _kind(path: Path) -> str | None:
@@ -88,18 +92,18 @@ def _kind(path: Path) -> str | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise OutputError(f"{path}: cannot look at the file: {_reason(exc)}") from None
+        raise _refused(path, "cannot-look", why=_reason(exc)) from None
     if stat.S_ISREG(mode):
         return "file"
     if stat.S_ISDIR(mode):
-        raise OutputError(f"{path}: is a folder; give a file name with -o")
+        raise _refused(path, "output-is-folder")
     if stat.S_ISLNK(mode):
-        return "a symbolic link"
+        return "symlink"
     if stat.S_ISFIFO(mode):
-        return "a pipe (FIFO)"
+        return "fifo"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "a special file"
+        return "device"
+    return "special"
 
 
 def _over_existing(path: Path, data: bytes, force: bool) -> Written:
@@ -108,14 +112,11 @@ def _over_existing(path: Path, data: bytes, force: bool) -> Written:
     try:
         same = path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError as exc:
-        raise OutputError(f"{path}: cannot read the existing file: {_reason(exc)}") from None
+        raise _refused(path, "cannot-read-existing", why=_reason(exc)) from None
     if same:
         return Written(path, unchanged=True)
     if not force:
-        raise OutputError(
-            f"{path}: file exists and differs; use --force to replace it "
-            "(the old file is kept as a backup)"
-        )
+        raise _refused(path, "exists-differs-backup")
     backup = _keep_backup(path)
     try:
         replace_atomically(path, data)
@@ -124,9 +125,7 @@ def _over_existing(path: Path, data: bytes, force: bool) -> Written:
             backup.unlink()
         if not isinstance(exc, OSError):
             raise  # Ctrl-C, SIGTERM
-        raise OutputError(
-            f"{path}: cannot write: {_reason(exc)}; the existing file is unchanged"
-        ) from None
+        raise _refused(path, "cannot-write-unchanged", why=_reason(exc)) from None
     return Written(path, backup=backup)
 
 
@@ -141,7 +140,7 @@ def _keep_backup(path: Path) -> Path:
         except FileExistsError:
             continue
         except OSError as exc:
-            raise OutputError(f"{backup}: cannot keep a backup: {_reason(exc)}") from None
+            raise _refused(backup, "cannot-backup", why=_reason(exc)) from None
         try:
             with open(path, "rb") as source, os.fdopen(fd, "wb") as target:
                 shutil.copyfileobj(source, target)
@@ -149,9 +148,9 @@ def _keep_backup(path: Path) -> Path:
         except OSError as exc:
             with contextlib.suppress(OSError):
                 backup.unlink()
-            raise OutputError(f"{backup}: cannot keep a backup: {_reason(exc)}") from None
+            raise _refused(backup, "cannot-backup", why=_reason(exc)) from None
         return backup
-    raise OutputError(f"{path}: too many backups beside it; tidy them up first")
+    raise _refused(path, "too-many-backups")
 
 
 def _reason(exc: OSError) -> str:

@@ -12,6 +12,7 @@ from .compute import BudgetTotals
 from .errors import EXIT_FINDINGS, BygdevekstError
 from .files import Written, write_new
 from .layout import WorkbookLayout, build_layout
+from .messages import Count, Message
 from .model import Budget
 from .record import date_label, generation_id, record_properties
 from .scheme import within_scheme
@@ -38,7 +39,7 @@ class RulesBroken(BygdevekstError, ValueError):
     def __init__(self, budget: Budget, broken: list[Finding]) -> None:
         self.budget = budget
         self.broken = broken
-        super().__init__(f"{len(broken)} broken rule(s) and --strict: no file was written")
+        super().__init__(Message("strict-broken", count=Count(len(broken), "n-broken-rules")))
 
     def details(self, lang: str = "nb") -> list[str]:
         from .reports import broken_rule_lines

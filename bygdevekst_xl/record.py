@@ -164,8 +164,9 @@ def shown_generation(found: Record | RecordProblem) -> tuple[str, str] | None:
 
 
 def date_label(budget: Budget) -> str:
-    """The spec's date as the Forside shows it (``30.11.2026``), or "ikke oppgitt"."""
+    """The spec's date as the Forside shows it (``30.11.2026``), or "" when the spec gives
+    none (the Forside then leaves it out)."""
     date = budget.pilot.spec_date
     if len(date) == 10 and date[4] == "-" and date[7] == "-":
         return f"{date[8:10]}.{date[5:7]}.{date[0:4]}"
-    return date or "ikke oppgitt"
+    return date

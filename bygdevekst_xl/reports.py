@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 def error_lines(error: BygdevekstError, lang: str) -> list[str]:
     """An error as standard error shows it: ``feil: …`` per line, then its details."""
-    return [say("error", lang, text=localize(line, lang)) for line in error.lines()] + [
+    return [say("error", lang, text=line) for line in error.lines_in(lang)] + [
         f"  {line}" for line in error.details(lang)
     ]
 

@@ -61,7 +61,7 @@ def test_bad_spec_exits_2_with_paths_and_writes_nothing(tmp_path, example_dict):
     spec = tmp_path / "bad.yaml"
     spec.write_text(yaml.safe_dump(example_dict, allow_unicode=True), "utf-8")
     result = run("generate", str(spec), "-o", "out.xlsx", "--lang", "en", cwd=tmp_path)
-    assert kroner(1234568) == "1 234 568 kr"
+    assert kroner(1234568) == "1\u00a0234\u00a0568\u00a0kr"
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         f"error: {spec}: projects[2].costs[1].amounts[0]: must be ≥ 0",

@@ -28,7 +28,9 @@ from bygdevekst_xl.council.rounding import (
     largest_remainder,
     round_half_away,
 )
+from bygdevekst_xl.council.words import hours_text, kroner_text, thousands
 from bygdevekst_xl.generate import workbook_bytes
+from bygdevekst_xl.messages import NBSP
 from bygdevekst_xl.office import gnumeric_path, recalculate_gnumeric
 from bygdevekst_xl.spec import budget_from_dict
 from tests.conftest import edited
@@ -193,6 +195,7 @@ def test_pdfs_hold_each_municipalitys_share_and_the_checked_totals(
         text = "\n".join(pages)
         for page in pages:
             assert f"innholds-ID {digest}" in page
+        assert "støtteberettigede kostnader" in text and "støttbar" not in text
         for value in (t.total_costs, t.kdd, t.statsforvalteren, t.in_kind, t.kdd_headroom):
             assert f"{round(value):,} kr".replace(",", " ") in text
         costs = block(text, "Kostnadsplan", "Sum kostnader")
@@ -228,8 +231,10 @@ def test_pdfs_hold_each_municipalitys_share_and_the_checked_totals(
         assert sum(r[-1] for r in share) == 2 * kroner  # project rows plus their total
         in_kind_shares += kroner
         decision = (out / f"vedtak-{slug}.txt").read_text("utf-8")
-        assert f"egeninnsats på {hours_label(sum(hours))} timer" in decision
-        assert f"verdsatt til {kroner:,} kr".replace(",", " ") in decision
+        written_hours = hours_label(sum(hours)).replace(" ", NBSP)  # no-break spaces in numbers
+        assert f"egeninnsats på {written_hours} timer" in decision
+        assert f"verdsatt til {kroner:,}{NBSP}kr".replace(",", NBSP) in decision
+        assert not re.search(r"\d \d{3}\b|\d kr\b", decision)
         assert re.search(r"^1\. Kommunestyret i " + m, decision, re.M)
         word = docx.Document(str(out / f"vedtak-{slug}.docx"))
         points = [p.text for p in word.paragraphs if p.style.name == "List Number"]
@@ -355,3 +360,13 @@ def test_sami_letters_are_printed_not_boxed(tmp_path, example_dict, capsys):
         assert "ŋ" in capsys.readouterr().err
     else:
         assert text in " ".join(printed.split())
+
+
+def test_the_pack_writes_numbers_with_no_break_spaces_and_a_true_minus():
+    """Amounts and hours in the draft decision (and the attachment) never break over a line
+    and show a negative with a minus sign (U+2212), not a hyphen."""
+    assert thousands(1_180_000) == "1\u00a0180\u00a0000"
+    assert thousands(-12_500) == "\u221212\u00a0500"
+    assert kroner_text(-12_500) == "\u221212\u00a0500\u00a0kr"
+    assert hours_text(1161.75) == "1\u00a0161,75"
+    assert hours_text(-2.5) == "\u22122,5"

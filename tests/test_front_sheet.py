@@ -10,6 +10,8 @@ from bygdevekst_xl.check import check_workbook
 from bygdevekst_xl.compute import budget_totals
 from bygdevekst_xl.extract import extract
 from bygdevekst_xl.generate import workbook_bytes
+from bygdevekst_xl.layout.front_sheet import parse_generation_text
+from bygdevekst_xl.record import generation_id
 from bygdevekst_xl.spec import SpecError
 from tests.conftest import edited
 
@@ -56,3 +58,31 @@ def test_lead_municipality_must_be_one_of_the_municipalities(example_dict):
     with pytest.raises(SpecError) as caught:
         edited(example_dict, **{"pilot.organisation_number": "12345"})
     assert any("pilot.organisation_number: must be nine digits" in p for p in caught.value.problems)
+
+
+def test_forside_leaves_out_the_shell_command_and_facts_not_given(example_dict, tmp_path):
+    """The Forside names its generation without "spesifikasjonens dato: ikke oppgitt" when the
+    spec gives no date (with the date when it does), and carries no shell command: how to run
+    check is in the README. The line still tells ``check`` which generation it is."""
+    texts = {}
+    for name, facts in (("uten", {}), ("med", {"pilot.spec_date": "2024-09-20"})):
+        budget = edited(example_dict, **facts)
+        path = tmp_path / f"{name}.xlsx"
+        path.write_bytes(workbook_bytes(budget))
+        assert check_workbook(path, budget).findings == []
+        sheet = openpyxl.load_workbook(path)["Forside"]
+        texts[name] = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]
+    generation = generation_id(edited(example_dict))
+    assert f"Generasjon {generation}" in texts["uten"]
+    assert not any(
+        "ikke oppgitt" in text or "spesifikasjonens dato" in text for text in texts["uten"]
+    )
+    assert any(text.endswith(" · spesifikasjonens dato: 20.09.2024") for text in texts["med"])
+    for lines in texts.values():
+        assert not any("python" in text or "bygdevekst_xl" in text for text in lines)
+    assert parse_generation_text(f"Generasjon {generation}") == (generation, "")
+    assert parse_generation_text("Generasjon abc · spesifikasjonens dato: 20.09.2024") == (
+        "abc",
+        "20.09.2024",
+    )
+    assert parse_generation_text("Budsjett 2024") is None

@@ -151,7 +151,7 @@ def test_a_conflict_refuses_and_lists_each_input(edited, new_spec, tmp_path, cap
     assert "3 inndata er endret både i arbeidsboka og i spesifikasjonen" in err
     assert (
         f"konflikt: {P3}!C30 (Kompetansehuber og variert arbeidsliv · Statsforvalteren · 2024): "
-        "ved generering 250 000, i arbeidsboka 260 000, i spesifikasjonen 270 000"
+        "ved generering 250\u00a0000, i arbeidsboka 260\u00a0000, i spesifikasjonen 270\u00a0000"
     ) in err
     assert not out.exists()
 
@@ -177,17 +177,19 @@ def test_every_merge_case_lands_in_every_input_cell(
         "Kompetansehuber og variert arbeidsliv",
     )
     expected = {
-        f"{bolig} · Mulighetsstudie for minihusklynger · 2024: 350 000 → 360 000",
-        f"{bolig} · Befaring på tomter: (ingen linje) → (15 000, 0)",
-        f"{arbeid} · Kurs om kompetansehuber: (30 000, 30 000) → (fjernet)",
+        f"{bolig} · Mulighetsstudie for minihusklynger · 2024: 350\u00a0000 → 360\u00a0000",
+        f"{bolig} · Befaring på tomter: (ingen linje) → (15\u00a0000, 0)",
+        f"{arbeid} · Kurs om kompetansehuber: (30\u00a0000, 30\u00a0000) → (fjernet)",
         f"{arbeid} · prosjektnavn: 'Et variert arbeidsliv' → '{arbeid}'",
         f"{arbeid} · arknavn: '3 Arbeidsliv' → '3 Kompetanse'",
     }
     if prefer == "spec":
         expected |= {
-            f"{arbeid} · Statsforvalteren · 2024: 260 000 → 270 000",
-            "Prosjektledelse · Reiser mellom kommunene og til KDD: (ingen linje) → (90 000, 95 000)",
-            "Felles plan- og utviklingskontor · Reiser for arbeidsgruppen: (50 000, 55 000) → (fjernet)",
+            f"{arbeid} · Statsforvalteren · 2024: 260\u00a0000 → 270\u00a0000",
+            "Prosjektledelse · Reiser mellom kommunene og til KDD: (ingen linje) → "
+            "(90\u00a0000, 95\u00a0000)",
+            "Felles plan- og utviklingskontor · Reiser for arbeidsgruppen: "
+            "(50\u00a0000, 55\u00a0000) → (fjernet)",
         }
     assert applied == expected
     assert len(report["resolved"]) == 3 and report["conflicts"] == []

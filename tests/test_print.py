@@ -73,3 +73,30 @@ def test_every_block_prints_on_one_page(example_dict, tmp_path):
     assert "Kostnader per prosjekt" in chart_page
     for project in budget.projects:
         assert project.name in chart_page
+
+
+def test_an_english_libreoffice_shows_norwegian_numbers(example_dict, tmp_path):
+    """In a LibreOffice set to US English, the Forside still shows amounts as 4 000 000 kr and
+    shares as 42,6 % (the formats carry the bokmål locale tag); with the untagged kroner
+    format the same LibreOffice shows 4,000,000 kr, so the check has teeth."""
+    import xlsxwriter
+
+    book = tmp_path / "bok.xlsx"
+    book.write_bytes(workbook_bytes(edited(example_dict)))
+    untagged = tmp_path / "untagged.xlsx"
+    with xlsxwriter.Workbook(str(untagged)) as wb:
+        sheet = wb.add_worksheet("Ark")
+        sheet.set_column(0, 0, 30)  # wide enough: a narrow column prints ###
+        sheet.write_number(0, 0, 4_000_000, wb.add_format({"num_format": '#,##0 "kr"'}))
+    pdfs = [
+        convert_libreoffice(path, tmp_path / "pdf", "pdf", locale="en-US")
+        for path in (book, untagged)
+    ]
+    forside = pages_by_sheet(pdfs[0])[FRONT_SHEET][0]
+    assert "4 000 000 kr" in forside and "7 296 000 kr" in forside
+    assert "42,6 %" in forside and "24,0 %" in forside
+    assert "4,000,000" not in forside and "42.6" not in forside
+    other = subprocess.run(
+        ["pdftotext", "-layout", str(pdfs[1]), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "4,000,000 kr" in other

@@ -143,7 +143,7 @@ def test_removed_project_with_amounts_is_refused(
     assert not out.exists()
     assert main(["regenerate", str(unrecorded_workbook), "--spec", str(spec), "-o", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "ville gått tapt: 5 Markedsføring!C7 = 300 000" in err and not out.exists()
+    assert "ville gått tapt: 5 Markedsføring!C7 = 300\u00a0000" in err and not out.exists()
     assert "prosjektet 'markedsforing' er fjernet: kostnadslinjen" in err
 
 

@@ -144,6 +144,7 @@ def test_quick_check_never_passes_what_jsonschema_refuses(data: dict[str, Any]) 
         assert list(FULL.iter_errors(data)) == []
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(specs())
 def test_quick_check_passes_every_valid_spec(data: dict[str, Any]) -> None:

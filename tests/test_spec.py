@@ -61,7 +61,7 @@ def test_eligibility_matches_the_kdd_rules(example_budget):
         ),
         (  # kroner written the Norwegian way, with spaces, are text in YAML
             lambda d: d["pilot"].__setitem__("kdd_cap", "4 000 000"),
-            "pilot.kdd_cap: must be a whole number, not text '4 000 000'",
+            "pilot.kdd_cap: must be a whole number, not text '4 000 000'; write 4000000 without spaces",
         ),
         (
             lambda d: d["projects"][0].__setitem__("colour", "red"),
@@ -258,6 +258,7 @@ def test_any_text_is_a_budget_or_a_spec_error(text):
         assert exc.problems and all(exc.problems)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -12,6 +12,7 @@ from bygdevekst_xl.layout import build_layout
 from bygdevekst_xl.layout.cells import SheetLayout, WorkbookLayout
 from bygdevekst_xl.writer import WriteError, render
 from bygdevekst_xl.writer.styles import AMOUNT_FORMAT
+from bygdevekst_xl.xlsx.styles import is_date_format
 from tests.conftest import edited
 
 INJECTIONS = ["=1+1", "+SUM(A1)", "-2+3", "@SUM(A1:A2)", "\t=cmd", '=HYPERLINK("http://x")']
@@ -87,6 +88,24 @@ def test_amounts_show_whole_kroner(example_budget, formulas_wb):
     cell = ws[layout.anchor("kdd_total").address]
     assert cell.number_format == AMOUNT_FORMAT
     assert cell.font.b
+
+
+def test_number_formats_are_tagged_norwegian(formulas_wb):
+    """Every format that groups thousands or has a decimal or per cent sign carries Excel's
+    bokmål locale tag [$-414], so LibreOffice shows 1 180 000 kr and 42,6 % whatever the
+    reader's locale; the kroner format still shows negatives in red with a minus sign."""
+    assert AMOUNT_FORMAT == '[$-414]#,##0 "kr";[Red]-#,##0 "kr"'
+    formats = {
+        cell.number_format
+        for ws in formulas_wb.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.number_format != "General"
+    }
+    grouped = {f for f in formats if "," in f or "." in f or "%" in f}
+    assert grouped and all(f.startswith("[$-414]") for f in grouped if "yy" not in f), grouped
+    assert "[$-414]0.0 %" in formats
+    assert not any(is_date_format(f) for f in grouped if "yy" not in f)  # no false date alarm
 
 
 def test_defined_names_are_workbook_level(example_budget, formulas_wb):

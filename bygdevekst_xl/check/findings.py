@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..messages import number
+from ..messages import NBSP, number
 
 Severity = Literal["error", "warning"]
 
@@ -319,7 +319,7 @@ class Finding:
     def message(self, lang: str = "nb") -> str:
         """The message in bokmål (``nb``) or English (``en``)."""
         template = CATALOG[self.code][1 if lang == "nb" else 2]
-        unit = " kr" if self.code in KRONER_CODES else ""
+        unit = f"{NBSP}kr" if self.code in KRONER_CODES else ""
         return template.format(
             expected=show(self.expected, lang, unit),
             found=show(self.found, lang, unit),

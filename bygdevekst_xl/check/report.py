@@ -8,6 +8,7 @@ from collections import Counter
 from itertools import groupby
 from typing import Any
 
+from ..messages import NBSP, plural
 from ..texts import OWN_SHARE
 from .findings import Finding, show
 from .workbook import Report
@@ -34,7 +35,7 @@ WORDS = {
         "unreadable": "kunne ikke leses",
         "generation": "Generasjon",
         "spec_date": "spesifikasjonens dato",
-        "changed": "inndata endret siden generering",
+        "changed": "endret siden generering",
         "digest": "Innholds-ID",
         "no-sheet": "(arbeidsboka)",
     },
@@ -59,7 +60,7 @@ WORDS = {
         "unreadable": "could not be read",
         "generation": "Generation",
         "spec_date": "spec dated",
-        "changed": "inputs changed since generation",
+        "changed": "changed since generation",
         "digest": "Content digest",
         "no-sheet": "(workbook)",
     },
@@ -69,8 +70,8 @@ WORDS = {
 def kroner(value: float, lang: str = "nb") -> str:
     """``1 234 568 kr`` (an amount too large for a spreadsheet number shows as it is)."""
     if not math.isfinite(value):
-        return f"{value} kr"
-    return f"{show(round(value), lang)} kr"
+        return f"{value}{NBSP}kr"
+    return f"{show(round(value), lang)}{NBSP}kr"
 
 
 def as_text(report: Report, lang: str = "nb") -> str:
@@ -79,7 +80,8 @@ def as_text(report: Report, lang: str = "nb") -> str:
     lines = [f"{w['workbook']}: {report.file}"]
     g = report.generation
     if g is not None:
-        changed = "" if g["changed_inputs"] is None else f", {g['changed_inputs']} {w['changed']}"
+        n = g["changed_inputs"]
+        changed = "" if n is None else f", {plural(n, 'n-inputs', lang)} {w['changed']}"
         spec_date = g["spec_date"] or ""
         if lang == "nb" and len(spec_date) == 10:  # 2024-09-20 -> 20.09.2024
             spec_date = ".".join(reversed(spec_date.split("-")))
@@ -113,8 +115,8 @@ def as_text(report: Report, lang: str = "nb") -> str:
         ]
     verdict = w["ok"] if report.ok else w["fail"]
     lines.append(
-        f"  {w['verdict']}: {verdict} ({len(report.errors)} {w['errors']}, "
-        f"{len(report.warnings)} {w['warnings']})"
+        f"  {w['verdict']}: {verdict} ({plural(len(report.errors), 'n-errors', lang)}, "
+        f"{plural(len(report.warnings), 'n-warnings', lang)})"
     )
     return "\n".join(lines)
 

@@ -15,7 +15,7 @@ from ..check import Report
 from ..check.workbook import check_edited
 from ..edited import Edited, read_edited
 from ..errors import EXIT_FINDINGS, BygdevekstError
-from ..messages import say
+from ..messages import Count, Message, say
 from ..model import Budget
 from ..reports import finding_place
 from ..scheme import comparable
@@ -46,10 +46,9 @@ class Refused(BygdevekstError):
     exit_code = EXIT_FINDINGS
 
     def __init__(self, report: Report) -> None:
-        super().__init__(
-            f"{report.file}: the check found {len(report.errors)} error(s); fix them, or use "
-            "--draft for a pack marked UTKAST:"
-        )
+        count = Count(len(report.errors), "n-errors")
+        refused = Message("council-refused", count=count)
+        super().__init__(Message("at", place=str(report.file), text=refused))
         self.report = report
 
     def details(self, lang: str = "nb") -> list[str]:
@@ -124,21 +123,13 @@ def council_pack_of(
     if municipality is not None:
         chosen = [m for m in names if comparable(m) == comparable(municipality.strip())]
         if not chosen:
-            raise CouncilError(
-                f"{path}: no municipality {municipality!r} in the workbook "
-                f"(it has {', '.join(names)})"
-            )
+            unknown = Message("no-municipality", name=repr(municipality), names=", ".join(names))
+            raise CouncilError(Message("at", place=str(path), text=unknown))
         names = chosen
     digest = edited.digest
     errors = finding_lines(report)
     fonts = fonts_for(_printed_texts(budget, errors, Path(path).name))
-    warnings = (
-        [
-            f"no font on this machine prints {fonts.missing!r}; install DejaVu Sans (fonts-dejavu-core)"
-        ]
-        if fonts.missing
-        else []
-    )
+    warnings: list[str] = [Message("no-font", chars=repr(fonts.missing))] if fonts.missing else []
     documents = []
     try:
         numbers = figures(budget)

@@ -209,7 +209,9 @@ def kdd_table(look: Look, facts: Facts) -> Table:
         ("Igjen under taket" if headroom >= 0 else "Over taket", kroner_text(abs(headroom))),
         ("Kostnader KDD kan finansiere", kroner_text(w(t.kdd_eligible))),
         (
-            "Margin mot støttbare kostnader" if margin >= 0 else "Over støttbare kostnader",
+            "Margin mot støtteberettigede kostnader"
+            if margin >= 0
+            else "Over støtteberettigede kostnader",
             kroner_text(abs(margin)),
         ),
     ]

@@ -117,7 +117,9 @@ def story(facts: Facts, title: str, look: Look) -> list[Flowable]:
         ],
     )
     out += _section(
-        look, "KDD-midlene mot taket og mot støttbare kostnader (kr)", [kdd_table(look, facts)]
+        look,
+        "KDD-midlene mot taket og mot støtteberettigede kostnader (kr)",
+        [kdd_table(look, facts)],
     )
     out += _section(
         look,

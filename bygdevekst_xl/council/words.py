@@ -5,20 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
+from ..messages import MINUS, NBSP
 from ..texts import period_label
 
 __all__ = ["date_text", "hours_text", "kroner_text", "period_label", "slug", "thousands"]
 
 
 def thousands(value: int) -> str:
-    """``1 234 568``: whole numbers grouped by spaces, minus sign as a hyphen."""
-    text = f"{abs(value):,}".replace(",", " ")
-    return f"-{text}" if value < 0 else text
+    """``1 234 568``: whole numbers grouped by no-break spaces, ``−12 500`` with a true minus
+    sign (U+2212)."""
+    text = f"{abs(value):,}".replace(",", NBSP)
+    return f"{MINUS}{text}" if value < 0 else text
 
 
 def kroner_text(value: int) -> str:
-    """``1 234 568 kr``."""
-    return f"{thousands(value)} kr"
+    """``1 234 568 kr`` (no-break spaces: an amount never breaks over two lines)."""
+    return f"{thousands(value)}{NBSP}kr"
 
 
 def hours_text(value: float) -> str:
@@ -26,7 +28,7 @@ def hours_text(value: float) -> str:
     if float(value).is_integer():
         return thousands(int(value))
     whole_part, _, decimals = f"{abs(value):.6f}".rstrip("0").partition(".")
-    sign = "-" if value < 0 else ""
+    sign = MINUS if value < 0 else ""
     return f"{sign}{thousands(int(whole_part))},{decimals}"
 
 

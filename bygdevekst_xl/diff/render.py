@@ -8,6 +8,7 @@ from typing import Any
 
 from ..check.findings import show
 from ..check.report import kroner
+from ..messages import MINUS, NBSP, plural
 from .changes import Cell, Change, DiffReport, Effect
 from .texts import CHANGES, EFFECTS, RULES, UNITS, WORDS
 
@@ -34,7 +35,7 @@ def hours_text(value: float) -> str:
     if not abs(value) < 1e15:
         return show(value)
     text = f"{value:,.6f}".rstrip("0").rstrip(".")
-    return text.replace(",", " ").replace(".", ",")
+    return text.replace(",", NBSP).replace(".", ",").replace("-", MINUS)
 
 
 def cell_text(change: Change) -> str:
@@ -106,7 +107,8 @@ def generation_lines(report: DiffReport, lang: str) -> list[str]:
         return []
     if p.same_spec:
         return [w["same_spec"].format(id=p.old_id)]
-    return [w["other_spec"].format(old=p.old_id, new=p.new_id, count=len(p.spec_changes))]
+    count = plural(len(p.spec_changes), "n-changes", lang)
+    return [w["other_spec"].format(old=p.old_id, new=p.new_id, count=count)]
 
 
 def _origin(report: DiffReport, change: Change, lang: str) -> str:
@@ -149,7 +151,10 @@ def as_text(report: DiffReport, lang: str = "nb") -> str:
             name = RULES[v.rule][0 if lang == "nb" else 1]
             lines.append(f"    {name}: {_status(v.old, lang)} → {_status(v.new, lang)}")
     lines.append(
-        "  " + w["summary"].format(changes=len(report.changes), formulas=len(report.formulas))
+        "  "
+        + w["summary"].format(
+            changes=plural(len(report.changes), "n-changes", lang), formulas=len(report.formulas)
+        )
     )
     return "\n".join(lines)
 

@@ -90,7 +90,10 @@ EFFECTS: dict[str, tuple[str, str]] = {
     "kdd-total": ("Søkt fra KDD", "Applied for from KDD"),
     "kdd-headroom": ("Igjen under KDD-taket", "Headroom under the KDD cap"),
     "statsforvalteren": ("Statsforvalteren", "Statsforvalteren"),
-    "own-share": ("Kommunenes egenandel i timer", "The municipalities' own share in hours"),
+    "own-share": (
+        "Kommunal egenandel (timer × timesats)",
+        "Municipalities' own share (hours × rate)",
+    ),
     "own-hours": ("Egenandel {municipality}, timer", "Own share {municipality}, hours"),
     "own-kroner": ("Egenandel {municipality}, kroner", "Own share {municipality}, kroner"),
     "balance": ("Balanse {project} {year}", "Balance {project} {year}"),
@@ -115,7 +118,7 @@ WORDS: dict[str, dict[str, str]] = {
         "to": "til",
         "budget": "Budsjett",
         "same_spec": "Begge er generert fra samme spesifikasjon (generasjon {id}).",
-        "other_spec": "Generert fra ulike spesifikasjoner ({old} → {new}); {count} endring(er) "
+        "other_spec": "Generert fra ulike spesifikasjoner ({old} → {new}); {count} "
         "kommer fra spesifikasjonen, resten er gjort i arbeidsboka.",
         "from_spec": "fra spesifikasjonen",
         "from_workbook": "endret i arbeidsboka",
@@ -133,7 +136,7 @@ WORDS: dict[str, dict[str, str]] = {
         "blank": "tom",
         "hours": "timer",
         "cells": "celle",
-        "summary": "{changes} endring(er) i budsjettet, {formulas} i formlene",
+        "summary": "{changes} i budsjettet, {formulas} i formlene",
         "what": "Hva",
         "before": "Før",
         "after": "Etter",
@@ -145,8 +148,8 @@ WORDS: dict[str, dict[str, str]] = {
         "to": "to",
         "budget": "Budget",
         "same_spec": "Both were generated from the same spec (generation {id}).",
-        "other_spec": "Generated from different specs ({old} → {new}); {count} change(s) come "
-        "from the spec, the rest were made in the workbook.",
+        "other_spec": "Generated from different specs ({old} → {new}); {count} from "
+        "the spec, the rest made in the workbook.",
         "from_spec": "from the spec",
         "from_workbook": "edited in the workbook",
         "formulas": "Formulas",
@@ -163,7 +166,7 @@ WORDS: dict[str, dict[str, str]] = {
         "blank": "blank",
         "hours": "hours",
         "cells": "cell",
-        "summary": "{changes} change(s) in the budget, {formulas} in the formulas",
+        "summary": "{changes} in the budget, {formulas} in the formulas",
         "what": "What",
         "before": "Before",
         "after": "After",

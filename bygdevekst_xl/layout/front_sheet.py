@@ -21,21 +21,25 @@ HOW_TO = (
     "i tabellen (over siste tomme linje). Summene tar med nye linjer uten at formler må endres.",
     "Kategori velges fra listen; arket Parametre viser hva KDD kan finansiere.",
     "Egenandelen er timer × timesats i hele kroner og regnes ut av timene i hvert prosjekt.",
-    "Kontroller budsjettet før innsending: python -m bygdevekst_xl check <arbeidsbok>.xlsx",
 )
 
 
+DATE_SEPARATOR = " · spesifikasjonens dato: "
+
+
 def generation_text(generation_id: str, spec_date: str) -> str:
-    """The Forside's line that tells copies apart."""
-    return f"Generasjon {generation_id} · spesifikasjonens dato: {spec_date}"
+    """The Forside's line that tells copies apart; the spec's date only when it is given."""
+    date = f"{DATE_SEPARATOR}{spec_date}" if spec_date else ""
+    return f"Generasjon {generation_id}{date}"
 
 
 def parse_generation_text(text: object) -> tuple[str, str] | None:
-    """(generation id, spec date) from the Forside's line, or None when it is not one."""
+    """(generation id, spec date, "" when not given) from the Forside's line, or None when it
+    is not one."""
     if not isinstance(text, str) or not text.startswith("Generasjon "):
         return None
-    generation, _, date = text.removeprefix("Generasjon ").partition(" · spesifikasjonens dato: ")
-    return (generation, date) if date else None
+    generation, _, date = text.removeprefix("Generasjon ").partition(DATE_SEPARATOR)
+    return (generation, date) if generation and " " not in generation else None
 
 
 def front_sheet(

@@ -25,7 +25,7 @@ from typing import Any, Literal
 from ..edited.inputs import ReadBudget
 from ..layout.places import parameter_fact_cell
 from ..layout.rows import PILOT_FACT_ROWS, ParameterRows
-from ..messages import say
+from ..messages import MINUS, NBSP, say
 from ..model import Amount, Budget, CostLine, Pilot, Project
 from ..texts import PARAMETER_SHEET
 
@@ -122,9 +122,10 @@ def shown(value: Any, lang: str = "nb") -> str:
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
-        return f"{value:,}".replace(",", " ")
+        return f"{value:,}".replace(",", NBSP).replace("-", MINUS)
     if isinstance(value, float):
-        return f"{value:,.2f}".replace(",", " ").rstrip("0").rstrip(".")
+        text = f"{value:,.2f}".replace(",", NBSP).rstrip("0").rstrip(".")
+        return text.replace("-", MINUS)
     if isinstance(value, tuple):
         return "(" + ", ".join(shown(v, lang) for v in value) + ")"
     if value == REMOVED:

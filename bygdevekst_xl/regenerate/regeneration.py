@@ -26,7 +26,7 @@ from ..files import Written, write_new
 from ..generate import document_time, document_title
 from ..layout import WorkbookLayout, build_layout
 from ..layout.archive_sheet import archive_sheet
-from ..messages import localize
+from ..messages import Count, Message, localize
 from ..model import Budget, Formula
 from ..record import date_label, generation_id, record_properties
 from ..scheme import within_scheme
@@ -83,10 +83,8 @@ class RefusedError(Refusal):
 
     def __init__(self, result: Regeneration) -> None:
         self.result = result
-        super().__init__(
-            f"{len(result.left_out)} typed value(s) have no place in the new spec; nothing was "
-            "written. Use --drop-orphans or --archive-orphans, or keep them in the spec:"
-        )
+        count = Count(len(result.left_out), "n-typed-values")
+        super().__init__(Message("regenerate-orphans", count=count))
 
 
 class ConflictError(Refusal):
@@ -94,27 +92,27 @@ class ConflictError(Refusal):
 
     def __init__(self, result: Regeneration) -> None:
         self.result = result
-        super().__init__(
-            f"{len(result.conflicts)} input(s) were changed both in the workbook and in the "
-            "spec; nothing was written. Fix one side, or choose with --prefer workbook or "
-            "--prefer spec:"
-        )
+        count = Count(len(result.conflicts), "n-inputs")
+        super().__init__(Message("regenerate-conflicts", count=count))
 
 
 class NotWrittenAsMeant(Refusal):
     """The new workbook, read back, is not what regeneration meant to write; nothing was
     written."""
 
-    def __init__(self, result: Regeneration, differences: list[str]) -> None:
+    def __init__(self, result: Regeneration, differences: list[Message | Finding]) -> None:
         self.result = result
         self.differences = differences
-        super().__init__(
-            f"the new workbook, read back, differs from what was meant in "
-            f"{len(differences)} place(s); nothing was written:"
-        )
+        count = Count(len(differences), "n-places")
+        super().__init__(Message("regenerate-not-as-meant", count=count))
 
     def details(self, lang: str = "nb") -> list[str]:
-        return [localize(text, lang) for text in self.differences[:50]]
+        return [
+            f"{d.sheet}!{d.cell}: {d.message(lang)} [{d.code}]"
+            if isinstance(d, Finding)
+            else d.say(lang)
+            for d in self.differences[:50]
+        ]
 
 
 class StrictRulesBroken(Refusal):
@@ -122,7 +120,8 @@ class StrictRulesBroken(Refusal):
 
     def __init__(self, result: Regeneration) -> None:
         self.result = result
-        super().__init__(f"{len(result.broken)} broken rule(s) and --strict: no file was written")
+        count = Count(len(result.broken), "n-broken-rules")
+        super().__init__(Message("strict-broken", count=count))
 
     def details(self, lang: str = "nb") -> list[str]:
         from ..reports import broken_rule_lines
@@ -182,10 +181,7 @@ def regenerate(
     found = edited.origin.findings
     damaged = [f for f in found if f.code in ("record-damaged", "record-mismatch")]
     if damaged:
-        result.warnings.append(
-            f"the workbook's generation record cannot be used ({damaged[0].found}): the "
-            "workbook's values win wherever the new spec keeps their place"
-        )
+        result.warnings.append(Message("record-unusable", reason=damaged[0].found))
     with contextlib.suppress(SpecError):
         result.generation = generation_id(new)
     if result.conflicts:
@@ -195,10 +191,7 @@ def regenerate(
         generation: tuple[str, str] | None = (generation_id(new), date_label(new))
     except SpecError as exc:
         properties, generation = [], None
-        result.warnings.append(
-            f"no generation record written: the workbook holds values a spec cannot state "
-            f"({exc.problems[0]}); fix them and run regenerate again"
-        )
+        result.warnings.append(Message("no-record-written", problem=exc.problems[0]))
     written_budget = within_scheme(merged.budget)
     layout = build_layout(written_budget, None, generation)
     for problem in carry_formulas(read, edited.located, written_budget, layout, content.names):
@@ -237,10 +230,8 @@ def regenerate(
     stated = [*report.errors, *report.warnings]
     result.broken = [f for f in stated if f.code in BUDGET_RULE_CODES]
     carried = {f.code for f in check_edited(edited).errors}  # the workbook had them already
-    faults = [
-        f"{f.sheet}!{f.cell}: {f.message('en')} [{f.code}]"
-        for f in report.errors
-        if f.code not in BUDGET_RULE_CODES | WRITTEN_FROM_SPEC | carried
+    faults: list[Message | Finding] = [
+        f for f in report.errors if f.code not in BUDGET_RULE_CODES | WRITTEN_FROM_SPEC | carried
     ]
     if faults:
         raise NotWrittenAsMeant(result, faults)
@@ -279,14 +270,14 @@ WRITTEN_FROM_SPEC = frozenset(
 (``check`` reports them there), and regeneration keeps a person's value, not a fixed one."""
 
 
-def written_differences(layout: WorkbookLayout, content: Any) -> list[str]:
+def written_differences(layout: WorkbookLayout, content: Any) -> list[Message | Finding]:
     """Every input cell of ``layout`` whose value or formula the file ``content`` (the new
     workbook, read back) does not hold as meant: ``Ark!C12: meant 50000, read 0``."""
-    out = []
+    out: list[Message | Finding] = []
     for sheet in layout.sheets:
         found = content.sheets.get(sheet.name)
         if found is None:
-            out.append(f"{sheet.name}: the sheet is missing")
+            out.append(Message("at", place=sheet.name, text=Message("sheet-not-written")))
             continue
         for cell in sheet.cells.values():
             if cell.kind != "input":
@@ -302,7 +293,8 @@ def written_differences(layout: WorkbookLayout, content: Any) -> list[str]:
                 ok = _same_input(meant, read)
                 meant_shown = meant
             if not ok:
-                out.append(f"{sheet.name}!{address}: meant {meant_shown!r}, read {read!r}")
+                text = Message("meant-read", meant=repr(meant_shown), read=repr(read))
+                out.append(Message("at", place=f"{sheet.name}!{address}", text=text))
     return out
 
 
@@ -324,7 +316,7 @@ def _outside_values(read: ReadBudget, content: Any, layout: WorkbookLayout) -> l
             f.sheet or "",
             f.cell or "",
             _project_of(read, f.sheet or ""),
-            "the value is outside the input areas and has no place in the new workbook",
+            Message("outside-no-place"),
             f.found,
         )
         for f in outside_findings(content, layout)
@@ -382,11 +374,13 @@ def _cannot_carry(content: Any, layout: WorkbookLayout) -> list[str]:
     ]
     for name, sheet in content.sheets.items():
         if sheet.comments:
-            out.append(f"{name}: {sheet.comments} comment(s) are not carried over")
+            count = Count(sheet.comments, "n-comments")
+            out.append(Message("at", place=name, text=Message("not-carried", count=count)))
         charts = sum(len(s.charts) for s in layout.sheets if s.name == name)
         extra = sheet.drawings - charts  # the layout's own charts are drawn anew
         if extra > 0:
-            out.append(f"{name}: {extra} image(s) or drawing(s) are not carried over")
+            count = Count(extra, "n-images")
+            out.append(Message("at", place=name, text=Message("not-carried", count=count)))
     out += [
         f"{finding.sheet}!{finding.cell}: {finding.found!r} is outside the input "
         "areas and is not carried over"

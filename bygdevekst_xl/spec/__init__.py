@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from ..errors import BygdevekstError
+from ..messages import CATALOG, Count, Message, localize
 from ..model import Budget, Category, CostLine, Pilot, Project
 from ..schema import spec_schema
 from ..texts import RESERVED_SHEETS
@@ -56,7 +57,8 @@ _CRITERION = re.compile(r"^[=<>]|[*?~]")
 
 
 class SpecError(BygdevekstError, ValueError):
-    """A spec that cannot be used; ``problems`` holds one ``path: message`` line each."""
+    """A spec that cannot be used; ``problems`` holds one ``path: message`` line each (a
+    :class:`~bygdevekst_xl.messages.Message`, English as text, said in any language)."""
 
     def __init__(self, source: str, problems: list[str]) -> None:
         self.source = source
@@ -65,6 +67,14 @@ class SpecError(BygdevekstError, ValueError):
 
     def lines(self) -> list[str]:
         return [f"{self.source}: {problem}" for problem in self.problems]
+
+    def lines_in(self, lang: str) -> list[str]:
+        return [f"{self.source}: {localize(problem, lang)}" for problem in self.problems]
+
+
+def _at(place: str | Message, key: str, /, **params: Any) -> Message:
+    """``place: problem``, the problem ``key`` of the catalogue."""
+    return Message("at", place=place, text=Message(key, **params))
 
 
 def example_path() -> Path:
@@ -84,26 +94,23 @@ def load_spec(path: Path | str) -> Budget:
     try:
         mode = path.stat().st_mode
         if stat.S_ISDIR(mode):
-            raise SpecError(source, ["is a folder, not a spec file"])
+            raise SpecError(source, [Message("spec-folder")])
         if not stat.S_ISREG(mode):  # a FIFO, /dev/zero, a terminal: never read
-            raise SpecError(source, ["is not a regular file (a pipe or a device?)"])
+            raise SpecError(source, [Message("spec-not-regular")])
         size = path.stat().st_size
         if size > MAX_SPEC_BYTES:
-            raise SpecError(
-                source, [f"file is {size} bytes; a spec may be at most {MAX_SPEC_BYTES}"]
-            )
+            raise SpecError(source, [Message("spec-too-large", size=size, most=MAX_SPEC_BYTES)])
         with path.open("rb") as handle:  # the size may lie (files under /proc): read bounded
             raw = handle.read(MAX_SPEC_BYTES + 1)
         if len(raw) > MAX_SPEC_BYTES:
-            raise SpecError(
-                source, [f"file holds more bytes than a spec may be at most ({MAX_SPEC_BYTES})"]
-            )
+            raise SpecError(source, [Message("spec-grows", most=MAX_SPEC_BYTES)])
     except FileNotFoundError:
-        raise SpecError(source, ["file not found"]) from None
+        raise SpecError(source, [Message("spec-not-found")]) from None
     except PermissionError:
-        raise SpecError(source, ["permission denied"]) from None
+        raise SpecError(source, [Message("spec-no-permission")]) from None
     except OSError as exc:
-        raise SpecError(source, [f"cannot read file: {exc.strerror or exc}"]) from None
+        why = exc.strerror or str(exc)
+        raise SpecError(source, [Message("spec-cannot-read", why=why)]) from None
     return parse_spec(raw, source)
 
 
@@ -126,8 +133,10 @@ def _first_problems(problems: Iterator[str]) -> list[str]:
     shown = list(itertools.islice(problems, MAX_PROBLEMS))
     rest = sum(1 for _ in problems)
     if rest:
-        more = f"at least {rest}" if rest >= MAX_SCHEMA_ERRORS - MAX_PROBLEMS else str(rest)
-        shown.append(f"(top): {more} more problems (only the first {MAX_PROBLEMS} are shown)")
+        at_least = rest >= MAX_SCHEMA_ERRORS - MAX_PROBLEMS
+        key = "spec-at-least-more-problems" if at_least else "spec-more-problems"
+        count = Count(rest, "n-more-problems")
+        shown.append(_at(_TOP, key, count=count, shown=MAX_PROBLEMS))
     return shown
 
 
@@ -138,7 +147,7 @@ def validate(data: Any) -> Iterator[str]:
     imported and run only when it says no, to find and phrase every error.
     """
     if not isinstance(data, Mapping):
-        yield f"(top): must be a mapping of pilot, categories and projects, not {_kind(data)}"
+        yield _at(_TOP, "spec-not-mapping", kind=_kind(data))
         return
     if not _quick_schema_check()(data):
         schema = load_schema()
@@ -146,7 +155,7 @@ def validate(data: Any) -> Iterator[str]:
         if any(length > HUGE_LIST for _where, length, _limit in lists):
             # refused by count: jsonschema would visit every item of a huge list (seconds)
             for path, length, limit in lists:
-                yield f"{_path(path)}: must have at most {limit} entries, not {length}"
+                yield _at(_path(path), "spec-max-entries", v=limit, n=length)
             return
         from jsonschema import Draft202012Validator
 
@@ -157,7 +166,7 @@ def validate(data: Any) -> Iterator[str]:
         )
         if errors:
             for error in errors:
-                yield f"{_path(error.absolute_path)}: {_message(error)}"
+                yield Message("at", place=_path(error.absolute_path), text=_message(error))
             return
     yield from _cross_checks(data)
 
@@ -226,15 +235,18 @@ def dump_spec(budget: Budget) -> str:
 
 
 def _load_yaml(raw: bytes | str, source: str) -> Any:
+    text = raw
     if isinstance(raw, bytes):
         try:
-            raw = raw.decode("utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise SpecError(source, [f"byte {exc.start}: the file is not UTF-8 text"]) from None
+            if raw.startswith(b"PK\x03\x04") and b"xl/workbook.xml" in raw:
+                raise SpecError(source, [Message("spec-is-workbook")]) from None
+            raise SpecError(source, [Message("spec-not-utf8", start=exc.start)]) from None
     try:
-        return load_yaml(raw)
+        return load_yaml(str(text))
     except YamlProblem as exc:
-        raise SpecError(source, [str(exc)]) from None
+        raise SpecError(source, [exc.message]) from None
 
 
 def _text_problems(value: Any, path: str, key: str = "") -> Iterator[str]:
@@ -244,12 +256,12 @@ def _text_problems(value: Any, path: str, key: str = "") -> Iterator[str]:
         bad = (_NOT_XML if key in _FREE_TEXT else pattern).search(value)
         if bad:
             if bad[0] in "\t\n\r\u2028\u2029":
-                where = "a line break or tab"
+                key = "spec-line-break"
             elif _INVISIBLE_CHAR.match(bad[0]):
-                where = "an invisible"
+                key = "spec-invisible"
             else:
-                where = "a control"
-            yield f"{path}: holds {where} character (U+{ord(bad[0]):04X}); remove it"
+                key = "spec-control"
+            yield _at(path, key, code=f"{ord(bad[0]):04X}")
     elif isinstance(value, dict):
         for name, item in value.items():
             inner = f"{path}.{name}" if path else str(name)
@@ -286,32 +298,26 @@ def _cross_checks(data: Mapping[str, Any]) -> Iterator[str]:
         yield from _text_problems(data, "")
     for i, category in enumerate(data["categories"]):
         if _CRITERION.search(category["name"]):
-            yield (
-                f"categories[{i}].name: {category['name']!r} would be read by SUMIF as a "
-                "comparison or wildcard (= < > at the start, or * ? ~); rename the category"
-            )
+            yield _at(f"categories[{i}].name", "spec-criterion", name=repr(category["name"]))
     for i, project in enumerate(data["projects"]):
         units = len(project["sheet"].encode("utf-16-le")) // 2
         if units > MAX_SHEET_UNITS:
-            yield (
-                f"projects[{i}].sheet: sheet name is {units} characters as Excel counts them "
-                f"(at most {MAX_SHEET_UNITS}; an emoji counts as 2)"
+            yield _at(
+                f"projects[{i}].sheet", "spec-sheet-length", units=units, most=MAX_SHEET_UNITS
             )
     pilot = data["pilot"]
     municipalities = pilot["municipalities"]
     lead = pilot.get("lead_municipality")
     if lead is not None and lead not in municipalities:
-        yield (
-            f"pilot.lead_municipality: {lead!r} is not one of the municipalities in "
-            "pilot.municipalities"
-        )
+        yield _at("pilot.lead_municipality", "spec-not-a-municipality", name=repr(lead))
     category_ids = set()
     names = set()
     for i, category in enumerate(data["categories"]):
         if category["id"] in category_ids:
-            yield f"categories[{i}].id: duplicate category id {category['id']!r}"
+            yield _at(f"categories[{i}].id", "spec-duplicate-category-id", id=repr(category["id"]))
         if category["name"].casefold() in names:
-            yield f"categories[{i}].name: duplicate category name {category['name']!r}"
+            name = repr(category["name"])
+            yield _at(f"categories[{i}].name", "spec-duplicate-category-name", name=name)
         category_ids.add(category["id"])
         names.add(category["name"].casefold())
     project_ids: set[str] = set()
@@ -319,21 +325,20 @@ def _cross_checks(data: Mapping[str, Any]) -> Iterator[str]:
     for i, project in enumerate(data["projects"]):
         where = f"projects[{i}]"
         if project["id"] in project_ids:
-            yield f"{where}.id: duplicate project id {project['id']!r}"
+            yield _at(f"{where}.id", "spec-duplicate-project-id", id=repr(project["id"]))
         project_ids.add(project["id"])
         sheet = project["sheet"]
         if sheet.casefold() in sheets:
-            yield f"{where}.sheet: sheet name {sheet!r} is already used (case-insensitive)"
+            yield _at(f"{where}.sheet", "spec-sheet-used", name=repr(sheet))
         sheets.add(sheet.casefold())
         for j, cost in enumerate(project["costs"]):
             if cost["category"] not in category_ids:
-                yield f"{where}.costs[{j}].category: category {cost['category']!r} is not defined"
+                category = repr(cost["category"])
+                yield _at(f"{where}.costs[{j}].category", "spec-no-category", id=category)
         for municipality in project.get("hours", {}):
             if municipality not in municipalities:
-                yield (
-                    f"{where}.hours.{municipality}: {municipality!r} is not one of the "
-                    f"municipalities in pilot.municipalities"
-                )
+                place = f"{where}.hours.{municipality}"
+                yield _at(place, "spec-not-a-municipality", name=repr(municipality))
 
 
 def _build(data: Mapping[str, Any]) -> Budget:
@@ -385,85 +390,104 @@ def _paragraphs(lines: list[str]) -> tuple[str, ...]:
     return tuple(part.strip() for line in lines for part in line.splitlines() if part.strip())
 
 
-def _path(parts: Any) -> str:
+_TOP = Message("spec-top")
+
+
+def _path(parts: Any) -> str | Message:
     out = ""
     for part in parts:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top)"
+    return out or _TOP
 
 
-def _kind(value: Any) -> str:
+def _kind(value: Any) -> Message:
     names = {
-        dict: "a mapping",
-        list: "a list",
-        str: "text",
-        bool: "true/false",
-        type(None): "empty",
+        dict: "kind-object",
+        list: "kind-array",
+        str: "kind-string",
+        bool: "kind-boolean",
+        type(None): "kind-null",
     }
     for t, name in names.items():
         if isinstance(value, t):
-            return name
-    return "a number" if isinstance(value, int | float) else type(value).__name__
+            return Message(name)
+    if isinstance(value, int | float):
+        return Message("kind-number")
+    return Message("kind-other", name=type(value).__name__)
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any) -> str | Message:
     """The kind of a wrong value, with the value itself when it is short: ``text '4 000 000'``."""
     if isinstance(value, bool) or value is None or isinstance(value, dict | list):
         return _kind(value)
     if isinstance(value, float):
         return repr(value)
     text = repr(value)
-    return f"{_kind(value)} {text}" if len(text) <= 40 else _kind(value)
+    if len(text) > 40:
+        return _kind(value)
+    return Message("shown-text" if isinstance(value, str) else "shown-number", value=text)
 
 
-def _message(error: Any) -> str:
-    """A short English message for a schema error, in the words a spec author uses."""
+_GROUPED_DIGITS = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f.]\d{3})+")
+"""A whole number written with spaces (or points) between the thousands: ``90 000``."""
+
+
+def _wrong_kind(wanted: list[str], value: Any) -> Message:
+    """``must be a whole number, not text '90 000'``, with a hint when the text is a number
+    written the way a Norwegian writes it."""
+    kinds = [Message(f"kind-{k}") if f"kind-{k}" in CATALOG else k for k in wanted]
+    either = kinds[-1]
+    for kind in reversed(kinds[:-1]):
+        either = Message("either", first=kind, second=either)
+    if (
+        isinstance(value, str)
+        and {"integer", "number"} & set(wanted)
+        and _GROUPED_DIGITS.fullmatch(value.strip())
+    ):
+        digits = re.sub(r"[ \u00a0\u202f.]", "", value.strip())
+        return Message("spec-wrong-kind-hint", wanted=either, shown=_shown(value), digits=digits)
+    return Message("spec-wrong-kind", wanted=either, shown=_shown(value))
+
+
+def _message(error: Any) -> Message:
+    """A short message for a schema error, in the words a spec author uses."""
     v, kind, value = error.validator_value, error.validator, error.instance
     if kind == "additionalProperties":
         extra = sorted(set(value) - set(error.schema.get("properties", {})), key=str)
-        return "unknown key " + ", ".join(repr(str(k)) for k in extra)
+        return Message("spec-unknown-key", keys=", ".join(repr(str(k)) for k in extra))
     if kind == "required":
         name = error.message.removesuffix(" is a required property")
-        return f"missing required field {name}"
+        return Message("spec-missing-field", name=name)
     if kind == "type":
-        wanted = {
-            "integer": "a whole number",
-            "number": "a number",
-            "string": "text",
-            "array": "a list",
-            "object": "a mapping",
-            "boolean": "true or false",
-        }
-        kinds = [str(k) for k in (v if isinstance(v, list) else [v])]
-        return "must be " + " or ".join(wanted.get(k, k) for k in kinds) + f", not {_shown(value)}"
+        return _wrong_kind([str(k) for k in (v if isinstance(v, list) else [v])], value)
     if kind == "minimum":
-        return f"must be ≥ {v}"
+        return Message("spec-at-least", v=v)
     if kind == "maximum":
-        return f"must be ≤ {v}"
+        return Message("spec-at-most", v=v)
     if kind in ("minItems", "maxItems") and v == error.schema.get("maxItems") == error.schema.get(
         "minItems"
     ):
-        return f"must have exactly {v} entries (one per project year), not {len(value)}"
+        return Message("spec-exactly-entries", v=v, n=len(value))
     if kind == "minItems":
-        return f"must have at least {v} entries"
+        return Message("spec-min-entries", v=v)
     if kind == "maxItems":
-        return f"must have at most {v} entries, not {len(value)}"
+        return Message("spec-max-entries", v=v, n=len(value))
     if kind == "uniqueItems":
-        return "entries must be unique"
+        return Message("spec-unique")
     if kind == "minLength":
-        return "must not be empty"
+        return Message("spec-empty")
     if kind == "maxLength":
-        return f"must be at most {v} characters"
+        return Message("spec-max-length", v=v)
     if kind == "pattern":
         if "[^\\[" in v:
-            return "sheet name must not contain any of []:*?/\\ or start or end with '"
+            return Message("spec-sheet-chars")
         if v.startswith("^[a-z]"):
-            return "must start with a-z and hold only a-z, 0-9 and _ (at most 40 characters)"
+            return Message("spec-id-chars")
         if v.startswith("^[0-9]{3}"):
-            return "must be nine digits, spaces allowed (974 589 095)"
+            return Message("spec-org-number")
         if v.startswith("^\\d{4}"):
-            return "must be a date written YYYY-MM-DD"
-        return "must not be blank"
-    if kind == "format":
-        return f"must be a valid {v} (YYYY-MM-DD)"
-    return error.message
+            return Message("spec-date-written")
+        return Message("spec-blank")
+    if kind == "format" and v == "date":
+        return Message("spec-valid-date")
+    return Message("spec-schema-other", detail=error.message)

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from ..messages import Message
+
 MAX_DEPTH = 20  # a spec nests 5 deep; anything far deeper is junk
 MAX_NODES = 300_000
 """Values a spec may hold, bounded before parsing (the largest spec the schema allows holds
@@ -32,16 +34,23 @@ _MERGE = "tag:yaml.org,2002:merge"
 
 
 class YamlProblem(ValueError):
-    """Text that is not a usable spec document; the message names the line and column."""
+    """Text that is not a usable spec document; its :attr:`message` names the line and column."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _at(mark: Any, key: str, /, **params: Any) -> YamlProblem:
+    """The problem ``key`` at a place in the text (``line 2, column 1: …``)."""
+    return YamlProblem(Message("at", place=_where(mark), text=Message(key, **params)))
 
 
 def load_yaml(text: str) -> Any:
     """The one YAML document in *text* as plain data; raise :class:`YamlProblem`."""
     marks = sum(text.count(mark) for mark in _MARKS)
     if marks > MAX_NODES:
-        raise YamlProblem(
-            f"may hold up to {marks} values; a spec may hold at most {MAX_NODES} (refusing)"
-        )
+        raise YamlProblem(Message("yaml-too-many-values", count=marks, most=MAX_NODES))
     try:
         loader = _LOADER(text)
         try:
@@ -50,12 +59,16 @@ def load_yaml(text: str) -> Any:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        problem = f"{_where(exc.problem_mark)}: not valid YAML: {exc.problem or exc}"
-        raise YamlProblem(problem) from None
+        mark = exc.problem_mark
+        found = text[mark.index : mark.index + 1] if mark else ""
+        problem = _problem(str(exc.problem or exc), str(exc.context or ""), found)
+        raise _at(exc.problem_mark, "yaml-invalid", problem=problem) from None
     except RecursionError:
-        raise YamlProblem("not valid YAML: nested too deeply") from None
+        raise YamlProblem(Message("yaml-too-deep")) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(f"not valid YAML: {exc}") from None
+        raise YamlProblem(
+            Message("yaml-invalid", problem=Message("yaml-other", problem=str(exc)))
+        ) from None
 
 
 class _Builder:
@@ -70,10 +83,7 @@ class _Builder:
         if tag == _STR and isinstance(node, yaml.ScalarNode):
             return node.value
         if id(node) in self.seen:
-            raise YamlProblem(
-                f"{_where(node.start_mark)}: this value is used again through an alias; "
-                "aliases (*name) are not allowed"
-            )
+            raise _at(node.start_mark, "yaml-alias")
         self.seen.add(id(node))
         if tag == _MAP and isinstance(node, yaml.MappingNode):
             return self.mapping(node, depth + 1)
@@ -81,13 +91,15 @@ class _Builder:
             self.deep(node, depth + 1)
             return [self.data(item, depth + 1) for item in node.value]
         if tag == _MERGE:
-            raise YamlProblem(f"{_where(node.start_mark)}: merge keys (<<) are not allowed")
+            raise _at(node.start_mark, "yaml-merge")
         try:
             if tag == _INT and isinstance(node, yaml.ScalarNode):
                 if len(node.value) > MAX_NUMBER_CHARS:  # 0x…, 0b…, 1:59:59… of any length
-                    raise YamlProblem(
-                        f"{_where(node.start_mark)}: a number of {len(node.value)} characters "
-                        f"(at most {MAX_NUMBER_CHARS}) is too large"
+                    raise _at(
+                        node.start_mark,
+                        "yaml-long-number",
+                        length=len(node.value),
+                        most=MAX_NUMBER_CHARS,
                     )
                 text = node.value
                 digits = text[1:] if text[:1] == "-" else text
@@ -96,14 +108,14 @@ class _Builder:
                 return self.loader.construct_yaml_int(node)
             value = self.loader.construct_object(node, deep=True)  # floats, bools, null, dates
             if isinstance(value, float) and value != value:
-                raise YamlProblem(f"{_where(node.start_mark)}: .nan is not a number")
+                raise _at(node.start_mark, "yaml-nan")
         except YamlProblem:
             raise
         except (ValueError, IndexError, AttributeError, TypeError, OverflowError):
             # PyYAML's constructors fail this way on explicit tags with odd values (!!int "")
             value = node.value if isinstance(node.value, str) else "…"
-            raise YamlProblem(
-                f"{_where(node.start_mark)}: {value[:40]!r} is not a valid {tag.split(':')[-1]}"
+            raise _at(
+                node.start_mark, "yaml-bad-scalar", value=repr(value[:40]), kind=_kind(tag)
             ) from None
         return value.isoformat() if isinstance(value, dt.date) else value
 
@@ -113,17 +125,53 @@ class _Builder:
         for key_node, value_node in node.value:
             key = self.data(key_node, depth)
             if isinstance(key, list | dict):
-                raise YamlProblem(f"{_where(key_node.start_mark)}: a key must be text or a number")
+                raise _at(key_node.start_mark, "yaml-key-kind")
             if key in out:
-                raise YamlProblem(f"{_where(key_node.start_mark)}: {key!r} is given twice")
+                raise _at(key_node.start_mark, "yaml-key-twice", key=repr(key))
             out[key] = self.data(value_node, depth)
         return out
 
     @staticmethod
     def deep(node: yaml.Node, depth: int) -> None:
         if depth > MAX_DEPTH:
-            raise YamlProblem(f"{_where(node.start_mark)}: nested more than {MAX_DEPTH} deep")
+            raise _at(node.start_mark, "yaml-nested", most=MAX_DEPTH)
 
 
-def _where(mark: Any) -> str:
-    return f"line {mark.line + 1}, column {mark.column + 1}" if mark else "YAML"
+def _where(mark: Any) -> Message:
+    if not mark:
+        return Message("yaml-anywhere")
+    return Message("at-line", line=mark.line + 1, column=mark.column + 1)
+
+
+_KNOWN_KINDS = frozenset({"int", "float", "bool", "timestamp", "null"})
+
+
+def _kind(tag: str) -> Message:
+    """What a value of a YAML tag must be: ``a valid whole number`` for ``!!int``."""
+    name = tag.split(":")[-1]
+    return Message(f"kind-{name}") if name in _KNOWN_KINDS else Message("kind-other", name=name)
+
+
+_PROBLEMS = (  # PyYAML's words for the mistakes people make, and ours
+    ("found a tab character", "yaml-tab"),
+    ("did not find expected key", "yaml-indent"),
+    ("mapping values are not allowed", "yaml-colon"),
+    ("expected <block end>", "yaml-indent"),
+    ("could not find expected ':'", "yaml-no-colon"),
+    ("found unexpected end of stream", "yaml-end"),
+    ("did not find expected ',' or", "yaml-bracket"),
+    ("found undefined alias", "yaml-undefined-alias"),
+)
+
+
+def _problem(problem: str, context: str, found: str) -> Message:
+    """PyYAML's problem in our words where we know it (its English otherwise, in English);
+    ``found`` is the character where it stopped."""
+    if "quoted scalar" in context and "end of stream" in problem:
+        return Message("yaml-quote")
+    if found == "\t":
+        return Message("yaml-tab")
+    for start, key in _PROBLEMS:
+        if problem.startswith(start):
+            return Message(key)
+    return Message("yaml-other", problem=problem)

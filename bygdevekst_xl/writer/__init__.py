@@ -19,7 +19,7 @@ from ..excel import date_serial
 from ..layout import LAYOUT_PROPERTY, LAYOUT_VERSION, Cell, SheetLayout, WorkbookLayout
 from ..model import Formula
 from .pages import print_setup
-from .styles import CONDITIONAL_STYLES, cell_style
+from .styles import AXIS_FORMAT, CONDITIONAL_STYLES, cell_style
 
 FOOTER = "&L&A&RSide &P av &N"
 PAPER_A4 = 9
@@ -216,7 +216,7 @@ class _Renderer:
             )
         chart.set_title({"name": spec.title})
         if spec.kind != "pie":
-            values_axis = {"num_format": '#,##0 "kr"'}
+            values_axis = {"num_format": AXIS_FORMAT}
             if spec.kind == "bar":  # horizontal bars: names on the left, first on top
                 chart.set_x_axis(values_axis)
                 chart.set_y_axis({"reverse": True})

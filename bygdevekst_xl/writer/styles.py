@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-AMOUNT_FORMAT = '#,##0 "kr";[Red]-#,##0 "kr"'
-HOURS_FORMAT = "#,##0.0"
+NB_NO = "[$-414]"
+"""Excel's locale tag for Norwegian bokmål (LCID 0x0414). LibreOffice formats a number whose
+format carries it the Norwegian way whatever the reader's locale (``1 180 000 kr``, ``42,6 %``,
+``1 234,5``). Excel takes month and day names from the tag but the thousands and decimal
+separators from the reader's settings: an English Excel still shows ``1,180,000 kr``, and no
+number format can say otherwise without losing the minus sign of negative amounts in one of the
+two programs (literal spaces need a section per size, and Excel and LibreOffice sign the
+sections differently)."""
+AMOUNT_FORMAT = f'{NB_NO}#,##0 "kr";[Red]-#,##0 "kr"'
+HOURS_FORMAT = f"{NB_NO}#,##0.0"
+PERCENT_FORMAT = f"{NB_NO}0.0 %"
+AXIS_FORMAT = f'{NB_NO}#,##0 "kr"'
 FLAG_FORMAT = '"Ja";"Ja";"Nei"'
 DATE_FORMAT = "dd.mm.yyyy"
 INPUT_FILL = "#FFF2CC"
@@ -58,7 +68,7 @@ CELL_STYLES: dict[str, dict[str, Any]] = {
     "flag": {"num_format": FLAG_FORMAT, "align": "center"},
     "status": {"bold": True, "align": "center", "border": 1},
     "date": {"num_format": DATE_FORMAT, "align": "left"},
-    "percent": {"num_format": "0.0 %"},
+    "percent": {"num_format": PERCENT_FORMAT},
     "signature": {"bottom": 1},
     "link": {"font_color": "#0563C1", "underline": 1},
 }

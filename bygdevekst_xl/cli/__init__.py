@@ -11,16 +11,16 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import BygdevekstError
-from .files import OutputError
-from .messages import kroner as _kroner
-from .messages import localize, say
-from .reports import (
+from .. import __version__
+from ..errors import BygdevekstError
+from ..files import OutputError
+from ..messages import Count, Message, localize, say
+from ..messages import kroner as _kroner
+from ..reports import (
     broken_rule_lines,
     error_lines,
     extracted_formulas,
@@ -29,10 +29,11 @@ from .reports import (
     regeneration_lines,
     written_line,
 )
-from .spec import example_path
+from ..spec import example_path
+from .parser import Parser, language_of
+from .texts import DEFAULT_OUTPUT, help_texts
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
-DEFAULT_OUTPUT = "hjerteregionen.xlsx"
 
 
 def kroner(value: float, lang: str = "nb") -> str:
@@ -40,91 +41,82 @@ def kroner(value: float, lang: str = "nb") -> str:
     return _kroner(value, lang)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every command."""
-    parser = argparse.ArgumentParser(
+def build_parser(lang: str = "nb") -> argparse.ArgumentParser:
+    """The argument parser with every command, every text of it in ``lang``."""
+    h = help_texts(lang)
+    parser = Parser(
         prog="bygdevekst-xl"
         if Path(sys.argv[0]).stem == "bygdevekst-xl"
         else "python -m bygdevekst_xl",
-        description="Generate and check the Excel budget of a bygdevekstavtale application.",
+        description=h("description"),
+        add_help=False,
+        lang=lang,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    gen = commands.add_parser(
-        "generate",
-        help="write the budget workbook for a spec (default: the built-in Hjerteregionen)",
-        description="Write the budget workbook for a YAML spec. Without a spec, the built-in "
-        "Hjerteregionen example is used.",
+    _add_help(parser, h)
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}", help=h("version")
     )
+    commands = parser.add_subparsers(dest="command", metavar=h("command"), required=True)
+
+    def command(name: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(
+            name, help=h(name), description=h(f"{name}.description"), add_help=False
+        )
+        _add_help(sub, h)
+        return sub
+
+    gen = command("generate")
     gen.add_argument(
-        "spec", nargs="?", type=Path, help="budget spec (YAML); default: built-in example"
+        "spec", nargs="?", type=Path, metavar=h("metavar.spec"), help=h("generate.spec")
     )
     gen.add_argument(
         "-o",
         "--output",
         type=Path,
         default=Path(DEFAULT_OUTPUT),
-        help=f"workbook to write (default: {DEFAULT_OUTPUT})",
+        metavar=h("metavar.output"),
+        help=h("generate.output"),
     )
-    _add_force(gen)
-    gen.add_argument(
-        "--strict",
-        action="store_true",
-        help="write nothing and exit 1 when the spec breaks a rule (default: write the draft)",
-    )
-    _add_lang(gen)
+    _add_force(gen, h)
+    gen.add_argument("--strict", action="store_true", help=h("generate.strict"))
+    _add_lang(gen, h)
     gen.set_defaults(run=_generate)
 
-    chk = commands.add_parser(
-        "check",
-        help="recompute an edited workbook headlessly and check totals, cap and rules",
-        description="Check budget workbooks: re-evaluate every formula headlessly, recompute every "
-        "total from the inputs, and check the KDD cap, eligibility, balance and structure. "
-        "Exit 0: no errors; 1: errors found; 2: a file could not be read as a budget workbook.",
+    chk = command("check")
+    chk.add_argument(
+        "files", nargs="+", type=Path, metavar=h("metavar.file"), help=h("check.files")
     )
-    chk.add_argument("files", nargs="+", type=Path, metavar="FILE", help="workbook(s) to check")
-    chk.add_argument("--json", action="store_true", help="print one JSON document per file")
-    _add_lang(chk)
-    _add_spec(chk)
+    chk.add_argument("--json", action="store_true", help=h("check.json"))
+    _add_lang(chk, h)
+    chk.add_argument("--spec", type=Path, metavar=h("metavar.spec"), help=h("check.spec"))
     chk.set_defaults(run=_check)
 
-    ext = commands.add_parser(
-        "extract",
-        help="write the spec back from an edited workbook, with every typed value",
-        description="Write the YAML spec of an edited workbook: cost lines (including lines a "
-        "person added), hours, financing and descriptions. Refuses, listing the cells, when an "
-        "input cannot be stated in a spec.",
-    )
-    ext.add_argument("workbook", type=Path, help="edited workbook (.xlsx)")
-    ext.add_argument("-o", "--output", type=Path, help="spec to write (default: print it)")
+    ext = command("extract")
     ext.add_argument(
-        "--json",
-        action="store_true",
-        help="print a JSON report: the spec written and the inputs that held formulas",
+        "workbook", type=Path, metavar=h("metavar.workbook"), help=h("extract.workbook")
     )
-    _add_force(ext)
-    _add_lang(ext)
+    ext.add_argument(
+        "-o", "--output", type=Path, metavar=h("metavar.output"), help=h("extract.output")
+    )
+    ext.add_argument("--json", action="store_true", help=h("extract.json"))
+    _add_force(ext, h)
+    _add_lang(ext, h)
     ext.set_defaults(run=_extract)
 
-    reg = commands.add_parser(
-        "regenerate",
-        help="write a new workbook for a changed spec, carrying over every typed value",
-        description="Merge three ways: the spec WORKBOOK was generated from (its record), "
-        "WORKBOOK's inputs and --spec; write a new workbook with the structure of --spec "
-        "(projects matched by id) and the merged inputs; WORKBOOK is never modified. An input "
-        "changed in both to different values makes it refuse (exit 1, listing them) unless "
-        "--prefer says which wins; values with no place in the new spec make it refuse unless "
-        "--drop-orphans or --archive-orphans says what to do with them.",
-    )
-    reg.add_argument("workbook", type=Path, help="edited workbook (.xlsx)")
+    reg = command("regenerate")
     reg.add_argument(
-        "--spec",
-        type=Path,
-        help="the new spec (YAML); without it the workbook keeps its own projects, which "
-        "brings a workbook made by an older version up to the current layout",
+        "workbook", type=Path, metavar=h("metavar.workbook"), help=h("regenerate.workbook")
     )
-    reg.add_argument("-o", "--output", type=Path, required=True, help="new workbook to write")
-    _add_force(reg)
+    reg.add_argument("--spec", type=Path, metavar=h("metavar.spec"), help=h("regenerate.spec"))
+    reg.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar=h("metavar.output"),
+        help=h("regenerate.output"),
+    )
+    _add_force(reg, h)
     orphans = reg.add_mutually_exclusive_group()
     orphans.add_argument(
         "--drop-orphans",
@@ -132,88 +124,64 @@ def build_parser() -> argparse.ArgumentParser:
         dest="orphans",
         const="drop",
         default="refuse",
-        help="drop typed values that have no place (listed)",
+        help=h("regenerate.drop-orphans"),
     )
     orphans.add_argument(
         "--archive-orphans",
         action="store_const",
         dest="orphans",
         const="archive",
-        help="keep typed values that have no place in an 'Arkiv' sheet",
+        help=h("regenerate.archive-orphans"),
     )
-    reg.add_argument(
-        "--prefer",
-        choices=("workbook", "spec"),
-        help="which side wins an input changed in both the workbook and the spec",
-    )
-    reg.add_argument(
-        "--strict",
-        action="store_true",
-        help="write nothing and exit 1 when the new workbook breaks a rule (default: write it)",
-    )
-    reg.add_argument("--json", action="store_true", help="print the report as JSON")
-    _add_lang(reg)
+    reg.add_argument("--prefer", choices=("workbook", "spec"), help=h("regenerate.prefer"))
+    reg.add_argument("--strict", action="store_true", help=h("regenerate.strict"))
+    reg.add_argument("--json", action="store_true", help=h("json"))
+    _add_lang(reg, h)
     reg.set_defaults(run=_regenerate)
 
-    cou = commands.add_parser(
-        "council",
-        help="write each municipality's council attachment (PDF) and draft decision",
-        description="From a checked workbook, write for each municipality (or the one named) a "
-        "PDF attachment in bokmål (figures in 1 000 kr that add up) and a draft decision in "
-        "numbered points. Exit 1 when the check finds errors, unless --draft.",
+    cou = command("council")
+    cou.add_argument(
+        "workbook", type=Path, metavar=h("metavar.workbook"), help=h("council.workbook")
     )
-    cou.add_argument("workbook", type=Path, help="checked workbook (.xlsx)")
-    cou.add_argument("-o", "--output", type=Path, default=Path("."), help="folder (default: .)")
-    cou.add_argument("--municipality", help="only this municipality (default: every one)")
-    cou.add_argument("--draft", action="store_true", help="write despite errors, marked UTKAST")
-    _add_spec(cou)
-    _add_force(cou)
-    _add_lang(cou)
+    cou.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("."),
+        metavar=h("metavar.folder"),
+        help=h("council.output"),
+    )
+    cou.add_argument(
+        "--municipality", metavar=h("metavar.municipality"), help=h("council.municipality")
+    )
+    cou.add_argument("--draft", action="store_true", help=h("council.draft"))
+    cou.add_argument("--spec", type=Path, metavar=h("metavar.spec"), help=h("council.spec"))
+    _add_force(cou, h)
+    _add_lang(cou, h)
     cou.set_defaults(run=_council)
-    dif = commands.add_parser(
-        "diff",
-        help="what changed between two versions of the budget, in budget terms",
-        description="Compare two versions of a budget workbook: projects, cost lines, hours, "
-        "financing and rules in budget terms, formula changes apart, and the effect on the "
-        "totals, KDD, the own shares and the rules. Exit 0: no budget difference; "
-        "1: differences; 2: a file could not be read as a budget workbook.",
-    )
-    dif.add_argument("old", type=Path, metavar="OLD.xlsx", help="the earlier version")
-    dif.add_argument("new", type=Path, metavar="NEW.xlsx", help="the later version")
+
+    dif = command("diff")
+    dif.add_argument("old", type=Path, metavar=h("metavar.old"), help=h("diff.old"))
+    dif.add_argument("new", type=Path, metavar=h("metavar.new"), help=h("diff.new"))
     dif_format = dif.add_mutually_exclusive_group()
-    dif_format.add_argument("--json", action="store_true", help="print the report as JSON")
-    dif_format.add_argument("--markdown", action="store_true", help="print the report as Markdown")
-    _add_spec(dif)
-    _add_lang(dif)
+    dif_format.add_argument("--json", action="store_true", help=h("json"))
+    dif_format.add_argument("--markdown", action="store_true", help=h("diff.markdown"))
+    dif.add_argument("--spec", type=Path, metavar=h("metavar.spec"), help=h("diff.spec"))
+    _add_lang(dif, h)
     dif.set_defaults(run=_diff)
     return parser
 
 
-def _add_force(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--force",
-        action="store_true",
-        help="replace an existing, different output (the old file is kept as a backup)",
-    )
+def _add_help(parser: argparse.ArgumentParser, h: Callable[[str], str]) -> None:
+    parser.add_argument("-h", "--help", action="help", help=h("help"))
 
 
-def _add_spec(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--spec",
-        type=Path,
-        help="spec whose facts (municipalities, hourly rate, categories) apply; default: the "
-        "spec the workbook was generated from (its generation record); the scheme's cap and "
-        "excluded uses always apply",
-    )
+def _add_force(parser: argparse.ArgumentParser, h: Callable[[str], str]) -> None:
+    parser.add_argument("--force", action="store_true", help=h("force"))
 
 
-def _add_lang(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--lang",
-        choices=("nb", "en"),
-        default="nb",
-        help="language of the messages (default: nb, bokmål)",
-    )
+def _add_lang(parser: argparse.ArgumentParser, h: Callable[[str], str]) -> None:
+    parser.add_argument("--lang", choices=("nb", "en"), default="nb", help=h("lang"))
 
 
 EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_PIPE_CLOSED = 130, 143, 141  # 128 + the signal
@@ -235,9 +203,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     _escape_unprintable_output()
     previous = _on_sigterm(_terminate)
-    lang = "nb"
+    argv = sys.argv[1:] if argv is None else list(argv)
+    lang = language_of(argv)
     try:
-        parser = build_parser()
+        parser = build_parser(lang)
         try:
             args = parser.parse_args(argv)
         except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help and --version
@@ -277,7 +246,8 @@ def _refuse_output_suffix(args: argparse.Namespace) -> None:
     wanted = OUTPUT_SUFFIXES.get(args.command, ())
     if output is None or not wanted or output.suffix.lower() in wanted:
         return
-    raise OutputError(f"{output}: -o must name a file ending in {wanted[0]} for {args.command}")
+    wrong = Message("output-suffix", suffix=wanted[0], command=args.command)
+    raise OutputError(Message("at", place=str(output), text=wrong))
 
 
 def _escape_unprintable_output() -> None:
@@ -337,7 +307,7 @@ def cyclic_gc_paused() -> Iterator[None]:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from .generate import generate
+    from ..generate import generate
 
     result = generate(
         args.spec or example_path(), args.output, force=args.force, strict=args.strict
@@ -346,16 +316,17 @@ def _generate(args: argparse.Namespace) -> int:
     print(generate_summary(result, args.lang))
     if result.broken:
         _say(*broken_rule_lines(result.broken, args.lang))
-        _say(say("rules-broken-draft", args.lang, count=len(result.broken)))
+        count = Count(len(result.broken), "n-broken-rules")
+        _say(say("rules-broken-draft", args.lang, count=count))
     return EXIT_OK
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .check import check_workbook
-    from .check.report import as_dict, as_json, as_text, unreadable_dict
-    from .edited.inputs import NotOurWorkbook
-    from .spec import load_spec
-    from .xlsx import ReadError
+    from ..check import check_workbook
+    from ..check.report import as_dict, as_json, as_text, unreadable_dict
+    from ..edited.inputs import NotOurWorkbook
+    from ..spec import load_spec
+    from ..xlsx import ReadError
 
     lang = args.lang
     rules = load_spec(args.spec) if args.spec else None
@@ -383,7 +354,7 @@ def _check(args: argparse.Namespace) -> int:
             say(
                 "files-checked",
                 lang,
-                count=len(codes),
+                count=Count(len(codes), "n-files"),
                 ok=codes.count(EXIT_OK),
                 failed=codes.count(EXIT_FINDINGS),
                 unreadable=codes.count(EXIT_BAD_INPUT),
@@ -393,8 +364,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from .extract import extract_spec, spec_text
-    from .files import write_new
+    from ..extract import extract_spec, spec_text
+    from ..files import write_new
 
     lang = args.lang
     extracted = extract_spec(args.workbook)
@@ -418,7 +389,7 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _regenerate(args: argparse.Namespace) -> int:
-    from .regenerate import Refusal, regenerate
+    from ..regenerate import Refusal, regenerate
 
     lang = args.lang
     try:
@@ -448,19 +419,20 @@ def _regenerate(args: argparse.Namespace) -> int:
 
 
 def _council(args: argparse.Namespace) -> int:
-    from .council import council_pack
-    from .files import write_new
-    from .spec import load_spec
+    from ..council import council_pack
+    from ..files import write_new
+    from ..spec import load_spec
 
     lang = args.lang
     spec = load_spec(args.spec) if args.spec else None
     pack = council_pack(args.workbook, spec, args.municipality, draft=args.draft)
     if not args.output.is_dir():
-        raise OutputError(f"{args.output}: folder does not exist")
+        raise OutputError(Message("at", place=str(args.output), text=Message("no-folder")))
     targets = [(args.output / d.name, d.data) for d in pack.documents]
     for path, data in targets:  # refuse before writing any, so no pack is half written
         if path.exists() and not args.force and path.read_bytes() != data:
-            raise OutputError(f"{path}: file exists and differs; use --force to replace it")
+            differs = Message("exists-differs")
+            raise OutputError(Message("at", place=str(path), text=differs))
     for path, data in targets:
         written = write_new(path, data, force=args.force, protect=(args.workbook,))
         print(written_line(written, lang))
@@ -470,9 +442,9 @@ def _council(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .diff import Unreadable, diff_versions, read_version
-    from .diff.render import as_dict, as_json, as_markdown, as_text, unreadable_dict
-    from .spec import load_spec
+    from ..diff import Unreadable, diff_versions, read_version
+    from ..diff.render import as_dict, as_json, as_markdown, as_text, unreadable_dict
+    from ..spec import load_spec
 
     spec = load_spec(args.spec) if args.spec else None
     versions, reasons = [], []
