@@ -39,12 +39,13 @@ for the first shape our parser or the fast path cannot take.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .graph import Evaluation, EvaluationRun
 from .keys import CellKey
 from .limits import DEFAULT_LIMITS, Limits
+from .structured import TableArea, table_area
 from .values import CIRCULAR, ErrorValue
 
 __all__ = [
@@ -66,11 +67,14 @@ def evaluate_workbook(content: Any, *, limits: Limits = DEFAULT_LIMITS) -> Evalu
     """
     values: dict[CellKey, object] = {}
     formulas: dict[CellKey, str] = {}
+    tables = []
     for name, sheet in content.sheets.items():
+        areas = (table_area(name, t) for t in getattr(sheet, "tables", ()))
+        tables += [a for a in areas if a is not None]
         values.update(((name, address), value) for address, value in sheet.values.items())
         values.update(((name, address), ErrorValue(code)) for address, code in sheet.errors.items())
         formulas.update(((name, address), text) for address, text in sheet.formulas.items())
-    return evaluate(values, formulas, content.names, limits=limits)
+    return evaluate(values, formulas, content.names, limits=limits, tables=tables)
 
 
 def evaluate(
@@ -79,6 +83,7 @@ def evaluate(
     names: Mapping[str, str] | None = None,
     *,
     limits: Limits = DEFAULT_LIMITS,
+    tables: Sequence[TableArea] = (),
 ) -> Evaluation:
     """Evaluate every formula cell.
 
@@ -92,7 +97,7 @@ def evaluate(
     ``limits`` (:class:`Limits`; the defaults are far above what a budget needs) is not
     evaluated and is reported at its cell.
     """
-    run = EvaluationRun(values, formulas, names, limits)
+    run = EvaluationRun(values, formulas, names, limits, tables)
     run.compile()
     run.calculate(run.order())
     return run.result

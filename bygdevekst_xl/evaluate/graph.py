@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,8 @@ from .compile import compile_shape
 from .fallback import quiet_schedula
 from .keys import SBITS, CellKey, W, address_offset, col_of, first_key, row_of
 from .limits import DEFAULT_LIMITS, CellsRead, Limits, check_text
+from .structured import TableArea
+from .subtotal import Nested
 from .tokens import Scanner, Workbook
 from .values import CIRCULAR, PLAIN_TYPES, REF, VALUE, Problem, constant, output
 
@@ -49,6 +51,7 @@ class EvaluationRun:
         formulas: Mapping[CellKey, str],
         names: Mapping[str, str] | None,
         limits: Limits = DEFAULT_LIMITS,
+        tables: Sequence[TableArea] = (),
     ) -> None:
         self.limits = limits
         self.result = Evaluation(values={}, circular=set(), unsupported={})
@@ -80,12 +83,19 @@ class EvaluationRun:
             self.cell_keys.append(cell_key)
         self.index = {k: i for i, k in enumerate(self.keys)}
         folded = {name.upper(): idx for name, idx in sheets.items()}
-        self.wb = Workbook(folded, lambda: iter((*self.cells, *self.keys)), names, limits)
+        self.wb = Workbook(
+            folded,
+            lambda: iter((*self.cells, *self.keys)),
+            names,
+            limits,
+            {t.name: t for t in tables},
+        )
         n = len(self.keys)
         self.fns: list[Any] = [None] * n
         self.args: list[tuple] = [()] * n
         self.problems: dict[int, Problem] = {}
         self.uses_formulas = False
+        self.nested: set[int] = set()  # cells calling SUBTOTAL or AGGREGATE
 
     def key_of(self, sheet: str, addr: object) -> int | None:
         """The int key of a cell; None if addr is not a cell address."""
@@ -107,7 +117,9 @@ class EvaluationRun:
                 if not isinstance(text, str):
                     raise Problem("formula is not text")
                 check_text(text)
-                shape, refs = scanner.scan(text.strip(), self.keys[i] >> SBITS)
+                if "SUBTOTAL(" in text.upper() or "AGGREGATE(" in text.upper():
+                    self.nested.add(self.keys[i])
+                shape, refs = scanner.scan(text.strip(), self.keys[i] >> SBITS, self.keys[i])
             except Problem as p:
                 self.problems[i] = p
                 continue
@@ -209,6 +221,7 @@ class EvaluationRun:
         cells, keys, fns, args, problems = self.cells, self.keys, self.fns, self.args, self.problems
         g = cells.get
         CellsRead.reset(self.limits.max_cells_read)
+        Nested.keys = frozenset(self.nested)
         with quiet_schedula() if self.uses_formulas else contextlib.nullcontext():
             for i in order:
                 k = keys[i]
