@@ -5,12 +5,14 @@ into an error, a sheet pasted as values replaces each of its formulas. Listing a
 errors buries what happened. The cause stays a finding (at the sheet and cell where it
 happened) and the findings that follow from it become its ``consequences``, counted in the
 verdict and listed in JSON. The scheme's own rules (cap, eligibility, balance, hours) are
-never put under another finding.
+never put under another finding, except under a formula that cannot be evaluated: a verdict
+computed without its value is no verdict.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import replace
 
 from ..layout.cells import quote_sheet
@@ -35,11 +37,40 @@ FOLLOWERS = {
 }
 
 
-def group_by_cause(findings: list[Finding]) -> list[Finding]:
-    """``findings`` with those that follow from a cause nested under it (order kept)."""
+def group_by_cause(
+    findings: list[Finding], follows: Mapping[tuple[str, str], tuple[str, str]] | None = None
+) -> list[Finding]:
+    """``findings`` with those that follow from a cause nested under it (order kept).
+
+    ``follows`` maps each cell downstream of a formula that cannot be evaluated to that
+    formula's cell (``Evaluation.follows_unsupported``): what is found there, the budget's
+    rules included, was computed without that formula's value and is nested under its
+    ``unsupported-formula``, never a verdict of its own."""
+    findings = _under_unsupported(findings, follows or {})
     findings = _under_missing_sheets(findings)
     findings = _under_pasted_values(findings)
     return _capped(findings)
+
+
+def _under_unsupported(
+    findings: list[Finding], follows: Mapping[tuple[str, str], tuple[str, str]]
+) -> list[Finding]:
+    causes = {(f.sheet, f.cell): f for f in findings if f.code == "unsupported-formula" and f.sheet}
+    if not causes or not follows:
+        return findings
+    taken: dict[int, list[Finding]] = {id(f): [] for f in causes.values()}
+    out = []
+    for finding in findings:
+        root = follows.get((str(finding.sheet), str(finding.cell)))
+        cause = causes.get(root) if root is not None else None
+        if cause is not None and finding.code != "unsupported-formula":
+            taken[id(cause)].append(finding)
+        else:
+            out.append(finding)
+    return [
+        replace(f, consequences=(*f.consequences, *taken[id(f)])) if id(f) in taken else f
+        for f in out
+    ]
 
 
 def _under_missing_sheets(findings: list[Finding]) -> list[Finding]:

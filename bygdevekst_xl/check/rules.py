@@ -397,7 +397,27 @@ def check_numbers_shown_as_dates(ctx: Context) -> Iterator[Finding]:
                 address = a1(row, year_col(y))
                 if address in content.date_cells:
                     value = content.values.get(address)
-                    yield Finding("number-as-date", project.sheet, address, found=value)
+                    typed = probably_typed(value)
+                    if typed is not None:
+                        yield Finding(
+                            "number-as-date",
+                            project.sheet,
+                            address,
+                            found=value,
+                            params={"what": typed},
+                        )
+
+
+def probably_typed(value: Any) -> str | None:
+    """What a person probably typed when a Norwegian Excel stored ``value`` as a date:
+    ``1.5`` for 45 413 (1 May 2024); None when the cell holds no number a date could show
+    (0 and blanks show no date)."""
+    if isinstance(value, dt.datetime):
+        value = date_serial(value)
+    if not _is_number(value) or not 1 <= value < 2958466:
+        return None
+    day = (dt.datetime(1899, 12, 30) + dt.timedelta(days=int(value))).date()
+    return f"{day.day}.{day.month}"
 
 
 def check_input_formulas(ctx: Context) -> Iterator[Finding]:
@@ -578,8 +598,14 @@ def _amount_findings(sheet: str, address: str, typed: Any) -> Iterator[Finding]:
         yield Finding("amount-negative", sheet, address, found=amount)
     elif not amount <= MAX_KRONER:  # also inf and nan
         yield Finding("amount-too-large", sheet, address, found=amount)
-    elif not float(amount).is_integer():
+    elif not whole_krone(amount):
         yield Finding("amount-fractional", sheet, address, found=amount)
+
+
+def whole_krone(amount: float) -> bool:
+    """Whether an amount is a whole krone as Excel shows it, at 15 significant digits:
+    ``=0.1*3*1000000`` (300 000.00000000006) is 300 000 kr; 12 499.5 is not whole."""
+    return float(amount).is_integer() or float(f"{amount:.14e}").is_integer()
 
 
 def _line_total_cells(ctx: Context, sheet_name: str) -> set[str]:

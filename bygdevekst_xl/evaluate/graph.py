@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .compile import compile_shape
@@ -40,6 +40,9 @@ class Evaluation:
     values: dict[CellKey, object]
     circular: set[CellKey]
     unsupported: dict[CellKey, str]
+    follows_unsupported: dict[CellKey, CellKey] = field(default_factory=dict)
+    """Each formula cell whose value depends on an unsupported cell, to that cell (the first
+    one in the workbook's order when it depends on several)."""
 
 
 class EvaluationRun:
@@ -172,6 +175,7 @@ class EvaluationRun:
                     for j in deps_of_range(a):
                         indegree[i] += 1
                         dependents[j].append(i)
+        self.dependents = dependents
         ready = [i for i in range(n) if indegree[i] == 0]
         order = []
         while ready:
@@ -244,3 +248,23 @@ class EvaluationRun:
                 values[cell_key] = CIRCULAR
         for i, p in sorted(problems.items()):
             self.result.unsupported[self.cell_keys[i]] = p.reason
+        self._follow_unsupported(order)
+
+    def _follow_unsupported(self, order: list[int]) -> None:
+        """Fill ``follows_unsupported``: the cells downstream of each unsupported cell."""
+        dependents = getattr(self, "dependents", None)
+        if dependents is None:
+            return
+        roots = set(self.problems)
+        root_of: dict[int, int] = {}
+        for i in order:  # dependency order: a cell's precedents come first
+            root = i if i in roots else root_of.get(i)
+            if root is None:
+                continue
+            for j in dependents[i]:
+                if j not in root_of or root < root_of[j]:
+                    root_of[j] = root
+        follows = self.result.follows_unsupported
+        for j, root in root_of.items():
+            if j not in roots:
+                follows[self.cell_keys[j]] = self.cell_keys[root]

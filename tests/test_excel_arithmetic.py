@@ -1,0 +1,133 @@
+"""Check on workbooks with the formulas finance officers type, judged as Excel computes them
+(issue 21's table of false alarms and missed errors). Edits through openpyxl, which saves no
+cached values, so every verdict comes from the evaluator."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.table import Table
+
+from bygdevekst_xl.cli import main
+from bygdevekst_xl.compute import priced_hours
+from bygdevekst_xl.xlsx import read_workbook
+from tests import damage
+
+P1 = "1 Prosjektledelse"
+BUDGET_RULES = {"not-balanced", "total-mismatch", "kdd-over-cap", "kdd-over-eligible"}
+
+
+def check(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[dict]]:
+    """Exit code and top-level findings of ``check --json``."""
+    code = main(["check", "--json", str(path)])
+    return code, json.loads(capsys.readouterr().out)["findings"]
+
+
+def typed(source: Path, target: Path, cells: dict[str, object]) -> Path:
+    """A copy of ``source`` with formulas or values typed into Prosjektledelse's cells."""
+
+    def apply(wb: openpyxl.Workbook) -> None:
+        for cell, value in cells.items():
+            wb[P1][cell] = value
+
+    return damage.with_openpyxl(source, target, apply)
+
+
+def errors(found: list[dict]) -> set[tuple[str, str | None]]:
+    return {(f["code"], f.get("cell")) for f in found if f["severity"] == "error"}
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        {"C8": "=TRUNC(D8*1.15)-13500"},  # 103 500 - 13 500 in Excel (naively 89 999)
+        {"C8": "=CEILING(D8*1.1,1000)-9000"},  # 99 000 - 9 000 (naively 91 000)
+        {"C8": "=CEILING.MATH(D8*1.1,1000)-9000"},
+        {"C8": "=FLOOR(D8*1.15,1)-13500"},
+        {"C9": '=VALUE("40,000")'},
+        {"C9": '=VALUE("50%")*80000'},
+        {"C9": '="40,000"+0'},
+        {"C9": '=DATEDIF(DATE(2024,1,1),DATE(2024,3,1),"d")*1000-20000'},  # 60 days
+        {"C9": "=QUOTIENT(80001,2)+SUBTOTAL(9,C1:C2)"},
+        {"C7": "=0.1*3*3500000"},  # 1 050 000.0000000002: Excel shows 1 050 000 kr
+        {"C28": "=MROUND(1180500,1000)-1000"},  # halves away from zero: 1 181 000 - 1 000
+        {"C28": "=IFS(C15>0,C15,TRUE,0)"},
+        {"C28": '=SWITCH(A8,"Reiser",C15,0)'},
+        {"C28": "=LET(kost,C15,kost)"},
+        {"C28": '=XLOOKUP("Sum kostnader",A7:A15,C7:C15)'},
+        {"C28": '=SUMIFS(C7:C14,A7:A14,"<>")'},
+        {"C28": '=AVERAGEIFS(C7:C14,A7:A14,"Reiser")+1090000'},
+    ],
+)
+def test_typed_formulas_check_clean_as_in_excel(example_workbook, tmp_path, capsys, cells):
+    """A formula typed into an input that Excel computes to the typed budget's own amount
+    leaves the workbook clean: no not-balanced, total-mismatch, amount-fractional or
+    unsupported-formula."""
+    path = typed(example_workbook, tmp_path / "typed.xlsx", cells)
+    code, found = check(path, capsys)
+    assert errors(found) == set()
+    assert code == 0
+
+
+def test_value_of_a_number_with_a_space_is_an_error_not_a_date(example_workbook, tmp_path, capsys):
+    """``=VALUE("40 000")`` is #VALUE! in Excel (never the date 14 580): an error at the
+    cell, the amount never counted silently."""
+    path = typed(example_workbook, tmp_path / "space.xlsx", {"C9": '=VALUE("40 000")'})
+    code, found = check(path, capsys)
+    assert code == 1
+    assert ("error-value", "C9") in errors(found)
+
+
+def test_mround_half_to_even_would_miss_an_imbalance(example_workbook, tmp_path, capsys):
+    """``=MROUND(1050500,1000)`` is 1 051 000 in Excel: KDD 500 kr over the costs of 2024 is
+    a not-balanced error (rounding half to even gave 1 050 000 and missed it)."""
+    path = typed(example_workbook, tmp_path / "mround.xlsx", {"C28": "=MROUND(1180500,1000)"})
+    code, found = check(path, capsys)
+    assert code == 1
+    balance = [(f["sheet"], f["found"]) for f in found if f["code"] == "not-balanced"]
+    assert balance == [(P1, 1000)]
+
+
+def test_an_unsupported_function_groups_what_follows_under_it(example_workbook, tmp_path, capsys):
+    """A function the evaluator does not know (AGGREGATE) is one unsupported-formula at its
+    cell; the balance computed without its value and the totals after it are nested under it,
+    never findings of their own."""
+    path = typed(example_workbook, tmp_path / "aggregate.xlsx", {"C28": "=AGGREGATE(9,6,C15)"})
+    code, found = check(path, capsys)
+    assert code == 1
+    top = {(f["code"], f.get("cell")) for f in found}
+    assert ("unsupported-formula", "C28") in top
+    assert not {code for code, _ in top} & BUDGET_RULES
+    (cause,) = [f for f in found if f["code"] == "unsupported-formula"]
+    assert "not-balanced" in {f["code"] for f in cause["consequences"]}
+
+
+def test_a_sum_over_an_excel_table_is_read(example_workbook, tmp_path, capsys):
+    """Travel costs summed from an Excel Table a person made on a sheet of their own
+    (``=SUMIFS(Kostnader2[2024],Kostnader2[Kategori],"Reiser")``, a structured reference):
+    the table part is read and the amount counted; the workbook checks clean."""
+
+    def apply(wb: openpyxl.Workbook) -> None:
+        ws = wb.create_sheet("Grunnlag")
+        ws.append(["Kategori", "2024"])
+        for row in (["Reiser", 60000], ["Kurs", 5000], ["Reiser", 30000]):
+            ws.append(row)
+        ws.add_table(Table(displayName="Kostnader2", ref="A1:B4"))
+        wb[P1]["C8"] = '=SUMIFS(Kostnader2[2024],Kostnader2[Kategori],"Reiser")'
+
+    path = damage.with_openpyxl(example_workbook, tmp_path / "tabell.xlsx", apply)
+    (table,) = read_workbook(path).sheets["Grunnlag"].tables
+    assert (table.name, table.ref, table.columns) == ("Kostnader2", "A1:B4", ("Kategori", "2024"))
+    code, found = check(path, capsys)
+    assert errors(found) == set()
+    assert code == 0
+
+
+def test_hours_priced_as_excel_prices_them():
+    """In-kind value of awkward hours: 267.15 h × 50 kr is 13 358 kr and 288.722 h × 750 kr
+    216 542 kr in Excel (ROUND at 15 significant digits), not 1 kr less."""
+    assert priced_hours(267.15, 50) == 13358
+    assert priced_hours(288.722, 750) == 216542
