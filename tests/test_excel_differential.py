@@ -1,0 +1,263 @@
+"""The evaluator against Excel's documented answers, IronCalc and LibreOffice (forced to
+recalculate): typed formulas of every function issue 21 names, and generated workbooks with
+awkward hours and hourly rates.
+
+Excel decides. Where LibreOffice gives another answer the corpus says so (``LIBREOFFICE``)
+and the test asserts Excel's answer for us and LibreOffice's own for LibreOffice, so a change
+on either side is seen.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from bygdevekst_xl.evaluate import ErrorValue, evaluate
+from bygdevekst_xl.generate import workbook_bytes
+from bygdevekst_xl.layout import build_layout
+from bygdevekst_xl.office import read_values, recalculate_libreoffice, soffice_path
+from tests.compare import layout_disagreements
+from tests.conftest import edited
+
+INPUTS = {"A1": 90000.0, "A2": 267.15, "A3": "Reiser", "A4": "Kurs", "A5": 45413.0}
+"""The cells the corpus' formulas read, on sheet S (B1:B3 hold SUBTOTALs, see CORPUS)."""
+
+CORPUS: list[tuple[str, object]] = [
+    # Excel's 15 significant digits before rounding
+    ("=ROUND(267.15*50,0)", 13358),
+    ("=ROUND(A2*50,0)", 13358),
+    ("=ROUND(288.722*750,0)", 216542),
+    ("=ROUND(100*1.005,0)", 101),
+    ("=ROUND(2.675,2)", 2.68),
+    ("=ROUND(-2.5,0)", -3),
+    ("=ROUND(1234.5678,-2)", 1200),
+    ("=ROUNDUP(0.1*3,1)", 0.3),
+    ("=ROUNDDOWN(A1*1.15,0)", 103500),
+    ("=MROUND(1050500,1000)", 1051000),
+    ("=MROUND(-2.5,-1)", -3),
+    ("=MROUND(5,-2)", "#NUM!"),
+    ("=TRUNC(A1*1.15)", 103500),
+    ("=TRUNC(A1*1.15)-13500", 90000),
+    ("=TRUNC(-2.5)", -2),
+    ("=TRUNC(3.14159,2)", 3.14),
+    ("=INT(-2.5)", -3),
+    ("=INT(0.57*100)", 56),  # INT works on the binary value (IronCalc too)
+    ("=CEILING(A1*1.1,1000)", 99000),
+    ("=CEILING(A1*1.1,1000)-9000", 90000),
+    ("=CEILING(-2.5,2)", -2),
+    ("=CEILING(-2.5,-2)", -4),
+    ("=CEILING(2.5,-2)", "#NUM!"),
+    ("=FLOOR(A1*1.15,1)", 103500),
+    ("=FLOOR(-2.5,2)", -4),
+    ("=FLOOR(-2.5,-2)", -2),
+    ("=FLOOR(2.5,0)", "#DIV/0!"),
+    ("=CEILING.MATH(A1*1.1,1000)", 99000),
+    ("=CEILING.MATH(-2.5,2)", -2),
+    ("=CEILING.MATH(-2.5,2,1)", -4),
+    ("=FLOOR.MATH(-2.5,2)", -4),
+    ("=FLOOR.MATH(-2.5,2,1)", -2),
+    ("=CEILING.PRECISE(-2.5,2)", -2),
+    ("=FLOOR.PRECISE(2.5,-2)", 2),
+    ("=QUOTIENT(7,2)", 3),
+    ("=QUOTIENT(-7,2)", -3),
+    ("=QUOTIENT(1,0)", "#DIV/0!"),
+    ("=MOD(-7,2)", 1),
+    ("=0.1+0.2=0.3", True),
+    ("=0.1*3*1000000=300000", True),
+    # text read as Excel (en-US) reads it
+    ('=VALUE("40 000")', "#VALUE!"),
+    ('=VALUE("40,000")', 40000),
+    ('=VALUE("50%")*80000', 40000),
+    ('=VALUE("1,000.5")', 1000.5),
+    ('=VALUE("$1,000")', 1000),
+    ('=VALUE("4,0000")', "#VALUE!"),
+    ('="40,000"+0', 40000),
+    ('="40 000"+0', "#VALUE!"),
+    ('=VALUE("2024-05-01")', 45413),
+    # dates
+    ('=DATEDIF(DATE(2024,1,1),DATE(2024,3,1),"d")', 60),
+    ('=DATEDIF(DATE(2023,6,15),DATE(2024,3,1),"m")', 8),
+    ('=DATEDIF(DATE(2023,6,15),DATE(2024,3,1),"y")', 0),
+    ('=DATEDIF(DATE(2023,6,15),DATE(2024,3,1),"ym")', 8),
+    ('=DATEDIF(DATE(2023,6,15),DATE(2024,3,1),"md")', 15),
+    ('=DATEDIF(DATE(2024,3,1),DATE(2024,1,1),"d")', "#NUM!"),
+    ("=DATE(2024,13,1)", 45658),
+    ("=YEAR(A5)+MONTH(A5)+DAY(A5)", 2030),
+    # functions people type
+    ("=SUBTOTAL(9,A1:A2)", 90267.15),
+    ("=SUBTOTAL(9,B1:B3)", 3),  # B2's own SUBTOTAL left out
+    ("=SUBTOTAL(109,B1:B3)", 3),
+    ("=SUBTOTAL(1,A1:A2)", 45133.575),
+    ('=SUMIFS(A1:A2,A1:A2,">1000")', 90000),
+    ('=COUNTIFS(A3:A4,"R*")', 1),
+    ('=AVERAGEIFS(A1:A2,A1:A2,">0")', 45133.575),
+    ('=AVERAGEIFS(A1:A2,A1:A2,"<0")', "#DIV/0!"),
+    ('=XLOOKUP("kurs",A3:A4,A1:A2)', 267.15),
+    ('=XLOOKUP("Annet",A3:A4,A1:A2,"ingen")', "ingen"),
+    ('=XLOOKUP("Annet",A3:A4,A1:A2)', "#N/A"),
+    ('=IFS(A1>100000,"stor",A1>50000,"middels",TRUE,"liten")', "middels"),
+    ("=IFS(A1<0,1)", "#N/A"),
+    ('=SWITCH(A3,"Kurs",1,"Reiser",2,0)', 2),
+    ('=SWITCH(A3,"Kurs",1)', "#N/A"),
+    ("=LET(x,A1*1.15,TRUNC(x)-13500)", 90000),
+    ("=LET(r,A1:A2,SUM(r)*2)", 180534.3),
+]
+
+SUBTOTAL_CELLS = {"B1": "=1", "B2": "=SUBTOTAL(9,B1)", "B3": "=2"}
+
+LIBREOFFICE: dict[str, object] = {
+    # LibreOffice's INT snaps to the nearest whole number within its own precision;
+    # Excel (and IronCalc) floor the binary 56.99999999999999
+    "=INT(0.57*100)": 57,
+    # LibreOffice reads "$1,000" only in a dollar locale
+    '=VALUE("$1,000")': "#VALUE!",
+}
+"""Formulas where LibreOffice gives another answer than Excel: LibreOffice's answer."""
+
+
+def ours() -> dict[str, object]:
+    """The evaluator's value of every corpus formula."""
+    values = {("S", a): v for a, v in INPUTS.items()}
+    formulas = {("S", f"C{i}"): f for i, (f, _) in enumerate(CORPUS, 1)}
+    formulas.update({("S", a): f for a, f in SUBTOTAL_CELLS.items()})
+    result = evaluate(values, formulas)
+    return {f: result.values[("S", f"C{i}")] for i, (f, _) in enumerate(CORPUS, 1)}
+
+
+def same(found: object, expected: object) -> bool:
+    """Values equal as Excel shows them (numbers to 12 significant digits, errors by code)."""
+    if isinstance(found, ErrorValue):
+        found = found.code
+    if isinstance(expected, bool) or isinstance(found, bool):
+        return found is expected
+    if isinstance(expected, int | float) and isinstance(found, int | float):
+        return math.isclose(found, expected, rel_tol=1e-12, abs_tol=1e-12)
+    return found == expected
+
+
+def test_the_evaluator_gives_excels_documented_answers():
+    """Every corpus formula: the evaluator's value is Excel's (15 significant digits before
+    rounding, halves away from zero, text as en-US Excel reads it, DATEDIF, SUBTOTAL ignoring
+    nested subtotals, XLOOKUP, IFS, SWITCH, LET)."""
+    found = ours()
+    wrong = {f: (found[f], want) for f, want in CORPUS if not same(found[f], want)}
+    assert wrong == {}
+
+
+ironcalc = pytest.importorskip("ironcalc")
+
+
+def ironcalc_values(formulas: list[str]) -> dict[str, object]:
+    """IronCalc's value of each formula, with the corpus' inputs in place."""
+    model = ironcalc.create("model", "en", "UTC")
+    for address, value in {**INPUTS, **SUBTOTAL_CELLS}.items():
+        row, col = int(address[1:]), ord(address[0]) - 64
+        model.set_user_input(0, row, col, str(value))
+    for i, formula in enumerate(formulas, 1):
+        model.set_user_input(0, i, 3, formula)
+    model.evaluate()
+    out = {}
+    for i, formula in enumerate(formulas, 1):
+        value = model.get_cell_value_by_ref(f"Sheet1!C{i}")
+        out[formula] = value
+    return out
+
+
+def test_ironcalc_agrees_with_every_corpus_answer():
+    """IronCalc, a native engine that follows Excel's rounding, computes every corpus formula
+    to the same value as Excel's documented answer, and so as the evaluator."""
+    formulas = [f for f, _ in CORPUS]
+    theirs = ironcalc_values(formulas)
+    found = ours()
+    disagree = {f: (theirs[f], found[f]) for f in formulas if not same(found[f], theirs[f])}
+    assert disagree == {}
+
+
+def test_ironcalc_can_disagree():
+    """The IronCalc oracle has teeth: a naive binary rounding would be told apart."""
+    theirs = ironcalc_values(["=ROUND(267.15*50,0)"])
+    assert not same(13357.0, theirs["=ROUND(267.15*50,0)"])
+
+
+AWKWARD = [
+    (50, {"Hammerfest": [267.15, 0.01], "Hasvik": [288.722, 1.5], "Måsøy": [0.3, 643.59]}),
+    (750, {"Hammerfest": [288.722, 221], "Hasvik": [293.29, 129.3], "Måsøy": [0.1, 0.2]}),
+    (733, {"Hammerfest": [0.5, 1.005], "Hasvik": [12.345, 99.995], "Måsøy": [1, 2]}),
+]
+
+
+def awkward_budget(example_dict, rate: int, hours: dict) -> object:
+    """The example budget with an awkward hourly rate and awkward hours on project 2."""
+    return edited(example_dict, **{"pilot.hourly_rate": rate, "projects.1.hours": hours})
+
+
+@pytest.mark.parametrize(("rate", "hours"), AWKWARD)
+def test_ironcalc_prices_awkward_hours_as_the_workbook_says(example_dict, tmp_path, rate, hours):
+    """A generated workbook with awkward hours and rates, recalculated by IronCalc: every
+    formula cell has the value the layout (compute.py) gives it, so the in-kind value Excel
+    shows, check's recomputation and the council figures are the same krone."""
+    budget = awkward_budget(example_dict, rate, hours)
+    path = tmp_path / "awkward.xlsx"
+    path.write_bytes(workbook_bytes(budget))
+    model = ironcalc.load_from_xlsx(str(path))
+    model.evaluate()
+    layout = build_layout(budget)
+    index = {p["name"]: i for i, p in enumerate(model.get_worksheets_properties())}
+    values = {}
+    for sheet in layout.sheets:
+        for cell in sheet.cells.values():
+            if cell.kind == "formula":
+                values[(sheet.name, cell.address)] = model.get_cell_value(
+                    index[sheet.name], cell.row + 1, cell.col + 1
+                )
+    assert layout_disagreements(layout, values, "IronCalc") == []
+
+
+office = pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) missing")
+
+
+def corpus_workbook(path: Path) -> Path:
+    """The corpus as an .xlsx (cached values 0, so only a recalculation gives the answers)."""
+    with xlsxwriter.Workbook(path, {"use_future_functions": True}) as wb:
+        ws = wb.add_worksheet("S")
+        for address, value in INPUTS.items():
+            ws.write(address, value)
+        for address, formula in SUBTOTAL_CELLS.items():
+            ws.write_formula(address, formula, None, 0)
+        for i, (formula, _) in enumerate(CORPUS, 1):
+            ws.write_formula(f"C{i}", formula, None, 0)
+    return path
+
+
+@pytest.mark.office
+@office
+def test_libreoffice_agrees_except_where_it_differs_from_excel(tmp_path):
+    """LibreOffice, forced to recalculate, gives Excel's answer for every corpus formula but
+    those in LIBREOFFICE (its own INT snapping, no dollar sign outside a dollar locale); there
+    the evaluator keeps Excel's answer and LibreOffice's is asserted as it is."""
+    [out] = recalculate_libreoffice([corpus_workbook(tmp_path / "corpus.xlsx")], tmp_path / "lo")
+    theirs = read_values(out)
+    found = ours()
+    disagree = {}
+    for i, (formula, want) in enumerate(CORPUS, 1):
+        value = theirs.get(("S", f"C{i}"))
+        expected = LIBREOFFICE.get(formula, want)
+        if not same(value, expected):
+            disagree[formula] = (value, expected, found[formula])
+    assert disagree == {}
+
+
+@pytest.mark.office
+@office
+@pytest.mark.parametrize(("rate", "hours"), AWKWARD[:1])
+def test_libreoffice_prices_awkward_hours_as_the_workbook_says(example_dict, tmp_path, rate, hours):
+    """The awkward-hours workbook recalculated by LibreOffice: every formula cell as the
+    layout gives it."""
+    budget = awkward_budget(example_dict, rate, hours)
+    path = tmp_path / "awkward.xlsx"
+    path.write_bytes(workbook_bytes(budget))
+    [out] = recalculate_libreoffice([path], tmp_path / "lo")
+    assert layout_disagreements(build_layout(budget), read_values(out)) == []
