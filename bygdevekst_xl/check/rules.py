@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..compute import BudgetTotals, ProjectTotals
-from ..excel import ErrorValue, col_letter, col_number, date_serial, row_number
+from ..excel import ErrorValue, col_letter, col_number, date_serial, row_number, serial_date
 from ..layout import LAYOUT_PROPERTY, LAYOUT_VERSION, WorkbookLayout
 from ..layout.cells import Cell, a1, a1_range
 from ..layout.rows import (
@@ -416,7 +416,7 @@ def probably_typed(value: Any) -> str | None:
         value = date_serial(value)
     if not _is_number(value) or not 1 <= value < 2958466:
         return None
-    day = (dt.datetime(1899, 12, 30) + dt.timedelta(days=int(value))).date()
+    day = serial_date(int(value))
     return f"{day.day}.{day.month}"
 
 
