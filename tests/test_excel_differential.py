@@ -284,3 +284,30 @@ def test_libreoffice_prices_awkward_hours_as_the_workbook_says(example_dict, tmp
     path.write_bytes(workbook_bytes(budget))
     [out] = recalculate_libreoffice([path], tmp_path / "lo")
     assert layout_disagreements(build_layout(budget), read_values(out)) == []
+
+
+def test_structured_references_pick_the_rows_and_columns_excel_picks():
+    """``Table[Column]`` is the data rows, ``[#Totals]`` the totals row, ``[@Column]`` (as
+    Excel stores it, ``[[#This Row],[Column]]``) the formula's own row, a table's name alone
+    its data, and an unknown column is an unsupported formula."""
+    from bygdevekst_xl.evaluate.structured import TableArea
+
+    table = TableArea("Kost", "T", 1, 1, 5, 2, 1, 1, ("KATEGORI", "2024"))
+    values = {("T", "A1"): "Kategori", ("T", "B1"): "2024", ("T", "B5"): 7.0}
+    values.update({("T", f"A{r}"): k for r, k in ((2, "Reiser"), (3, "Kurs"), (4, "Reiser"))})
+    values.update({("T", f"B{r}"): v for r, v in ((2, 60000.0), (3, 5000.0), (4, 30000.0))})
+    formulas = {
+        ("T", "D1"): '=SUMIFS(Kost[2024],Kost[Kategori],"Reiser")',
+        ("T", "D2"): "=Kost[[#Totals],[2024]]",
+        ("T", "C3"): "=Kost[[#This Row],[2024]]*2",
+        ("T", "C4"): "=Kost[@2024]*2",
+        ("T", "D5"): "=COUNTA(Kost)",
+        ("T", "D6"): "=SUM(Kost[Beløp])",
+    }
+    result = evaluate(values, formulas, tables=[table])
+    got = {a: result.values[("T", a)] for _, a in formulas}
+    assert got["D1"] == 90000
+    assert got["D2"] == 7
+    assert (got["C3"], got["C4"]) == (10000, 60000)
+    assert got["D5"] == 6
+    assert "no column" in result.unsupported[("T", "D6")]
