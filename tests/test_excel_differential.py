@@ -106,6 +106,11 @@ CORPUS: list[tuple[str, object]] = [
     ('=SWITCH(A3,"Kurs",1)', "#N/A"),
     ("=LET(x,A1*1.15,TRUNC(x)-13500)", 90000),
     ("=LET(r,A1:A2,SUM(r)*2)", 180534.3),
+    # shapes the formulas fallback computes round as Excel too
+    ("=ROUND(SUMPRODUCT(A2:A2,{50}),0)", 13358),
+    ("=TRUNC(SUMPRODUCT(A1:A1,{1.15}))", 103500),
+    ('=VALUE(INDEX({"40 000","40,000"},1,1))', "#VALUE!"),
+    ('=VALUE(INDEX({"40 000","40,000"},1,2))', 40000),
 ]
 
 SUBTOTAL_CELLS = {"B1": "=1", "B2": "=SUBTOTAL(9,B1)", "B3": "=2"}
@@ -117,6 +122,7 @@ LIBREOFFICE: dict[str, object] = {
     "=ROUND(A2*50,0)": 13357,
     "=ROUND(288.722*750,0)": 216541,
     "=ROUND(100*1.005,0)": 100,
+    "=ROUND(SUMPRODUCT(A2:A2,{50}),0)": 13357,
     # LibreOffice's INT snaps to a whole number within its own precision; Excel (and
     # IronCalc) floor the binary 56.99999999999999
     "=INT(0.57*100)": 57,

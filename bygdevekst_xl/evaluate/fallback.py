@@ -169,6 +169,7 @@ def _bound_text_functions() -> None:
 
     functions = get_functions()
     replaced = {
+        **_excel_numbers(text.wrap_ufunc, text.Error.errors),
         "REPT": text.wrap_ufunc(bounded_rept, **text._kw0),
         "SUBSTITUTE": text.wrap_ufunc(
             bounded_substitute,
@@ -186,6 +187,38 @@ def _bound_text_functions() -> None:
     for name, func in list(OPERATORS.items()):
         if name not in _REFERENCE_OPERATORS:
             OPERATORS[name] = _bounded(func)
+
+
+def _excel_numbers(wrap_ufunc: Callable, errors: dict) -> dict[str, Any]:
+    """The fast path's rounding functions and VALUE (Excel's 15 significant digits, text as
+    en-US Excel reads it) in place of formulas' own, so a shape the fallback computes
+    (``=ROUND(SUMPRODUCT(...),0)``) rounds as Excel does too."""
+    from .functions import SCALARS
+    from .numbers import xl_round, xl_rounddown, xl_roundup
+
+    def excel(func: Callable) -> Callable:
+        def call(*args: Any) -> Any:
+            result = func(*args)
+            return (
+                errors.get(result.code, errors["#VALUE!"]) if type(result) is ErrorValue else result
+            )
+
+        return call
+
+    def text_or_number(*args: Any) -> Any:
+        return tuple(None if _is_empty(a) else a for a in args)
+
+    out: dict[str, Any] = {
+        "ROUND": wrap_ufunc(excel(xl_round)),
+        "ROUNDUP": wrap_ufunc(excel(xl_roundup)),
+        "ROUNDDOWN": wrap_ufunc(excel(xl_rounddown)),
+        "VALUE": wrap_ufunc(excel(SCALARS["VALUE"][0]), input_parser=text_or_number),
+    }
+    for name in ("TRUNC", "INT", "MROUND", "CEILING", "FLOOR", "QUOTIENT", "ISO.CEILING"):
+        out[name] = wrap_ufunc(excel(SCALARS[name][0]))
+    for name in ("CEILING.MATH", "FLOOR.MATH", "CEILING.PRECISE", "FLOOR.PRECISE"):
+        out[name] = out["_XLFN." + name] = wrap_ufunc(excel(SCALARS[name][0]))
+    return out
 
 
 _JOINS = {"CONCAT", "CONCATENATE", "TEXTJOIN"}
