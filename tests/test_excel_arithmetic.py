@@ -105,6 +105,35 @@ def test_an_unsupported_function_groups_what_follows_under_it(example_workbook, 
     assert "not-balanced" in {f["code"] for f in cause["consequences"]}
 
 
+def test_an_unsupported_cost_groups_the_eligibility_rule_under_it(
+    example_workbook, tmp_path, capsys
+):
+    """An unsupported function in a cost amount: kdd-over-eligible, computed as if the cost
+    were 0 and shown at the KDD total (which does not follow the cost), is nested under the
+    unsupported-formula too."""
+    path = typed(example_workbook, tmp_path / "cost.xlsx", {"C9": "=AGGREGATE(9,6,D9)"})
+    code, found = check(path, capsys)
+    assert code == 1
+    assert [(f["code"], f["cell"]) for f in found if f["severity"] == "error"] == [
+        ("unsupported-formula", "C9")
+    ]
+    (cause,) = found_with(found, "unsupported-formula")
+    assert {"kdd-over-eligible", "not-balanced"} <= {f["code"] for f in cause["consequences"]}
+
+
+def found_with(found: list[dict], code: str) -> list[dict]:
+    return [f for f in found if f["code"] == code]
+
+
+def test_a_structured_reference_names_no_cells_of_its_own(example_workbook, tmp_path, capsys):
+    """The references listed for a typed formula are cell references, never the tail of a
+    table's name (``Kostnader2[2024]`` holds no cell DER2)."""
+    from bygdevekst_xl.excel import references
+
+    assert references('=SUMIFS(Kostnader2[2024],Kostnader2[Kategori],"Reiser")') == ()
+    assert references("=C7+'1 P'!D8:D9*Parametre!$B$2") == ("C7", "'1 P'!D8:D9", "Parametre!$B$2")
+
+
 def test_a_sum_over_an_excel_table_is_read(example_workbook, tmp_path, capsys):
     """Travel costs summed from an Excel Table a person made on a sheet of their own
     (``=SUMIFS(Kostnader2[2024],Kostnader2[Kategori],"Reiser")``, a structured reference):

@@ -23,6 +23,8 @@ REPLACED_MIN = 3
 MAX_PER_CODE = 50
 """Findings of one code shown one by one; the rest are counted under the last one shown."""
 BUDGET_RULES = {"kdd-over-cap", "kdd-over-eligible", "not-balanced", "missing-hours"}
+WHOLE_BUDGET_RULES = {"kdd-over-cap", "kdd-over-eligible", "kdd-over-eligible-project"}
+"""Rules that compare two totals; shown at one of them."""
 FOLLOWERS = {
     "formula-overwritten",
     "formula-changed",
@@ -59,9 +61,16 @@ def _under_unsupported(
     if not causes or not follows:
         return findings
     taken: dict[int, list[Finding]] = {id(f): [] for f in causes.values()}
+    reached: dict[tuple[str, str], set[str]] = {}  # a cause's cell -> sheets after it
+    for (sheet, _cell), start in follows.items():
+        reached.setdefault(start, set()).add(sheet)
     out = []
     for finding in findings:
-        root = follows.get((str(finding.sheet), str(finding.cell)))
+        root: tuple[str, str] | None = follows.get((str(finding.sheet), str(finding.cell)))
+        if root is None and finding.code in WHOLE_BUDGET_RULES:
+            # compares totals (KDD with the eligible costs) at a cell that may not follow
+            # the formula itself while the totals it compares with do
+            root = next((k for k, sheets in reached.items() if finding.sheet in sheets), None)
         cause = causes.get(root) if root is not None else None
         if cause is not None and finding.code != "unsupported-formula":
             taken[id(cause)].append(finding)
