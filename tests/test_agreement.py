@@ -334,9 +334,14 @@ def check_recording(workbook: Path, budget: Budget) -> Checked:
     real_evaluate = evaluate_module.evaluate
 
     def recording_evaluate(
-        values: Any, formulas: Any, names: Any = None, *, limits: Limits = DEFAULT_LIMITS
+        values: Any,
+        formulas: Any,
+        names: Any = None,
+        *,
+        limits: Limits = DEFAULT_LIMITS,
+        tables: Any = (),
     ) -> Evaluation:
-        evaluation = real_evaluate(values, formulas, names, limits=limits)
+        evaluation = real_evaluate(values, formulas, names, limits=limits, tables=tables)
         calls.append((values, formulas, names, evaluation))
         return evaluation
 
