@@ -16,11 +16,21 @@ builds its own dependency graph and compiles each distinct formula *shape* only 
 3. Cells are evaluated in topological order (:mod:`.graph`; Kahn's algorithm, no
    recursion); cells left over are on, or depend on, a circular reference.
 
-Fast path: SUM, SUMIF, SUMIFS, COUNTIF, COUNTIFS, MIN, MAX, AVERAGE, COUNT, COUNTA, IF,
-IFERROR, AND, OR, NOT, ABS, ROUND, ROUNDUP, ROUNDDOWN, ROW, COLUMN, ROWS, COLUMNS, ISBLANK,
-ISNUMBER, ISTEXT, ISLOGICAL, ISERROR, and the operators ``+ - * / ^ % & = <> < > <= >=``.
-It gives the same values as ``formulas`` 1.3.4, except where ``formulas`` differs from
-Excel; there it follows Excel (:mod:`.values`, :mod:`.criteria`):
+Fast path: SUM, SUMIF, SUMIFS, COUNTIF, COUNTIFS, AVERAGEIF, AVERAGEIFS, MIN, MAX, AVERAGE,
+COUNT, COUNTA, SUBTOTAL, IF, IFS, SWITCH, IFERROR, LET, XLOOKUP, AND, OR, NOT, ABS, ROUND,
+ROUNDUP, ROUNDDOWN, MROUND, TRUNC, INT, CEILING, FLOOR (and their .MATH/.PRECISE forms),
+QUOTIENT, MOD, VALUE, DATE, YEAR, MONTH, DAY, DATEDIF, ROW, COLUMN, ROWS, COLUMNS, ISBLANK,
+ISNUMBER, ISTEXT, ISLOGICAL, ISERROR, and the operators ``+ - * / ^ % & = <> < > <= >=``;
+structured references to Excel Tables (:mod:`.structured`). It gives the same values as
+``formulas`` 1.3.4, except where ``formulas`` differs from Excel; there it follows Excel
+(:mod:`.values`, :mod:`.numbers`, :mod:`.criteria`):
+
+* Excel's number model: rounding functions take the value at 15 significant digits first
+  (``ROUND(267.15*50,0)`` is 13 358, ``TRUNC(90000*1.15)`` 103 500), MROUND rounds halves away
+  from zero, and ``=`` and the other comparisons compare numbers at 15 digits
+  (``0.1+0.2=0.3``); the fallback's rounding functions are replaced by these;
+* text in arithmetic and VALUE as en-US Excel reads it: ``40,000``, ``50%``, ``$1,000``,
+  ``1e3``, ISO and m/d/yyyy dates; ``40 000`` is #VALUE!, never a date;
 
 * text (also "3"), logicals and blanks inside references are ignored by SUM, MIN, MAX,
   AVERAGE, COUNT, ISNUMBER and SUMIF's sum range (formulas adds "3", and MIN/MAX/AVERAGE of

@@ -3,8 +3,9 @@ digits, then rounded in decimal.
 
 ``267.15*50`` is 13 357.499999999998 in binary and 13 357.5 to Excel, so ``ROUND(...,0)`` is
 13 358; ``90000*1.15`` is 103 499.99999999999 in binary and ``TRUNC`` of it 103 500. MROUND
-rounds halves away from zero. INT and MOD work on the binary value (``INT(0.57*100)`` is 56 in
-Excel and IronCalc), as does QUOTIENT's division before it truncates at 15 digits.
+rounds halves away from zero. INT takes 15 significant digits too (``INT(0.57*100)`` is 57, as
+in LibreOffice and Gnumeric; IronCalc floors the binary 56.99999999999999 to 56). MOD works on
+the binary value.
 """
 
 from __future__ import annotations
@@ -59,9 +60,9 @@ def xl_trunc(x: Any, d: Any = 0) -> Any:
 
 
 def xl_int(x: Any) -> Any:
-    """INT: down to the next whole number, on the binary value (INT(-1.5) is -2)."""
+    """INT: down to the next whole number at 15 significant digits (INT(-1.5) is -2)."""
     n = number(x)
-    return n if type(n) is ErrorValue else float(math.floor(n))
+    return n if type(n) is ErrorValue else float(math.floor(round15(float(n))))
 
 
 def _multiple(n: float, s: float, up: bool) -> float:
