@@ -54,7 +54,9 @@ def priced_hours(hours: float, hourly_rate: float) -> float:
     The product is rounded to 6 decimals before kroner: ``267.15*50`` is 13 357.499999999998
     in binary, which Excel (at 15 significant digits), IronCalc and Gnumeric round to 13 358 and
     LibreOffice to 13 357; rounded to 13 357.5 first, every program shows 13 358 kr."""
-    return excel_round(excel_round(excel_round(hours, HOURS_DECIMALS) * hourly_rate, HOURS_DECIMALS))
+    return excel_round(
+        excel_round(excel_round(hours, HOURS_DECIMALS) * hourly_rate, HOURS_DECIMALS)
+    )
 
 
 def per_year(values: tuple[Amount, ...], years: int) -> list[float]:

@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from .check.findings import Finding
-from .check.rules import input_findings
+from .check.rules import input_findings, whole_krone
 from .errors import EXIT_FINDINGS, BygdevekstError
+from .excel import ErrorValue
 from .inputs import ReadBudget, read_budget
 from .model import Amount, Budget, CostLine, Formula, Project
 from .spec import budget_from_dict, budget_to_dict
@@ -82,6 +83,12 @@ def extract_spec(path: Path | str) -> Extracted:
     read, _ = read_inputs(path)
     budget = read.budget
     problems = list(input_findings(read, {c.id for c in budget.categories}))
+    problems += [  # a formula that gives an error (or cannot be evaluated) has no value to state
+        Finding("error-value", sheet, address, found=str(f.value))
+        for f in formula_inputs(budget)
+        if isinstance(f.value, ErrorValue)
+        for sheet, _, address in [f.cell.rpartition("!")]
+    ]
     if problems:
         raise ExtractError(str(path), problems)
     spec = budget_from_dict(budget_to_dict(typed_values(budget)), str(path))
@@ -117,8 +124,8 @@ def _plain(value: Amount) -> Amount:
     """A formula's value as a spec states it (whole numbers as int); other values as they are."""
     if isinstance(value, Formula):
         value = value.value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
+        if isinstance(value, float) and whole_krone(value):  # 1 050 000.0000000002 as shown
+            return round(value)
     return value
 
 

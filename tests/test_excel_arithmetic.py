@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 from openpyxl.worksheet.table import Table
 
 from bygdevekst_xl.cli import main
@@ -160,3 +161,27 @@ def test_hours_priced_as_excel_prices_them():
     216 542 kr in Excel (ROUND at 15 significant digits), not 1 kr less."""
     assert priced_hours(267.15, 50) == 13358
     assert priced_hours(288.722, 750) == 216542
+
+
+def test_extract_states_a_typed_formula_as_the_krone_excel_shows(
+    example_workbook, tmp_path, capsys
+):
+    """extract writes ``=0.1*3*3500000`` (1 050 000.0000000002) as 1 050 000 and a sum over an
+    Excel Table as its value, exit 0."""
+    path = typed(example_workbook, tmp_path / "typed.xlsx", {"C7": "=0.1*3*3500000"})
+    out = tmp_path / "spec.yaml"
+    assert main(["extract", str(path), "-o", str(out)]) == 0
+    spec = yaml.safe_load(out.read_text("utf-8"))
+    assert spec["projects"][0]["costs"][0]["amounts"] == [1050000, 1080000]
+
+
+def test_extract_refuses_a_formula_it_cannot_evaluate_naming_the_cell(
+    example_workbook, tmp_path, capsys
+):
+    """An amount typed with a function the evaluator does not know has no value to state:
+    extract exits 1 naming the cell and its error, never an internal message."""
+    path = typed(example_workbook, tmp_path / "typed.xlsx", {"C9": "=AGGREGATE(9,6,D9)"})
+    assert main(["extract", str(path), "-o", str(tmp_path / "spec.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert f"{P1}!C9" in err and "#NAME?" in err
+    assert "ErrorValue" not in err
