@@ -340,8 +340,11 @@ def check_recording(workbook: Path, budget: Budget) -> Checked:
         *,
         limits: Limits = DEFAULT_LIMITS,
         tables: Any = (),
+        hidden_rows: Any = None,
     ) -> Evaluation:
-        evaluation = real_evaluate(values, formulas, names, limits=limits, tables=tables)
+        evaluation = real_evaluate(
+            values, formulas, names, limits=limits, tables=tables, hidden_rows=hidden_rows
+        )
         calls.append((values, formulas, names, evaluation))
         return evaluation
 

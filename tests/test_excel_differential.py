@@ -338,3 +338,11 @@ def test_structured_references_pick_the_rows_and_columns_excel_picks():
     assert (got["C3"], got["C4"]) == (10000, 60000)
     assert got["D5"] == 6
     assert "no column" in result.unsupported[("T", "D6")]
+
+
+def test_subtotal_109_leaves_out_hidden_rows():
+    """SUBTOTAL(109, ...) leaves out the rows a person hid, SUBTOTAL(9, ...) counts them."""
+    values = {("S", "A1"): 1.0, ("S", "A2"): 2.0, ("S", "A3"): 4.0}
+    formulas = {("S", "B1"): "=SUBTOTAL(109,A1:A3)", ("S", "B2"): "=SUBTOTAL(9,A1:A3)"}
+    result = evaluate(values, formulas, hidden_rows={"S": {2}})
+    assert (result.values[("S", "B1")], result.values[("S", "B2")]) == (5, 7)

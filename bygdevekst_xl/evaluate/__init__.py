@@ -49,7 +49,7 @@ for the first shape our parser or the fast path cannot take.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .graph import Evaluation, EvaluationRun
@@ -84,7 +84,10 @@ def evaluate_workbook(content: Any, *, limits: Limits = DEFAULT_LIMITS) -> Evalu
         values.update(((name, address), value) for address, value in sheet.values.items())
         values.update(((name, address), ErrorValue(code)) for address, code in sheet.errors.items())
         formulas.update(((name, address), text) for address, text in sheet.formulas.items())
-    return evaluate(values, formulas, content.names, limits=limits, tables=tables)
+    hidden = {name: sheet.hidden_rows for name, sheet in content.sheets.items()}
+    return evaluate(
+        values, formulas, content.names, limits=limits, tables=tables, hidden_rows=hidden
+    )
 
 
 def evaluate(
@@ -94,6 +97,7 @@ def evaluate(
     *,
     limits: Limits = DEFAULT_LIMITS,
     tables: Sequence[TableArea] = (),
+    hidden_rows: Mapping[str, Iterable[int]] | None = None,
 ) -> Evaluation:
     """Evaluate every formula cell.
 
@@ -105,9 +109,11 @@ def evaluate(
     cells) count as that error; dates count as Excel serial numbers. Never raises for a
     bad formula; see :class:`Evaluation`. A formula past Excel's limits or the work budget
     ``limits`` (:class:`Limits`; the defaults are far above what a budget needs) is not
-    evaluated and is reported at its cell.
+    evaluated and is reported at its cell. ``tables`` are the Excel Tables that structured
+    references name (:mod:`.structured`), ``hidden_rows`` the rows a person hid on each
+    sheet (SUBTOTAL 101-111 leaves them out).
     """
-    run = EvaluationRun(values, formulas, names, limits, tables)
+    run = EvaluationRun(values, formulas, names, limits, tables, hidden_rows)
     run.compile()
     run.calculate(run.order())
     return run.result

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +55,7 @@ class EvaluationRun:
         names: Mapping[str, str] | None,
         limits: Limits = DEFAULT_LIMITS,
         tables: Sequence[TableArea] = (),
+        hidden_rows: Mapping[str, Iterable[int]] | None = None,
     ) -> None:
         self.limits = limits
         self.result = Evaluation(values={}, circular=set(), unsupported={})
@@ -99,6 +100,12 @@ class EvaluationRun:
         self.problems: dict[int, Problem] = {}
         self.uses_formulas = False
         self.nested: set[int] = set()  # cells calling SUBTOTAL or AGGREGATE
+        self.hidden_rows = frozenset(
+            (sheets[name] << SBITS) + row * W
+            for name, rows in (hidden_rows or {}).items()
+            if name in sheets
+            for row in rows
+        )
 
     def key_of(self, sheet: str, addr: object) -> int | None:
         """The int key of a cell; None if addr is not a cell address."""
@@ -226,6 +233,7 @@ class EvaluationRun:
         g = cells.get
         CellsRead.reset(self.limits.max_cells_read)
         Nested.keys = frozenset(self.nested)
+        Nested.hidden_rows = self.hidden_rows
         with quiet_schedula() if self.uses_formulas else contextlib.nullcontext():
             for i in order:
                 k = keys[i]

@@ -2,8 +2,7 @@
 results inside them, so a column of subtotals can be summed again without counting twice.
 
 Function numbers 1-11 and 101-111 (AVERAGE, COUNT, COUNTA, MAX, MIN, PRODUCT, STDEV, STDEVP,
-SUM, VAR, VARP). 101-111 also leave out rows a person hid; the evaluator does not see hidden
-rows, so they count as 1-11.
+SUM, VAR, VARP). 101-111 also leave out the rows a person hid.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ import statistics
 from collections.abc import Callable
 from typing import Any
 
+from .keys import W
 from .limits import CellsRead
 from .values import DIV0, VALUE, ErrorValue, finite, number
 
@@ -22,6 +22,8 @@ class Nested:
     evaluation (set by the evaluation before it calculates, as :class:`.limits.CellsRead`)."""
 
     keys: frozenset[int] = frozenset()
+    hidden_rows: frozenset[int] = frozenset()
+    """The hidden rows, each as the int key of its column 0 (``key & ~(W - 1)``)."""
 
 
 def _keys(d: tuple) -> list[int]:
@@ -63,12 +65,14 @@ def xl_subtotal(g: Callable, function: Any, descs: tuple) -> Any:
     if code not in _FUNCTIONS or not descs:
         return VALUE
     nested = Nested.keys
+    hidden = Nested.hidden_rows if f > 100 else frozenset()
+    row_mask = ~(W - 1)
     numbers: list[float] = []
     non_blank = 0
     for d in descs:
         CellsRead.spend(d[1] * d[2])
         for k in _keys(d):
-            if k in nested:
+            if k in nested or (hidden and k & row_mask in hidden):
                 continue
             v = g(k)
             t = type(v)
