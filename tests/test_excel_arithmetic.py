@@ -185,3 +185,34 @@ def test_extract_refuses_a_formula_it_cannot_evaluate_naming_the_cell(
     err = capsys.readouterr().err
     assert f"{P1}!C9" in err and "#NAME?" in err
     assert "ErrorValue" not in err
+
+
+@pytest.mark.parametrize(
+    ("value", "typed_text", "shown"),
+    [
+        (45413, "1.5", "01.05.2024"),  # 1.5 typed in a Norwegian Excel: 1 May
+        (45658, "1.1", "01.01.2025"),
+        (12, "12", "12.01.1900"),  # 12 typed into a cell formatted as a date
+        (12.5, "12,5", "12.01.1900"),
+        (0, None, None),
+    ],
+)
+def test_a_number_shown_as_a_date_names_what_was_probably_typed(value, typed_text, shown):
+    """number-as-date says which date the number shows and what was probably typed: the day
+    and month of a recent date, else the number itself."""
+    from bygdevekst_xl.check.rules import probably_typed, shown_date
+
+    assert probably_typed(value) == typed_text
+    if shown is not None:
+        assert shown_date(value) == shown
+
+
+def test_amounts_whole_at_15_significant_digits_are_whole():
+    """300 000.00000000006 (``=0.1*3*1000000``) is a whole krone as Excel shows it;
+    12 499.5 and 40 000.0000000001 are real fractions."""
+    from bygdevekst_xl.check.rules import whole_krone
+
+    assert whole_krone(0.1 * 3 * 1000000)
+    assert whole_krone(300000.0)
+    assert not whole_krone(12499.5)
+    assert not whole_krone(0.1 * 3 * 1000000 - 260000)  # 40 000.0000000001 at 15 digits

@@ -140,12 +140,12 @@ CATALOG: dict[str, tuple[Severity, str, str]] = {
     ),
     "number-as-date": (
         "error",
-        "Tallet {found} vises som datoen {what}; trolig ble «{what}» skrevet for et tall "
+        "Tallet {found} vises som datoen {shown}; trolig ble «{what}» skrevet for et tall "
         "(1.5 skrevet i norsk Excel blir 1. mai). Skriv tallet med komma (1,5) og gi cellen "
         "tallformat",
-        "The number {found} shows as the date {what}; probably «{what}» was typed for a number "
-        "(1.5 typed in a Norwegian Excel becomes 1 May). Type the number with a comma (1,5) "
-        "and give the cell a number format",
+        "The number {found} shows as the date {shown}; probably «{what}» was typed for a "
+        "number (1.5 typed in a Norwegian Excel becomes 1 May). Type the number with a comma "
+        "(1,5) and give the cell a number format",
     ),
     "input-formula": (
         "warning",

@@ -404,20 +404,31 @@ def check_numbers_shown_as_dates(ctx: Context) -> Iterator[Finding]:
                             project.sheet,
                             address,
                             found=value,
-                            params={"what": typed},
+                            params={"what": typed, "shown": shown_date(value)},
                         )
 
 
 def probably_typed(value: Any) -> str | None:
     """What a person probably typed when a Norwegian Excel stored ``value`` as a date:
-    ``1.5`` for 45 413 (1 May 2024); None when the cell holds no number a date could show
-    (0 and blanks show no date)."""
+    ``1.5`` for 45 413 (1 May 2024); a number before 2000 was typed as it is (``12`` in a
+    cell formatted as a date shows 12.01.1900); None when the cell holds no number a date
+    could show (0 and blanks show no date)."""
     if isinstance(value, dt.datetime):
         value = date_serial(value)
     if not _is_number(value) or not 1 <= value < 2958466:
         return None
     day = serial_date(int(value))
+    if day.year < 2000:
+        return f"{value:g}".replace(".", ",")
     return f"{day.day}.{day.month}"
+
+
+def shown_date(value: Any) -> str:
+    """The date a number shows as, as a Norwegian Excel shows it (``01.05.2024``)."""
+    serial = int(date_serial(value) if isinstance(value, dt.datetime) else value)
+    if serial < 61:  # before Excel's 29 February 1900, a day later than the calendar says
+        serial += 1
+    return serial_date(serial).strftime("%d.%m.%Y")
 
 
 def check_input_formulas(ctx: Context) -> Iterator[Finding]:
