@@ -1,10 +1,10 @@
-"""The evaluator against Excel's documented answers, IronCalc and LibreOffice (forced to
-recalculate): typed formulas of every function issue 21 names, and generated workbooks with
-awkward hours and hourly rates.
+"""The evaluator against Excel's documented answers, IronCalc, LibreOffice (forced to
+recalculate) and Gnumeric: typed formulas of every function issue 21 names, and generated
+workbooks with awkward hours and hourly rates.
 
-Excel decides. Where LibreOffice gives another answer the corpus says so (``LIBREOFFICE``)
-and the test asserts Excel's answer for us and LibreOffice's own for LibreOffice, so a change
-on either side is seen.
+Excel decides. Where another engine gives another answer the corpus says so (``LIBREOFFICE``,
+``GNUMERIC``, ``IRONCALC``) and the tests assert Excel's answer for us and the engine's own for
+the engine, so a change on either side is seen.
 """
 
 from __future__ import annotations
@@ -20,7 +20,13 @@ from bygdevekst_xl.evaluate import ErrorValue, evaluate
 from bygdevekst_xl.excel import date_serial
 from bygdevekst_xl.generate import workbook_bytes
 from bygdevekst_xl.layout import build_layout
-from bygdevekst_xl.office import read_values, recalculate_libreoffice, soffice_path
+from bygdevekst_xl.office import (
+    gnumeric_path,
+    read_values,
+    recalculate_gnumeric,
+    recalculate_libreoffice,
+    soffice_path,
+)
 from tests.compare import layout_disagreements
 from tests.conftest import edited
 
@@ -346,3 +352,48 @@ def test_subtotal_109_leaves_out_hidden_rows():
     formulas = {("S", "B1"): "=SUBTOTAL(109,A1:A3)", ("S", "B2"): "=SUBTOTAL(9,A1:A3)"}
     result = evaluate(values, formulas, hidden_rows={"S": {2}})
     assert (result.values[("S", "B1")], result.values[("S", "B2")]) == (5, 7)
+
+
+GNUMERIC: dict[str, object] = {
+    # Gnumeric keeps Excel 2007's CEILING and FLOOR: a negative number with a positive
+    # significance is #NUM! (Excel 2010 and later round it towards zero / away from zero)
+    "=CEILING(-2.5,2)": "#NUM!",
+    "=FLOOR(-2.5,2)": "#NUM!",
+    # Gnumeric 1.12 knows none of the .MATH/.PRECISE forms, XLOOKUP or LET
+    "=CEILING.MATH(A1*1.1,1000)": "#NAME?",
+    "=CEILING.MATH(-2.5,2)": "#NAME?",
+    "=CEILING.MATH(-2.5,2,1)": "#NAME?",
+    "=FLOOR.MATH(-2.5,2)": "#NAME?",
+    "=FLOOR.MATH(-2.5,2,1)": "#NAME?",
+    "=CEILING.PRECISE(-2.5,2)": "#NAME?",
+    "=FLOOR.PRECISE(2.5,-2)": "#NAME?",
+    '=XLOOKUP("kurs",A3:A4,A1:A2)': "#NAME?",
+    '=XLOOKUP("Annet",A3:A4,A1:A2,"ingen")': "#NAME?",
+    '=XLOOKUP("Annet",A3:A4,A1:A2)': "#NAME?",
+    "=LET(x,A1*1.15,TRUNC(x)-13500)": "#NAME?",
+    "=LET(r,A1:A2,SUM(r)*2)": "#NAME?",
+    # Gnumeric reads a thousands separator anywhere; Excel only between groups of three
+    '=VALUE("4,0000")': 40000,
+    # Gnumeric has no hidden-row SUBTOTAL codes (101-111); IFS without a true condition is
+    # #VALUE! there, #N/A in Excel
+    "=SUBTOTAL(109,B1:B3)": "#NUM!",
+    "=IFS(A1<0,1)": "#VALUE!",
+}
+"""Formulas where Gnumeric gives another answer than Excel: Gnumeric's answer."""
+
+
+@pytest.mark.office
+@pytest.mark.skipif(gnumeric_path() is None, reason="Gnumeric (ssconvert) missing")
+def test_gnumeric_agrees_except_where_it_differs_from_excel(tmp_path):
+    """Gnumeric's ``ssconvert --recalc``, a second engine, gives Excel's answer for every
+    corpus formula but those in GNUMERIC (Excel 2007's CEILING/FLOOR, functions it lacks, a
+    looser thousands separator); there its own answer is asserted as it is."""
+    source = corpus_workbook(tmp_path / "corpus.xlsx")
+    theirs = read_values(recalculate_gnumeric(source, tmp_path / "gnumeric.xlsx"))
+    disagree = {}
+    for i, (formula, want) in enumerate(CORPUS, 1):
+        value = theirs.get(("S", f"C{i}"))
+        expected = GNUMERIC.get(formula, want)
+        if not same(value, expected):
+            disagree[formula] = (value, expected)
+    assert disagree == {}
