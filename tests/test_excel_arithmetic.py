@@ -14,6 +14,7 @@ from openpyxl.worksheet.table import Table
 
 from bygdevekst_xl.cli import main
 from bygdevekst_xl.compute import priced_hours
+from bygdevekst_xl.office import edit_with_libreoffice, soffice_path
 from bygdevekst_xl.xlsx import read_workbook
 from tests import damage
 
@@ -216,3 +217,26 @@ def test_amounts_whole_at_15_significant_digits_are_whole():
     assert whole_krone(300000.0)
     assert not whole_krone(12499.5)
     assert not whole_krone(0.1 * 3 * 1000000 - 260000)  # 40 000.0000000001 at 15 digits
+
+
+LO_TYPED = {
+    "C8": "=TRUNC(D8*1.15)-13500",
+    "C9": '=VALUE("40,000")',
+    "D9": '=DATEDIF(DATE(2024,1,1),DATE(2024,3,1),"d")*1000-20000',
+    "C28": "=MROUND(1180500,1000)-1000",
+    "D28": "=CEILING.MATH(D15-500,1000)",
+}
+
+
+@pytest.mark.office
+@pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) missing")
+def test_formulas_typed_in_libreoffice_check_as_in_excel(example_workbook, tmp_path, capsys):
+    """The issue's formulas typed into inputs in LibreOffice and saved there as .xlsx (its own
+    spelling of newer functions, ``_xlfn.CEILING.MATH``): check reads and computes every one to
+    Excel's value, and the workbook checks without an error."""
+    path = edit_with_libreoffice(
+        example_workbook, tmp_path / "lo.xlsx", {(P1, a): f for a, f in LO_TYPED.items()}
+    )
+    code, found = check(path, capsys)
+    assert errors(found) == set()
+    assert code == 0
