@@ -56,12 +56,9 @@ def xl_xlookup(
             if c == 0:
                 best = i
                 break
-            same_kind = isinstance(v, str) == isinstance(wanted, str)
-            if (
-                mode == -1 and c < 0 and same_kind and (best is None or compare(v, best_value) > 0)
-            ) or (
-                mode == 1 and c > 0 and same_kind and (best is None or compare(v, best_value) < 0)
-            ):
+            if mode not in (-1, 1) or c != mode or isinstance(v, str) != isinstance(wanted, str):
+                continue  # not on the side match_mode takes, or another kind of value
+            if best is None or compare(v, best_value) == -mode:  # closer to the value wanted
                 best, best_value = i, v
     if best is None:
         return missing
