@@ -62,6 +62,11 @@ def round15(x: float) -> float:
     return float(f"{x:.14e}")
 
 
+def near(x: float, y: float) -> bool:
+    """Whether x and y are close enough that 15 significant digits may not tell them apart."""
+    return abs(x - y) <= 1e-14 * max(abs(x), abs(y))
+
+
 def text_number(text: str) -> Any:
     """Text as Excel (en-US) reads it in arithmetic and VALUE: a float, or #VALUE!.
 
@@ -229,7 +234,7 @@ def compare(x: Any, y: Any) -> Any:
         return -1 if rx < ry else 1
     if rx == 1:
         x, y = x.upper(), y.upper()
-    elif rx == 0:  # Excel compares numbers at 15 significant digits: 0.1+0.2 = 0.3
+    elif rx == 0 and x != y and near(x, y):  # Excel compares at 15 digits: 0.1+0.2 = 0.3
         x, y = round15(x), round15(y)
     return (x > y) - (x < y)
 
@@ -238,7 +243,7 @@ def eq(x: Any, y: Any) -> Any:
     """``x = y`` (a blank equals 0, "" and FALSE)."""
     tx, ty = type(x), type(y)
     if (tx is float or tx is int) and (ty is float or ty is int):
-        return x == y or round15(x) == round15(y)
+        return x == y or (near(x, y) and round15(x) == round15(y))
     c = compare(x, y)
     return c if type(c) is ErrorValue else c == 0
 
