@@ -75,12 +75,16 @@ def test_typed_formulas_check_clean_as_in_excel(example_workbook, tmp_path, caps
 
 
 def test_value_of_a_number_with_a_space_is_an_error_not_a_date(example_workbook, tmp_path, capsys):
-    """``=VALUE("40 000")`` is #VALUE! in Excel (never the date 14 580): an error at the
-    cell, the amount never counted silently."""
+    """``=VALUE("40 000")`` is #VALUE! in Excel (never the date 14 580): one error at the
+    cell, the amount never counted silently, and what is computed from it (the totals, the
+    balance computed without it) nested under it."""
     path = typed(example_workbook, tmp_path / "space.xlsx", {"C9": '=VALUE("40 000")'})
     code, found = check(path, capsys)
     assert code == 1
-    assert ("error-value", "C9") in errors(found)
+    assert errors(found) == {("error-value", "C9")}
+    (cause,) = found_with(found, "error-value")
+    assert cause["found"] == "#VALUE!"
+    assert {"total-mismatch", "not-balanced"} <= {f["code"] for f in cause["consequences"]}
 
 
 def test_mround_half_to_even_would_miss_an_imbalance(example_workbook, tmp_path, capsys):

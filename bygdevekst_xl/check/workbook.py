@@ -77,7 +77,7 @@ def check_workbook(path: Path | str, rules_budget: Budget | None = None) -> Repo
     findings = [finding for rule in RULES for finding in rule(ctx)]
     order = {name: i for i, name in enumerate([*(s.name for s in layout.sheets), *content.sheets])}
     findings.sort(key=lambda f: (order.get(f.sheet or "", -1), _cell_key(f.cell), f.code))
-    findings = origin.findings + group_by_cause(findings, evaluation.follows_unsupported)
+    findings = origin.findings + group_by_cause(findings, evaluation.caused_by)
     recomputed = {
         key: evaluation.values.get((sheet, a1(r, c)))
         for key, (sheet, r, c) in layout.anchors.items()

@@ -21,7 +21,7 @@ from .limits import DEFAULT_LIMITS, CellsRead, Limits, check_text
 from .structured import TableArea
 from .subtotal import Nested
 from .tokens import Scanner, Workbook
-from .values import CIRCULAR, PLAIN_TYPES, REF, VALUE, Problem, constant, output
+from .values import CIRCULAR, PLAIN_TYPES, REF, VALUE, ErrorValue, Problem, constant, output
 
 
 @dataclass
@@ -40,9 +40,11 @@ class Evaluation:
     values: dict[CellKey, object]
     circular: set[CellKey]
     unsupported: dict[CellKey, str]
-    follows_unsupported: dict[CellKey, CellKey] = field(default_factory=dict)
-    """Each formula cell whose value depends on an unsupported cell, to that cell (the first
-    one in the workbook's order when it depends on several)."""
+    caused_by: dict[CellKey, CellKey] = field(default_factory=dict)
+    """Each formula cell computed from a cell where trouble starts, to that cell: an
+    unsupported cell, or a formula cell whose error value none of its formula precedents
+    gave it (``=VALUE("40 000")``). The first such cell in evaluation order when there are
+    several."""
 
 
 class EvaluationRun:
@@ -256,23 +258,28 @@ class EvaluationRun:
                 values[cell_key] = CIRCULAR
         for i, p in sorted(problems.items()):
             self.result.unsupported[self.cell_keys[i]] = p.reason
-        self._follow_unsupported(order)
+        self._find_causes(order)
 
-    def _follow_unsupported(self, order: list[int]) -> None:
-        """Fill ``follows_unsupported``: the cells downstream of each unsupported cell."""
+    def _find_causes(self, order: list[int]) -> None:
+        """Fill ``caused_by``: the cells downstream of each cell where trouble starts."""
         dependents = getattr(self, "dependents", None)
         if dependents is None:
             return
-        roots = set(self.problems)
+        cells, keys, problems = self.cells, self.keys, self.problems
         root_of: dict[int, int] = {}
+        roots: set[int] = set()
         for i in order:  # dependency order: a cell's precedents come first
-            root = i if i in roots else root_of.get(i)
+            root = root_of.get(i)
+            if i in problems or (root is None and type(cells.get(keys[i])) is ErrorValue):
+                root = i
+                roots.add(i)
             if root is None:
                 continue
             for j in dependents[i]:
-                if j not in root_of or root < root_of[j]:
-                    root_of[j] = root
-        follows = self.result.follows_unsupported
+                root_of.setdefault(j, root)
+        for i in set(problems) - roots:  # on a cycle: never in the order
+            roots.add(i)
+        caused_by = self.result.caused_by
         for j, root in root_of.items():
             if j not in roots:
-                follows[self.cell_keys[j]] = self.cell_keys[root]
+                caused_by[self.cell_keys[j]] = self.cell_keys[root]
