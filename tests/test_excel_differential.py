@@ -343,8 +343,10 @@ def test_structured_references_pick_the_rows_and_columns_excel_picks():
         ("T", "D5"): "=COUNTA(Kost)",
         ("T", "D6"): "=SUM(Kost[Beløp])",
     }
-    result = evaluate(values, formulas, tables=[table])
+    formulas[("T", "D7")] = "=SUM(Reiser)"  # a defined name for a structured reference
+    result = evaluate(values, formulas, {"Reiser": "Kost[2024]"}, tables=[table])
     got = {a: result.values[("T", a)] for _, a in formulas}
+    assert got["D7"] == 95000
     assert got["D1"] == 90000
     assert got["D2"] == 7
     assert (got["C3"], got["C4"]) == (10000, 60000)

@@ -146,6 +146,11 @@ class Workbook:
         kind = m.lastgroup
         if kind in ("str", "err"):
             return ("lit", text)
+        if kind == "table":  # a name for a structured reference: Reiser = Kost[Reiser]
+            try:
+                return self.structured(m, 0)
+            except Problem as p:
+                return p
         if kind != "ref":
             return Problem(f"defined name {name!r} has an unusable definition {text!r}")
         if m.group("sheet") is None and m.group("name") is None:
