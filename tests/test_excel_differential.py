@@ -408,3 +408,14 @@ def test_gnumeric_agrees_except_where_it_differs_from_excel(tmp_path):
         if not same(value, expected):
             disagree[formula] = (value, expected)
     assert disagree == {}
+
+
+@pytest.mark.parametrize("ref", ["A1:ZZZ4", "A0:B4", "B4:A1", "A1:B99999999", "hei"])
+def test_a_table_part_outside_the_sheet_is_no_table(ref):
+    """A table part whose area is not inside a sheet is left out: its structured references
+    are unsupported formulas, never cells outside the sheet."""
+    from bygdevekst_xl.evaluate.structured import table_area
+    from bygdevekst_xl.xlsx.content import Table
+
+    assert table_area("T", Table("Kost", ref, 1, 0, ("A", "B"))) is None
+    assert table_area("T", Table("Kost", "A1:B4", 1, 0, ("A", "B"))) is not None

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .keys import SBITS, col_index, col_of, row_of
+from .keys import MAX_COL, MAX_ROW, SBITS, col_index, col_of, row_of
 from .values import REF, VALUE, Problem
 
 _CELL = re.compile(r"([A-Z]{1,3})(\d+)\Z")
@@ -49,14 +49,14 @@ class TableArea:
 
 def table_area(sheet: str, table: Any) -> TableArea | None:
     """A reader's :class:`~bygdevekst_xl.xlsx.content.Table` on ``sheet`` as an area; None
-    if its ``ref`` is no range."""
+    if its ``ref`` is no range inside the sheet (references to it are then unsupported)."""
     first, _, last = str(table.ref).partition(":")
     a, b = _CELL.match(first), _CELL.match(last or first)
     if a is None or b is None:
         return None
     r1, r2 = int(a.group(2)), int(b.group(2))
     c1, c2 = col_index(a.group(1)), col_index(b.group(1))
-    if r1 > r2 or c1 > c2:
+    if not (0 < r1 <= r2 <= MAX_ROW and 0 < c1 <= c2 <= MAX_COL):
         return None
     columns = tuple(str(c).upper() for c in table.columns)[: c2 - c1 + 1]
     return TableArea(
