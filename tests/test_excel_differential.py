@@ -120,6 +120,7 @@ CORPUS: list[tuple[str, object]] = [
     ("=TRUNC(SUMPRODUCT(A1:A1,{1.15}))", 103500),
     ('=VALUE(INDEX({"40 000","40,000"},1,1))', "#VALUE!"),
     ('=VALUE(INDEX({"40 000","40,000"},1,2))', 40000),
+    ("=SUMPRODUCT(A1:A1,{1.1})=99000", True),  # 99 000.00000000001 at 15 digits
 ]
 
 SUBTOTAL_CELLS = {"B1": "=1", "B2": "=SUBTOTAL(9,B1)", "B3": "=2"}

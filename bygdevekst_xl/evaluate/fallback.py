@@ -184,6 +184,7 @@ def _bound_text_functions() -> None:
             places = name.removeprefix("_XLFN.") in _PLACES
             functions[name] = _bounded(base, joins=joins, places=places)
     text.FUNCTIONS.update({k: functions[k] for k in replaced})
+    _compare_at_15_digits(OPERATORS)
     for name, func in list(OPERATORS.items()):
         if name not in _REFERENCE_OPERATORS:
             OPERATORS[name] = _bounded(func)
@@ -219,6 +220,24 @@ def _excel_numbers(wrap_ufunc: Callable, errors: dict) -> dict[str, Any]:
     for name in ("CEILING.MATH", "FLOOR.MATH", "CEILING.PRECISE", "FLOOR.PRECISE"):
         out[name] = out["_XLFN." + name] = wrap_ufunc(excel(SCALARS[name][0]))
     return out
+
+
+def _compare_at_15_digits(operators: dict) -> None:
+    """formulas' comparison operators compare numbers at Excel's 15 significant digits, as
+    the fast path does (``SUMPRODUCT(...)=0.3`` of 0.30000000000000004 is TRUE)."""
+    from formulas.functions import wrap_ufunc
+    from formulas.functions.operators import LOGIC_OPERATORS, logic_input_parser
+
+    from .values import near, round15
+
+    def parse(x: Any, y: Any) -> Any:
+        (xt, xv), (yt, yv) = logic_input_parser(x, y)
+        if xt == yt == 0 and xv != yv and near(float(xv), float(yv)):
+            xv, yv = round15(float(xv)), round15(float(yv))
+        return (xt, xv), (yt, yv)
+
+    for name, compare in LOGIC_OPERATORS.items():
+        operators[name] = wrap_ufunc(compare, input_parser=parse, args_parser=lambda *a: a)
 
 
 _JOINS = {"CONCAT", "CONCATENATE", "TEXTJOIN"}
