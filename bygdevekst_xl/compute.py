@@ -34,21 +34,29 @@ the other. Priced at 750 kr that is 482 692.49999999994 or 482 692.5 kr, and ROU
 
 
 def excel_round(value: float, digits: int = 0) -> float:
-    """Excel's ROUND: halves away from zero (Python's round() rounds halves to even)."""
-    factor = 10.0**digits
+    """Excel's ROUND: the value taken at 15 significant digits, then rounded in decimal with
+    halves away from zero. ``267.15*50`` is 13 357.499999999998 in binary but 13 357.5 to
+    Excel, so ROUND gives 13 358 (Python's round() would give 13 357, and rounds halves to
+    even besides)."""
     try:
-        scaled = abs(value) * factor
+        shown = float(f"{value:.14e}")
     except OverflowError:  # an int beyond any float: whole already
         return value
-    if not scaled < 2.0**52:  # whole already at this precision; also inf and nan
-        return value
-    rounded = Decimal(scaled).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return math.copysign(float(rounded) / factor, value)
+    if not math.isfinite(shown) or shown == 0 or abs(shown) >= 2.0**52:
+        return shown if math.isfinite(shown) else value
+    rounded = Decimal(repr(shown)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return float(rounded)
 
 
 def priced_hours(hours: float, hourly_rate: float) -> float:
-    """The in-kind value of *hours*: ``ROUND(ROUND(hours, 6) * rate, 0)``."""
-    return excel_round(excel_round(hours, HOURS_DECIMALS) * hourly_rate)
+    """The in-kind value of *hours*: ``ROUND(ROUND(ROUND(hours, 6) * rate, 6), 0)``.
+
+    The product is rounded to 6 decimals before kroner: ``267.15*50`` is 13 357.499999999998
+    in binary, which Excel (at 15 significant digits), IronCalc and Gnumeric round to 13 358 and
+    LibreOffice to 13 357; rounded to 13 357.5 first, every program shows 13 358 kr."""
+    return excel_round(
+        excel_round(excel_round(hours, HOURS_DECIMALS) * hourly_rate, HOURS_DECIMALS)
+    )
 
 
 def per_year(values: tuple[Amount, ...], years: int) -> list[float]:

@@ -144,7 +144,8 @@ def date_serial(value: dt.datetime | dt.date) -> float:
 
 REFERENCE = re.compile(
     r"""("(?:[^"]|"")*")"""  # a string literal: left alone
-    r"""|((?:'(?:[^']|'')+'|[A-Za-z_\u00c0-\uffff][\w.\u00c0-\uffff]*)!)?"""  # sheet!
+    r"""|(?<![\w.\u00c0-\uffff])"""  # not inside a name: no DER2 in Kostnader2[2024]
+    r"""((?:'(?:[^']|'')+'|[A-Za-z_\u00c0-\uffff][\w.\u00c0-\uffff]*)!)?"""  # sheet!
     r"""(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7})"""  # a cell
     r"""(?::(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7}))?"""  # :cell (a range)
     r"""(?![\w(!.])"""  # not a function name, a defined name or a sheet prefix

@@ -6,9 +6,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .check.findings import Finding
-from .check.rules import column_findings, input_findings, spec_finding
+from .check.rules import column_findings, input_findings, spec_finding, whole_krone
 from .edited import Edited, read_edited
 from .errors import EXIT_FINDINGS, BygdevekstError
+from .excel import ErrorValue
 from .messages import Count, Message
 from .model import Amount, Budget, CostLine, Formula, Project
 from .spec import SpecError, budget_from_dict, budget_to_dict, dump_spec, parse_spec
@@ -83,6 +84,12 @@ def extract_findings(edited: Edited) -> list[Finding]:
         Finding("text-unreadable", s.sheet, s.cell, found=s.shown) for s in edited.screened
     ]
     problems += [f for f in column_findings(read, edited.content) if f.code == "column-deleted"]
+    problems += [  # a formula that gives an error (or cannot be evaluated) has no value to state
+        Finding("error-value", sheet, address, found=str(f.value))
+        for f in formula_inputs(read.budget)
+        if isinstance(f.value, ErrorValue)
+        for sheet, _, address in [f.cell.rpartition("!")]
+    ]
     if problems:
         return problems
     try:
@@ -137,8 +144,8 @@ def _plain(value: Amount) -> Amount:
     """A formula's value as a spec states it (whole numbers as int); other values as they are."""
     if isinstance(value, Formula):
         value = value.value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
+        if isinstance(value, float) and whole_krone(value):  # 1 050 000.0000000002 as shown
+            return round(value)
     return value
 
 

@@ -29,7 +29,7 @@ Every formula cell (about 16 000) is compared, numbers within the checker's half
   ``&``, and their only criteria are a category name, 1, "<=0" and "OK".
 
 The hourly rate is drawn too, among rates (750, 50, 15 kr) where hours with two decimals price
-to exactly half a krone, so the in-kind value ``ROUND(ROUND(hours,6)*Timesats,0)`` sits on the
+to exactly half a krone, so the in-kind value ``ROUND(ROUND(ROUND(hours,6)*Timesats,6),0)`` sits on the
 rounding knife-edge that summing in a different order would tip (``compute.HOURS_DECIMALS``).
 """
 
@@ -335,9 +335,17 @@ def check_recording(workbook: Path, budget: Budget) -> Checked:
     real_evaluate = evaluate_module.evaluate
 
     def recording_evaluate(
-        values: Any, formulas: Any, names: Any = None, *, limits: Limits = DEFAULT_LIMITS
+        values: Any,
+        formulas: Any,
+        names: Any = None,
+        *,
+        limits: Limits = DEFAULT_LIMITS,
+        tables: Any = (),
+        hidden_rows: Any = None,
     ) -> Evaluation:
-        evaluation = real_evaluate(values, formulas, names, limits=limits)
+        evaluation = real_evaluate(
+            values, formulas, names, limits=limits, tables=tables, hidden_rows=hidden_rows
+        )
         calls.append((values, formulas, names, evaluation))
         return evaluation
 

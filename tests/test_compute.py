@@ -12,8 +12,12 @@ from bygdevekst_xl.compute import excel_round, priced_hours
     [
         (2.5, 0, 3.0),
         (-2.5, 0, -3.0),
-        (0.49999999999999994, 0, 0.0),  # adding 0.5 in floating point would give 1
-        (482692.49999999994, 0, 482692.0),
+        (0.49999999999999994, 0, 1.0),  # 0.5 at Excel's 15 significant digits
+        (482692.49999999994, 0, 482693.0),  # 482 692.5 at 15 digits (IronCalc agrees)
+        (267.15 * 50, 0, 13358.0),  # 13 357.499999999998 in binary, 13 358 in Excel
+        (288.722 * 750, 0, 216542.0),
+        (100 * 1.005, 0, 101.0),
+        (12499.4, 0, 12499.0),
         (643.5899999999999, 6, 643.59),
         (1.0000005, 6, 1.000001),
         (0.0, 0, 0.0),
@@ -22,7 +26,8 @@ from bygdevekst_xl.compute import excel_round, priced_hours
         (10**400, 6, 10**400),  # an int no float can hold
     ],
 )
-def test_excel_round_halves_away_from_zero_on_the_exact_value(value, digits, expected):
+def test_excel_round_halves_away_from_zero_at_15_significant_digits(value, digits, expected):
+    """ROUND as Excel: the value at 15 significant digits, halves away from zero."""
     assert excel_round(value, digits) == expected
 
 

@@ -314,9 +314,10 @@ def test_a_hidden_column_of_amounts_is_a_warning(example_workbook, tmp_path, cap
     assert [(f["sheet"], f["cell"]) for f in hidden] == [(P3, "D7")]
 
 
-def test_hours_shown_as_a_date_are_a_warning_at_the_cell(example_workbook, tmp_path, capsys):
+def test_hours_shown_as_a_date_are_an_error_at_the_cell(example_workbook, tmp_path, capsys):
     """1.5 hours typed in a Norwegian Excel become 1 May (45 413, shown as a date): one
-    number-as-date warning at the cell; a date format elsewhere (Parametre's dates) is none."""
+    number-as-date error at the cell (exit 1) saying "1.5" was probably typed; a date format
+    elsewhere (Parametre's dates) is none."""
 
     def typed(wb: openpyxl.Workbook) -> None:
         wb[P2]["C19"] = 45413
@@ -324,7 +325,9 @@ def test_hours_shown_as_a_date_are_a_warning_at_the_cell(example_workbook, tmp_p
 
     path = damage.with_openpyxl(example_workbook, tmp_path / "dato.xlsx", typed)
     code, found = findings(path, capsys)
-    assert (code, places(found)) == (0, {("number-as-date", P2, "C19")})
+    assert (code, places(found)) == (1, {("number-as-date", P2, "C19")})
+    (finding,) = [f for f in found if f["code"] == "number-as-date"]
+    assert "«1.5»" in finding["message"]
 
 
 @pytest.mark.parametrize(

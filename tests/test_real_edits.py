@@ -908,13 +908,14 @@ def test_a_stray_number_below_a_parametre_table_names_the_cause_first(
     assert len(report["findings"]) <= 5
 
 
-def test_hours_formatted_as_a_date_are_a_warning_at_the_cell(corpus):
-    """'1.5' hours typed in a Norwegian locale become 1 May 2024 (45 413): a warning at the
-    cell, as a date in an hours cell."""
+def test_hours_formatted_as_a_date_are_an_error_at_the_cell(corpus):
+    """'1.5' hours typed in a Norwegian locale become 1 May 2024 (45 413): number-as-date,
+    an error at the cell (exit 1) saying 1.5 was probably typed; no one budgets 45 413 hours."""
     code, report = checked(corpus["hours_as_date"])
-    assert code == 0
+    assert code == 1
     at_cell = findings_at(report, P5, "C19")
-    assert at_cell and {f["severity"] for f in at_cell} == {"warning"}
+    assert [(f["code"], f["severity"]) for f in at_cell] == [("number-as-date", "error")]
+    assert "«1.5»" in at_cell[0]["message"]
 
 
 def test_rows_inside_blocks_of_the_combined_sheet_and_forside_change_nothing(

@@ -259,7 +259,8 @@ def older_layout(source: Path, target: Path) -> Path:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
 
     def old_formulas(xml: str) -> str:
-        return re.sub(r"ROUND\(ROUND\(([A-Z]+\d+),6\)\*Timesats,0\)", r"ROUND(\1*Timesats,0)", xml)
+        pattern = r"ROUND\(ROUND\(ROUND\(([A-Z]+\d+),6\)\*Timesats,6\),0\)"
+        return re.sub(pattern, r"ROUND(\1*Timesats,0)", xml)
 
     def old_version(xml: str) -> str:
         return xml.replace(f"<vt:lpwstr>{LAYOUT_VERSION}</vt:lpwstr>", "<vt:lpwstr>1</vt:lpwstr>")

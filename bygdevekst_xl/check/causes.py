@@ -5,12 +5,14 @@ into an error, a sheet pasted as values replaces each of its formulas. Listing a
 errors buries what happened. The cause stays a finding (at the sheet and cell where it
 happened) and the findings that follow from it become its ``consequences``, counted in the
 verdict and listed in JSON. The scheme's own rules (cap, eligibility, balance, hours) are
-never put under another finding.
+never put under another finding, except under a formula that cannot be evaluated: a verdict
+computed without its value is no verdict.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import replace
 
 from ..layout.cells import quote_sheet
@@ -21,6 +23,10 @@ REPLACED_MIN = 3
 MAX_PER_CODE = 50
 """Findings of one code shown one by one; the rest are counted under the last one shown."""
 BUDGET_RULES = {"kdd-over-cap", "kdd-over-eligible", "not-balanced", "missing-hours"}
+FAILED_FORMULA = {"unsupported-formula", "error-value"}
+"""Findings at a formula whose value is missing: what is computed from it follows from it."""
+WHOLE_BUDGET_RULES = {"kdd-over-cap", "kdd-over-eligible", "kdd-over-eligible-project"}
+"""Rules that compare two totals; shown at one of them."""
 FOLLOWERS = {
     "formula-overwritten",
     "formula-changed",
@@ -35,12 +41,53 @@ FOLLOWERS = {
 }
 
 
-def group_by_cause(findings: list[Finding]) -> list[Finding]:
-    """``findings`` with those that follow from a cause nested under it (order kept)."""
+def group_by_cause(
+    findings: list[Finding], follows: Mapping[tuple[str, str], tuple[str, str]] | None = None
+) -> list[Finding]:
+    """``findings`` with those that follow from a cause nested under it (order kept).
+
+    ``follows`` maps each cell computed from a formula that cannot be evaluated, or from one
+    where an error value starts, to that formula's cell (``Evaluation.caused_by``): what is
+    found there, the budget's rules included, was computed without that formula's value and
+    is nested under its ``unsupported-formula`` or ``error-value``, never a verdict of its
+    own."""
+    findings = _under_failed_formulas(findings, follows or {})
     findings = _under_missing_sheets(findings)
     findings = _under_deleted_columns(findings)
     findings = _under_pasted_values(findings)
     return _capped(findings)
+
+
+def _under_failed_formulas(
+    findings: list[Finding], follows: Mapping[tuple[str, str], tuple[str, str]]
+) -> list[Finding]:
+    causes: dict[tuple[str, str], Finding] = {}
+    for f in findings:
+        if f.code in FAILED_FORMULA and f.sheet and f.cell:
+            causes.setdefault((f.sheet, f.cell), f)
+    if not causes or not follows:
+        return findings
+    taken: dict[int, list[Finding]] = {id(f): [] for f in causes.values()}
+    reached: dict[tuple[str, str], set[str]] = {}  # a cause's cell -> sheets after it
+    for (sheet, _cell), start in follows.items():
+        if start in causes:
+            reached.setdefault(start, set()).add(sheet)
+    out = []
+    for finding in findings:
+        root: tuple[str, str] | None = follows.get((str(finding.sheet), str(finding.cell)))
+        if root is None and finding.code in WHOLE_BUDGET_RULES:
+            # compares totals (KDD with the eligible costs) at a cell that may not follow
+            # the formula itself while the totals it compares with do
+            root = next((k for k, sheets in reached.items() if finding.sheet in sheets), None)
+        cause = causes.get(root) if root is not None else None
+        if cause is not None and (finding.sheet, finding.cell) not in causes:
+            taken[id(cause)].append(finding)
+        else:
+            out.append(finding)
+    return [
+        replace(f, consequences=(*f.consequences, *taken[id(f)])) if id(f) in taken else f
+        for f in out
+    ]
 
 
 def _under_missing_sheets(findings: list[Finding]) -> list[Finding]:

@@ -141,11 +141,13 @@ CATALOG: dict[str, tuple[Severity, str, str]] = {
         "The sheet {expected} was renamed to {found}; the budget is checked as before",
     ),
     "number-as-date": (
-        "warning",
-        "Tallet {found} vises som en dato (1.5 skrevet i norsk Excel blir 1. mai); skriv 1,5, "
-        "eller gi cellen tallformat",
-        "The number {found} shows as a date (1.5 typed in a Norwegian Excel becomes 1 May); "
-        "type 1,5, or give the cell a number format",
+        "error",
+        "Tallet {found} vises som datoen {shown}; trolig ble «{what}» skrevet for et tall "
+        "(1.5 skrevet i norsk Excel blir 1. mai). Skriv tallet med komma (1,5) og gi cellen "
+        "tallformat",
+        "The number {found} shows as the date {shown}; probably «{what}» was typed for a "
+        "number (1.5 typed in a Norwegian Excel becomes 1 May). Type the number with a comma "
+        "(1,5) and give the cell a number format",
     ),
     "input-formula": (
         "warning",

@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..compute import BudgetTotals, ProjectTotals
-from ..excel import ErrorValue, col_letter, col_number, date_serial, parse_a1, row_number
+from ..excel import (
+    ErrorValue,
+    col_letter,
+    col_number,
+    date_serial,
+    parse_a1,
+    row_number,
+    serial_date,
+)
 from ..layout import LAYOUT_PROPERTY, LAYOUT_VERSION, WorkbookLayout
 from ..layout.cells import Cell, a1, a1_range
 from ..layout.places import header_text, parameter_fact_cell
@@ -418,7 +426,38 @@ def check_numbers_shown_as_dates(ctx: Context) -> Iterator[Finding]:
                 address = place.at(row, year_col(y))
                 if address in content.date_cells:
                     value = content.values.get(address)
-                    yield Finding("number-as-date", project.sheet, address, found=value)
+                    typed = probably_typed(value)
+                    if typed is not None:
+                        yield Finding(
+                            "number-as-date",
+                            project.sheet,
+                            address,
+                            found=value,
+                            params={"what": typed, "shown": shown_date(value)},
+                        )
+
+
+def probably_typed(value: Any) -> str | None:
+    """What a person probably typed when a Norwegian Excel stored ``value`` as a date:
+    ``1.5`` for 45 413 (1 May 2024); a number before 2000 was typed as it is (``12`` in a
+    cell formatted as a date shows 12.01.1900); None when the cell holds no number a date
+    could show (0 and blanks show no date)."""
+    if isinstance(value, dt.datetime):
+        value = date_serial(value)
+    if not _is_number(value) or not 1 <= value < 2958466:
+        return None
+    day = serial_date(int(value))
+    if day.year < 2000:
+        return f"{value:g}".replace(".", ",")
+    return f"{day.day}.{day.month}"
+
+
+def shown_date(value: Any) -> str:
+    """The date a number shows as, as a Norwegian Excel shows it (``01.05.2024``)."""
+    serial = int(date_serial(value) if isinstance(value, dt.datetime) else value)
+    if serial < 61:  # before Excel's 29 February 1900, a day later than the calendar says
+        serial += 1
+    return serial_date(serial).strftime("%d.%m.%Y")
 
 
 def check_input_formulas(ctx: Context) -> Iterator[Finding]:
@@ -449,11 +488,13 @@ def check_unreadable_texts(ctx: Context) -> Iterator[Finding]:
 def check_extractable(ctx: Context) -> Iterator[Finding]:
     """What a spec cannot state (so ``extract`` and ``regenerate`` would refuse it), at its
     cell; the inputs' own findings are reported by :func:`check_inputs` already."""
-    from ..extract import typed_values  # the spec the workbook's inputs give
+    from ..extract import formula_inputs, typed_values  # the spec the inputs give
     from ..spec import SpecError, budget_from_dict, budget_to_dict
 
     if ctx.screened or any(True for _ in input_findings(ctx.read, set(ctx.rules.ids))):
         return
+    if any(isinstance(f.value, ErrorValue) for f in formula_inputs(ctx.read.budget)):
+        return  # an error value is reported where it starts
     try:
         budget_from_dict(budget_to_dict(typed_values(ctx.read.budget)), "workbook")
     except SpecError as exc:
@@ -711,8 +752,14 @@ def _amount_findings(sheet: str, address: str | None, typed: Any) -> Iterator[Fi
         yield Finding("amount-negative", sheet, address, found=amount)
     elif not amount <= MAX_KRONER:  # also inf and nan
         yield Finding("amount-too-large", sheet, address, found=amount)
-    elif not float(amount).is_integer():
+    elif not whole_krone(amount):
         yield Finding("amount-fractional", sheet, address, found=amount)
+
+
+def whole_krone(amount: float) -> bool:
+    """Whether an amount is a whole krone as Excel shows it, at 15 significant digits:
+    ``=0.1*3*1000000`` (300 000.00000000006) is 300 000 kr; 12 499.5 is not whole."""
+    return float(amount).is_integer() or float(f"{amount:.14e}").is_integer()
 
 
 def _line_total_cells(ctx: Context, sheet_name: str) -> set[str]:

@@ -79,7 +79,7 @@ def check_edited(edited: Edited) -> Report:
     findings = [finding for rule in RULES for finding in rule(ctx)]
     order = {name: i for i, name in enumerate([*(s.name for s in layout.sheets), *content.sheets])}
     findings.sort(key=lambda f: (order.get(f.sheet or "", -1), _cell_key(f.cell), f.code))
-    findings = origin.findings + group_by_cause(findings)
+    findings = origin.findings + group_by_cause(findings, edited.evaluation.caused_by)
     recomputed = {
         key: edited.computed.get((sheet, a1(r, c))) for key, (sheet, r, c) in layout.anchors.items()
     }

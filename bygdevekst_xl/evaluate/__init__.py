@@ -16,11 +16,21 @@ builds its own dependency graph and compiles each distinct formula *shape* only 
 3. Cells are evaluated in topological order (:mod:`.graph`; Kahn's algorithm, no
    recursion); cells left over are on, or depend on, a circular reference.
 
-Fast path: SUM, SUMIF, SUMIFS, COUNTIF, COUNTIFS, MIN, MAX, AVERAGE, COUNT, COUNTA, IF,
-IFERROR, AND, OR, NOT, ABS, ROUND, ROUNDUP, ROUNDDOWN, ROW, COLUMN, ROWS, COLUMNS, ISBLANK,
-ISNUMBER, ISTEXT, ISLOGICAL, ISERROR, and the operators ``+ - * / ^ % & = <> < > <= >=``.
-It gives the same values as ``formulas`` 1.3.4, except where ``formulas`` differs from
-Excel; there it follows Excel (:mod:`.values`, :mod:`.criteria`):
+Fast path: SUM, SUMIF, SUMIFS, COUNTIF, COUNTIFS, AVERAGEIF, AVERAGEIFS, MIN, MAX, AVERAGE,
+COUNT, COUNTA, SUBTOTAL, IF, IFS, SWITCH, IFERROR, LET, XLOOKUP, AND, OR, NOT, ABS, ROUND,
+ROUNDUP, ROUNDDOWN, MROUND, TRUNC, INT, CEILING, FLOOR (and their .MATH/.PRECISE forms),
+QUOTIENT, MOD, VALUE, DATE, YEAR, MONTH, DAY, DATEDIF, ROW, COLUMN, ROWS, COLUMNS, ISBLANK,
+ISNUMBER, ISTEXT, ISLOGICAL, ISERROR, and the operators ``+ - * / ^ % & = <> < > <= >=``;
+structured references to Excel Tables (:mod:`.structured`). It gives the same values as
+``formulas`` 1.3.4, except where ``formulas`` differs from Excel; there it follows Excel
+(:mod:`.values`, :mod:`.numbers`, :mod:`.criteria`):
+
+* Excel's number model: rounding functions take the value at 15 significant digits first
+  (``ROUND(267.15*50,0)`` is 13 358, ``TRUNC(90000*1.15)`` 103 500), MROUND rounds halves away
+  from zero, and ``=`` and the other comparisons compare numbers at 15 digits
+  (``0.1+0.2=0.3``); the fallback's rounding functions are replaced by these;
+* text in arithmetic and VALUE as en-US Excel reads it: ``40,000``, ``50%``, ``$1,000``,
+  ``1e3``, ISO and m/d/yyyy dates; ``40 000`` is #VALUE!, never a date;
 
 * text (also "3"), logicals and blanks inside references are ignored by SUM, MIN, MAX,
   AVERAGE, COUNT, ISNUMBER and SUMIF's sum range (formulas adds "3", and MIN/MAX/AVERAGE of
@@ -39,12 +49,13 @@ for the first shape our parser or the fast path cannot take.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .graph import Evaluation, EvaluationRun
 from .keys import CellKey
 from .limits import DEFAULT_LIMITS, Limits
+from .structured import TableArea, table_area
 from .values import CIRCULAR, ErrorValue
 
 __all__ = [
@@ -66,11 +77,17 @@ def evaluate_workbook(content: Any, *, limits: Limits = DEFAULT_LIMITS) -> Evalu
     """
     values: dict[CellKey, object] = {}
     formulas: dict[CellKey, str] = {}
+    tables = []
     for name, sheet in content.sheets.items():
+        areas = (table_area(name, t) for t in getattr(sheet, "tables", ()))
+        tables += [a for a in areas if a is not None]
         values.update(((name, address), value) for address, value in sheet.values.items())
         values.update(((name, address), ErrorValue(code)) for address, code in sheet.errors.items())
         formulas.update(((name, address), text) for address, text in sheet.formulas.items())
-    return evaluate(values, formulas, content.names, limits=limits)
+    hidden = {name: sheet.hidden_rows for name, sheet in content.sheets.items()}
+    return evaluate(
+        values, formulas, content.names, limits=limits, tables=tables, hidden_rows=hidden
+    )
 
 
 def evaluate(
@@ -79,6 +96,8 @@ def evaluate(
     names: Mapping[str, str] | None = None,
     *,
     limits: Limits = DEFAULT_LIMITS,
+    tables: Sequence[TableArea] = (),
+    hidden_rows: Mapping[str, Iterable[int]] | None = None,
 ) -> Evaluation:
     """Evaluate every formula cell.
 
@@ -90,9 +109,11 @@ def evaluate(
     cells) count as that error; dates count as Excel serial numbers. Never raises for a
     bad formula; see :class:`Evaluation`. A formula past Excel's limits or the work budget
     ``limits`` (:class:`Limits`; the defaults are far above what a budget needs) is not
-    evaluated and is reported at its cell.
+    evaluated and is reported at its cell. ``tables`` are the Excel Tables that structured
+    references name (:mod:`.structured`), ``hidden_rows`` the rows a person hid on each
+    sheet (SUBTOTAL 101-111 leaves them out).
     """
-    run = EvaluationRun(values, formulas, names, limits)
+    run = EvaluationRun(values, formulas, names, limits, tables, hidden_rows)
     run.compile()
     run.calculate(run.order())
     return run.result

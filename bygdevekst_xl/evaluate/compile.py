@@ -20,6 +20,7 @@ from .functions import (
     NAMESPACE,
     REFUSED,
     ROUNDS,
+    SCALARS,
     UNARY_FUNCS,
 )
 from .limits import DEFAULT_LIMITS, Limits, check_shape
@@ -53,6 +54,7 @@ class _Codegen:
 
     def __init__(self) -> None:
         self.temps = 0
+        self.scope: dict[str, tuple[str, str]] = {}  # LET names -> (python name, kind)
 
     def temp(self) -> str:
         """A fresh name for a walrus temporary."""
@@ -72,6 +74,8 @@ class _Codegen:
             return self.operator(node[1], node[2])
         if kind == "fn":
             return self.function(node[1], node[2])
+        if kind == "name":  # a LET name; any other name is unknown to Excel too
+            return self.scope.get(node[1], ("_ERR['#NAME?']", "lit"))
         if kind == "notfast":
             raise NotFast(node[1])
         if kind == "lambda":
@@ -155,6 +159,30 @@ class _Codegen:
             )
             total = self.desc(args[0]) if first else "None"
             return f"_SUMIFS(g, {total}, ({pairs}))", "val"
+        if name in SCALARS and SCALARS[name][1] <= n <= SCALARS[name][2]:
+            scalars = ", ".join(self.scalar(a) for a in args)
+            return f"_F_{name.replace('.', '_')}({scalars})", "val"
+        if name == "AVERAGEIF" and n in (2, 3):
+            extra = f", {self.desc(args[2])}" if n == 3 else ""
+            return f"_AVERAGEIF(g, {self.desc(args[0])}, {self.scalar(args[1])}{extra})", "val"
+        if name == "AVERAGEIFS" and n >= 3 and n % 2 == 1:
+            pairs = "".join(
+                f"({self.desc(args[i])}, {self.scalar(args[i + 1])}), " for i in range(1, n, 2)
+            )
+            return f"_AVERAGEIFS(g, {self.desc(args[0])}, ({pairs}))", "val"
+        if name == "SUBTOTAL" and n >= 2:
+            descs = "".join(f"{self.desc(a)}, " for a in args[1:])
+            return f"_SUBTOTAL(g, {self.scalar(args[0])}, ({descs}))", "val"
+        if name == "XLOOKUP" and 3 <= n <= 6:
+            rest = "".join(f", {self.branch(a)}" for a in args[3:])
+            wanted, look, ret = self.scalar(args[0]), self.desc(args[1]), self.desc(args[2])
+            return f"_XLOOKUP(g, {wanted}, {look}, {ret}{rest})", "val"
+        if name == "IFS" and n >= 2 and n % 2 == 0:
+            return self.ifs(args), "val"
+        if name == "SWITCH" and n >= 3:
+            return self.switch(args), "val"
+        if name == "LET" and n >= 3 and n % 2 == 1:
+            return self.let(args)
         if name in ("ROW", "COLUMN", "ROWS", "COLUMNS") and n <= 1:
             return self.geometry(name, args), "val"
         if name in ("ISBLANK", "ISNUMBER", "ISTEXT", "ISLOGICAL", "ISERROR") and n == 1:
@@ -170,6 +198,48 @@ class _Codegen:
             }[name]
             return f"({test.format(code)})", "val"
         raise NotFast(name)
+
+    def ifs(self, args: list) -> str:
+        """IFS: the value of the first true condition; #N/A when none is."""
+        code = "_NA"
+        for i in range(len(args) - 2, -1, -2):
+            t = self.temp()
+            c, v = self.scalar(args[i]), self.branch(args[i + 1])
+            code = f"({t} if type({t} := _COND({c})) is _EV else ({v} if {t} else {code}))"
+        return code
+
+    def switch(self, args: list) -> str:
+        """SWITCH: the result of the first case equal to the value, else the default or
+        #N/A."""
+        t = self.temp()
+        value = self.scalar(args[0])
+        cases = args[1:]
+        code = self.branch(cases[-1]) if len(cases) % 2 else "_NA"
+        for i in range(len(cases) - 2 - len(cases) % 2, -1, -2):
+            m = self.temp()
+            case, result = self.scalar(cases[i]), self.branch(cases[i + 1])
+            code = (
+                f"({m} if type({m} := _SWM({t}, {case})) is _EV else ({result} if {m} else {code}))"
+            )
+        return f"({t} if type({t} := {value}) is _EV else {code})"
+
+    def let(self, args: list) -> tuple[str, str]:
+        """LET(name1, value1, ..., calculation): each name bound in turn, then the
+        calculation (a name is seen only after its own value)."""
+        outer = dict(self.scope)
+        steps = []
+        try:
+            for i in range(0, len(args) - 1, 2):
+                if args[i][0] != "name":
+                    raise Problem("LET needs a name before each value")
+                code, kind = self.gen(args[i + 1])
+                var = self.temp()
+                steps.append(f"({var} := {code})")
+                self.scope[args[i][1]] = (var, "range" if kind == "range" else "val")
+            body, kind = self.gen(args[-1])
+        finally:
+            self.scope = outer
+        return f"({', '.join(steps)}, {body})[-1]", kind
 
     def branch(self, node: Node) -> str:
         """Code for a value IF or IFERROR returns (a blank cell gives 0)."""

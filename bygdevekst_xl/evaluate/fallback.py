@@ -169,6 +169,7 @@ def _bound_text_functions() -> None:
 
     functions = get_functions()
     replaced = {
+        **_excel_numbers(text.wrap_ufunc, text.Error.errors),
         "REPT": text.wrap_ufunc(bounded_rept, **text._kw0),
         "SUBSTITUTE": text.wrap_ufunc(
             bounded_substitute,
@@ -183,9 +184,60 @@ def _bound_text_functions() -> None:
             places = name.removeprefix("_XLFN.") in _PLACES
             functions[name] = _bounded(base, joins=joins, places=places)
     text.FUNCTIONS.update({k: functions[k] for k in replaced})
+    _compare_at_15_digits(OPERATORS)
     for name, func in list(OPERATORS.items()):
         if name not in _REFERENCE_OPERATORS:
             OPERATORS[name] = _bounded(func)
+
+
+def _excel_numbers(wrap_ufunc: Callable, errors: dict) -> dict[str, Any]:
+    """The fast path's rounding functions and VALUE (Excel's 15 significant digits, text as
+    en-US Excel reads it) in place of formulas' own, so a shape the fallback computes
+    (``=ROUND(SUMPRODUCT(...),0)``) rounds as Excel does too."""
+    from .functions import SCALARS
+    from .numbers import xl_round, xl_rounddown, xl_roundup
+
+    def excel(func: Callable) -> Callable:
+        def call(*args: Any) -> Any:
+            result = func(*args)
+            return (
+                errors.get(result.code, errors["#VALUE!"]) if type(result) is ErrorValue else result
+            )
+
+        return call
+
+    def text_or_number(*args: Any) -> Any:
+        return tuple(None if _is_empty(a) else a for a in args)
+
+    out: dict[str, Any] = {
+        "ROUND": wrap_ufunc(excel(xl_round)),
+        "ROUNDUP": wrap_ufunc(excel(xl_roundup)),
+        "ROUNDDOWN": wrap_ufunc(excel(xl_rounddown)),
+        "VALUE": wrap_ufunc(excel(SCALARS["VALUE"][0]), input_parser=text_or_number),
+    }
+    for name in ("TRUNC", "INT", "MROUND", "CEILING", "FLOOR", "QUOTIENT", "ISO.CEILING"):
+        out[name] = wrap_ufunc(excel(SCALARS[name][0]))
+    for name in ("CEILING.MATH", "FLOOR.MATH", "CEILING.PRECISE", "FLOOR.PRECISE"):
+        out[name] = out["_XLFN." + name] = wrap_ufunc(excel(SCALARS[name][0]))
+    return out
+
+
+def _compare_at_15_digits(operators: dict) -> None:
+    """formulas' comparison operators compare numbers at Excel's 15 significant digits, as
+    the fast path does (``SUMPRODUCT(...)=0.3`` of 0.30000000000000004 is TRUE)."""
+    from formulas.functions import wrap_ufunc
+    from formulas.functions.operators import LOGIC_OPERATORS, logic_input_parser
+
+    from .values import near, round15
+
+    def parse(x: Any, y: Any) -> Any:
+        (xt, xv), (yt, yv) = logic_input_parser(x, y)
+        if xt == yt == 0 and xv != yv and near(float(xv), float(yv)):
+            xv, yv = round15(float(xv)), round15(float(yv))
+        return (xt, xv), (yt, yv)
+
+    for name, compare in LOGIC_OPERATORS.items():
+        operators[name] = wrap_ufunc(compare, input_parser=parse, args_parser=lambda *a: a)
 
 
 _JOINS = {"CONCAT", "CONCATENATE", "TEXTJOIN"}

@@ -10,46 +10,17 @@ sees; the tables below it map operators and function names onto that namespace.
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from . import dates
+from . import numbers as xn
 from . import values as xv
 from .criteria import criterion
 from .keys import cell_desc, col_of, first_key, gather, row_of
-from .values import DIV0, ERRORS, FMAX, NUM, VALUE, ErrorValue, finite, number, number_pair
-
-
-def _round_half_up(x: float) -> float:
-    return float(Decimal(x).quantize(0, rounding=ROUND_HALF_UP))
-
-
-def xl_round(x: Any, d: Any, func: Callable[[float], float] = _round_half_up) -> Any:
-    """ROUND as formulas does it: scale by 10**int(d), round half away from zero."""
-    p = number_pair(x, d)
-    if type(p) is ErrorValue:
-        return p
-    x, d = p
-    try:
-        scale = 10.0 ** int(d)
-        scaled = abs(x * scale)
-        if not -FMAX <= scaled <= FMAX:
-            return float(x)
-        v = (scaled if scaled >= 2.0**52 else float(func(scaled))) / scale
-    except (ArithmeticError, ValueError):
-        return NUM
-    return -v if x < 0 else v
-
-
-def xl_roundup(x: Any, d: Any) -> Any:
-    """ROUNDUP (away from zero)."""
-    return xl_round(x, d, math.ceil)
-
-
-def xl_rounddown(x: Any, d: Any) -> Any:
-    """ROUNDDOWN (towards zero)."""
-    return xl_round(x, d, math.floor)
+from .lookup import xl_xlookup
+from .subtotal import xl_subtotal
+from .values import DIV0, ERRORS, NA, VALUE, ErrorValue, finite, number
 
 
 def xl_sum(refs: tuple, scalars: tuple = ()) -> Any:
@@ -175,8 +146,9 @@ def xl_rept(text: Any, times: Any) -> Any:
     return shown * int(n)
 
 
-def xl_sumifs(g: Callable, sum_d: tuple | None, pairs: tuple) -> Any:
-    """SUMIFS (sum_d given) and COUNTIFS (sum_d None); pairs of (range, criterion)."""
+def xl_sumifs(g: Callable, sum_d: tuple | None, pairs: tuple, average: bool = False) -> Any:
+    """SUMIFS (sum_d given) and COUNTIFS (sum_d None); pairs of (range, criterion);
+    AVERAGEIFS when ``average`` (#DIV/0! when no number matches)."""
     mask: list[bool] | None = None
     shape = None
     for d, c in pairs:
@@ -196,13 +168,17 @@ def xl_sumifs(g: Callable, sum_d: tuple | None, pairs: tuple) -> Any:
     if sum_d[1:] != shape:  # formulas: #VALUE! (Excel would resize the sum range)
         return VALUE
     total = 0.0
+    counted = 0
     for hit, v in zip(mask, gather(g, sum_d), strict=True):
         if hit:
             t = type(v)
             if t is float or t is int:
                 total += v
+                counted += 1
             elif t is ErrorValue:
                 return v
+    if average:
+        return finite(total / counted) if counted else DIV0
     return finite(total)
 
 
@@ -214,6 +190,23 @@ def xl_sumif(g: Callable, test_d: tuple, c: Any, sum_d: tuple | None = None) -> 
 def xl_countif(g: Callable, test_d: tuple, c: Any) -> Any:
     """COUNTIF."""
     return xl_sumifs(g, None, ((test_d, c),))
+
+
+def xl_averageif(g: Callable, test_d: tuple, c: Any, avg_d: tuple | None = None) -> Any:
+    """AVERAGEIF."""
+    return xl_sumifs(g, test_d if avg_d is None else avg_d, ((test_d, c),), True)
+
+
+def xl_averageifs(g: Callable, avg_d: tuple, pairs: tuple) -> Any:
+    """AVERAGEIFS."""
+    return xl_sumifs(g, avg_d, pairs, True)
+
+
+def switch_matches(value: Any, case: Any) -> Any:
+    """Whether SWITCH's value matches a case (as ``=``), or the case's error."""
+    if type(case) is ErrorValue:
+        return case
+    return xv.eq(value, case) is True
 
 
 NAMESPACE: dict[str, Any] = {
@@ -252,15 +245,21 @@ NAMESPACE: dict[str, Any] = {
     "_OR": xl_or,
     "_NOT": xv.logical_not,
     "_ABS": xv.absolute,
-    "_ROUND": xl_round,
-    "_ROUNDUP": xl_roundup,
-    "_ROUNDDOWN": xl_rounddown,
+    "_ROUND": xn.xl_round,
+    "_ROUNDUP": xn.xl_roundup,
+    "_ROUNDDOWN": xn.xl_rounddown,
     "_LEN": xl_len,
     "_REPT": xl_rept,
     "_SUMIF": xl_sumif,
     "_COUNTIF": xl_countif,
     "_SUMIFS": xl_sumifs,
     "_ISNUMBER": xv.is_number,
+    "_AVERAGEIF": xl_averageif,
+    "_AVERAGEIFS": xl_averageifs,
+    "_SUBTOTAL": xl_subtotal,
+    "_XLOOKUP": xl_xlookup,
+    "_SWM": switch_matches,
+    "_NA": NA,
 }
 """The globals of every compiled shape."""
 
@@ -292,11 +291,33 @@ UNARY_FUNCS = {"NOT": "_NOT", "ABS": "_ABS", "LEN": "_LEN"}
 ROUNDS = {"ROUND": "_ROUND", "ROUNDUP": "_ROUNDUP", "ROUNDDOWN": "_ROUNDDOWN", "REPT": "_REPT"}
 """Functions of exactly two scalars (the ROUND family, and REPT)."""
 
+SCALARS: dict[str, tuple[Callable[..., Any], int, int]] = {
+    "TRUNC": (xn.xl_trunc, 1, 2),
+    "INT": (xn.xl_int, 1, 1),
+    "MROUND": (xn.xl_mround, 2, 2),
+    "CEILING": (xn.xl_ceiling, 1, 2),
+    "FLOOR": (xn.xl_floor, 1, 2),
+    "CEILING.MATH": (xn.xl_ceiling_math, 1, 3),
+    "FLOOR.MATH": (xn.xl_floor_math, 1, 3),
+    "CEILING.PRECISE": (xn.xl_ceiling_precise, 1, 2),
+    "ISO.CEILING": (xn.xl_ceiling_precise, 1, 2),
+    "FLOOR.PRECISE": (xn.xl_floor_precise, 1, 2),
+    "QUOTIENT": (xn.xl_quotient, 2, 2),
+    "MOD": (xn.xl_mod, 2, 2),
+    "VALUE": (xn.xl_value, 1, 1),
+    "DATE": (dates.xl_date, 3, 3),
+    "YEAR": (dates.xl_year, 1, 1),
+    "MONTH": (dates.xl_month, 1, 1),
+    "DAY": (dates.xl_day, 1, 1),
+    "DATEDIF": (dates.xl_datedif, 3, 3),
+}
+"""Functions of scalars only: (function, fewest arguments, most arguments)."""
+NAMESPACE.update({"_F_" + name.replace(".", "_"): f for name, (f, _, _) in SCALARS.items()})
+
 REFUSED = {
     "INDIRECT": "INDIRECT builds references from text",
     "OFFSET": "OFFSET builds references at run time",
     "LAMBDA": "LAMBDA is not supported",
-    "LET": "LET is not supported",
     "CELL": "CELL is not supported",
     "INFO": "INFO is not supported",
     "AREAS": "AREAS needs reference geometry",
@@ -316,6 +337,8 @@ that need the geometry of a reference (the formulas fallback only sees values)."
 GEOMETRY = {"ROW", "COLUMN", "ROWS", "COLUMNS"}
 """Refused only when the fast path cannot take them (it knows the geometry)."""
 FAST_NAMES = {
+    *SCALARS,
+    *("AVERAGEIF", "AVERAGEIFS", "SUBTOTAL", "XLOOKUP", "IFS", "SWITCH", "LET"),
     *AGGREGATES,
     *UNARY_FUNCS,
     *ROUNDS,

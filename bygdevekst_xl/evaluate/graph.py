@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import contextlib
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from .compile import compile_shape
 from .fallback import quiet_schedula
 from .keys import SBITS, CellKey, W, address_offset, col_of, first_key, row_of
 from .limits import DEFAULT_LIMITS, CellsRead, Limits, check_text
+from .structured import TableArea
+from .subtotal import Nested
 from .tokens import Scanner, Workbook
-from .values import CIRCULAR, PLAIN_TYPES, REF, VALUE, Problem, constant, output
+from .values import CIRCULAR, PLAIN_TYPES, REF, VALUE, ErrorValue, Problem, constant, output
 
 
 @dataclass
@@ -38,6 +40,11 @@ class Evaluation:
     values: dict[CellKey, object]
     circular: set[CellKey]
     unsupported: dict[CellKey, str]
+    caused_by: dict[CellKey, CellKey] = field(default_factory=dict)
+    """Each formula cell computed from a cell where trouble starts, to that cell: an
+    unsupported cell, or a formula cell whose error value none of its formula precedents
+    gave it (``=VALUE("40 000")``). The first such cell in evaluation order when there are
+    several."""
 
 
 class EvaluationRun:
@@ -49,6 +56,8 @@ class EvaluationRun:
         formulas: Mapping[CellKey, str],
         names: Mapping[str, str] | None,
         limits: Limits = DEFAULT_LIMITS,
+        tables: Sequence[TableArea] = (),
+        hidden_rows: Mapping[str, Iterable[int]] | None = None,
     ) -> None:
         self.limits = limits
         self.result = Evaluation(values={}, circular=set(), unsupported={})
@@ -80,12 +89,25 @@ class EvaluationRun:
             self.cell_keys.append(cell_key)
         self.index = {k: i for i, k in enumerate(self.keys)}
         folded = {name.upper(): idx for name, idx in sheets.items()}
-        self.wb = Workbook(folded, lambda: iter((*self.cells, *self.keys)), names, limits)
+        self.wb = Workbook(
+            folded,
+            lambda: iter((*self.cells, *self.keys)),
+            names,
+            limits,
+            {t.name: t for t in tables},
+        )
         n = len(self.keys)
         self.fns: list[Any] = [None] * n
         self.args: list[tuple] = [()] * n
         self.problems: dict[int, Problem] = {}
         self.uses_formulas = False
+        self.nested: set[int] = set()  # cells calling SUBTOTAL or AGGREGATE
+        self.hidden_rows = frozenset(
+            (sheets[name] << SBITS) + row * W
+            for name, rows in (hidden_rows or {}).items()
+            if name in sheets
+            for row in rows
+        )
 
     def key_of(self, sheet: str, addr: object) -> int | None:
         """The int key of a cell; None if addr is not a cell address."""
@@ -107,7 +129,9 @@ class EvaluationRun:
                 if not isinstance(text, str):
                     raise Problem("formula is not text")
                 check_text(text)
-                shape, refs = scanner.scan(text.strip(), self.keys[i] >> SBITS)
+                if "SUBTOTAL(" in text.upper() or "AGGREGATE(" in text.upper():
+                    self.nested.add(self.keys[i])
+                shape, refs = scanner.scan(text.strip(), self.keys[i] >> SBITS, self.keys[i])
             except Problem as p:
                 self.problems[i] = p
                 continue
@@ -160,6 +184,7 @@ class EvaluationRun:
                     for j in deps_of_range(a):
                         indegree[i] += 1
                         dependents[j].append(i)
+        self.dependents = dependents
         ready = [i for i in range(n) if indegree[i] == 0]
         order = []
         while ready:
@@ -209,6 +234,8 @@ class EvaluationRun:
         cells, keys, fns, args, problems = self.cells, self.keys, self.fns, self.args, self.problems
         g = cells.get
         CellsRead.reset(self.limits.max_cells_read)
+        Nested.keys = frozenset(self.nested)
+        Nested.hidden_rows = self.hidden_rows
         with quiet_schedula() if self.uses_formulas else contextlib.nullcontext():
             for i in order:
                 k = keys[i]
@@ -231,3 +258,28 @@ class EvaluationRun:
                 values[cell_key] = CIRCULAR
         for i, p in sorted(problems.items()):
             self.result.unsupported[self.cell_keys[i]] = p.reason
+        self._find_causes(order)
+
+    def _find_causes(self, order: list[int]) -> None:
+        """Fill ``caused_by``: the cells downstream of each cell where trouble starts."""
+        dependents = getattr(self, "dependents", None)
+        if dependents is None:
+            return
+        cells, keys, problems = self.cells, self.keys, self.problems
+        root_of: dict[int, int] = {}
+        roots: set[int] = set()
+        for i in order:  # dependency order: a cell's precedents come first
+            root = root_of.get(i)
+            if i in problems or (root is None and type(cells.get(keys[i])) is ErrorValue):
+                root = i
+                roots.add(i)
+            if root is None:
+                continue
+            for j in dependents[i]:
+                root_of.setdefault(j, root)
+        for i in set(problems) - roots:  # on a cycle: never in the order
+            roots.add(i)
+        caused_by = self.result.caused_by
+        for j, root in root_of.items():
+            if j not in roots:
+                caused_by[self.cell_keys[j]] = self.cell_keys[root]

@@ -27,7 +27,9 @@ A tree is made of tuples:
 * ``("err", code)``: an error constant such as ``"#DIV/0!"``;
 * ``("op", name, [operands])``: ``+ - * / ^ & = <> < <= > >=``, prefix ``u-``, ``u+``,
   ``u--`` and postfix ``%``;
-* ``("fn", NAME, [arguments])``: a function call, the name upper-cased.
+* ``("fn", NAME, [arguments])``: a function call, the name upper-cased, without Excel's
+  ``_xlfn.`` prefix;
+* ``("name", NAME)``: a name a formula's LET binds (the tokenizer leaves only those).
 """
 
 from __future__ import annotations
@@ -118,6 +120,29 @@ def _number(text: str) -> int | float:
         raise _Reject from None
 
 
+_NEWER = frozenset(
+    [
+        "XLOOKUP",
+        "IFS",
+        "SWITCH",
+        "LET",
+        "CEILING.MATH",
+        "FLOOR.MATH",
+        "CEILING.PRECISE",
+        "FLOOR.PRECISE",
+        "ISO.CEILING",
+    ]
+)
+"""Functions Excel writes with the ``_xlfn.`` prefix that the fast path knows."""
+
+
+def _function_name(text: str) -> str:
+    """A function's name upper-cased, without the ``_xlfn.`` prefix Excel writes before the
+    newer functions of :data:`_NEWER` (``_xlfn.XLOOKUP``); another prefixed name keeps it."""
+    name = text.upper()
+    return name[6:] if name.startswith("_XLFN.") and name[6:] in _NEWER else name
+
+
 class _Parser:
     """Precedence climbing over the token list."""
 
@@ -125,6 +150,7 @@ class _Parser:
         self.tokens = tokens
         self.pos = 0
         self.functions = functions
+        self.lets = 0  # LET calls being parsed: only inside one is a bare name read
 
     def next(self) -> tuple[str, str]:
         token = self.tokens[self.pos]
@@ -181,11 +207,13 @@ class _Parser:
             if upper in ("TRUE", "FALSE"):
                 return ("lit", upper == "TRUE")
             m = _PLACEHOLDER.fullmatch(text)
-            if m is None:
-                raise _Reject
+            if m is None:  # a name the tokenizer left: LET's (Excel writes _xlpm.x)
+                if not self.lets:
+                    raise _Reject
+                return ("name", upper.removeprefix("_XLPM."))
             return ("ref", m.group(1), m.group(2))
         if kind == "call":
-            return self.call(text.upper())
+            return self.call(_function_name(text))
         if kind == "open":
             node = self.expression(1)
             if self.next()[0] != "close":
@@ -196,6 +224,15 @@ class _Parser:
     def call(self, name: str) -> Node:
         if name not in self.functions:
             raise _Reject
+        if name == "LET":
+            self.lets += 1
+            try:
+                return self.arguments(name)
+            finally:
+                self.lets -= 1
+        return self.arguments(name)
+
+    def arguments(self, name: str) -> Node:
         args: list[Node] = []
         if self.tokens[self.pos][0] == "close":
             self.pos += 1

@@ -15,12 +15,14 @@ from typing import Any
 
 from .keys import MAX_COL, MAX_ROW, SBITS, W, col_index, col_of, first_key, row_of
 from .limits import DEFAULT_LIMITS, Limits
+from .structured import TableArea, structured_area
 from .values import NUM_RE, REF, Problem
 
 TOKEN_RE = re.compile(
     r"""
       (?P<str>"(?:[^"]|"")*")
     | (?P<err>\#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|N/A|NUM!|GETTING_DATA))
+    | (?P<table>(?P<tname>[^\W\d][\w.]*)?\[(?:[^\[\]']|'.)*(?:\[(?:[^\[\]']|'.)*\](?:[^\[\]']|'.)*)*\])
     | (?P<bracket>\[)
     | (?P<ref>
         (?:(?P<sheet>'(?:[^']|'')+'|[^\W\d][\w.]*(?::[^\W\d][\w.]*)?)!)?
@@ -50,8 +52,10 @@ class Workbook:
         used_keys: Callable[[], Iterator[int]],
         names: Mapping[str, str] | None,
         limits: Limits = DEFAULT_LIMITS,
+        tables: Mapping[str, TableArea] | None = None,
     ) -> None:
         self.sheets = sheets  # upper-cased sheet name -> index
+        self.tables = {k.upper(): v for k, v in (tables or {}).items()}
         self.clip_area, self.max_area = limits.clip_area, limits.max_area
         self.used_keys = used_keys
         self.extent: dict[int, tuple[int, int]] | None = None
@@ -124,6 +128,8 @@ class Workbook:
         if key in self.names:
             return self.names[key]
         text = self.names_raw.get(key)
+        if text is None and key in self.tables:  # a table's name alone: its data rows
+            return self.table_reference(self.tables[key], "", 0)
         if text is None:
             result: Any = ("lit", "#NAME?")
         else:
@@ -140,6 +146,11 @@ class Workbook:
         kind = m.lastgroup
         if kind in ("str", "err"):
             return ("lit", text)
+        if kind == "table":  # a name for a structured reference: Reiser = Kost[Reiser]
+            try:
+                return self.structured(m, 0)
+            except Problem as p:
+                return p
         if kind != "ref":
             return Problem(f"defined name {name!r} has an unusable definition {text!r}")
         if m.group("sheet") is None and m.group("name") is None:
@@ -192,6 +203,34 @@ class Workbook:
             raise Problem("reference outside the sheet", REF)
         return ("ref", "r", self.area(s, row1, 1, row2, max_col))
 
+    def table_reference(self, table: TableArea, spec: str, host_key: int) -> Any:
+        """A structured reference (``Table[Column]``, ``[@Column]``, ``Table[#Totals]``) as
+        ("ref", "c", key) for one cell or ("ref", "r", desc)."""
+        s = self.sheets.get(table.sheet.upper())
+        if s is None:
+            raise Problem(f"table {table.name!r} is on a sheet that is gone", REF)
+        host_row = row_of(host_key) if host_key >> SBITS == s else 0
+        r1, c1, r2, c2 = structured_area(table, spec, host_row)
+        if r1 == r2 and c1 == c2:
+            return ("ref", "c", (s << SBITS) + r1 * W + c1)
+        return ("ref", "r", self.area(s, r1, c1, r2, c2))
+
+    def structured(self, m: re.Match, host_key: int) -> Any:
+        """The reference of a ``table`` token at the cell host_key."""
+        name, text = m.group("tname"), m.group("table")
+        spec = text[len(name or "") :]
+        if name is None:
+            if spec[1:-1].isdigit():
+                raise Problem("external workbook reference", REF)
+            table = next((t for t in self.tables.values() if t.holds(self, host_key)), None)
+            if table is None:
+                raise Problem("a structured reference outside any Excel Table")
+        else:
+            table = self.tables.get(name.upper())
+            if table is None:
+                raise Problem(f"structured reference to an unknown table {name!r}")
+        return self.table_reference(table, spec[1:-1], host_key)
+
     def _bad_cell(self, m: re.Match, depth: int) -> Any:
         if m.group("sheet") is not None or "$" in m.group(0):
             raise Problem("reference outside the sheet", REF)
@@ -202,10 +241,11 @@ class Workbook:
 
 
 _DIGITS = re.compile(rb"[0-9]+")
+_THIS_ROW = re.compile(r"\[\s*@|#this\s+row", re.IGNORECASE)
 _DIGITS_BLANKED = bytes.maketrans(b"0123456789", b"\x00" * 10)
 
 
-def _scan(text: str, host: int, wb: Workbook) -> tuple[str, list, list, set]:
+def _scan(text: str, host: int, wb: Workbook, host_key: int = 0) -> tuple[str, list, list, set]:
     """Turn a formula into (shape, references); raise Problem if it cannot be evaluated.
 
     Also returns a program for :class:`Scanner`: one builder per reference, saying how
@@ -216,12 +256,16 @@ def _scan(text: str, host: int, wb: Workbook) -> tuple[str, list, list, set]:
     builders: list[tuple] = []
     used: set[tuple[int, int]] = set()
     pos = 0
+    lets = "LET(" in text.upper()
     for m in TOKEN_RE.finditer(text):
         kind = m.lastgroup
-        if kind == "ref":
-            found = wb.reference(m, host)
+        if kind in ("ref", "table"):
+            found = wb.reference(m, host) if kind == "ref" else wb.structured(m, host_key)
             pieces.append(text[pos : m.start()])
             pos = m.end()
+            if found == ("lit", "#NAME?") and lets and m.group("name") and not m.group("sheet"):
+                pieces.append(m.group(0))  # a name LET binds: the parser resolves it
+                continue
             if found[0] == "lit":
                 pieces.append(found[1])
                 continue
@@ -252,6 +296,8 @@ def _digits(m: re.Match, group: str, used: set) -> tuple[int, int]:
 
 def _builder(m: re.Match, found: tuple, used: set) -> tuple:
     """How to rebuild a reference from its row digits: 0 static, 1 cell, 2 area, 3 rows."""
+    if m.lastgroup == "table":
+        return (0, found[2])
     if m.group("name") is None and m.group("c1") is not None:
         if found[1] == "c":
             row, col = int(m.group("r1").lstrip("$")), col_index(m.group("c1").lstrip("$"))
@@ -281,8 +327,11 @@ class Scanner:
         self.scans = 0  # formulas scanned in full (not from a program), against max_scans
         self.max_scans = max_scans
 
-    def scan(self, text: str, host: int) -> tuple[str, list]:
-        """(shape, references) of a formula on sheet host; raise Problem if unusable."""
+    def scan(self, text: str, host: int, host_key: int = 0) -> tuple[str, list]:
+        """(shape, references) of a formula on sheet host (in the cell host_key); raise
+        Problem if unusable."""
+        if "[" in text and _THIS_ROW.search(text):  # the same text means another row
+            return _scan(text, host, self.wb, host_key)[:2]
         raw = text.encode()
         key = (host, raw.translate(_DIGITS_BLANKED))
         entry = self.programs.get(key)
@@ -295,7 +344,7 @@ class Scanner:
         self.scans += 1
         if self.scans > self.max_scans:
             raise Problem(f"more than {self.max_scans} distinct formulas; not evaluated")
-        shape, refs, builders, used = _scan(text, host, self.wb)
+        shape, refs, builders, used = _scan(text, host, self.wb, host_key)
         fixed = [d.span() for d in _DIGITS.finditer(raw) if d.span() not in used]
         if entry is None or entry[0] != fixed:
             entry = self.programs[key] = (fixed, {})

@@ -36,10 +36,67 @@ class Problem(Exception):
 
 
 FMAX = sys.float_info.max
+FINF = float("inf")
 MAX_TEXT = 32_767
 """Excel's longest text in a cell; a longer result of ``&`` or REPT is #VALUE!."""
 NUM_RE = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*\Z")
-"""Text that arithmetic reads as a number."""
+"""Plain numeric text (criteria and defined names read it)."""
+TEXT_NUMBER_RE = re.compile(
+    r"""\s*(?P<sign1>[+-]?)\s*(?P<cur>\$?)\s*(?P<sign2>[+-]?)
+    (?P<int>\d{1,3}(?:,\d{3})+|\d*)(?P<frac>\.\d*)?(?P<exp>[eE][+-]?\d+)?
+    \s*(?P<pct>%?)\s*\Z""",
+    re.VERBOSE,
+)
+"""Text Excel (en-US) reads as a number: ``40,000``, ``1,000.5``, ``$1,000``, ``50%``,
+``1e3``, `` 12 ``; never ``40 000`` (a space inside) or ``4,0000`` (a bad group)."""
+DATE_TEXT_RE = re.compile(
+    r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*\Z|\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*\Z"
+)
+"""Dates as text Excel (en-US) reads as serial numbers: ``2024-01-05``, ``1/5/2024``."""
+
+
+def round15(x: float) -> float:
+    """x at Excel's 15 significant digits (``267.15*50`` is 13 357.5, not 13 357.4999...)."""
+    if x != x or x in (FINF, -FINF) or x == 0:
+        return x
+    return float(f"{x:.14e}")
+
+
+def near(x: float, y: float) -> bool:
+    """Whether x and y are close enough that 15 significant digits may not tell them apart."""
+    return abs(x - y) <= 1e-14 * max(abs(x), abs(y))
+
+
+def text_number(text: str) -> Any:
+    """Text as Excel (en-US) reads it in arithmetic and VALUE: a float, or #VALUE!.
+
+    Thousands separators in groups of three, a leading ``$``, a trailing ``%``, an exponent
+    and ISO or month/day/year dates; a number with a space inside (``40 000``) is #VALUE!,
+    never a date."""
+    m = TEXT_NUMBER_RE.match(text)
+    if m is not None and (m.group("int") or (m.group("frac") or "") not in ("", ".")):
+        if m.group("sign1") and m.group("sign2"):
+            return VALUE
+        digits = m.group("int").replace(",", "") + (m.group("frac") or "")
+        try:
+            n = float((digits or "0") + (m.group("exp") or ""))
+        except ValueError:
+            return VALUE
+        if "-" in m.group("sign1") + m.group("sign2"):
+            n = -n
+        return finite(n / 100.0 if m.group("pct") else n)
+    d = DATE_TEXT_RE.match(text)
+    if d is not None:
+        y, mo, day = (
+            (d.group(1), d.group(2), d.group(3))
+            if d.group(1)
+            else (d.group(6), d.group(4), d.group(5))
+        )
+        try:
+            return float((_dt.date(int(y), int(mo), int(day)) - _EPOCH_DATE).days)
+        except ValueError:
+            return VALUE
+    return VALUE
 
 
 def finite(r: Any) -> Any:
@@ -57,7 +114,7 @@ def number(x: Any) -> Any:
     if t is bool:
         return 1 if x else 0
     if t is str:
-        return float(x) if NUM_RE.match(x) else VALUE
+        return text_number(x)
     if t is ErrorValue:
         return x
     return VALUE
@@ -177,6 +234,8 @@ def compare(x: Any, y: Any) -> Any:
         return -1 if rx < ry else 1
     if rx == 1:
         x, y = x.upper(), y.upper()
+    elif rx == 0 and x != y and near(x, y):  # Excel compares at 15 digits: 0.1+0.2 = 0.3
+        x, y = round15(x), round15(y)
     return (x > y) - (x < y)
 
 
@@ -184,7 +243,7 @@ def eq(x: Any, y: Any) -> Any:
     """``x = y`` (a blank equals 0, "" and FALSE)."""
     tx, ty = type(x), type(y)
     if (tx is float or tx is int) and (ty is float or ty is int):
-        return x == y
+        return x == y or (near(x, y) and round15(x) == round15(y))
     c = compare(x, y)
     return c if type(c) is ErrorValue else c == 0
 
@@ -279,6 +338,7 @@ def absolute(x: Any) -> Any:
 # --- values in and out ------------------------------------------------------------------
 
 _EXCEL_EPOCH = EPOCH
+_EPOCH_DATE = EPOCH.date()
 PLAIN_TYPES = frozenset((float, int, bool))
 """Input types stored as they are."""
 

@@ -32,14 +32,15 @@ __all__ = [
 
 LAYOUT_PROPERTY = "bygdevekst_xl_layout"
 """The custom document property that records which layout a workbook was generated with."""
-LAYOUT_VERSION = "4"
+LAYOUT_VERSION = "5"
 """Raised whenever a generated formula, label or address changes, so ``check`` can tell an
 older workbook (regenerate it) from one a person edited. 2: hours are rounded to 6 decimals
 before they are priced. 3: KDD ≤ KDD-eligible costs per project and year (a row under
 the balance and a rule); labels in standard bokmål; applicant rows on Parametre (the
 municipality table three rows lower); Forside facts, shares and signature lines. 4: the
 Forside leaves out the shell command and a spec date not given; amounts, hours and per cents
-in formats tagged Norwegian bokmål ([$-414])."""
+in formats tagged Norwegian bokmål ([$-414]). 5: priced hours rounded to 6 decimals before
+kroner, so LibreOffice shows Excel's krone."""
 
 
 SUMMARY_NAME = "Sum_KDD"

@@ -184,7 +184,8 @@ def _hours(ctx: _Context) -> None:
         sheet.formula(
             rows.in_kind,
             col,
-            f"ROUND(ROUND({a1(rows.hours_total, col)},{HOURS_DECIMALS})*Timesats,0)",
+            f"ROUND(ROUND(ROUND({a1(rows.hours_total, col)},{HOURS_DECIMALS})*Timesats,"
+            f"{HOURS_DECIMALS}),0)",
             totals.in_kind[y],
             "amount",
         )

@@ -44,6 +44,19 @@ class Validation:
     formula1: str | None
 
 
+@dataclass(frozen=True)
+class Table:
+    """An Excel Table a person made (``xl/tables/tableN.xml``): its name as formulas use it
+    (``displayName``), its area (``A1:D10``, headers and totals included), how many header
+    and totals rows it has, and its column names in order."""
+
+    name: str
+    ref: str
+    header_rows: int
+    totals_rows: int
+    columns: tuple[str, ...]
+
+
 @dataclass
 class SheetContent:
     """What one sheet holds. Cell keys are A1 addresses without ``$``, e.g. ``"C8"``.
@@ -72,6 +85,8 @@ class SheetContent:
     """Hidden columns as (first, last) column numbers, 1-based, as ``<col min max>`` says."""
     comments: int = 0
     drawings: int = 0
+    tables: list[Table] = field(default_factory=list)
+    """The Excel Tables on the sheet (structured references ``Table[Column]`` use them)."""
 
 
 @dataclass

@@ -10,6 +10,7 @@ import posixpath
 import zipfile
 from dataclasses import dataclass
 
+from .content import Table
 from .xmlparts import MC, Parts, Rel, Text, local, rel_id, tags, unescape
 
 
@@ -210,3 +211,36 @@ def count_drawings(parts: Parts, part: str) -> int:
 
     parts.parse(info.filename, info, start, end)
     return state["count"]
+
+
+def read_table(parts: Parts, part: str) -> Table | None:
+    """The Excel Table in a table part, or None when the part is missing or has no usable
+    name or area (then references to it stay unsupported)."""
+    info = parts.find(part)
+    if info is None:
+        return None
+    found: dict[str, str] = {}
+    columns: list[str] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        tag = local(name)
+        if tag == "table" and not found:
+            parts.keep("tables")
+            found.update(attrs)
+        elif tag == "tableColumn":
+            parts.keep("tables")
+            columns.append(attrs.get("name", ""))
+
+    parts.parse(info.filename, info, start)
+    name = found.get("displayName") or found.get("name") or ""
+    ref = found.get("ref", "")
+    if not name or not ref:
+        return None
+    header, totals = found.get("headerRowCount", "1"), found.get("totalsRowCount", "0")
+    return Table(
+        name=name,
+        ref=ref.replace("$", "").upper(),
+        header_rows=1 if header != "0" else 0,
+        totals_rows=1 if totals not in ("", "0") else 0,
+        columns=tuple(columns),
+    )

@@ -12,7 +12,7 @@ import zipfile
 from .cells import SheetBuilder
 from .content import SheetContent
 from .fastpath import read_plain_cells, split_sheet_data
-from .parts import count_comments, count_drawings
+from .parts import count_comments, count_drawings, read_table
 from .sheet_xml import parse_sheet_xml
 from .xmlparts import NotWellFormed, Parts
 
@@ -32,6 +32,10 @@ def read_sheet(
             commented |= count_comments(parts, rel.target, threaded=False)
         elif rel.type == "threadedComment":
             commented |= count_comments(parts, rel.target, threaded=True)
+        elif rel.type == "table":
+            table = read_table(parts, rel.target)
+            if table is not None:
+                sheet.tables.append(table)
     sheet.comments = len(commented)
     for rid in builder.drawing_ids:
         drawing = rels.get(rid)
