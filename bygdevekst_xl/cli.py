@@ -186,7 +186,52 @@ def build_parser() -> argparse.ArgumentParser:
     dif_format.add_argument("--markdown", action="store_true", help="print the report as Markdown")
     _add_lang(dif)
     dif.set_defaults(run=_diff)
+
+    acc = commands.add_parser(
+        "accounts",
+        help="the approved budget against the ledgers: cost report, payment request, in-kind",
+        description="Join the approved budget (the workbook's record, or --spec) with the "
+        "municipalities' ledgers (SAF-T Financial or CSV) through MAP.yaml: budget against "
+        "accounts per project, category and year, the cost report per approved cost-plan row, "
+        "financing and the payment request per funder, in-kind hours per municipality (and a "
+        "PDF statement beside OUT.xlsx), and the voucher list behind every figure. Exit 0: "
+        "written, no errors; 1: written, with errors found; 2: an input could not be used.",
+    )
+    acc.add_argument("workbook", type=Path, metavar="WORKBOOK.xlsx", help="approved workbook")
+    acc.add_argument(
+        "--ledger",
+        type=Path,
+        action="append",
+        required=True,
+        metavar="FILE",
+        help="a ledger export: SAF-T Financial XML or CSV (repeat for each municipality)",
+    )
+    acc.add_argument("--map", type=Path, required=True, metavar="MAP.yaml", help="the map")
+    acc.add_argument(
+        "--hours",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a time sheet (CSV); repeat for more",
+    )
+    acc.add_argument("--as-of", type=_iso_date, metavar="DATE", help="report date (YYYY-MM-DD)")
+    acc.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx")
+    acc.add_argument("--json", action="store_true", help="print the report as JSON")
+    acc.add_argument("--spec", type=Path, help="the approved spec (default: the record)")
+    _add_force(acc)
+    _add_lang(acc)
+    acc.set_defaults(run=_accounts)
     return parser
+
+
+def _iso_date(text: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _add_force(parser: argparse.ArgumentParser) -> None:
@@ -479,3 +524,35 @@ def _diff(args: argparse.Namespace) -> int:
     else:
         print(as_text(report, args.lang))
     return EXIT_FINDINGS if report.differs else EXIT_OK
+
+
+def _accounts(args: argparse.Namespace) -> int:
+    from .accounts import run_accounts
+    from .accounts.readback import read_back
+    from .accounts.render import as_dict, as_json, summary_lines
+    from .files import write_new
+
+    lang, output = args.lang, args.output
+    if output.suffix.lower() != ".xlsx":
+        raise OutputError(f"{output}: -o must name a file ending in .xlsx for accounts")
+    inputs = (
+        args.workbook,
+        args.map,
+        *args.ledger,
+        *args.hours,
+        *([args.spec] if args.spec else []),
+    )
+    run = run_accounts(args.workbook, args.ledger, args.map, args.hours, args.as_of, args.spec)
+    read_back(run.workbook, run.checks, str(output))  # refuses, writing nothing, on a difference
+    statement = output.with_name(f"{output.stem}-egeninnsats.pdf")
+    written = [
+        write_new(output, run.workbook, force=args.force, protect=inputs),
+        write_new(statement, run.statement, force=args.force, protect=inputs),
+    ]
+    if args.json:
+        print(as_json(as_dict(run.report, run.findings, lang)))
+    else:
+        print("\n".join(summary_lines(run.report, run.findings, lang)))
+        for item in written:
+            print(written_line(item, lang))
+    return EXIT_FINDINGS if run.errors else EXIT_OK

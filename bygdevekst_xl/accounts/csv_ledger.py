@@ -105,7 +105,9 @@ def _posting(
     path: Path, source: str, row: list[str], where: Mapping[str, int], number: int, limits: Limits
 ) -> Posting:
     if any(len(cell) > limits.max_field_chars for cell in row):
-        raise LedgerError(path, number, f"a field is longer than {limits.max_field_chars} characters")
+        raise LedgerError(
+            path, number, f"a field is longer than {limits.max_field_chars} characters"
+        )
     amount = row[where["amount"]]
     try:
         ore = parse_ore(amount)
@@ -154,8 +156,9 @@ class Decoder:
                 raw = self._first(raw)
             if b"\x00" in raw:
                 raise LedgerError(
-                    self.path, number, "holds NUL bytes: unknown encoding (UTF-16?); "
-                    "export as UTF-8 or ISO-8859-1"
+                    self.path,
+                    number,
+                    "holds NUL bytes: unknown encoding (UTF-16?); export as UTF-8 or ISO-8859-1",
                 )
             yield self._decode(raw, number)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,7 +82,9 @@ def read_hours(
         if header_line is None:
             raise LedgerError(path, None, "the file is empty")
         delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
-        header = [h.strip().casefold() for h in next(csv.reader([header_line], delimiter=delimiter))]
+        header = [
+            h.strip().casefold() for h in next(csv.reader([header_line], delimiter=delimiter))
+        ]
         missing = [c for c in COLUMNS if c not in header]
         if missing:
             raise LedgerError(path, 1, f"the time sheet lacks the columns {', '.join(missing)}")

@@ -34,7 +34,7 @@ class Posting:
     """The amount in øre: debit positive, credit negative."""
     text: str = ""
     art: str = ""
-    """The KOSTRA art (SAF-T GroupingCode, else the account's first three digits)."""
+    """The KOSTRA art (SAF-T GroupingCode, else from the account: :func:`kostra_art`)."""
     row: int = 0
     """Where the line is in its file: the CSV line number or the SAF-T line's XML line."""
 
@@ -139,13 +139,21 @@ def parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise ValueError(f"{text.strip()[:40]!r} is not a date (YYYY-MM-DD or DD.MM.YYYY)") from None
+        raise ValueError(
+            f"{text.strip()[:40]!r} is not a date (YYYY-MM-DD or DD.MM.YYYY)"
+        ) from None
 
 
 def kostra_art(account: str) -> str:
-    """The KOSTRA art of a municipal account: its first three digits (``14290`` -> ``429``)."""
-    digits = account.strip()
-    return digits[:3] if len(digits) >= 3 and digits[:3].isdigit() else ""
+    """The KOSTRA art of a municipal account: a three-digit account is the art itself; a
+    longer one starts with the account class (0 investment, 1 operations) and the art follows
+    (``14290`` -> ``429``, ``17090`` -> ``709``, ``1429`` -> ``429``). "" otherwise."""
+    code = account.strip()
+    if not code.isdigit():
+        return ""
+    if len(code) == 3:
+        return code
+    return code[1:4] if len(code) >= 4 and code[0] in "01" else ""
 
 
 def file_sha256(path: Path) -> str:

@@ -249,7 +249,9 @@ class _Reader:
             return
         share = int(found["_ore"]) if "_ore" in found else None
         sign = int(found.get("_sign", "0"))
-        self.analyses.append((found.get("AnalysisID", ""), found.get("AnalysisType", ""), share, sign))
+        self.analyses.append(
+            (found.get("AnalysisID", ""), found.get("AnalysisType", ""), share, sign)
+        )
 
     def finish_entry(self) -> None:
         self.in_entry = False
