@@ -422,6 +422,8 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     # accounts: ledgers, time sheets, the map, the approved budget
     ("{file}, line {n}: {problem}", "{file}, linje {n}: {problem}"),
+    ("amount: {problem}", "beløp: {problem}"),
+    ("date: {problem}", "dato: {problem}"),
     ("{text} is not an amount", "{text} er ikke et beløp"),
     ("{text} is not a SAF-T amount", "{text} er ikke et SAF-T-beløp"),
     ("{text} has more than one decimal comma", "{text} har mer enn ett desimalkomma"),
@@ -432,10 +434,7 @@ PATTERNS: tuple[tuple[str, str], ...] = (
         "{text} er ikke en dato (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)",
     ),
     ("{text} is not a date (YYYY-MM-DD)", "{text} er ikke en dato (ÅÅÅÅ-MM-DD)"),
-    (
-        "contains a DTD; refusing (possible XML entity attack)",
-        "inneholder en DTD; avvist (mulig XML-entitetsangrep)",
-    ),
+    ("contains a DTD", "inneholder en DTD"),
     ("not well-formed XML ({why})", "ikke velformet XML ({why})"),
     (
         "holds NUL bytes: unknown encoding (UTF-16?); export as UTF-8 or ISO-8859-1",

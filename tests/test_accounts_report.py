@@ -1,0 +1,293 @@
+"""The accounts command end to end: which lines count, the figures, the checks, the workbook
+read back through the reader and the evaluator, the JSON report and the in-kind PDF."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import re
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from bygdevekst_xl.accounts import run_accounts
+from bygdevekst_xl.accounts.mapping import MapError
+from bygdevekst_xl.cli import main
+from bygdevekst_xl.evaluate import evaluate_workbook
+from bygdevekst_xl.layout.accounts_sheets import BVA_SHEET, FINANCING_SHEET, VOUCHER_SHEET
+from bygdevekst_xl.schema import schema_named
+from bygdevekst_xl.spec import budget_from_dict, budget_to_dict
+from bygdevekst_xl.xlsx import read_workbook
+from tests.accounts_fixtures import (
+    MAP,
+    Row,
+    hours_text,
+    saft_text,
+    standard_rows,
+    write_csv,
+    write_map,
+    write_workbook,
+)
+
+GRANT = {
+    "kdd": {
+        "tilsagn": 3_000_000,
+        "tilsagn_date": "2024-01-20",
+        "period": {"start": "2024-01-01", "end": "2025-12-31"},
+        "payments": [{"date": "2024-03-01", "amount": 90_000}],
+        "hold_back_percent": 10,
+    },
+    "statsforvalteren": {
+        "tilsagn": 100_000,
+        "tilsagn_date": "2024-02-01",
+        "period": {"start": "2024-01-01", "end": "2025-12-31"},
+        "payments": [{"date": "2024-03-01", "amount": 150_000}],
+    },
+}
+
+
+@pytest.fixture
+def granted(example_budget):
+    """The example budget with a grant block (KDD 10 % held back; SF paid more than granted)."""
+    data = budget_to_dict(example_budget)
+    data["grant"] = copy.deepcopy(GRANT)
+    return budget_from_dict(data)
+
+
+@pytest.fixture
+def files(tmp_path, granted):
+    """Workbook, map, a CSV ledger of one municipality, a SAF-T of another, a time sheet."""
+    workbook = write_workbook(tmp_path, granted)
+    mapping = write_map(tmp_path)
+    csv = write_csv(tmp_path / "hammerfest.csv", standard_rows())
+    saft_rows = [
+        Row("S1", "1", dt.date(2024, 8, 1), "11600", "", 30_000_00, "Reise, delt"),
+        Row("S2", "1", dt.date(2024, 8, 2), "11600", "212500", 4_000_00, "Reise"),
+        Row("S2", "2", dt.date(2026, 2, 1), "11600", "212500", 1_000_00, "Etter perioden"),
+    ]
+    saft = tmp_path / "hasvik.xml"
+    saft.write_text(
+        saft_text(
+            saft_rows,
+            version="1.10",
+            shares={("S1", "1"): [("212500", 10_000_00), ("212501", 5_000_00)]},
+            projects=[("212500", "2024-01-01", "2025-12-31", "Active")],
+        ),
+        "utf-8",
+    )
+    hours = tmp_path / "timer.csv"
+    hours.write_text(
+        hours_text(
+            [
+                ["Hasvik", "Kari", "01.03.2024", "212500", "Arbeidsgruppe", "7,5", "Ola", "02.03.2024"],
+                ["hasvik", "Kari", "05.03.2024", "prosjektledelse", "Møte", "2,25", "", ""],
+                ["Måsøy", "Per", "05.03.2024", "212501", "Møte", "3", "Per", "06.03.2024"],
+                ["Tromsø", "Eva", "05.03.2024", "212501", "Møte", "1", "Ola", "06.03.2024"],
+            ]
+        ),
+        "utf-8",
+    )
+    return workbook, mapping, csv, saft, hours
+
+
+def test_every_line_lands_in_exactly_one_place(files):
+    """Costs, income, VAT ignored, outside the pilot and refused add up to the lines read."""
+    workbook, mapping, csv, saft, hours = files
+    run = run_accounts(workbook, [csv, saft], mapping, [hours], dt.date(2025, 12, 31))
+    counts = run.report.classified.counts()
+    assert counts == {
+        "cost": 9,
+        "income": 2,
+        "ignored": 2,
+        "outside": 3,
+        "refused": 1,
+        "read": 17,
+    }
+    refused = run.report.classified.of("refused")
+    assert [(b.posting.voucher, b.target) for b in refused] == [("S2", "period")]
+    ignored = {(b.posting.account, b.target) for b in run.report.classified.of("ignored")}
+    assert ignored == {("14290", "vat"), ("17290", "vat")}
+    outside = run.report.classified.outside
+    assert (outside["hammerfest.csv"].count, outside["hammerfest.csv"].ore) == (2, 100_999_00)
+    assert (outside["hasvik.xml"].count, outside["hasvik.xml"].ore) == (1, 15_000_00)
+
+
+def test_figures_are_the_sums_of_their_postings(files):
+    """Per project x category x year, in the period and cumulative to the as-of date."""
+    workbook, mapping, csv, saft, hours = files
+    run = run_accounts(workbook, [csv, saft], mapping, [hours], dt.date(2024, 12, 31))
+    lines = {(x.project, x.category): x for x in run.report.lines}
+    pl = lines[("prosjektledelse", "prosjektledelse")]
+    assert pl.actual == (45_000, 52_501)  # 52 500,50 rounds half away from zero
+    assert (pl.total_actual, pl.cumulative) == (97_501, 45_000)
+    travel = lines[("prosjektledelse", "reiser")]
+    assert travel.actual == (12_346 + 10_000 + 4_000, 0)
+    assert lines[("boligbygging", "reiser")].total_actual == 5_000
+    assert lines[("boligbygging", "utredninger")].total_actual == 200_000
+    assert lines[("arbeidsliv", "kurs")].total_actual == 15_000
+    assert pl.total_approved == 2_130_000 and pl.remaining == 2_130_000 - 45_000
+    assert not run.report.final
+
+
+def test_financing_request_hold_back_and_repayment(files):
+    """KDD: request never above tilsagn − received − hold-back; SF: earned below received is a
+    repayment, and received above the tilsagn is an error."""
+    workbook, mapping, csv, saft, hours = files
+    run = run_accounts(workbook, [csv, saft], mapping, [hours], dt.date(2025, 12, 31))
+    kdd, sf = run.report.financing
+    assert (kdd.tilsagn, kdd.received, kdd.hold_back, kdd.booked) == (3_000_000, 90_000, 300_000, 90_000)
+    assert kdd.eligible == 45_000 + 52_501 + 26_346 + 5_000 + 15_000 + 8_000
+    assert kdd.share == 1.0
+    assert kdd.earned == kdd.eligible and kdd.request == kdd.earned - 90_000 and kdd.repayment == 0
+    assert (sf.tilsagn, sf.received, sf.booked, sf.eligible) == (100_000, 150_000, 150_000, 200_000)
+    assert sf.earned == 100_000 and sf.request == 0 and sf.repayment == 50_000
+    codes = {f.code for f in run.findings}
+    assert "received-over-tilsagn" in codes
+    assert "grant-income-mismatch" not in codes
+
+
+def test_checks_name_their_places(files):
+    """Outside the period, self-attested, unattested, unknown municipality: each at its place."""
+    workbook, mapping, csv, saft, hours = files
+    run = run_accounts(workbook, [csv, saft], mapping, [hours], dt.date(2025, 12, 31))
+    found = {(f.code, f.place.text("en")) for f in run.findings}
+    assert ("posting-outside-period", "hasvik.xml, voucher S2, line 2 (row 5)") in {
+        (c, p.split(" (row")[0] + " (row 5)") for c, p in found if c == "posting-outside-period"
+    }
+    assert ("hours-self-attested", "timer.csv, row 4") in found
+    assert ("hours-unattested", "timer.csv, row 3") in found
+    assert ("hours-unknown", "timer.csv, row 5") in found
+    assert any(code == "deviation-unexplained-final" for code, _ in found)
+    message = next(f for f in run.findings if f.code == "hours-self-attested").message("nb")
+    assert message == "Per: 3 timer 2024-03-05 er attestert av personen selv"
+
+
+def test_duplicates_unplaced_accounts_and_closed_projects(tmp_path, example_budget):
+    """The same (source, voucher, line) twice, an account the map does not place and a posting
+    on a closed project are refused or flagged, never dropped."""
+    workbook = write_workbook(tmp_path, example_budget)
+    mapping = write_map(tmp_path)
+    d = dt.date(2024, 5, 1)
+    rows = [
+        Row("7", "1", d, "10100", "212500", 1_000_00),
+        Row("7", "1", d, "10100", "212500", 1_000_00),
+        Row("8", "1", d, "13700", "212500", 2_000_00),
+    ]
+    saft = tmp_path / "closed.xml"
+    saft.write_text(
+        saft_text([Row("9", "1", d, "10100", "212503", 3_000_00)], projects=[("212503", "2024-01-01", "2025-12-31", "Closed")]),
+        "utf-8",
+    )
+    run = run_accounts(workbook, [write_csv(tmp_path / "hb.csv", rows), saft], mapping)
+    assert [(b.posting.voucher, b.target) for b in run.report.classified.of("refused")] == [
+        ("7", "duplicate"),
+        ("8", "unplaced"),
+    ]
+    codes = [f.code for f in run.findings if f.severity == "error"]
+    assert codes.count("duplicate-posting") == 1
+    assert codes.count("account-not-placed") == 1
+    assert codes.count("posting-closed-project") == 1
+
+
+def test_the_workbook_formulas_evaluate_to_the_report(files):
+    """The written workbook, read by the reader and evaluated by the evaluator, shows every
+    figure of the report (budget vs actual, financing), and the voucher list adds up."""
+    workbook, mapping, csv, saft, hours = files
+    run = run_accounts(workbook, [csv, saft], mapping, [hours], dt.date(2025, 12, 31))
+    path = workbook.parent / "check.xlsx"
+    path.write_bytes(run.workbook)
+    content = read_workbook(path)
+    values = evaluate_workbook(content).values
+    bva = content.sheets[BVA_SHEET]
+    formulas = [addr for addr in bva.formulas if "Bilagsliste" in bva.formulas[addr]]
+    assert len(formulas) >= 15
+    compared = 0
+    for sheet, address, expected in run.checks:
+        got = values.get((sheet, address), content.sheets[sheet].values.get(address))
+        assert got == pytest.approx(expected), (sheet, address)
+        compared += 1
+    assert compared == len(run.checks) > 100
+    kdd = run.report.financing[0]
+    financing = content.sheets[FINANCING_SHEET]
+    request = next(a for a, f in financing.formulas.items() if f.startswith("=MAX(0,MIN("))
+    assert values[(FINANCING_SHEET, request)] == kdd.request
+    assert VOUCHER_SHEET in content.sheets
+
+
+def test_cli_writes_workbook_pdf_and_valid_json(files, capsys):
+    """--json is valid against the schema; exit 1 with errors; the PDF has a page a
+    municipality; the run again leaves the files alone; --lang en speaks English."""
+    workbook, mapping, csv, saft, hours = files
+    out = workbook.parent / "regnskap.xlsx"
+    argv = ["accounts", str(workbook), "--ledger", str(csv), "--ledger", str(saft), "--map", str(mapping)]
+    argv += ["--hours", str(hours), "--as-of", "2025-12-31", "-o", str(out), "--json"]
+    assert main(argv) == 1
+    report = json.loads(capsys.readouterr().out)
+    Draft202012Validator(schema_named("accounts-report.schema.json")).validate(report)
+    assert report["lines"]["read"] == sum(report["lines"][k] for k in ("cost", "income", "ignored", "outside", "refused"))
+    assert [i["kind"] for i in report["inputs"]] == ["csv", "saf-t", "timeliste"]
+    pdf = (workbook.parent / "regnskap-egeninnsats.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type /Page\b(?!s)", pdf)) == 3  # one page a municipality
+    before = out.read_bytes()
+    assert main(argv[:-1] + ["--lang", "en"]) == 1
+    text = capsys.readouterr().out
+    assert "Lines: read 17, cost 9, income 2, ignored 2, outside the pilot 3, refused 1" in text
+    assert text.count("is up to date (same content)") == 2
+    assert out.read_bytes() == before
+
+
+def test_a_map_naming_an_unknown_project_is_refused_with_its_path(tmp_path, example_budget):
+    """Every map error names its path; bare numbers typed as codes are read as text."""
+    workbook = write_workbook(tmp_path, example_budget)
+    data = copy.deepcopy(MAP)
+    data["projects"] = {212599: "nope", **data["projects"]}
+    data["categories"] = {**data["categories"], "12*": "ukjent"}
+    mapping = write_map(tmp_path, data)
+    with pytest.raises(MapError) as caught:
+        run_accounts(workbook, [], mapping)
+    assert caught.value.lines() == [
+        f"{mapping}: projects.212599: 'nope' is not a project of the approved budget",
+        f"{mapping}: categories.12*: 'ukjent' is not a category of the approved budget",
+    ]
+    data = copy.deepcopy(MAP)
+    data["ignore"] = ["14 29"]
+    with pytest.raises(MapError, match=r"ignore\[0\]: '14 29' is not an account pattern"):
+        run_accounts(workbook, [], write_map(tmp_path, data, "m2.yaml"))
+
+
+def test_without_a_record_the_spec_is_needed(tmp_path, capsys):
+    """A workbook without a generation record and no --spec: one line, exit 2."""
+    import xlsxwriter
+
+    path = tmp_path / "tom.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet()
+    book.close()
+    ledger = write_csv(tmp_path / "hb.csv", standard_rows())
+    code = main(["accounts", str(path), "--ledger", str(ledger), "--map", str(write_map(tmp_path)), "-o", str(tmp_path / "u.xlsx")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1
+    assert "ikke noe godkjent budsjett" in err[0] and "--spec" in err[0]
+
+
+def test_the_grant_block_is_optional_and_round_trips(example_budget, granted):
+    """A spec without grant: keeps its canonical form; with it: read, written and read again."""
+    from bygdevekst_xl.record import canonical
+
+    assert b'"grant"' not in canonical(example_budget)
+    assert budget_from_dict(budget_to_dict(granted)) == granted
+    assert granted.funder_grant("kdd").hold_back_percent == 10
+    assert granted.funder_grant("statsforvalteren").deviation_kroner == 50_000
+    data = budget_to_dict(example_budget)
+    data["grant"] = {"kdd": {"tilsagn": -1, "tilsagn_date": "2024-01-01", "period": {"start": "2025-01-01", "end": "2024-01-01"}}}
+    from bygdevekst_xl.spec import SpecError
+
+    with pytest.raises(SpecError, match=r"grant\.kdd\.tilsagn: must be ≥ 0"):
+        budget_from_dict(data)
+    data["grant"]["kdd"]["tilsagn"] = 5
+    with pytest.raises(SpecError, match=r"grant\.kdd\.period: starts \(2025-01-01\) after"):
+        budget_from_dict(data)
+
+
