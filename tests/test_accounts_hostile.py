@@ -26,7 +26,9 @@ def pilot(tmp_path, example_budget):
 def _run(pilot: tuple[Path, Path], ledger: Path, capsys) -> tuple[int, list[str]]:
     workbook, mapping = pilot
     out = ledger.parent / "ut.xlsx"
-    code = main(["accounts", str(workbook), "--ledger", str(ledger), "--map", str(mapping), "-o", str(out)])
+    code = main(
+        ["accounts", str(workbook), "--ledger", str(ledger), "--map", str(mapping), "-o", str(out)]
+    )
     err = capsys.readouterr().err.strip().splitlines()
     assert not out.exists()
     return code, err

@@ -129,7 +129,10 @@ def test_saft_110_shares_follow_debit_and_credit(tmp_path):
         rows,
         version="1.10",
         shares=shares,
-        projects=[("212500", "2024-01-01", "2025-12-31", "Active"), ("212501", "2024-01-01", "2024-04-30", "Closed")],
+        projects=[
+            ("212500", "2024-01-01", "2025-12-31", "Active"),
+            ("212501", "2024-01-01", "2024-04-30", "Closed"),
+        ],
         groupings={"11500": "150"},
     )
     path = tmp_path / "saft.xml"

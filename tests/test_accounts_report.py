@@ -80,7 +80,16 @@ def files(tmp_path, granted):
     hours.write_text(
         hours_text(
             [
-                ["Hasvik", "Kari", "01.03.2024", "212500", "Arbeidsgruppe", "7,5", "Ola", "02.03.2024"],
+                [
+                    "Hasvik",
+                    "Kari",
+                    "01.03.2024",
+                    "212500",
+                    "Arbeidsgruppe",
+                    "7,5",
+                    "Ola",
+                    "02.03.2024",
+                ],
                 ["hasvik", "Kari", "05.03.2024", "prosjektledelse", "Møte", "2,25", "", ""],
                 ["Måsøy", "Per", "05.03.2024", "212501", "Møte", "3", "Per", "06.03.2024"],
                 ["Tromsø", "Eva", "05.03.2024", "212501", "Møte", "1", "Ola", "06.03.2024"],
@@ -136,7 +145,12 @@ def test_financing_request_hold_back_and_repayment(files):
     workbook, mapping, csv, saft, hours = files
     run = run_accounts(workbook, [csv, saft], mapping, [hours], dt.date(2025, 12, 31))
     kdd, sf = run.report.financing
-    assert (kdd.tilsagn, kdd.received, kdd.hold_back, kdd.booked) == (3_000_000, 90_000, 300_000, 90_000)
+    assert (kdd.tilsagn, kdd.received, kdd.hold_back, kdd.booked) == (
+        3_000_000,
+        90_000,
+        300_000,
+        90_000,
+    )
     assert kdd.eligible == 45_000 + 52_501 + 26_346 + 5_000 + 15_000 + 8_000
     assert kdd.share == 1.0
     assert kdd.earned == kdd.eligible and kdd.request == kdd.earned - 90_000 and kdd.repayment == 0
@@ -176,7 +190,10 @@ def test_duplicates_unplaced_accounts_and_closed_projects(tmp_path, example_budg
     ]
     saft = tmp_path / "closed.xml"
     saft.write_text(
-        saft_text([Row("9", "1", d, "10100", "212503", 3_000_00)], projects=[("212503", "2024-01-01", "2025-12-31", "Closed")]),
+        saft_text(
+            [Row("9", "1", d, "10100", "212503", 3_000_00)],
+            projects=[("212503", "2024-01-01", "2025-12-31", "Closed")],
+        ),
         "utf-8",
     )
     run = run_accounts(workbook, [write_csv(tmp_path / "hb.csv", rows), saft], mapping)
@@ -220,18 +237,29 @@ def test_cli_writes_workbook_pdf_and_valid_json(files, capsys):
     municipality; the run again leaves the files alone; --lang en speaks English."""
     workbook, mapping, csv, saft, hours = files
     out = workbook.parent / "regnskap.xlsx"
-    argv = ["accounts", str(workbook), "--ledger", str(csv), "--ledger", str(saft), "--map", str(mapping)]
+    argv = [
+        "accounts",
+        str(workbook),
+        "--ledger",
+        str(csv),
+        "--ledger",
+        str(saft),
+        "--map",
+        str(mapping),
+    ]
     argv += ["--hours", str(hours), "--as-of", "2025-12-31", "-o", str(out), "--json"]
     assert main(argv) == 1
     report = json.loads(capsys.readouterr().out)
     Draft202012Validator(schema_named("accounts-report.schema.json")).validate(report)
-    assert report["lines"]["read"] == sum(report["lines"][k] for k in ("cost", "income", "ignored", "outside", "refused"))
+    assert report["lines"]["read"] == sum(
+        report["lines"][k] for k in ("cost", "income", "ignored", "outside", "refused")
+    )
     assert [i["kind"] for i in report["inputs"]] == ["csv", "saf-t", "timeliste"]
     pdf = (workbook.parent / "regnskap-egeninnsats.pdf").read_bytes()
     assert pdf.startswith(b"%PDF")
     assert len(re.findall(rb"/Type /Page\b(?!s)", pdf)) == 3  # one page a municipality
     before = out.read_bytes()
-    assert main(argv[:-1] + ["--lang", "en"]) == 1
+    assert main([*argv[:-1], "--lang", "en"]) == 1
     text = capsys.readouterr().out
     assert "Lines: read 17, cost 9, income 2, ignored 2, outside the pilot 3, refused 1" in text
     assert text.count("is up to date (same content)") == 2
@@ -266,7 +294,18 @@ def test_without_a_record_the_spec_is_needed(tmp_path, capsys):
     book.add_worksheet()
     book.close()
     ledger = write_csv(tmp_path / "hb.csv", standard_rows())
-    code = main(["accounts", str(path), "--ledger", str(ledger), "--map", str(write_map(tmp_path)), "-o", str(tmp_path / "u.xlsx")])
+    code = main(
+        [
+            "accounts",
+            str(path),
+            "--ledger",
+            str(ledger),
+            "--map",
+            str(write_map(tmp_path)),
+            "-o",
+            str(tmp_path / "u.xlsx"),
+        ]
+    )
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1
     assert "ikke noe godkjent budsjett" in err[0] and "--spec" in err[0]
@@ -281,7 +320,13 @@ def test_the_grant_block_is_optional_and_round_trips(example_budget, granted):
     assert granted.funder_grant("kdd").hold_back_percent == 10
     assert granted.funder_grant("statsforvalteren").deviation_kroner == 50_000
     data = budget_to_dict(example_budget)
-    data["grant"] = {"kdd": {"tilsagn": -1, "tilsagn_date": "2024-01-01", "period": {"start": "2025-01-01", "end": "2024-01-01"}}}
+    data["grant"] = {
+        "kdd": {
+            "tilsagn": -1,
+            "tilsagn_date": "2024-01-01",
+            "period": {"start": "2025-01-01", "end": "2024-01-01"},
+        }
+    }
     from bygdevekst_xl.spec import SpecError
 
     with pytest.raises(SpecError, match=r"grant\.kdd\.tilsagn: must be ≥ 0"):
@@ -289,5 +334,3 @@ def test_the_grant_block_is_optional_and_round_trips(example_budget, granted):
     data["grant"]["kdd"]["tilsagn"] = 5
     with pytest.raises(SpecError, match=r"grant\.kdd\.period: starts \(2025-01-01\) after"):
         budget_from_dict(data)
-
-

@@ -104,7 +104,7 @@ def _columns(path: Path, header: list[str], columns: Mapping[str, str]) -> dict[
 def _posting(
     path: Path, source: str, row: list[str], where: Mapping[str, int], number: int, limits: Limits
 ) -> Posting:
-    if any(len(cell) > limits.max_field_chars for cell in row):
+    if max(map(len, row)) > limits.max_field_chars:
         raise LedgerError(
             path, number, f"a field is longer than {limits.max_field_chars} characters"
         )

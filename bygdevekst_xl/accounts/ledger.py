@@ -9,6 +9,7 @@ the number of lines read.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import stat
@@ -84,7 +85,21 @@ _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*", re.ASCII)
 
 
+_PLAIN = re.compile(r"\s*(-?)(\d{1,3}(?:[ \u00a0]\d{3}){1,4}|\d{1,15}),(\d\d)\s*", re.ASCII)
+"""The notation almost every municipal export uses (``-1 234,50``): read without the rest."""
+
+
 def parse_ore(text: str) -> int:
+    """``1 234,50`` -> 123450; see :func:`parse_any_ore` for every notation."""
+    plain = _PLAIN.fullmatch(text)
+    if plain is None:
+        return parse_any_ore(text)
+    sign, whole, decimals = plain.groups()
+    ore = int(whole.replace(" ", "").replace("\u00a0", "")) * 100 + int(decimals)
+    return -ore if sign else ore
+
+
+def parse_any_ore(text: str) -> int:
     """``1 234,50`` -> 123450. Decimal comma (or point), thousands by space, no-break space or
     point, a leading minus or parentheses for a negative amount; at most two decimals.
 
@@ -130,6 +145,7 @@ def parse_ore(text: str) -> int:
 _DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_date(text: str) -> dt.date:
     """``2025-03-14`` or ``14.03.2025`` (a time after it is ignored); ValueError otherwise."""
     raw = text.strip()[:10]
@@ -144,6 +160,7 @@ def parse_date(text: str) -> dt.date:
         ) from None
 
 
+@functools.lru_cache(maxsize=65536)
 def kostra_art(account: str) -> str:
     """The KOSTRA art of a municipal account: a three-digit account is the art itself; a
     longer one starts with the account class (0 investment, 1 operations) and the art follows

@@ -65,6 +65,21 @@ _AMOUNT_PARENTS = {
 }
 
 
+_FIELD, _LINE, _AMOUNT_PARENT, _ANALYSIS, _TRANSACTION, _ACCOUNT, _ENTRY, _ROOT = range(8)
+_KINDS: dict[str, int] = {
+    **{_NS + local: _FIELD for local in _FIELDS},
+    **{_NS + local: _AMOUNT_PARENT for local in _AMOUNT_PARENTS},
+    _NS + "Line": _LINE,
+    _NS + "Analysis": _ANALYSIS,
+    _NS + "Transaction": _TRANSACTION,
+    _NS + "Account": _ACCOUNT,
+    _NS + "AnalysisTypeTableEntry": _ENTRY,
+    _NS + "AuditFile": _ROOT,
+}
+"""What each element of the SAF-T namespace the reader uses is, by its full expat name."""
+_MAX_CHUNKS = 64  # expat hands text on in buffers of up to 64 KiB
+
+
 def saft_ore(text: str) -> int:
     """A SAF-T amount (``9487049.35``) in øre; ValueError when it is not one."""
     raw = text.strip()
@@ -127,10 +142,10 @@ class _Reader:
         self.parser = parser = hardened_parser()
         parser.StartElementHandler = self.start
         parser.EndElementHandler = self.end
-        parser.CharacterDataHandler = self.data
         self.ready: list[Posting] = []
         self.count = 0
         self.elements = 0
+        self.max_elements = limits.max_xml_elements
         self.names: set[str] = set()
         self.root_seen = False
         self.text: list[str] | None = None
@@ -151,69 +166,83 @@ class _Reader:
 
     def start(self, name: str, _attrs: dict[str, str]) -> None:
         self.elements += 1
-        if self.elements > self.limits.max_xml_elements:
-            raise self.fail(f"more than {self.limits.max_xml_elements} XML elements; refusing")
+        if self.elements > self.max_elements:
+            raise self.fail(f"more than {self.max_elements} XML elements; refusing")
+        kind = _KINDS.get(name)
+        if kind is None or not self.root_seen:
+            if kind == _ROOT:
+                self.root_seen = True
+                return
+            self.unknown(name)  # counted, and refused as the root
+            if kind is None:
+                return
+        if kind == _FIELD:
+            self.text = []
+            self.parser.CharacterDataHandler = self.data  # text is only collected in fields
+        elif kind == _LINE:
+            self.in_line, self.record, self.analyses = True, {}, []
+            self.line_ore, self.line_at = 0, self.parser.CurrentLineNumber
+        elif kind == _AMOUNT_PARENT:
+            self.amount_parent = name[len(_NS) :]
+        elif kind == _ANALYSIS:
+            if self.in_line:
+                self.in_analysis, self.analysis = True, {}
+        elif kind == _TRANSACTION:
+            self.in_transaction, self.transaction = True, {}
+        elif kind == _ACCOUNT:
+            self.in_account, self.record = True, {}
+        elif kind == _ENTRY:
+            self.in_entry, self.record = True, {}
+
+    def unknown(self, name: str) -> None:
+        """An element the reader does not use: counted among the names, and never the root."""
         if name not in self.names:
             self.names.add(name)
             if len(self.names) > self.limits.max_xml_names:
                 raise self.fail(f"more than {self.limits.max_xml_names} element names; refusing")
-        if not self.root_seen:
-            if name != _NS + "AuditFile":
-                raise self.fail(
-                    f"is not SAF-T Financial: the root element is {name.rpartition('}')[2]!r} "
-                    f"in namespace {name.rpartition('}')[0] or '(none)'!r}, not AuditFile in "
-                    f"{NAMESPACE}"
-                )
-            self.root_seen = True
-            return
-        if not name.startswith(_NS):
-            return
-        local = name[len(_NS) :]
-        if local in _FIELDS:
-            self.text = []
-        elif local == "Line":
-            self.in_line, self.record, self.analyses = True, {}, []
-            self.line_ore, self.line_at = 0, self.parser.CurrentLineNumber
-        elif local in _AMOUNT_PARENTS:
-            self.amount_parent = local
-        elif local == "Analysis" and self.in_line:
-            self.in_analysis, self.analysis = True, {}
-        elif local == "Transaction":
-            self.in_transaction, self.transaction = True, {}
-        elif local == "Account":
-            self.in_account, self.record = True, {}
-        elif local == "AnalysisTypeTableEntry":
-            self.in_entry, self.record = True, {}
+        if not self.root_seen:  # the first element, and not AuditFile
+            space, _, local = name.rpartition("}")
+            raise self.fail(
+                f"is not SAF-T Financial: the root element is {local!r} in namespace "
+                f"{space or '(none)'!r}, not AuditFile in {NAMESPACE}"
+            )
 
     def data(self, text: str) -> None:
         if self.text is not None:
             self.text.append(text)
+            if len(self.text) > _MAX_CHUNKS:  # a text node of megabytes: no field is that long
+                raise self.fail(f"a text is longer than {self.limits.max_field_chars} characters")
 
     def end(self, name: str) -> None:
-        if not name.startswith(_NS):
-            return
-        local = name[len(_NS) :]
-        if self.text is not None:
-            value = "".join(self.text).strip()
+        text = self.text
+        if text is not None:
             self.text = None
+            self.parser.CharacterDataHandler = None
+            value = "".join(text).strip()
+            local = name[len(_NS) :]
             if len(value) > self.limits.max_field_chars:
                 raise self.fail(f"{local} is longer than {self.limits.max_field_chars} characters")
             self.field(local, value)
-        elif local == "Line":
+            return
+        kind = _KINDS.get(name)
+        if kind is None or kind == _FIELD:
+            return
+        if kind == _LINE:
             self.finish_line()
             self.in_line = False
-        elif local in _AMOUNT_PARENTS:
+        elif kind == _AMOUNT_PARENT:
             self.amount_parent = ""
-        elif local == "Analysis" and self.in_analysis:
-            self.finish_analysis()
-        elif local == "Transaction":
+        elif kind == _ANALYSIS:
+            if self.in_analysis:
+                self.finish_analysis()
+        elif kind == _TRANSACTION:
             self.in_transaction = False
-        elif local == "Account" and self.in_account:
+        elif kind == _ACCOUNT:
             account = self.record.get("AccountID", "")
             if account and self.record.get("GroupingCode"):
                 self.groupings[account] = self.record["GroupingCode"]
             self.in_account = False
-        elif local == "AnalysisTypeTableEntry" and self.in_entry:
+        elif kind == _ENTRY:
             self.finish_entry()
 
     def field(self, local: str, value: str) -> None:
