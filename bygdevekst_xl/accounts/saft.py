@@ -142,6 +142,7 @@ class _Reader:
         self.parser = parser = hardened_parser()
         parser.StartElementHandler = self.start
         parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.data
         self.ready: list[Posting] = []
         self.count = 0
         self.elements = 0
@@ -178,7 +179,6 @@ class _Reader:
                 return
         if kind == _FIELD:
             self.text = []
-            self.parser.CharacterDataHandler = self.data  # text is only collected in fields
         elif kind == _LINE:
             self.in_line, self.record, self.analyses = True, {}, []
             self.line_ore, self.line_at = 0, self.parser.CurrentLineNumber
@@ -217,12 +217,21 @@ class _Reader:
         text = self.text
         if text is not None:
             self.text = None
-            self.parser.CharacterDataHandler = None
             value = "".join(text).strip()
             local = name[len(_NS) :]
             if len(value) > self.limits.max_field_chars:
                 raise self.fail(f"{local} is longer than {self.limits.max_field_chars} characters")
-            self.field(local, value)
+            if local == "Amount":  # the field's place decides where it goes (inlined: hot)
+                if self.amount_parent:
+                    self.amount(value)
+            elif self.in_analysis:
+                self.analysis[local] = value
+            elif self.in_line:
+                self.record[local] = value
+            elif self.in_transaction:
+                self.transaction[local] = value
+            elif self.in_account or self.in_entry:
+                self.record[local] = value
             return
         kind = _KINDS.get(name)
         if kind is None or kind == _FIELD:
@@ -244,19 +253,6 @@ class _Reader:
             self.in_account = False
         elif kind == _ENTRY:
             self.finish_entry()
-
-    def field(self, local: str, value: str) -> None:
-        if local == "Amount":
-            if self.amount_parent:
-                self.amount(value)
-        elif self.in_analysis:
-            self.analysis[local] = value
-        elif self.in_line:
-            self.record[local] = value
-        elif self.in_transaction:
-            self.transaction[local] = value
-        elif self.in_account or self.in_entry:
-            self.record[local] = value
 
     def amount(self, value: str) -> None:
         try:
