@@ -334,3 +334,51 @@ def test_the_grant_block_is_optional_and_round_trips(example_budget, granted):
     data["grant"]["kdd"]["tilsagn"] = 5
     with pytest.raises(SpecError, match=r"grant\.kdd\.period: starts \(2025-01-01\) after"):
         budget_from_dict(data)
+
+
+def test_vat_counted_kdd_over_eligible_income_mismatch_and_inkind_over(tmp_path, example_budget):
+    """With count_vat a cost on KOSTRA 429 is an error; KDD income above the project's actual
+    eligible costs, booked income that differs from what was received, and in-kind value above
+    the approved are each one finding."""
+    data = budget_to_dict(example_budget)
+    data["grant"] = copy.deepcopy(GRANT)
+    for project in data["projects"]:
+        project["hours"] = {m: [1, 1] for m in project["hours"]}
+    budget = budget_from_dict(data)
+    workbook = write_workbook(tmp_path, budget)
+    mapping = copy.deepcopy(MAP)
+    mapping["count_vat"] = True
+    mapping["categories"]["142*"] = "reiser"
+    d = dt.date(2024, 5, 1)
+    rows = [
+        Row("1", "1", d, "11600", "212500", 10_000_00),
+        Row("1", "2", d, "14290", "212500", 2_500_00),
+        Row("2", "1", d, "17000", "212500", -80_000_00),
+    ]
+    hours = tmp_path / "t.csv"
+    hours.write_text(
+        hours_text(
+            [["Hasvik", "Kari", "01.03.2024", "212500", "Møte", "7,5", "Ola", "02.03.2024"]] * 2
+        ),
+        "utf-8",
+    )
+    run = run_accounts(
+        workbook, [write_csv(tmp_path / "hb.csv", rows)], write_map(tmp_path, mapping), [hours], d
+    )
+    found = {f.code: f for f in run.findings}
+    assert found["vat-among-costs"].message("en") == (
+        "Account 14290 (KOSTRA art 429, VAT compensation) is counted as a cost"
+    )
+    assert found["kdd-over-eligible-actual"].params == {
+        "project": "prosjektledelse",
+        "found": 80_000,
+        "expected": 12_500,
+    }
+    mismatches = [f.params for f in run.findings if f.code == "grant-income-mismatch"]
+    assert mismatches == [
+        {"funder": "KDD", "found": 80_000, "expected": 90_000},
+        {"funder": "Statsforvalteren", "found": 0, "expected": 150_000},
+    ]
+    assert found["inkind-over-approved"].message("nb") == (
+        "Hasvik: egeninnsats registrert (10 500 kr) er mer enn godkjent (7 000 kr)"
+    )
