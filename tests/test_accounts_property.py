@@ -102,3 +102,33 @@ def test_every_figure_is_the_sum_of_its_postings(generated, as_of):
     for f in report.financing:
         assert f.booked == kroner(income[f.funder])
         assert 0 <= f.request <= max(0, f.tilsagn - f.received - f.hold_back)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(-(10**9), 10**9),
+    st.lists(
+        st.tuples(st.sampled_from(sorted(PROJECT_CODES)), st.integers(0, 10**6)),
+        max_size=3,
+        unique_by=lambda share: share[0],
+    ),
+    st.sampled_from(["1.10", "1.30"]),
+)
+def test_saft_shares_never_count_a_line_twice(ore, shares, version):
+    """A SAF-T line split over projects gives postings that add up to the line, each share
+    signed as the line (1.10's AnalysisAmount) or as its own side (1.30)."""
+    from bygdevekst_xl.accounts.saft import read_saft
+    from tests.accounts_fixtures import saft_text
+
+    row = Row("5", "1", dt.date(2024, 6, 1), "11600", "", ore)
+    parts = [(code, min(amount, abs(ore))) for code, amount in shares]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "s.xml"
+        text = saft_text([row], version=version, shares={("5", "1"): parts} if parts else {})
+        path.write_text(text, "utf-8")
+        postings = list(read_saft(path, LedgerInfo(path, "saf-t")))
+    assert sum(p.ore for p in postings) == ore
+    sign = 1 if ore >= 0 else -1
+    by_project = {p.project: p.ore for p in postings if p.project}
+    assert by_project == {code: sign * amount for code, amount in parts}
+    assert len({p.key for p in postings}) == len(postings)

@@ -141,12 +141,15 @@ def hours(report: Report) -> Iterator[AccountsFinding]:
     """Time-sheet rows: unattested, self-attested, not the pilot's; budgeted hours without
     time sheets; in-kind value above the approved."""
     names = {m.casefold() for m in report.budget.pilot.municipalities}
+    years = report.budget.pilot.years
     for e in report.entries:
         where = Place(e.source, row=e.row)
         shown = {"person": e.person, "hours": f"{e.hours:g}", "date": e.date.isoformat()}
         if e.municipality.casefold() not in names or not e.project:
             params = {"municipality": e.municipality, "code": e.code}
             yield AccountsFinding("hours-unknown", where, params)
+        elif e.date.year not in years:
+            yield AccountsFinding("hours-outside-period", where, shown)
         elif not e.attested_by:
             yield AccountsFinding("hours-unattested", where, shown)
         elif e.attested_by.strip().casefold() == e.person.strip().casefold():

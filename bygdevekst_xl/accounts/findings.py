@@ -86,6 +86,11 @@ CATALOG: dict[str, tuple[Severity, str, str]] = {
         "Hours for {municipality} on {code} are not the pilot's (municipality or project); "
         "not counted",
     ),
+    "hours-outside-period": (
+        "warning",
+        "{person}: {hours} timer {date} er utenfor prosjektårene; telles ikke",
+        "{person}: {hours} hours on {date} are outside the project years; not counted",
+    ),
     "inkind-over-approved": (
         "error",
         "{municipality}: egeninnsats registrert ({found}) er mer enn godkjent ({expected})",
