@@ -382,3 +382,21 @@ def test_vat_counted_kdd_over_eligible_income_mismatch_and_inkind_over(tmp_path,
     assert found["inkind-over-approved"].message("nb") == (
         "Hasvik: egeninnsats registrert (10 500 kr) er mer enn godkjent (7 000 kr)"
     )
+
+
+def test_two_municipalities_ledgers_of_the_same_name_do_not_collide(tmp_path, example_budget):
+    """Hammerfest's and Hasvik's hovedbok.csv hold the same voucher and line: both count, each
+    named by its path."""
+    workbook = write_workbook(tmp_path, example_budget)
+    row = [Row("1", "1", dt.date(2024, 5, 1), "11600", "212500", 1_000_00)]
+    first, second = tmp_path / "hammerfest", tmp_path / "hasvik"
+    first.mkdir()
+    second.mkdir()
+    ledgers = [write_csv(first / "hovedbok.csv", row), write_csv(second / "hovedbok.csv", row)]
+    run = run_accounts(workbook, ledgers, write_map(tmp_path))
+    assert run.report.classified.counts()["cost"] == 2
+    assert {b.posting.source for b in run.report.classified.booked} == {str(p) for p in ledgers}
+    travel = next(
+        x for x in run.report.lines if (x.project, x.category) == ("prosjektledelse", "reiser")
+    )
+    assert travel.total_actual == 2_000

@@ -10,6 +10,7 @@ in-kind statement (``inkind_pdf.py``). ``readback.py`` confirms the written work
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,17 +47,21 @@ class AccountsRun:
 def read_ledgers(
     paths: Sequence[Path], mapping: AccountsMap, classifier: Classifier, limits: Limits
 ) -> list[LedgerInfo]:
-    """Stream every ledger through the classifier; what each file was."""
+    """Stream every ledger through the classifier; what each file was. Postings carry the
+    file's name, or its path when two ledgers share a name (two municipalities'
+    ``hovedbok.csv``), so their keys never meet."""
+    paths = [Path(p) for p in paths]
+    names = Counter(p.name for p in paths)
     infos = []
     for path in paths:
-        path = Path(path)
-        if looks_like_saft(path) if path.is_file() else False:
-            info = LedgerInfo(path, "saf-t")
+        source = path.name if names[path.name] == 1 else str(path)
+        if looks_like_saft(path):
+            info = LedgerInfo(path, "saf-t", source)
             classifier.add_all(read_saft(path, info, mapping.project_analysis_type, limits))
         else:
             if not mapping.columns:
                 raise MapError(mapping.source, [f"columns: missing; {path.name} is a CSV ledger"])
-            info = LedgerInfo(path, "csv")
+            info = LedgerInfo(path, "csv", source)
             classifier.add_all(read_csv(path, mapping.columns, info, limits))
         infos.append(info)
     return infos

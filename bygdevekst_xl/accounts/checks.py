@@ -46,7 +46,7 @@ def refused_lines(report: Report) -> Iterator[AccountsFinding]:
 
 def closed_projects(report: Report) -> Iterator[AccountsFinding]:
     """A posting on a project the ledger has as closed, or dated outside its start and end."""
-    projects = {info.path.name: info.projects for info in report.ledgers}
+    projects = {info.source: info.projects for info in report.ledgers}
     for item in report.classified.booked:
         if item.place not in ("cost", "income"):
             continue

@@ -40,7 +40,7 @@ def read_csv(
     """The postings of a CSV ledger, one at a time; ``info`` learns the count and the hash."""
     open_bounded(path, limits)
     digest = hashlib.sha256()
-    source = path.name
+    source = info.source
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed below, also when the caller stops
     except OSError as exc:

@@ -195,10 +195,15 @@ class LedgerInfo:
     path: Path
     kind: str
     """``csv`` or ``saf-t``."""
+    source: str = ""
+    """The name postings carry (the file's name; its path when two ledgers share a name)."""
     sha256: str = ""
     """Set when the whole file has been read (hashed as it is read)."""
     projects: dict[str, LedgerProject] = field(default_factory=dict)
     postings: int = 0
+
+    def __post_init__(self) -> None:
+        self.source = self.source or self.path.name
 
 
 def open_bounded(path: Path, limits: Limits) -> int:

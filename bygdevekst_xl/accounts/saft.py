@@ -92,9 +92,15 @@ def saft_ore(text: str) -> int:
 
 
 def looks_like_saft(path: Path) -> bool:
-    """Whether a file starts like XML (a ledger is SAF-T when it does)."""
-    with open(path, "rb") as handle:
-        head = handle.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
+    """Whether a ledger is XML (then it is read as SAF-T): a regular file whose first
+    non-blank byte is ``<``. Anything else is read as CSV, which names what is wrong."""
+    try:
+        if not path.is_file():
+            return False
+        with open(path, "rb") as handle:
+            head = handle.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return False
     return head.startswith(b"<")
 
 
@@ -138,7 +144,7 @@ class _Reader:
 
     def __init__(self, path: Path, info: LedgerInfo, project_type: str, limits: Limits) -> None:
         self.path, self.info, self.project_type, self.limits = path, info, project_type, limits
-        self.source = path.name
+        self.source = info.source
         self.parser = parser = hardened_parser()
         parser.StartElementHandler = self.start
         parser.EndElementHandler = self.end
