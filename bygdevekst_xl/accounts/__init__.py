@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import BygdevekstError
 from .approved import approved_budget
 from .checks import run_checks
 from .classify import Classifier
@@ -26,7 +27,11 @@ from .mapping import AccountsMap, MapError, load_map
 from .report import Report, build_report, grant_period
 from .saft import looks_like_saft, read_saft
 
-__all__ = ["AccountsRun", "run_accounts"]
+__all__ = ["AccountsRun", "TooLarge", "run_accounts"]
+
+
+class TooLarge(BygdevekstError, ValueError):
+    """The accounts do not fit in a workbook (rows or formula length); nothing is written."""
 
 
 @dataclass
@@ -91,7 +96,10 @@ def run_accounts(
     ]
     report = build_report(budget, mapping, classifier.result, infos, sheets, as_of)
     report.findings = run_checks(report)
-    layout = accounts_layout(report)
+    try:
+        layout = accounts_layout(report)
+    except ValueError as exc:  # more postings than a sheet holds, a formula past Excel's limit
+        raise TooLarge(f"{workbook}: {exc}") from None
     stamp = dt.datetime(report.as_of.year, report.as_of.month, report.as_of.day)
     data = render(layout.workbook, created=stamp, title=f"Regnskap – {budget.pilot.name}")
     return AccountsRun(report, report.findings, data, inkind_pdf(report), layout.checks)
