@@ -196,6 +196,7 @@ def _voucher_sheet(report: Report, out: AccountsLayout) -> tuple[SheetLayout, _B
     sheet.freeze = (header + 1, 0)
     sheet.repeat_rows = (header, header)
     projects = {p.id: p.name for p in report.budget.projects}
+    categories = {c.id: c.name for c in report.budget.categories}
     blocks = _Blocks()
     ordered = _order(report)
     if header + 1 + len(ordered) > MAX_ROW:
@@ -206,8 +207,10 @@ def _voucher_sheet(report: Report, out: AccountsLayout) -> tuple[SheetLayout, _B
     for item in ordered:
         row += 1
         p = item.posting
-        what = item.target if item.place in ("cost", "income") else REASON_WORDS[item.target]
-        if item.place == "income":
+        what = REASON_WORDS.get(item.target, item.target)
+        if item.place == "cost":
+            what = categories.get(item.target, item.target)
+        elif item.place == "income":
             what = FUNDER_NAMES.get(item.target, "annen inntekt")
         cells = (
             PLACE_WORDS[item.place],
@@ -261,7 +264,7 @@ def _bva_sheet(
     sheet.label(2, 1, dt.datetime(as_of.year, as_of.month, as_of.day), "date")
     first, last = report.period
     sheet.label(3, 0, "Periode", "text_bold")
-    sheet.label(3, 1, f"{first.isoformat()} – {last.isoformat()}")
+    sheet.label(3, 1, f"{first:%d.%m.%Y} – {last:%d.%m.%Y}")
     header = 5
     heads = ["Prosjekt", "Kategori"]
     for y in years:
