@@ -215,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="a time sheet (CSV); repeat for more",
     )
-    acc.add_argument("--as-of", type=_iso_date, metavar="DATE", help="report date (YYYY-MM-DD)")
+    acc.add_argument("--as-of", metavar="DATE", help="report date (YYYY-MM-DD)")
     acc.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx")
     acc.add_argument("--json", action="store_true", help="print the report as JSON")
     acc.add_argument("--spec", type=Path, help="the approved spec (default: the record)")
@@ -223,15 +223,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_lang(acc)
     acc.set_defaults(run=_accounts)
     return parser
-
-
-def _iso_date(text: str) -> Any:
-    import datetime as dt
-
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _add_force(parser: argparse.ArgumentParser) -> None:
@@ -527,7 +518,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _accounts(args: argparse.Namespace) -> int:
-    from .accounts import run_accounts
+    from .accounts import parse_as_of, run_accounts
     from .accounts.readback import read_back
     from .accounts.render import as_dict, as_json, summary_lines
     from .files import write_new
@@ -542,7 +533,8 @@ def _accounts(args: argparse.Namespace) -> int:
         *args.hours,
         *([args.spec] if args.spec else []),
     )
-    run = run_accounts(args.workbook, args.ledger, args.map, args.hours, args.as_of, args.spec)
+    as_of = parse_as_of(args.as_of) if args.as_of else None
+    run = run_accounts(args.workbook, args.ledger, args.map, args.hours, as_of, args.spec)
     read_back(run.workbook, run.checks, str(output))  # refuses, writing nothing, on a difference
     statement = output.with_name(f"{output.stem}-egeninnsats.pdf")
     written = [

@@ -400,3 +400,14 @@ def test_two_municipalities_ledgers_of_the_same_name_do_not_collide(tmp_path, ex
         x for x in run.report.lines if (x.project, x.category) == ("prosjektledelse", "reiser")
     )
     assert travel.total_actual == 2_000
+
+
+def test_a_bad_as_of_date_is_one_line(files, capsys):
+    """--as-of that is not an ISO date: one line in bokmål, exit 2, nothing written."""
+    workbook, mapping, csv, _saft, _hours = files
+    out = workbook.parent / "u.xlsx"
+    argv = ["accounts", str(workbook), "--ledger", str(csv), "--map", str(mapping), "-o", str(out)]
+    assert main([*argv, "--as-of", "31.12.2025"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["feil: --as-of: '31.12.2025' er ikke en dato (ÅÅÅÅ-MM-DD)"]
+    assert not out.exists()

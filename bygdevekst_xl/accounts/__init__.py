@@ -27,7 +27,19 @@ from .mapping import AccountsMap, MapError, load_map
 from .report import Report, build_report, grant_period
 from .saft import looks_like_saft, read_saft
 
-__all__ = ["AccountsRun", "TooLarge", "run_accounts"]
+__all__ = ["AccountsRun", "TooLarge", "parse_as_of", "run_accounts"]
+
+
+class BadDate(BygdevekstError, ValueError):
+    """``--as-of`` is not a date."""
+
+
+def parse_as_of(text: str) -> dt.date:
+    """``--as-of``: an ISO date; one error line otherwise."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise BadDate(f"--as-of: {text!r} is not a date (YYYY-MM-DD)") from None
 
 
 class TooLarge(BygdevekstError, ValueError):
