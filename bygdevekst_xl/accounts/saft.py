@@ -148,7 +148,6 @@ class _Reader:
         self.parser = parser = hardened_parser()
         parser.StartElementHandler = self.start
         parser.EndElementHandler = self.end
-        parser.CharacterDataHandler = self.data
         self.ready: list[Posting] = []
         self.count = 0
         self.elements = 0
@@ -185,6 +184,7 @@ class _Reader:
                 return
         if kind == _FIELD:
             self.text = []
+            self.parser.CharacterDataHandler = self.data
         elif kind == _LINE:
             self.in_line, self.record, self.analyses = True, {}, []
             self.line_ore, self.line_at = 0, self.parser.CurrentLineNumber
@@ -223,6 +223,7 @@ class _Reader:
         text = self.text
         if text is not None:
             self.text = None
+            self.parser.CharacterDataHandler = None
             value = "".join(text).strip()
             local = name[len(_NS) :]
             if len(value) > self.limits.max_field_chars:
