@@ -15,17 +15,37 @@ from bygdevekst_xl.office import (
     recalculate_libreoffice,
     soffice_path,
 )
-from tests.accounts_fixtures import standard_rows, write_csv, write_map, write_workbook
+from tests.accounts_fixtures import (
+    hours_text,
+    standard_rows,
+    write_csv,
+    write_map,
+    write_workbook,
+)
 
 pytestmark = [pytest.mark.office]
 
 
 @pytest.fixture
 def written(tmp_path, example_budget):
-    """An accounts workbook of the standard ledger, as of mid-period (the SUMIFS on the date)."""
+    """An accounts workbook of the standard ledger and a time sheet, as of mid-period (the
+    SUMIFS on the date and on the attested flag)."""
     workbook = write_workbook(tmp_path, example_budget)
     ledger = write_csv(tmp_path / "hb.csv", standard_rows())
-    run = run_accounts(workbook, [ledger], write_map(tmp_path), as_of=dt.date(2024, 12, 31))
+    hours = tmp_path / "timer.csv"
+    hours.write_text(
+        hours_text(
+            [
+                ["Hasvik", "Kari", "01.03.2024", "212500", "Møte", "7,15", "Ola", "02.03.2024"],
+                ["Hasvik", "Kari", "02.03.2024", "212500", "Møte", "2,5", "", ""],
+                ["Måsøy", "Per", "05.03.2025", "212501", "Møte", "3", "Eva", "06.03.2025"],
+            ]
+        ),
+        "utf-8",
+    )
+    run = run_accounts(
+        workbook, [ledger], write_map(tmp_path), [hours], as_of=dt.date(2024, 12, 31)
+    )
     path = tmp_path / "regnskap.xlsx"
     path.write_bytes(run.workbook)
     return path, run.checks
