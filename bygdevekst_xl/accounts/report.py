@@ -199,9 +199,10 @@ def build_report(
     sheets: list[TimeSheet],
     as_of: dt.date | None = None,
 ) -> Report:
-    """The figures of the accounts."""
+    """The figures of the accounts, cumulative to ``as_of`` (default: today, at most the
+    period's end)."""
     period = classified.period
-    as_of = as_of or period[1]
+    as_of = as_of or min(dt.date.today(), period[1])  # a run mid-period is not the final report
     years = budget.pilot.years
     costs: dict[tuple[str, str], list[Booked]] = defaultdict(list)
     for item in classified.booked:
