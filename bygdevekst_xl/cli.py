@@ -535,7 +535,7 @@ def _accounts(args: argparse.Namespace) -> int:
     )
     as_of = parse_as_of(args.as_of) if args.as_of else None
     run = run_accounts(args.workbook, args.ledger, args.map, args.hours, as_of, args.spec)
-    read_back(run.workbook, run.checks, str(output))  # refuses, writing nothing, on a difference
+    read_back(run.workbook, run.checks, str(output), run.cells)  # a difference: nothing written
     statement = output.with_name(f"{output.stem}-egeninnsats.pdf")
     written = [
         write_new(output, run.workbook, force=args.force, protect=inputs),

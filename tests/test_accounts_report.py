@@ -18,7 +18,7 @@ from bygdevekst_xl.evaluate import evaluate_workbook
 from bygdevekst_xl.layout.accounts_sheets import BVA_SHEET, FINANCING_SHEET, VOUCHER_SHEET
 from bygdevekst_xl.schema import schema_named
 from bygdevekst_xl.spec import budget_from_dict, budget_to_dict
-from bygdevekst_xl.xlsx import read_workbook
+from bygdevekst_xl.xlsx import Limits, ReadError, read_workbook
 from tests.accounts_fixtures import (
     MAP,
     Row,
@@ -411,3 +411,38 @@ def test_a_bad_as_of_date_is_one_line(files, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["feil: --as-of: '31.12.2025' er ikke en dato (ÅÅÅÅ-MM-DD)"]
     assert not out.exists()
+
+
+def test_a_voucher_list_longer_than_a_budget_workbook_is_read_back(
+    tmp_path, example_budget, capsys
+):
+    """10 000 pilot postings (over 100 000 cells, past the reader's budget-workbook limit) are
+    written and confirmed: the read-back's limits follow what was written."""
+    workbook = write_workbook(tmp_path, example_budget)
+    d = dt.date(2024, 1, 1)
+    rows = [
+        Row(str(n), "1", d + dt.timedelta(days=n % 700), "11600", "212500", 100_00 + n)
+        for n in range(10_000)
+    ]
+    ledger = write_csv(tmp_path / "hb.csv", rows)
+    out = tmp_path / "ut.xlsx"
+    argv = ["accounts", str(workbook), "--ledger", str(ledger), "--map", str(write_map(tmp_path))]
+    code = main([*argv, "--as-of", "2025-12-31", "-o", str(out), "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1  # deviations without explanations in the final report
+    travel = next(
+        x
+        for x in report["budget_vs_actual"]
+        if (x["project"], x["category"]) == ("prosjektledelse", "reiser")
+    )
+    assert travel["actual"] == kroner_of(sum(r.ore for r in rows))
+    with pytest.raises(ReadError, match="max_cells"):
+        read_workbook(out)  # the default limits, made for budget workbooks
+    assert (
+        len(read_workbook(out, limits=Limits(max_cells=200_000)).sheets[VOUCHER_SHEET].values)
+        > 100_000
+    )
+
+
+def kroner_of(ore: int) -> int:
+    return (ore + 50) // 100

@@ -55,6 +55,8 @@ class AccountsRun:
     workbook: bytes
     statement: bytes
     checks: list[tuple[str, str, object]]
+    cells: int
+    """Cells written (the read-back's limits follow it)."""
 
     @property
     def errors(self) -> int:
@@ -114,4 +116,5 @@ def run_accounts(
         raise TooLarge(f"{workbook}: {exc}") from None
     stamp = dt.datetime(report.as_of.year, report.as_of.month, report.as_of.day)
     data = render(layout.workbook, created=stamp, title=f"Regnskap – {budget.pilot.name}")
-    return AccountsRun(report, report.findings, data, inkind_pdf(report), layout.checks)
+    cells = sum(len(sheet.cells) for sheet in layout.workbook.sheets)
+    return AccountsRun(report, report.findings, data, inkind_pdf(report), layout.checks, cells)

@@ -11,25 +11,46 @@ import math
 import os
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import BygdevekstError
+
+CELL_SLACK = 1_000
+BYTES_PER_CELL = 400
+"""Inflated XML bytes a written cell may take at most (a voucher-list row is about 120 a cell)."""
 
 
 class ReadBackError(BygdevekstError, RuntimeError):
     """The workbook as written does not show the figures meant; it is not written."""
 
 
-def read_back(data: bytes, checks: Sequence[tuple[str, str, object]], name: str) -> int:
-    """Compare the figures of ``data`` (xlsx bytes) with ``checks``; the count compared."""
+def read_back(
+    data: bytes, checks: Sequence[tuple[str, str, object]], name: str, cells: int = 0
+) -> int:
+    """Compare the figures of ``data`` (xlsx bytes) with ``checks``; the count compared.
+
+    ``cells`` is how many cells were written: the reader's limits (made for budget workbooks)
+    are raised to fit a long voucher list, and no further.
+    """
     from ..evaluate import evaluate_workbook
-    from ..xlsx import read_workbook
+    from ..xlsx import DEFAULT_LIMITS, read_workbook
+
+    limits = DEFAULT_LIMITS
+    if cells + CELL_SLACK > limits.max_cells:
+        limits = replace(
+            limits,
+            max_cells=cells + CELL_SLACK,
+            max_items=max(limits.max_items, 2 * cells),
+            max_part_bytes=max(limits.max_part_bytes, BYTES_PER_CELL * cells),
+            max_total_bytes=max(limits.max_total_bytes, BYTES_PER_CELL * cells),
+        )
 
     fd, tmp = tempfile.mkstemp(suffix=".xlsx")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        content = read_workbook(Path(tmp))
+        content = read_workbook(Path(tmp), limits=limits)
         evaluation = evaluate_workbook(content)
     finally:
         os.unlink(tmp)
