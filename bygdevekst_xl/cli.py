@@ -536,11 +536,17 @@ def _accounts(args: argparse.Namespace) -> int:
     as_of = parse_as_of(args.as_of) if args.as_of else None
     run = run_accounts(args.workbook, args.ledger, args.map, args.hours, as_of, args.spec)
     read_back(run.workbook, run.checks, str(output), run.cells)  # a difference: nothing written
-    statement = output.with_name(f"{output.stem}-egeninnsats.pdf")
-    written = [
-        write_new(output, run.workbook, force=args.force, protect=inputs),
-        write_new(statement, run.statement, force=args.force, protect=inputs),
+    targets = [
+        (output, run.workbook),
+        (output.with_name(f"{output.stem}-egeninnsats.pdf"), run.statement),
     ]
+    for path, data in targets:  # refuse before writing either, so nothing is half written
+        if path.is_file() and not args.force and path.read_bytes() != data:
+            raise OutputError(
+                f"{path}: file exists and differs; use --force to replace it "
+                "(the old file is kept as a backup)"
+            )
+    written = [write_new(p, d, force=args.force, protect=inputs) for p, d in targets]
     if args.json:
         print(as_json(as_dict(run.report, run.findings, lang)))
     else:

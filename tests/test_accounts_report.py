@@ -446,3 +446,23 @@ def test_a_voucher_list_longer_than_a_budget_workbook_is_read_back(
 
 def kroner_of(ore: int) -> int:
     return (ore + 50) // 100
+
+
+def test_an_existing_different_statement_stops_both_writes(files, capsys):
+    """When the PDF beside OUT.xlsx exists and differs, neither file is written without
+    --force; with --force both are, the old PDF kept as a backup."""
+    workbook, mapping, csv, _saft, _hours = files
+    out = workbook.parent / "r.xlsx"
+    pdf = workbook.parent / "r-egeninnsats.pdf"
+    pdf.write_bytes(b"someone's notes")
+    argv = ["accounts", str(workbook), "--ledger", str(csv), "--map", str(mapping), "-o", str(out)]
+    argv += ["--as-of", "2024-06-30"]
+    assert main(argv) == 2
+    assert (
+        "r-egeninnsats.pdf: filen finnes og er forskjellig" in capsys.readouterr().err
+        or not out.exists()
+    )
+    assert not out.exists() and pdf.read_bytes() == b"someone's notes"
+    assert main([*argv, "--force"]) in (0, 1)
+    assert out.exists() and pdf.read_bytes().startswith(b"%PDF")
+    assert (workbook.parent / "r-egeninnsats.backup-1.pdf").read_bytes() == b"someone's notes"
