@@ -400,6 +400,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "inneholder et kontrolltegn (U+{code}); fjern det",
         "holds a control character (U+{code}); remove it",
     ),
+    "spec-period-reversed": (
+        "starter ({start}) etter at den slutter ({end})",
+        "starts ({start}) after it ends ({end})",
+    ),
     "spec-invisible": (
         "inneholder et usynlig tegn (U+{code}), så navnet ser ut som et annet; fjern det",
         "holds an invisible character (U+{code}), so the name looks like another; remove it",
@@ -701,6 +705,60 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "{value} is outside the input areas and is not carried over",
         "{value} står utenfor inndataområdene og blir ikke med",
+    ),
+    # accounts: ledgers, time sheets, the map, the approved budget
+    ("{file}, line {n}: {problem}", "{file}, linje {n}: {problem}"),
+    ("amount: {problem}", "beløp: {problem}"),
+    ("date: {problem}", "dato: {problem}"),
+    ("{text} is not an amount", "{text} er ikke et beløp"),
+    ("{text} is not a SAF-T amount", "{text} er ikke et SAF-T-beløp"),
+    ("{text} has more than one decimal comma", "{text} har mer enn ett desimalkomma"),
+    ("{text} has misplaced thousands separators", "{text} har tusenskilletegn på feil sted"),
+    ("{text} has more than two decimals (øre)", "{text} har mer enn to desimaler (øre)"),
+    (
+        "{text} is not a date (YYYY-MM-DD or DD.MM.YYYY)",
+        "{text} er ikke en dato (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)",
+    ),
+    ("{text} is not a date (YYYY-MM-DD)", "{text} er ikke en dato (ÅÅÅÅ-MM-DD)"),
+    ("contains a DTD", "inneholder en DTD"),
+    ("not well-formed XML ({why})", "ikke velformet XML ({why})"),
+    (
+        "holds NUL bytes: unknown encoding (UTF-16?); export as UTF-8 or ISO-8859-1",
+        "har NUL-byte: ukjent tegnkoding (UTF-16?); eksporter som UTF-8 eller ISO-8859-1",
+    ),
+    (
+        "is UTF-16 or UTF-32: unknown encoding; export as UTF-8 or ISO-8859-1",
+        "er UTF-16 eller UTF-32: ukjent tegnkoding; eksporter som UTF-8 eller ISO-8859-1",
+    ),
+    (
+        "byte {n} is not UTF-8, but earlier lines were",
+        "byte {n} er ikke UTF-8, men tidligere linjer var",
+    ),
+    ("has {n} fields; the header has {m}", "har {n} felt; overskriftslinjen har {m}"),
+    (
+        "no column {name} ({role} in the map); the columns are {columns}",
+        "ingen kolonne {name} ({role} i kartet); kolonnene er {columns}",
+    ),
+    ("more than {n} lines; refusing", "mer enn {n} linjer; avvist"),
+    ("holds no SAF-T AuditFile", "har ingen SAF-T AuditFile"),
+    ("is not SAF-T Financial: {why}", "er ikke SAF-T Financial: {why}"),
+    ("the file is empty", "filen er tom"),
+    (
+        "{what} is not a project of the approved budget",
+        "{what} er ikke et prosjekt i det godkjente budsjettet",
+    ),
+    (
+        "{what} is not a category of the approved budget",
+        "{what} er ikke en kategori i det godkjente budsjettet",
+    ),
+    ("missing; {name} is a CSV ledger", "mangler; {name} er et CSV-regnskap"),
+    (
+        "no approved budget: {why}; give the spec with --spec",
+        "ikke noe godkjent budsjett: {why}; oppgi spesifikasjonen med --spec",
+    ),
+    (
+        "the workbook read back differs in {n} figures ({what}); nothing was written",
+        "arbeidsboken lest tilbake avviker i {n} tall ({what}); ingenting ble skrevet",
     ),
 )
 

@@ -115,13 +115,50 @@ class Project:
 
 
 @dataclass(frozen=True)
+class Payment:
+    """A payment received from a funder (a repayment is negative)."""
+
+    date: str
+    amount: int
+
+
+DEFAULT_DEVIATION_PERCENT = 20.0
+DEFAULT_DEVIATION_KRONER = 50_000
+
+
+@dataclass(frozen=True)
+class FunderGrant:
+    """What one funder granted (the tilsagn) and on which terms; every term a setting."""
+
+    funder: str
+    """``kdd`` or ``statsforvalteren``."""
+    tilsagn: int
+    tilsagn_date: str
+    period_start: str
+    period_end: str
+    payments: tuple[Payment, ...] = ()
+    hold_back_percent: float = 0.0
+    share_percent: float | None = None
+    """The share of actual eligible costs it pays; None: its approved share."""
+    deviation_percent: float = DEFAULT_DEVIATION_PERCENT
+    deviation_kroner: int = DEFAULT_DEVIATION_KRONER
+    report_due: str = ""
+
+
+@dataclass(frozen=True)
 class Budget:
     """A whole application: the pilot, the categories and the projects."""
 
     pilot: Pilot
     categories: tuple[Category, ...]
     projects: tuple[Project, ...] = field(default_factory=tuple)
+    grant: tuple[FunderGrant, ...] = ()
+    """The grant as given, per funder (the spec's optional ``grant:`` block); empty before."""
 
     def category(self, category_id: str) -> Category | None:
         """The category with this id, or None when it is not defined."""
         return next((c for c in self.categories if c.id == category_id), None)
+
+    def funder_grant(self, funder: str) -> FunderGrant | None:
+        """The grant of ``funder`` (``kdd``, ``statsforvalteren``), or None."""
+        return next((g for g in self.grant if g.funder == funder), None)

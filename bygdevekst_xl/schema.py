@@ -19,10 +19,16 @@ SPEC_SCHEMA = "budget-spec.schema.json"
 
 def spec_schema() -> dict[str, Any]:
     """The budget spec JSON schema (a fresh copy)."""
+    return schema_named(SPEC_SCHEMA)
+
+
+def schema_named(name: str) -> dict[str, Any]:
+    """A JSON schema shipped in ``schemas/`` (a fresh copy): the spec's, the accounts map's,
+    the accounts report's."""
     try:
-        text = resources.files("bygdevekst_xl.schemas").joinpath(SPEC_SCHEMA).read_text("utf-8")
+        text = resources.files("bygdevekst_xl.schemas").joinpath(name).read_text("utf-8")
     except ModuleNotFoundError:  # the package run from a source checkout: schemas/ beside it
-        text = (Path(__file__).resolve().parents[1] / "schemas" / SPEC_SCHEMA).read_text("utf-8")
+        text = (Path(__file__).resolve().parents[1] / "schemas" / name).read_text("utf-8")
     return json.loads(text)
 
 

@@ -169,6 +169,44 @@ def build_parser(lang: str = "nb") -> argparse.ArgumentParser:
     dif.add_argument("--spec", type=Path, metavar=h("metavar.spec"), help=h("diff.spec"))
     _add_lang(dif, h)
     dif.set_defaults(run=_diff)
+
+    acc = command("accounts")
+    acc.add_argument(
+        "workbook", type=Path, metavar=h("metavar.workbook"), help=h("accounts.workbook")
+    )
+    acc.add_argument(
+        "--ledger",
+        type=Path,
+        action="append",
+        required=True,
+        metavar=h("metavar.file"),
+        help=h("accounts.ledger"),
+    )
+    acc.add_argument(
+        "--map", type=Path, required=True, metavar=h("metavar.map"), help=h("accounts.map")
+    )
+    acc.add_argument(
+        "--hours",
+        type=Path,
+        action="append",
+        default=[],
+        metavar=h("metavar.file"),
+        help=h("accounts.hours"),
+    )
+    acc.add_argument("--as-of", metavar=h("metavar.date"), help=h("accounts.as-of"))
+    acc.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar=h("metavar.output"),
+        help=h("accounts.output"),
+    )
+    acc.add_argument("--json", action="store_true", help=h("json"))
+    acc.add_argument("--spec", type=Path, metavar=h("metavar.spec"), help=h("accounts.spec"))
+    _add_force(acc, h)
+    _add_lang(acc, h)
+    acc.set_defaults(run=_accounts)
     return parser
 
 
@@ -185,7 +223,12 @@ def _add_lang(parser: argparse.ArgumentParser, h: Callable[[str], str]) -> None:
 
 
 EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_PIPE_CLOSED = 130, 143, 141  # 128 + the signal
-OUTPUT_SUFFIXES = {"generate": (".xlsx",), "regenerate": (".xlsx",), "extract": (".yaml", ".yml")}
+OUTPUT_SUFFIXES = {
+    "generate": (".xlsx",),
+    "regenerate": (".xlsx",),
+    "extract": (".yaml", ".yml"),
+    "accounts": (".xlsx",),
+}
 
 
 class Terminated(BaseException):
@@ -466,3 +509,38 @@ def _diff(args: argparse.Namespace) -> int:
     else:
         print(as_text(report, args.lang))
     return EXIT_FINDINGS if report.differs else EXIT_OK
+
+
+def _accounts(args: argparse.Namespace) -> int:
+    from ..accounts import parse_as_of, run_accounts
+    from ..accounts.readback import read_back
+    from ..accounts.render import as_dict, as_json, summary_lines
+    from ..files import write_new
+
+    lang, output = args.lang, args.output
+    inputs = (
+        args.workbook,
+        args.map,
+        *args.ledger,
+        *args.hours,
+        *([args.spec] if args.spec else []),
+    )
+    as_of = parse_as_of(args.as_of) if args.as_of else None
+    run = run_accounts(args.workbook, args.ledger, args.map, args.hours, as_of, args.spec)
+    read_back(run.workbook, run.checks, str(output), run.cells)  # a difference: nothing written
+    targets = [
+        (output, run.workbook),
+        (output.with_name(f"{output.stem}-egeninnsats.pdf"), run.statement),
+    ]
+    for path, data in targets:  # refuse before writing either, so nothing is half written
+        if path.is_file() and not args.force and path.read_bytes() != data:
+            differs = Message("exists-differs-backup")
+            raise OutputError(Message("at", place=str(path), text=differs))
+    written = [write_new(p, d, force=args.force, protect=inputs) for p, d in targets]
+    if args.json:
+        print(as_json(as_dict(run.report, run.findings, lang)))
+    else:
+        print("\n".join(summary_lines(run.report, run.findings, lang)))
+        for item in written:
+            print(written_line(item, lang))
+    return EXIT_FINDINGS if run.errors else EXIT_OK

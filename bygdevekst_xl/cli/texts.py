@@ -37,6 +37,8 @@ HELP: dict[str, tuple[str, str]] = {
     "metavar.municipality": ("KOMMUNE", "MUNICIPALITY"),
     "metavar.old": ("GAMMEL.xlsx", "OLD.xlsx"),
     "metavar.new": ("NY.xlsx", "NEW.xlsx"),
+    "metavar.map": ("KART.yaml", "MAP.yaml"),
+    "metavar.date": ("DATO", "DATE"),
     # generate
     "generate": (
         "skriv budsjettarbeidsboka for en spesifikasjon (standard: det innebygde eksemplet "
@@ -201,6 +203,47 @@ HELP: dict[str, tuple[str, str]] = {
     "diff.old": ("den eldre versjonen", "the earlier version"),
     "diff.new": ("den nyere versjonen", "the later version"),
     "diff.markdown": ("skriv rapporten som Markdown", "print the report as Markdown"),
+    # accounts
+    "accounts": (
+        "det godkjente budsjettet mot regnskapene: kostnadsrapport, utbetalingsanmodning, "
+        "egeninnsats",
+        "the approved budget against the ledgers: cost report, payment request, in-kind",
+    ),
+    "accounts.description": (
+        "Sett det godkjente budsjettet (arbeidsboka, lest som alle kommandoene leser den, eller "
+        "--spec) opp mot kommunenes regnskap (SAF-T Financial eller CSV) gjennom MAP.yaml: "
+        "budsjett mot regnskap per prosjekt, kategori og år, kostnadsrapporten per godkjent "
+        "kostnadsplanrad, finansiering og utbetalingsanmodning per finansiør, egeninnsats i "
+        "timer per kommune (og en PDF ved siden av UT.xlsx), og bilagslisten bak hvert tall. "
+        "Kode 0: skrevet, ingen feil; 1: skrevet, med feil funnet; 2: en inndatafil kunne "
+        "ikke brukes.",
+        "Join the approved budget (the workbook, read as every command reads it, or --spec) "
+        "with the municipalities' ledgers (SAF-T Financial or CSV) through MAP.yaml: budget "
+        "against accounts per project, category and year, the cost report per approved "
+        "cost-plan row, financing and the payment request per funder, in-kind hours per "
+        "municipality (and a PDF statement beside OUT.xlsx), and the voucher list behind every "
+        "figure. Exit 0: written, no errors; 1: written, with errors found; 2: an input could "
+        "not be used.",
+    ),
+    "accounts.workbook": ("den godkjente arbeidsboka (.xlsx)", "the approved workbook (.xlsx)"),
+    "accounts.ledger": (
+        "en regnskapseksport: SAF-T Financial (XML) eller CSV (gjenta for hver kommune)",
+        "a ledger export: SAF-T Financial XML or CSV (repeat for each municipality)",
+    ),
+    "accounts.map": (
+        "kartet fra regnskapets prosjekter og arter til budsjettet (YAML)",
+        "the map from the ledger's projects and accounts to the budget (YAML)",
+    ),
+    "accounts.hours": (
+        "en timeliste (CSV); gjenta for flere",
+        "a time sheet (CSV); repeat for more",
+    ),
+    "accounts.as-of": ("rapportdato (ÅÅÅÅ-MM-DD)", "report date (YYYY-MM-DD)"),
+    "accounts.output": ("arbeidsboka som skrives (.xlsx)", "the workbook to write (.xlsx)"),
+    "accounts.spec": (
+        "den godkjente spesifikasjonen; standard: generasjonsposten i arbeidsboka",
+        "the approved spec; default: the workbook's generation record",
+    ),
     "diff.spec": (
         "spesifikasjon med fakta som gjelder for begge versjonene; standard: hver arbeidsboks "
         "generasjonspost; ordningens tak og utelukkede formål gjelder alltid",

@@ -9,7 +9,7 @@ differently: the same totals, the same content id, the same verdict.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -97,6 +97,8 @@ def read_edited(path: Path | str, spec: Budget | None = None) -> Edited:
     evaluation = evaluate_workbook(content)
     computed = evaluation.values
     read = read_budget(content, origin.rules, lambda sheet, at: computed.get((sheet, at)))
+    if origin.facts is not None and origin.facts.grant:  # the grant's terms are on no sheet
+        read = replace(read, budget=replace(read.budget, grant=origin.facts.grant))
     expected = build_layout(read.budget, read.capacities, origin.generation)
     located = locate(expected, read, content, computed)
     return Edited(Path(path), content, evaluation, origin, read, located, screened)

@@ -21,7 +21,17 @@ import yaml
 
 from ..errors import BygdevekstError
 from ..messages import CATALOG, Count, Message, localize
-from ..model import Budget, Category, CostLine, Pilot, Project
+from ..model import (
+    DEFAULT_DEVIATION_KRONER,
+    DEFAULT_DEVIATION_PERCENT,
+    Budget,
+    Category,
+    CostLine,
+    FunderGrant,
+    Payment,
+    Pilot,
+    Project,
+)
 from ..schema import spec_schema
 from ..texts import RESERVED_SHEETS
 from .schema_check import Check, compile_schema, too_long
@@ -221,7 +231,60 @@ def budget_to_dict(budget: Budget) -> dict[str, Any]:
                 "financing": {"kdd": list(p.kdd), "statsforvalteren": list(p.statsforvalteren)},
             }
         )
-    return {"pilot": pilot_dict, "categories": categories, "projects": projects}
+    data: dict[str, Any] = {"pilot": pilot_dict, "categories": categories, "projects": projects}
+    if budget.grant:  # only when given: a spec without it keeps its canonical bytes
+        data["grant"] = {g.funder: _grant_dict(g) for g in budget.grant}
+    return data
+
+
+def _grant_dict(grant: FunderGrant) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "tilsagn": grant.tilsagn,
+        "tilsagn_date": grant.tilsagn_date,
+        "period": {"start": grant.period_start, "end": grant.period_end},
+    }
+    if grant.payments:
+        entry["payments"] = [{"date": p.date, "amount": p.amount} for p in grant.payments]
+    if grant.hold_back_percent:
+        entry["hold_back_percent"] = grant.hold_back_percent
+    if grant.share_percent is not None:
+        entry["share_percent"] = grant.share_percent
+    deviation = {}
+    if grant.deviation_percent != DEFAULT_DEVIATION_PERCENT:
+        deviation["percent"] = grant.deviation_percent
+    if grant.deviation_kroner != DEFAULT_DEVIATION_KRONER:
+        deviation["kroner"] = grant.deviation_kroner
+    if deviation:
+        entry["deviation"] = deviation
+    if grant.report_due:
+        entry["report_due"] = grant.report_due
+    return entry
+
+
+def _grant(data: Mapping[str, Any]) -> tuple[FunderGrant, ...]:
+    """The spec's optional grant block as the model's funders, in a fixed order."""
+    grants = []
+    for funder in ("kdd", "statsforvalteren"):
+        g = data.get("grant", {}).get(funder)
+        if g is None:
+            continue
+        deviation = g.get("deviation", {})
+        grants.append(
+            FunderGrant(
+                funder=funder,
+                tilsagn=g["tilsagn"],
+                tilsagn_date=g["tilsagn_date"],
+                period_start=g["period"]["start"],
+                period_end=g["period"]["end"],
+                payments=tuple(Payment(p["date"], p["amount"]) for p in g.get("payments", ())),
+                hold_back_percent=g.get("hold_back_percent", 0.0),
+                share_percent=g.get("share_percent"),
+                deviation_percent=deviation.get("percent", DEFAULT_DEVIATION_PERCENT),
+                deviation_kroner=deviation.get("kroner", DEFAULT_DEVIATION_KRONER),
+                report_due=g.get("report_due", ""),
+            )
+        )
+    return tuple(grants)
 
 
 def dump_spec(budget: Budget) -> str:
@@ -294,6 +357,7 @@ def _maybe_bad_text(data: Any) -> bool:
 
 
 def _cross_checks(data: Mapping[str, Any]) -> Iterator[str]:
+    yield from _grant_checks(data)
     if _maybe_bad_text(data):  # rarely: then find each one, with its path
         yield from _text_problems(data, "")
     for i, category in enumerate(data["categories"]):
@@ -341,6 +405,18 @@ def _cross_checks(data: Mapping[str, Any]) -> Iterator[str]:
                 yield _at(place, "spec-not-a-municipality", name=repr(municipality))
 
 
+def _grant_checks(data: Mapping[str, Any]) -> Iterator[str]:
+    for funder, grant in data.get("grant", {}).items():
+        period = grant["period"]
+        if period["start"] > period["end"]:
+            yield _at(
+                f"grant.{funder}.period",
+                "spec-period-reversed",
+                start=period["start"],
+                end=period["end"],
+            )
+
+
 def _build(data: Mapping[str, Any]) -> Budget:
     p = data["pilot"]
     pilot = Pilot(
@@ -381,7 +457,7 @@ def _build(data: Mapping[str, Any]) -> Budget:
                 statsforvalteren=tuple(item["financing"]["statsforvalteren"]),
             )
         )
-    return Budget(pilot, categories, tuple(projects))
+    return Budget(pilot, categories, tuple(projects), _grant(data))
 
 
 def _paragraphs(lines: list[str]) -> tuple[str, ...]:
