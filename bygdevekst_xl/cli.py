@@ -186,6 +186,24 @@ def build_parser() -> argparse.ArgumentParser:
     dif_format.add_argument("--markdown", action="store_true", help="print the report as Markdown")
     _add_lang(dif)
     dif.set_defaults(run=_diff)
+
+    srv = commands.add_parser(
+        "serve",
+        help="a local page: the pilot form, checking a workbook, the council pack",
+        description="Serve a page on this machine (127.0.0.1) that does what the commands do: "
+        "a form for a new pilot, a check of a dropped workbook with its findings on the sheets, "
+        "the council pack, the spec, the diff and a regenerated workbook. Needs the extra "
+        '"serve" (pip install "bygdevekst_xl[serve]").',
+    )
+    srv.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
+    srv.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this machine only)",
+    )
+    srv.add_argument("--open", action="store_true", help="open the page in the browser")
+    _add_lang(srv)
+    srv.set_defaults(run=_serve)
     return parser
 
 
@@ -479,3 +497,21 @@ def _diff(args: argparse.Namespace) -> int:
     else:
         print(as_text(report, args.lang))
     return EXIT_FINDINGS if report.differs else EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import local, missing, url
+
+    lang = args.lang
+    if missing():
+        _say(say("error", lang, text=say("serve-needs", lang)))
+        return EXIT_BAD_INPUT
+    from .serve.run import listen, run
+
+    gc.enable()  # a server runs for hours: the collector must not stay paused
+    if not local(args.host):
+        _say(say("warning", lang, text=say("serve-open-host", lang, host=args.host)))
+    sock = listen(args.host, args.port)  # a port in use is one line (OutputError), exit 2
+    print(say("serve-listening", lang, url=url(args.host, sock.getsockname()[1])), flush=True)
+    run(sock, open_browser=args.open)
+    return EXIT_OK

@@ -1,0 +1,268 @@
+"""Every call the page makes into the library: the same functions the commands call.
+
+This is the one module of ``serve`` that reads workbooks and specs, so that the page and the
+command line can never disagree on a file: ``generate`` writes the workbook of the form's spec
+exactly as ``bygdevekst-xl generate`` does; ``check_workbook`` and ``check.report.as_dict``
+give the verdict, totals and findings; ``council_pack``, ``extract_spec`` with ``dump_spec``,
+``diff_workbooks`` and ``regenerate`` make what the page hands out. Errors keep the library's
+own messages (:func:`error_lines`), in the user's language.
+
+Every function here is blocking and is called from a thread pool by ``app``.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import BygdevekstError
+from ..files import Written
+from ..messages import Lang, localize, say
+from ..reports import broken_rule_lines, error_lines, extracted_formulas, generate_summary
+
+SPEC_NAME = "spesifikasjon.yaml"
+
+
+@dataclass
+class Outcome:
+    """What an action gives the page: a file to download, or lines to show (or both)."""
+
+    name: str = ""
+    data: bytes = b""
+    lines: list[str] = field(default_factory=list)
+    ok: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def refused(error: Exception, lang: Lang) -> Outcome:
+    """An error of ours as the command line states it: its lines and details."""
+    if isinstance(error, BygdevekstError):
+        return Outcome(lines=error_lines(error, lang), ok=False)
+    return Outcome(lines=[say("error", lang, text=localize(str(error), lang))], ok=False)
+
+
+# --------------------------------------------------------------------------- the pilot form
+
+
+def example_spec() -> dict[str, Any]:
+    """The built-in example spec as plain data: where the pilot form starts."""
+    from ..spec import budget_to_dict, example_path, load_spec
+
+    return budget_to_dict(load_spec(example_path()))
+
+
+def spec_of_yaml(path: Path) -> dict[str, Any]:
+    """A spec file a person uploads to continue, as plain data (``SpecError`` when bad)."""
+    from ..spec import budget_to_dict, load_spec
+
+    return budget_to_dict(load_spec(path))
+
+
+def spec_text(data: Any) -> str:
+    """The form's spec as the YAML text ``dump_spec`` writes (``SpecError`` when invalid)."""
+    from ..spec import budget_from_dict, dump_spec
+
+    return dump_spec(budget_from_dict(data, "spec"))
+
+
+def preview(data: Any, lang: Lang) -> dict[str, Any]:
+    """The form's spec as ``generate`` judges it: its problems (naming the spec path), or its
+    totals, the summary line ``generate`` prints and the rules it breaks, in the words
+    ``generate`` and ``check`` use."""
+    from ..generate import Generated, broken_rules, generation
+    from ..layout import build_layout
+    from ..spec import SpecError, budget_from_dict
+
+    try:
+        budget = budget_from_dict(data, "spec")
+    except SpecError as exc:
+        return {"ok": False, "problems": [localize(p, lang) for p in exc.problems]}
+    layout = build_layout(budget, None, generation(budget))
+    broken = broken_rules(budget, layout)
+    t = layout.totals
+    result = Generated(Written(Path(SPEC_NAME)), budget, t, broken)
+    return {
+        "ok": True,
+        "problems": [],
+        "summary": generate_summary(result, lang),
+        "broken": broken_rule_lines(broken, lang),
+        "totals": {
+            "total_costs": t.total_costs,
+            "in_kind": t.in_kind,
+            "kdd": t.kdd,
+            "kdd_cap": t.kdd_cap,
+            "kdd_headroom": t.kdd_headroom,
+            "statsforvalteren": t.statsforvalteren,
+            "balance": t.balance,
+        },
+    }
+
+
+def generate_workbook(data: Any, folder: Path, lang: Lang) -> Outcome:
+    """The workbook of the form's spec, made as ``bygdevekst-xl generate SPEC`` makes it: the
+    spec is written as YAML in ``folder`` and ``generate`` run on it, so the bytes are those
+    the command gives for the downloaded spec."""
+    from ..generate import generate
+
+    try:
+        spec = folder / SPEC_NAME
+        spec.write_text(spec_text(data), "utf-8")
+        result = generate(spec, folder / "arbeidsbok.xlsx")
+    except BygdevekstError as exc:
+        return refused(exc, lang)
+    name = _file_stem(result.budget.pilot.name) + ".xlsx"
+    lines = [generate_summary(result, lang), *broken_rule_lines(result.broken, lang)]
+    return Outcome(name, result.written.path.read_bytes(), lines)
+
+
+def spec_download(data: Any, lang: Lang) -> Outcome:
+    """The form's spec as a YAML file to download."""
+    from ..spec import SpecError
+
+    try:
+        text = spec_text(data)
+    except SpecError as exc:
+        return refused(exc, lang)
+    pilot = data.get("pilot", {}) if isinstance(data, dict) else {}
+    return Outcome(_file_stem(str(pilot.get("name", ""))) + ".yaml", text.encode("utf-8"))
+
+
+def _file_stem(name: str) -> str:
+    """A download's name from the pilot's name: ``Hjerteregionen`` -> ``hjerteregionen``."""
+    from ..council.words import slug
+
+    return slug(name) or "pilot"
+
+
+# --------------------------------------------------------------------------- check
+
+
+@dataclass
+class Checked:
+    """A check as the page shows it: the report as ``check --json`` gives it, and the sheets
+    as read and evaluated (for the grid)."""
+
+    report: dict[str, Any]
+    sheets: list[Any]
+    values: dict[tuple[str, str], Any]
+
+
+def check(path: Path, spec: Path | None, lang: Lang) -> Checked | Outcome:
+    """``bygdevekst-xl check FILE [--spec SPEC] --json`` for the page, with the sheets.
+
+    Unreadable files and bad specs are refused with the command's one line.
+    """
+    from ..check import check_workbook
+    from ..check.report import as_dict
+    from ..inputs import NotOurWorkbook
+    from ..xlsx import ReadError
+
+    try:
+        rules = _rules(spec, None)
+        report = check_workbook(path, rules)
+    except (ReadError, NotOurWorkbook) as exc:
+        return Outcome(lines=[say("error", lang, text=localize(str(exc), lang))], ok=False)
+    except BygdevekstError as exc:
+        return refused(exc, lang)
+    content, values = sheets(path)
+    return Checked(as_dict(report, lang), list(content.sheets.values()), values)
+
+
+def sheets(path: Path) -> tuple[Any, dict[tuple[str, str], Any]]:
+    """The workbook's content and every formula's value, evaluated headlessly (as the check
+    reads them). At merge this becomes one call of the one reading."""
+    from ..evaluate import evaluate_workbook
+    from ..xlsx import read_workbook
+
+    content = read_workbook(path)
+    return content, dict(evaluate_workbook(content).values)
+
+
+def _rules(spec: Path | None, default: Path | None) -> Any:
+    """The budget whose facts apply: the uploaded spec, else ``default`` (None: the record)."""
+    from ..spec import load_spec
+
+    chosen = spec or default
+    return load_spec(chosen) if chosen else None
+
+
+# --------------------------------------------------------------------------- take away
+
+
+def council(path: Path, spec: Path | None, municipality: str, draft: bool, lang: Lang) -> Outcome:
+    """``bygdevekst-xl council WORKBOOK [--spec] [--municipality] [--draft]`` as one zip."""
+    from ..council import council_pack
+    from ..spec import example_path
+
+    try:
+        pack = council_pack(
+            path, _rules(spec, example_path()), municipality.strip() or None, draft=draft
+        )
+    except BygdevekstError as exc:
+        return refused(exc, lang)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for document in pack.documents:
+            archive.writestr(document.name, document.data)
+    lines = [say("warning", lang, text=localize(w, lang)) for w in pack.warnings]
+    lines.append(say("content-id-draft" if pack.draft else "content-id", lang, digest=pack.digest))
+    return Outcome(f"kommunestyrepakke-{path.stem}.zip", buffer.getvalue(), lines)
+
+
+def extract(path: Path, lang: Lang) -> Outcome:
+    """``bygdevekst-xl extract WORKBOOK``: the spec text, headed as the command heads it."""
+    from ..extract import extract_spec
+    from ..spec import dump_spec
+
+    try:
+        extracted = extract_spec(path)
+    except BygdevekstError as exc:
+        return refused(exc, lang)
+    text = say("extracted-from", lang, name=path.name) + "\n" + dump_spec(extracted.budget)
+    lines = [say("formula-input", lang, **item) for item in extracted_formulas(extracted)]
+    return Outcome(f"{path.stem}.yaml", text.encode("utf-8"), lines)
+
+
+def diff(old: Path, new: Path, lang: Lang) -> Outcome:
+    """``bygdevekst-xl diff OLD NEW``: the report in budget terms, as text."""
+    from ..diff import Unreadable, diff_workbooks
+    from ..diff.render import as_text
+
+    try:
+        report = diff_workbooks(old, new)
+    except Unreadable as exc:
+        return Outcome(lines=[say("error", lang, text=localize(str(exc), lang))], ok=False)
+    return Outcome(lines=as_text(report, lang).splitlines(), extra={"differs": report.differs})
+
+
+def regenerate(
+    path: Path,
+    spec: Path | None,
+    folder: Path,
+    orphans: str,
+    prefer: str | None,
+    lang: Lang,
+) -> Outcome:
+    """``bygdevekst-xl regenerate WORKBOOK [--spec] -o NEW``: the new workbook and its report
+    in one zip; refused (nothing written) with the command's report."""
+    from ..regenerate import ConflictError, RefusedError, regenerate
+    from ..reports import regeneration_lines
+
+    output = folder / f"{path.stem}-ny.xlsx"
+    try:
+        result = regenerate(path, spec, output, orphans=orphans, prefer=prefer)  # type: ignore[arg-type]
+    except (ConflictError, RefusedError) as exc:
+        lines = error_lines(exc, lang)
+        lines += regeneration_lines(exc.result, orphans, False, lang, prefer)
+        return Outcome(lines=lines, ok=False)
+    except BygdevekstError as exc:
+        return refused(exc, lang)
+    lines = regeneration_lines(result, orphans, True, lang, prefer)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(output.name, output.read_bytes())
+        archive.writestr(f"{path.stem}-ny-rapport.txt", "\n".join(lines) + "\n")
+    return Outcome(f"{path.stem}-ny.zip", buffer.getvalue(), lines)
