@@ -61,11 +61,12 @@ def spec_of_yaml(path: Path) -> dict[str, Any]:
     return budget_to_dict(load_spec(path))
 
 
-def spec_text(data: Any) -> str:
-    """The form's spec as the YAML text ``dump_spec`` writes (``SpecError`` when invalid)."""
+def spec_text(data: Any, source: str) -> str:
+    """The form's spec as the YAML text ``dump_spec`` writes (``SpecError`` naming ``source``
+    when invalid)."""
     from ..spec import budget_from_dict, dump_spec
 
-    return dump_spec(budget_from_dict(data, "spec"))
+    return dump_spec(budget_from_dict(data, source))
 
 
 def preview(data: Any, lang: Lang) -> dict[str, Any]:
@@ -101,7 +102,7 @@ def preview(data: Any, lang: Lang) -> dict[str, Any]:
     }
 
 
-def generate_workbook(data: Any, folder: Path, lang: Lang) -> Outcome:
+def generate_workbook(data: Any, source: str, folder: Path, lang: Lang) -> Outcome:
     """The workbook of the form's spec, made as ``bygdevekst-xl generate SPEC`` makes it: the
     spec is written as YAML in ``folder`` and ``generate`` run on it, so the bytes are those
     the command gives for the downloaded spec."""
@@ -109,7 +110,7 @@ def generate_workbook(data: Any, folder: Path, lang: Lang) -> Outcome:
 
     try:
         spec = folder / SPEC_NAME
-        spec.write_text(spec_text(data), "utf-8")
+        spec.write_text(spec_text(data, source), "utf-8")
         result = generate(spec, folder / "arbeidsbok.xlsx")
     except BygdevekstError as exc:
         return refused(exc, lang)
@@ -118,12 +119,12 @@ def generate_workbook(data: Any, folder: Path, lang: Lang) -> Outcome:
     return Outcome(name, result.written.path.read_bytes(), lines)
 
 
-def spec_download(data: Any, lang: Lang) -> Outcome:
+def spec_download(data: Any, source: str, lang: Lang) -> Outcome:
     """The form's spec as a YAML file to download."""
     from ..spec import SpecError
 
     try:
-        text = spec_text(data)
+        text = spec_text(data, source)
     except SpecError as exc:
         return refused(exc, lang)
     pilot = data.get("pilot", {}) if isinstance(data, dict) else {}
@@ -260,7 +261,10 @@ def regenerate(
         return Outcome(lines=lines, ok=False)
     except BygdevekstError as exc:
         return refused(exc, lang)
-    lines = regeneration_lines(result, orphans, True, lang, prefer)
+    lines = [
+        line.replace(str(output), output.name)
+        for line in regeneration_lines(result, orphans, True, lang, prefer)
+    ]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(output.name, output.read_bytes())

@@ -168,10 +168,11 @@ async def _spec_download(request: Request, make: Callable[..., actions.Outcome])
                 data = locked(json.loads(got.fields.get("spec", "")))
             except ValueError:
                 raise UploadRefused("upload-damaged") from None
+            source = word("form-source", lang)
             if make is actions.generate_workbook:
-                outcome = await run_in_threadpool(make, data, got.folder, lang)
+                outcome = await run_in_threadpool(make, data, source, got.folder, lang)
             else:
-                outcome = await run_in_threadpool(make, data, lang)
+                outcome = await run_in_threadpool(make, data, source, lang)
             outcome.lines = hidden(outcome.lines, got)
     except UploadRefused as exc:
         state = form_state(example)

@@ -41,6 +41,7 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     # the pilot form
     "pilot-title": ("Ny pilot", "New pilot"),
+    "form-source": ("skjemaet", "the form"),
     "pilot-intro": (
         "Skjemaet starter med eksempelet Hjerteregionen; endre det til din pilot. Totalene og "
         "reglene oppdateres mens du skriver.",
@@ -68,6 +69,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "Ordningen utelukker dette fra KDD-finansiering: {what}",
         "The scheme excludes this from KDD financing: {what}",
     ),
+    "excluded-short": ("låst: {what}", "locked: {what}"),
     "projects": ("Prosjekter", "Projects"),
     "project": ("Prosjekt", "Project"),
     "sheet": ("Arknavn", "Sheet name"),

@@ -122,7 +122,7 @@
       const row = el("tr", { class: what ? "excluded" : "", id: "category-" + i, title: what ? w.excluded.replace("{what}", what) : false },
         el("td", {}, field(null, c, "id", "text", { class: "cat-id" })),
         el("td", {}, field(null, c, "name", "text", { class: "cat-name" })),
-        el("td", {}, eligible, what ? el("span", { class: "lock", text: " 🔒 " + what }) : null),
+        el("td", {}, eligible, what ? el("span", { class: "lock", text: w["excluded-short"].replace("{what}", what) }) : null),
         el("td", {}, field(null, c, "note", "text")),
         el("td", {}, button(w.remove, () => spec.categories.splice(i, 1))));
       table.append(row);
