@@ -508,9 +508,14 @@ def test_serve_warns_in_one_line_off_this_machine_and_refuses_a_busy_port(monkey
     from bygdevekst_xl.serve import run
 
     served: list[Any] = []
-    monkeypatch.setattr(run, "run", lambda sock, open_browser: served.append(sock) or sock.close())
-    code, out, err = cli(capsys, "serve", "--host", "0.0.0.0", "--port", "0")
-    assert code == 0 and len(served) == 1
+
+    def run_(sock: socket.socket, open_browser: bool) -> None:
+        served.append(open_browser)
+        sock.close()
+
+    monkeypatch.setattr(run, "run", run_)
+    code, out, err = cli(capsys, "serve", "--host", "0.0.0.0", "--port", "0", "--open")
+    assert code == 0 and served == [True]
     assert err.splitlines() == [
         "advarsel: 0.0.0.0 er ikke bare denne maskinen: alle som når den, kan bruke siden og "
         "laste opp filer"

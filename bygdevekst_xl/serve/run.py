@@ -3,6 +3,7 @@ uvicorn, and open the browser when asked."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import webbrowser
@@ -28,7 +29,8 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 def run(sock: socket.socket, *, open_browser: bool = False) -> None:
-    """Serve the page on ``sock`` until Ctrl-C; open it in the browser first when asked."""
+    """Serve the page on ``sock`` until Ctrl-C (which ends it quietly; SIGTERM ends it as it
+    ends every command); open it in the browser first when asked."""
     import uvicorn
 
     from .app import build_app
@@ -38,4 +40,5 @@ def run(sock: socket.socket, *, open_browser: bool = False) -> None:
     server = uvicorn.Server(config)
     if open_browser:
         threading.Timer(0.5, webbrowser.open, [url(host, port)]).start()
-    server.run(sockets=[sock])
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it stopped on
+        server.run(sockets=[sock])

@@ -20,10 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-MAX_UPLOAD_BYTES = 64 << 20
-"""Bytes of one request's body: a budget workbook is well under 1 MB and the largest the
-reader takes (``xlsx.Limits.max_cells`` = 100 000 cells) about 5 MB; 64 MB is the reader's
-``fast_part_bytes``, the largest sheet part it reads whole."""
+from ..xlsx.limits import DEFAULT_LIMITS
+
+MAX_UPLOAD_BYTES = DEFAULT_LIMITS.fast_part_bytes
+"""Bytes of one request's body, from the reader's limits: its ``fast_part_bytes`` (64 MB), the
+largest sheet part it reads whole. A budget workbook is well under 1 MB, and the largest the
+reader takes (``max_cells`` = 100 000 cells) about 5 MB."""
 MAX_FILES = 2
 """Files in one request: a workbook, and a second workbook or a spec."""
 MAX_FIELDS = 20

@@ -105,6 +105,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "Spesifikasjon med pilotens fakta (valgfri; ellers arbeidsbokas egen)",
         "Spec with the pilot's facts (optional; otherwise the workbook's own)",
     ),
+    "council-spec": (
+        "Spesifikasjon med pilotens fakta (valgfri; ellers den innebygde, som kommandoen)",
+        "Spec with the pilot's facts (optional; otherwise the built-in one, as the command)",
+    ),
     "check": ("Kontroller", "Check"),
     "verdict": ("Resultat", "Verdict"),
     "ok": ("OK: ingen feil", "OK: no errors"),

@@ -23,14 +23,17 @@
 
   // A typed number stays what was typed when it is no number, so the spec's check names it.
   function parsed(text) {
-    const plain = text.replace(/[\s\u00a0]/g, "").replace(",", ".");
+    const plain = text.replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
     if (/^-?\d+$/.test(plain)) return parseInt(plain, 10);
     if (/^-?\d+\.\d+$/.test(plain)) return parseFloat(plain);
     return text;
   }
 
-  function shown(value) {
-    return value === undefined || value === null ? "" : String(value);
+  // Whole kroner grouped as a Norwegian Excel shows them: 1 234 568.
+  function shown(value, kind) {
+    if (value === undefined || value === null) return "";
+    if (kind === "number" && Number.isInteger(value)) return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, " ");
+    return String(value);
   }
 
   // An input bound to obj[key]; kind "number" parses, "lines" splits paragraphs.
@@ -45,12 +48,12 @@
       input.checked = !!obj[key];
     } else {
       input = el("input", Object.assign({ type: kind === "date" ? "date" : "text" }, attrs));
-      if (kind === "number") input.setAttribute("inputmode", "numeric");
-      input.value = shown(obj[key]);
+      if (kind === "number" || kind === "year") input.setAttribute("inputmode", "numeric");
+      input.value = shown(obj[key], kind);
     }
     input.addEventListener(kind === "bool" ? "change" : "input", () => {
       if (kind === "bool") obj[key] = input.checked;
-      else if (kind === "number") obj[key] = parsed(input.value);
+      else if (kind === "number" || kind === "year") obj[key] = parsed(input.value);
       else if (kind === "lines") obj[key] = input.value.split("\n").filter((s) => s.trim());
       else if (input.value === "" && !(key in required)) delete obj[key];
       else obj[key] = input.value;
@@ -71,7 +74,7 @@
     const box = el("fieldset", { id: "facts" }, el("legend", { text: w.facts }));
     box.append(field("name", p, "name", "text", { id: "pilot-name" }));
     const years = el("div", { class: "years" });
-    p.years.forEach((_, i) => years.append(field(null, p.years, i, "number", { class: "year", id: "year-" + i })));
+    p.years.forEach((_, i) => years.append(field(null, p.years, i, "year", { class: "year", id: "year-" + i })));
     box.append(el("label", {}, w.years, years));
     box.append(field("kdd_cap", p, "kdd_cap", "number", { id: "kdd-cap" }));
     box.append(field("hourly_rate", p, "hourly_rate", "number", { id: "hourly-rate" }));
@@ -116,19 +119,33 @@
     const table = el("table", { class: "form-table" },
       el("tr", {}, el("th", { text: w.id }), el("th", { text: w.name }), el("th", { text: w.kdd_eligible }), el("th", { text: w.note }), el("th")));
     spec.categories.forEach((c, i) => {
-      const what = excluded[i] || "";
       const eligible = field(null, c, "kdd_eligible", "bool", { class: "eligible", id: "eligible-" + i });
-      if (what) { c.kdd_eligible = false; eligible.checked = false; eligible.disabled = true; }
-      const row = el("tr", { class: what ? "excluded" : "", id: "category-" + i, title: what ? w.excluded.replace("{what}", what) : false },
+      const row = el("tr", { id: "category-" + i },
         el("td", {}, field(null, c, "id", "text", { class: "cat-id" })),
         el("td", {}, field(null, c, "name", "text", { class: "cat-name" })),
-        el("td", {}, eligible, what ? el("span", { class: "lock", text: w["excluded-short"].replace("{what}", what) }) : null),
+        el("td", {}, eligible, el("span", { class: "lock" })),
         el("td", {}, field(null, c, "note", "text")),
         el("td", {}, button(w.remove, () => spec.categories.splice(i, 1))));
       table.append(row);
     });
+    lockExcluded(table);
     box.append(table, button(w.add, () => spec.categories.push({ id: "kategori_" + (spec.categories.length + 1), name: w.category + " " + (spec.categories.length + 1), kdd_eligible: true }), "add"));
     return box;
+  }
+
+  // The scheme's excluded uses: marked and locked not KDD-eligible, in place (typing goes on).
+  function lockExcluded(scope) {
+    spec.categories.forEach((c, i) => {
+      const row = scope.querySelector("#category-" + i);
+      if (!row) return;
+      const what = excluded[i] || "";
+      const eligible = row.querySelector(".eligible");
+      row.classList.toggle("excluded", !!what);
+      row.title = what ? w.excluded.replace("{what}", what) : "";
+      row.querySelector(".lock").textContent = what ? w["excluded-short"].replace("{what}", what) : "";
+      if (what) { c.kdd_eligible = false; eligible.checked = false; }
+      eligible.disabled = !!what;
+    });
   }
 
   function yearsRow(label, values, cls) {
@@ -205,7 +222,10 @@
     if (mine !== asked) return;  // a later change has asked again
     const before = excluded.join("|");
     excluded = result.excluded || [];
-    if (excluded.join("|") !== before) render();
+    if (excluded.join("|") !== before) {
+      lockExcluded(root);
+      for (const input of document.querySelectorAll(".spec-field")) input.value = JSON.stringify(spec);
+    }
     const live = document.getElementById("live");
     live.dataset.ok = result.ok && !(result.broken || []).length ? "yes" : "no";
     document.getElementById("live-summary").textContent = result.summary || w.problems;
