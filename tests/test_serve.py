@@ -235,6 +235,39 @@ def test_a_damaged_workbook_shows_its_finding_and_marks_its_cell(client, damaged
     assert page.count('class="error') == 1 + page.count('<li class="error">')
 
 
+def test_a_spec_for_another_pilot_is_the_checks_other_pilot_finding(
+    client, example_workbook, spec, tmp_path
+):
+    """A spec uploaded beside the workbook gives the check its facts, as ``--spec`` does: a
+    spec of another pilot is the ``other-pilot`` error, not on any cell."""
+    spec["pilot"]["name"] = "Annen pilot"
+    path = tmp_path / "annen.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True), "utf-8")
+    files = [
+        ("workbook", ("hjerteregionen.xlsx", example_workbook.read_bytes())),
+        ("spec", ("annen.yaml", path.read_bytes())),
+    ]
+    page = client.post("/check", files=files).text
+    assert "Resultat: FEIL" in page and "<code>other-pilot</code>" in page
+    assert '<span class="finding">' in page  # no cell to link to
+
+
+def test_a_large_sheet_is_shown_cut_and_says_so(monkeypatch):
+    """A sheet larger than the grid shows its first rows and columns and says which."""
+    from bygdevekst_xl.serve import grid
+    from bygdevekst_xl.xlsx import SheetContent
+
+    monkeypatch.setattr(grid, "MAX_ROWS", 3)
+    values = {"A1": "x", "B3": 1234567.0, "C10": 5.0, "Z2": 1.5}
+    sheet = SheetContent("Ark", "visible", values=values)
+    found = [{"sheet": "Ark", "cell": "B2", "severity": "warning", "code": "c", "message": "m"}]
+    (shown,) = grid.grids([sheet], {}, found, "nb")
+    assert shown.cut == (3, grid.MAX_COLS) and len(shown.rows) == 3
+    assert shown.rows[1][1][1].severity == "warning" and shown.rows[1][1][1].messages == ["c: m"]
+    assert shown.rows[0][1][0].text == "x"
+    assert shown.rows[2][1][1].text == "1 234 567" and shown.rows[2][1][1].numeric
+
+
 @pytest.mark.parametrize("case", ["xls", "bomb", "empty", "csv"])
 def test_a_hostile_or_foreign_file_is_the_commands_one_line(
     client, example_workbook, tmp_path, capsys, case

@@ -33,6 +33,7 @@ MAX_FIELD_BYTES = 2 << 20
 """Bytes of one text field (a spec posted as JSON text by the pilot form)."""
 MAX_DRAINED = 1 << 30
 """Bytes of a refused body read and dropped before answering; past it the connection closes."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_NAME = 100
 """Characters of a file name kept (the rest of a longer name is cut)."""
 
@@ -75,8 +76,8 @@ class Received:
 def safe_name(name: str, fallback: str = "fil") -> str:
     """A file name as the person's file had it, safe to create in our folder: no folders, no
     control characters, not hidden, at most :data:`MAX_NAME` characters."""
-    name = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
-    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip().lstrip(".")
+    base = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
+    name = _CONTROL.sub("", base).strip().lstrip(".")
     if len(name) > MAX_NAME:
         stem, dot, suffix = name.rpartition(".")
         name = (stem[: MAX_NAME - len(suffix) - 1] + dot + suffix) if dot else name[:MAX_NAME]
