@@ -435,6 +435,7 @@ def test_diff_shows_the_change_in_budget_terms(client, example_workbook, damaged
 
     assert html.unescape(report) == expected.replace(str(damaged), "skadet.xlsx")
     assert "3 050 000" in report
+    assert 'id="message"' not in page  # the report is shown once
 
 
 def test_regenerate_hands_out_the_new_workbook_and_its_report(

@@ -266,8 +266,9 @@ async def diff(request: Request) -> Response:
             lines = hidden(outcome.lines, got)
     except UploadRefused as exc:
         return refusal(request, "take.html", exc, section="diff")
-    status = 200 if outcome.ok else 422
-    return page(request, "take.html", status, lines=lines, ok=outcome.ok, section="diff", pre=True)
+    if not outcome.ok:
+        return page(request, "take.html", 422, lines=lines, ok=False, section="diff")
+    return page(request, "take.html", report_lines=lines, section="diff")
 
 
 async def regenerate(request: Request) -> Response:
