@@ -33,7 +33,7 @@ def client() -> Any:
 
     from bygdevekst_xl.serve.app import build_app
 
-    with TestClient(build_app()) as test_client:
+    with TestClient(build_app(), base_url="http://127.0.0.1:8765") as test_client:
         yield test_client
 
 
@@ -90,6 +90,20 @@ def test_pages_speak_bokmal_unless_the_browser_or_the_switch_asks_for_english(cl
     assert "Take away" in client.get("/take").text  # the cookie the switch set
     client.get("/?lang=nb")
     assert "Ta med" in client.get("/take").text
+
+
+def test_a_request_by_another_name_than_this_machine_is_refused():
+    """A page elsewhere that points its own name at 127.0.0.1 (DNS rebinding) gets nothing:
+    only requests addressed to this machine are answered."""
+    from starlette.testclient import TestClient
+
+    from bygdevekst_xl.serve.app import build_app
+
+    with TestClient(build_app(), base_url="http://evil.example:8765") as other:
+        assert other.get("/").status_code == 400
+        assert other.post("/pilot/preview", json={}).status_code == 400
+    with TestClient(build_app(), base_url="http://localhost:8765") as local:
+        assert local.get("/").status_code == 200
 
 
 def test_the_language_follows_query_then_cookie_then_the_browsers_order():
@@ -508,7 +522,7 @@ def test_a_slow_action_does_not_block_the_page(example_workbook, monkeypatch):
 
     async def scenario() -> None:
         transport = httpx.ASGITransport(app=build_app())
-        async with httpx.AsyncClient(transport=transport, base_url="http://page") as web:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost:8765") as web:
             pack = asyncio.create_task(web.post("/take/council", files=upload(example_workbook)))
             while not started.is_set():
                 await asyncio.sleep(0.01)

@@ -17,6 +17,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -217,10 +219,13 @@ async def check(request: Request) -> Response:
             pictures = await run_in_threadpool(
                 grids, result.sheets, result.values, report["findings"], lang
             )
-            index = sheet_index(result.sheets)
+            shown = sheet_index(result.sheets[: len(pictures)])  # the sheets a finding links to
+            count = len(result.sheets)
     except UploadRefused as exc:
         return refusal(request, "check.html", exc)
-    return page(request, "check.html", report=report, grids=pictures, index=index)
+    return page(
+        request, "check.html", report=report, grids=pictures, index=shown, sheet_count=count
+    )
 
 
 async def take_page(request: Request) -> Response:
@@ -314,9 +319,15 @@ def _taken(request: Request, outcome: actions.Outcome, got: Received, section: s
     return download(outcome)
 
 
-def build_app() -> Starlette:
-    """The page as an ASGI application."""
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def build_app(hosts: tuple[str, ...] = LOCAL_HOSTS) -> Starlette:
+    """The page as an ASGI application, answering requests addressed to ``hosts`` only (the
+    ``Host`` header: a web page elsewhere cannot reach it by pointing its own name at this
+    machine); ``("*",)`` for any."""
     return Starlette(
+        middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=list(hosts))],
         routes=[
             Route("/", home),
             Route("/pilot", pilot_page),
@@ -336,7 +347,7 @@ def build_app() -> Starlette:
                 app=StaticFiles(packages=[("bygdevekst_xl.serve", "static")]),
                 name="static",
             ),
-        ]
+        ],
     )
 
 

@@ -15,6 +15,8 @@ MAX_ROWS = 250
 """Rows shown of one sheet (a pilot's project sheet has about 60)."""
 MAX_COLS = 20
 """Columns shown of one sheet (the widest has 9)."""
+MAX_SHEETS = 40
+"""Sheets shown as grids (a pilot's workbook has 8 to 33); the rest are counted."""
 
 
 @dataclass
@@ -67,7 +69,7 @@ def grids(
 ) -> list[Grid]:
     """Every sheet as a grid, the cells of ``findings`` (the report's, as JSON data) marked."""
     marked = marks(findings)
-    return [_grid(i, sheet, values, marked, lang) for i, sheet in enumerate(sheets)]
+    return [_grid(i, sheet, values, marked, lang) for i, sheet in enumerate(sheets[:MAX_SHEETS])]
 
 
 def sheet_index(sheets: list[Any]) -> dict[str, int]:

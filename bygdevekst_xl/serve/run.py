@@ -33,10 +33,12 @@ def run(sock: socket.socket, *, open_browser: bool = False) -> None:
     ends every command); open it in the browser first when asked."""
     import uvicorn
 
-    from .app import build_app
+    from . import local
+    from .app import LOCAL_HOSTS, build_app
 
     host, port = sock.getsockname()[:2]
-    config = uvicorn.Config(build_app(), log_level="warning", access_log=False)
+    hosts = LOCAL_HOSTS if local(host) else ("*",)  # --host: whoever reaches it, by any name
+    config = uvicorn.Config(build_app(hosts), log_level="warning", access_log=False)
     server = uvicorn.Server(config)
     if open_browser:
         threading.Timer(0.5, webbrowser.open, [url(host, port)]).start()

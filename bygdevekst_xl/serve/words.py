@@ -59,6 +59,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "council_meeting": ("Kommunestyremøte", "Council meeting"),
     "project_leader": ("Prosjektleder", "Project leader"),
     "reservation": ("Forbehold", "Reservation"),
+    "lead_municipality": ("Søkerkommune (valgfri)", "Applying municipality (optional)"),
+    "organisation_number": ("Organisasjonsnummer (valgfritt)", "Organisation number (optional)"),
+    "contact_person": ("Kontaktperson (valgfri)", "Contact person (optional)"),
+    "spec_date": ("Spesifikasjonens dato (valgfri)", "Date of the spec (optional)"),
     "municipalities": ("Kommuner", "Municipalities"),
     "municipality": ("Kommune", "Municipality"),
     "categories": ("Kategorier", "Categories"),
@@ -127,6 +131,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "generation": ("Generasjon", "Generation"),
     "workbook-wide": ("arbeidsboka", "the workbook"),
     "sheets": ("Arkene", "The sheets"),
+    "sheets-cut": (
+        "Viser de {shown} første arkene av {total}.",
+        "Showing the first {shown} sheets of {total}.",
+    ),
     "grid-cut": (
         "Viser rad 1–{rows} og kolonne A–{cols}; resten er utelatt.",
         "Showing rows 1–{rows} and columns A–{cols}; the rest is left out.",

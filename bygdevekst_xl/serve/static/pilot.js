@@ -82,6 +82,10 @@
     box.append(field("council_meeting", p, "council_meeting", "date"));
     box.append(field("project_leader", p, "project_leader", "text"));
     box.append(field("reservation", p, "reservation", "text"));
+    box.append(field("lead_municipality", p, "lead_municipality", "text"));
+    box.append(field("organisation_number", p, "organisation_number", "text"));
+    box.append(field("contact_person", p, "contact_person", "text"));
+    box.append(field("spec_date", p, "spec_date", "date"));
     return box;
   }
 
