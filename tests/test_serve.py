@@ -160,6 +160,13 @@ def test_the_preview_names_the_spec_path_of_a_value_that_is_no_number(client, sp
     ]
 
 
+def test_the_preview_refuses_a_body_larger_than_a_form_sends(client):
+    """The live preview reads at most 2 MB of JSON, then answers with the one line."""
+    got = client.post("/pilot/preview", content=b"[" + b"0," * (2 << 20) + b"0]")
+    assert got.status_code == 413
+    assert got.json()["problems"] == ["Filen er for stor: siden tar imot høyst 2 MB"]
+
+
 def test_an_excluded_use_is_never_kdd_eligible_from_the_form(client, spec):
     """A category that is one of the scheme's excluded uses is locked not KDD-eligible,
     whatever the form posts: the preview and the downloaded spec say so."""

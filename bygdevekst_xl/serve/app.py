@@ -8,9 +8,9 @@ page it came from with the library's one line.
 
 from __future__ import annotations
 
+import functools
 import json
 import urllib.parse
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -149,7 +149,11 @@ async def preview(request: Request) -> Response:
         body += chunk
         if len(body) > MAX_FIELD_BYTES:
             return JSONResponse(
-                {"ok": False, "problems": [say("upload-too-large", lang, limit=2)]}, 413
+                {
+                    "ok": False,
+                    "problems": [say("upload-too-large", lang, limit=MAX_FIELD_BYTES >> 20)],
+                },
+                413,
             )
     try:
         data = json.loads(body)
@@ -161,7 +165,8 @@ async def preview(request: Request) -> Response:
     return JSONResponse(result)
 
 
-async def _spec_download(request: Request, make: Callable[..., actions.Outcome]) -> Response:
+async def _spec_download(request: Request, workbook: bool) -> Response:
+    """The form's spec (posted as JSON text) as a workbook made by ``generate``, or as YAML."""
     lang = lang_of(request)
     example = await run_in_threadpool(actions.example_spec)
     try:
@@ -171,10 +176,11 @@ async def _spec_download(request: Request, make: Callable[..., actions.Outcome])
             except ValueError:
                 raise UploadRefused("upload-damaged") from None
             source = word("form-source", lang)
-            if make is actions.generate_workbook:
-                outcome = await run_in_threadpool(make, data, source, got.folder, lang)
+            if workbook:
+                make = functools.partial(actions.generate_workbook, folder=got.folder)
+                outcome = await run_in_threadpool(make, data, source, lang=lang)
             else:
-                outcome = await run_in_threadpool(make, data, source, lang)
+                outcome = await run_in_threadpool(actions.spec_download, data, source, lang)
             outcome.lines = hidden(outcome.lines, got)
     except UploadRefused as exc:
         state = form_state(example)
@@ -186,11 +192,11 @@ async def _spec_download(request: Request, make: Callable[..., actions.Outcome])
 
 
 async def pilot_workbook(request: Request) -> Response:
-    return await _spec_download(request, actions.generate_workbook)
+    return await _spec_download(request, workbook=True)
 
 
 async def pilot_spec(request: Request) -> Response:
-    return await _spec_download(request, actions.spec_download)
+    return await _spec_download(request, workbook=False)
 
 
 async def check_page(request: Request) -> Response:
