@@ -165,7 +165,7 @@ def test_a_new_pilot_from_the_form_downloads_the_workbook_generate_makes(
 ):
     """Filling the form updates the totals and rules live, locks an excluded use, and the
     downloaded workbook is byte for byte what ``generate`` makes of the downloaded spec, and
-    checks clean with the command."""
+    checks clean with the command; uploading the spec again continues where it was."""
     browser.get(server + "/")
     screenshot(browser, "home")
     all_of(browser, 'a.card[href="/pilot"]')[0].click()  # from the start page, as a person goes
@@ -200,6 +200,11 @@ def test_a_new_pilot_from_the_form_downloads_the_workbook_generate_makes(
     assert (tmp_path / "cli.xlsx").read_bytes() == workbook.read_bytes()
     assert main(["check", str(workbook)]) == 0
     assert "Resultat: OK" in capsys.readouterr().out
+    browser.get(server + "/pilot")  # another day: continue from the downloaded spec
+    by_id(browser, "load-spec").send_keys(str(spec))
+    by_id(browser, "load-submit").click()
+    wait_for(lambda: by_id(browser, "pilot-name").get_attribute("value") == "Fjordpiloten")
+    wait_for(lambda: "7 306 000 kr" in by_id(browser, "live-totals").text)
 
 
 def test_a_damaged_workbook_shows_its_finding_marked_on_the_sheet(server, browser, damaged):
