@@ -440,6 +440,31 @@ CATALOG: dict[str, tuple[str, str]] = {
         "sheet name {name} is already used (case-insensitive)",
     ),
     "spec-no-category": ("kategorien {id} er ikke definert", "category {id} is not defined"),
+    "upload-too-large": (
+        "Filen er for stor: siden tar imot høyst {limit} MB",
+        "The file is too large: the page takes at most {limit} MB",
+    ),
+    "upload-damaged": (
+        "Opplastingen kunne ikke leses; velg filen på nytt",
+        "The upload could not be read; choose the file again",
+    ),
+    "upload-too-many": (
+        "For mange filer i én opplasting",
+        "Too many files in one upload",
+    ),
+    "upload-missing": ("Velg en fil først", "Choose a file first"),
+    "serve-needs": (
+        '«serve» trenger Starlette og uvicorn: pip install "bygdevekst_xl[serve]"',
+        "'serve' needs Starlette and uvicorn: pip install \"bygdevekst_xl[serve]\"",
+    ),
+    "serve-listening": (
+        "Siden kjører på {url} (Ctrl-C stopper den)",
+        "The page runs at {url} (Ctrl-C stops it)",
+    ),
+    "serve-open-host": (
+        "{host} er ikke bare denne maskinen: alle som når den, kan bruke siden og laste opp filer",
+        "{host} is not only this machine: anyone who reaches it can use the page and upload files",
+    ),
 }
 
 

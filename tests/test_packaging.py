@@ -41,7 +41,8 @@ def _build(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def test_wheel_installs_and_its_command_generates_and_checks(tmp_path):
-    """Every package (layout/ included), the schema and the example are in the wheel and the
+    """Every package (layout/ included), the schema, the example and the page's templates and
+    assets are in the wheel and the
     sdist; installed in a fresh venv, `bygdevekst-xl generate` and `check` work from it, and
     `--version` names the command as it was invoked."""
     sdist, wheel = _build(tmp_path)
@@ -51,6 +52,11 @@ def test_wheel_installs_and_its_command_generates_and_checks(tmp_path):
         assert f"{package}/__init__.py" in names, package
     assert "bygdevekst_xl/schemas/budget-spec.schema.json" in names
     assert "bygdevekst_xl/examples/hjerteregionen.yaml" in names
+    page = ROOT / "bygdevekst_xl" / "serve"  # the page's templates and assets ship with it
+    assets = [p for p in page.glob("*/*") if p.suffix in (".html", ".css", ".js")]
+    assert len(assets) >= 7
+    for asset in assets:
+        assert asset.relative_to(ROOT).as_posix() in names, asset
     with tarfile.open(sdist) as archive:
         members = {m.name.split("/", 1)[1] for m in archive.getmembers() if "/" in m.name}
     assert {"schemas/budget-spec.schema.json", "workbook/hjerteregionen.yaml"} <= members

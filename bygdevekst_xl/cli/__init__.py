@@ -207,6 +207,15 @@ def build_parser(lang: str = "nb") -> argparse.ArgumentParser:
     _add_force(acc, h)
     _add_lang(acc, h)
     acc.set_defaults(run=_accounts)
+
+    srv = command("serve")
+    srv.add_argument(
+        "--port", type=int, default=8765, metavar=h("metavar.port"), help=h("serve.port")
+    )
+    srv.add_argument("--host", default="127.0.0.1", metavar=h("metavar.host"), help=h("serve.host"))
+    srv.add_argument("--open", action="store_true", help=h("serve.open"))
+    _add_lang(srv, h)
+    srv.set_defaults(run=_serve)
     return parser
 
 
@@ -544,3 +553,21 @@ def _accounts(args: argparse.Namespace) -> int:
         for item in written:
             print(written_line(item, lang))
     return EXIT_FINDINGS if run.errors else EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from ..serve import local, missing, url
+
+    lang = args.lang
+    if missing():
+        _say(say("error", lang, text=say("serve-needs", lang)))
+        return EXIT_BAD_INPUT
+    from ..serve.run import listen, run
+
+    gc.enable()  # a server runs for hours: the collector must not stay paused
+    if not local(args.host):
+        _say(say("warning", lang, text=say("serve-open-host", lang, host=args.host)))
+    sock = listen(args.host, args.port)  # a port in use is one line (OutputError), exit 2
+    print(say("serve-listening", lang, url=url(args.host, sock.getsockname()[1])), flush=True)
+    run(sock, open_browser=args.open)
+    return EXIT_OK

@@ -39,6 +39,8 @@ HELP: dict[str, tuple[str, str]] = {
     "metavar.new": ("NY.xlsx", "NEW.xlsx"),
     "metavar.map": ("KART.yaml", "MAP.yaml"),
     "metavar.date": ("DATO", "DATE"),
+    "metavar.port": ("PORT", "PORT"),
+    "metavar.host": ("ADRESSE", "HOST"),
     # generate
     "generate": (
         "skriv budsjettarbeidsboka for en spesifikasjon (standard: det innebygde eksemplet "
@@ -203,6 +205,27 @@ HELP: dict[str, tuple[str, str]] = {
     "diff.old": ("den eldre versjonen", "the earlier version"),
     "diff.new": ("den nyere versjonen", "the later version"),
     "diff.markdown": ("skriv rapporten som Markdown", "print the report as Markdown"),
+    # serve
+    "serve": (
+        "en lokal side: skjema for en ny pilot, kontroll av en arbeidsbok, kommunestyrepakken",
+        "a local page: the pilot form, checking a workbook, the council pack",
+    ),
+    "serve.description": (
+        "Vis en side på denne maskinen (127.0.0.1) som gjør det kommandoene gjør: et skjema "
+        "for en ny pilot, kontroll av en arbeidsbok med funnene vist i arkene, "
+        "kommunestyrepakken, spesifikasjonen, forskjellene og en regenerert arbeidsbok. Krever "
+        'tillegget «serve» (pip install "bygdevekst_xl[serve]").',
+        "Serve a page on this machine (127.0.0.1) that does what the commands do: a form for "
+        "a new pilot, a check of a dropped workbook with its findings on the sheets, the "
+        "council pack, the spec, the diff and a regenerated workbook. Needs the extra "
+        '"serve" (pip install "bygdevekst_xl[serve]").',
+    ),
+    "serve.port": ("porten (standard: 8765)", "port (default: 8765)"),
+    "serve.host": (
+        "adressen det lyttes på (standard: 127.0.0.1, bare denne maskinen)",
+        "address to listen on (default: 127.0.0.1, this machine only)",
+    ),
+    "serve.open": ("åpne siden i nettleseren", "open the page in the browser"),
     # accounts
     "accounts": (
         "det godkjente budsjettet mot regnskapene: kostnadsrapport, utbetalingsanmodning, "
