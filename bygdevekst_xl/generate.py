@@ -94,18 +94,20 @@ def broken_rules(budget: Budget, layout: WorkbookLayout) -> list[Finding]:
 
 
 def generate(
-    spec: Path | str, output: Path | str, *, force: bool = False, strict: bool = False
+    spec: Budget | Path | str, output: Path | str, *, force: bool = False, strict: bool = False
 ) -> Generated:
-    """Build the workbook for the spec at ``spec`` and write it to ``output``.
+    """Build the workbook for ``spec`` (a :class:`Budget`, or the path of a YAML spec) and
+    write it to ``output``.
 
     A spec that breaks a rule still gives its workbook (a draft, the rule red in it), with the
     broken rules in ``Generated.broken``; ``strict`` raises ``RulesBroken`` and writes nothing.
     """
-    budget = load_spec(spec)
+    budget = spec if isinstance(spec, Budget) else load_spec(spec)
     layout = generated_layout(budget)
     broken = broken_rules(budget, layout)
     if strict and broken:
         raise RulesBroken(budget, broken)
     data = workbook_bytes(budget, layout)
-    written = write_new(Path(output), data, force=force, protect=(Path(spec),))
+    inputs = () if isinstance(spec, Budget) else (Path(spec),)
+    written = write_new(Path(output), data, force=force, protect=inputs)
     return Generated(written, budget, layout.totals, broken)

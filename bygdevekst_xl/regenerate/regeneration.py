@@ -131,7 +131,7 @@ class StrictRulesBroken(Refusal):
 
 def regenerate(
     workbook: Path | str,
-    spec: Path | str | None,
+    spec: Budget | Path | str | None,
     output: Path | str,
     *,
     orphans: Orphans = "refuse",
@@ -164,7 +164,7 @@ def regenerate(
     read, content, record = edited.read, edited.content, edited.origin.record
     result = Regeneration(base=record.generation_id if record else "")
     if spec is not None:
-        new = load_spec(spec)
+        new = spec if isinstance(spec, Budget) else load_spec(spec)
     elif record is not None:
         new = record.spec
     else:
@@ -237,7 +237,7 @@ def regenerate(
         raise NotWrittenAsMeant(result, faults)
     if strict and result.broken:
         raise StrictRulesBroken(result)
-    inputs = (Path(workbook),) if spec is None else (Path(workbook), Path(spec))
+    inputs = (Path(workbook),) if not isinstance(spec, Path | str) else (Path(workbook), Path(spec))
     result.written = write_new(Path(output), data, force=force, protect=inputs)
     return result
 
