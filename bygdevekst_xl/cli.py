@@ -436,20 +436,14 @@ def _regenerate(args: argparse.Namespace) -> int:
 
 def _council(args: argparse.Namespace) -> int:
     from .council import council_pack
-    from .files import write_new
+    from .council.write import write_pack
     from .spec import load_spec
 
     lang = args.lang
     rules = load_spec(args.spec or example_path())
     pack = council_pack(args.workbook, rules, args.municipality, draft=args.draft)
-    if not args.output.is_dir():
-        raise OutputError(f"{args.output}: folder does not exist")
-    targets = [(args.output / d.name, d.data) for d in pack.documents]
-    for path, data in targets:  # refuse before writing any, so no pack is half written
-        if path.exists() and not args.force and path.read_bytes() != data:
-            raise OutputError(f"{path}: file exists and differs; use --force to replace it")
-    for path, data in targets:
-        written = write_new(path, data, force=args.force, protect=(args.workbook,))
+    documents = [(d.name, d.data) for d in pack.documents]
+    for written in write_pack(documents, args.output, force=args.force, protect=(args.workbook,)):
         print(written_line(written, lang))
     _say(*(say("warning", lang, text=localize(warning, lang)) for warning in pack.warnings))
     print(say("content-id-draft" if pack.draft else "content-id", lang, digest=pack.digest))

@@ -283,6 +283,8 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     ("is a folder; give a file name with -o", "er en mappe; oppgi et filnavn med -o"),
     ("folder does not exist", "mappen finnes ikke"),
+    ("is not a folder; give a folder with -o", "er ikke en mappe; oppgi en mappe med -o"),
+    ("cannot make the folder: {why}", "kan ikke lage mappen: {why}"),
     (
         "{count} input(s) must be fixed in the workbook first",
         "{count} inndata må rettes i arbeidsboka først",
@@ -311,6 +313,12 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "no municipality {name} in the workbook (it has {names})",
         "kommunen {name} finnes ikke i arbeidsboka (den har {names})",
+    ),
+    (
+        "no TrueType font (Carlito or DejaVu Sans) on this machine: the PDF's fonts are not "
+        "embedded; install fonts-crosextra-carlito or fonts-dejavu-core",
+        "ingen TrueType-skrift (Carlito eller DejaVu Sans) på denne maskinen: skriftene i PDF-en "
+        "er ikke innebygd; installer fonts-crosextra-carlito eller fonts-dejavu-core",
     ),
     (
         "no font on this machine prints {chars}; install DejaVu Sans (fonts-dejavu-core)",

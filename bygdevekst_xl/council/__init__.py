@@ -22,7 +22,7 @@ from .decision import decision_text
 from .facts import Facts
 from .figures import figures, municipality_share
 from .fonts import fonts_for
-from .words import slug
+from .names import file_parts
 
 __all__ = ["CouncilError", "Document", "Pack", "Refused", "council_pack", "finding_lines"]
 
@@ -99,8 +99,9 @@ def council_pack(
         raise Refused(report)
     budget = read_budget(read_workbook(path), Rules.of(rules_budget)).budget
     names = list(budget.pilot.municipalities)
+    parts = file_parts(names)  # over every municipality, so a name never depends on the choice
     if municipality is not None:
-        chosen = [m for m in names if m.casefold() == municipality.strip().casefold()]
+        chosen = [m for m in names if m.strip().casefold() == municipality.strip().casefold()]
         if not chosen:
             raise CouncilError(
                 f"{path}: no municipality {municipality!r} in the workbook "
@@ -110,13 +111,16 @@ def council_pack(
     digest = content_digest(budget)
     errors = finding_lines(report)
     fonts = fonts_for(_printed_texts(budget, errors, Path(path).name))
-    warnings = (
-        [
+    warnings = []
+    if not fonts.embedded:
+        warnings.append(
+            "no TrueType font (Carlito or DejaVu Sans) on this machine: the PDF's fonts are not "
+            "embedded; install fonts-crosextra-carlito or fonts-dejavu-core"
+        )
+    if fonts.missing:
+        warnings.append(
             f"no font on this machine prints {fonts.missing!r}; install DejaVu Sans (fonts-dejavu-core)"
-        ]
-        if fonts.missing
-        else []
-    )
+        )
     documents = []
     try:
         numbers = figures(budget)
@@ -131,11 +135,10 @@ def council_pack(
                 errors=errors,
                 warnings=len(report.warnings),
             )
-            documents.append(Document(f"kommunestyre-{slug(name)}.pdf", render_pdf(facts, fonts)))
-            documents.append(
-                Document(f"vedtak-{slug(name)}.txt", decision_text(facts).encode("utf-8"))
-            )
-            documents.append(Document(f"vedtak-{slug(name)}.docx", render_docx(facts)))
+            part = parts[name]
+            documents.append(Document(f"kommunestyre-{part}.pdf", render_pdf(facts, fonts)))
+            documents.append(Document(f"vedtak-{part}.txt", decision_text(facts).encode("utf-8")))
+            documents.append(Document(f"vedtak-{part}.docx", render_docx(facts)))
     except FiguresError as exc:
         raise CouncilError(f"{path}: {exc}") from None
     return Pack(documents, report, digest, warnings, draft)
