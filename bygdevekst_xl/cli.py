@@ -17,13 +17,16 @@ from typing import Any
 
 from . import __version__
 from .errors import BygdevekstError
-from .files import OutputError
+from .files import STANDARD_OUTPUT, OutputError
 from .messages import kroner as _kroner
 from .messages import localize, say
 from .reports import (
     broken_rule_lines,
+    council_dict,
+    council_refused_dict,
     error_lines,
     extracted_formulas,
+    generate_dict,
     generate_summary,
     regeneration_dict,
     regeneration_lines,
@@ -64,9 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         default=Path(DEFAULT_OUTPUT),
-        help=f"workbook to write (default: {DEFAULT_OUTPUT})",
+        help=f"workbook to write (default: {DEFAULT_OUTPUT}; - for standard output)",
     )
     _add_force(gen)
+    gen.add_argument("--json", action="store_true", help="print the report as JSON")
     gen.add_argument(
         "--strict",
         action="store_true",
@@ -102,7 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
         "input cannot be stated in a spec.",
     )
     ext.add_argument("workbook", type=Path, help="edited workbook (.xlsx)")
-    ext.add_argument("-o", "--output", type=Path, help="spec to write (default: print it)")
+    ext.add_argument(
+        "-o", "--output", type=_file_or_stdout, help="spec to write (default or -: print it)"
+    )
     ext.add_argument(
         "--json",
         action="store_true",
@@ -168,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     cou.add_argument("--municipality", help="only this municipality (default: every one)")
     cou.add_argument("--draft", action="store_true", help="write despite errors, marked UTKAST")
     cou.add_argument("--spec", type=Path, help="spec whose rules apply (default: built-in)")
+    cou.add_argument("--json", action="store_true", help="print the report as JSON")
     _add_force(cou)
     _add_lang(cou)
     cou.set_defaults(run=_council)
@@ -187,6 +194,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_lang(dif)
     dif.set_defaults(run=_diff)
     return parser
+
+
+def _file_or_stdout(text: str) -> Path | None:
+    """A path given with -o; ``-`` (standard output) is None, as when -o is left out."""
+    return None if text == "-" else Path(text)
 
 
 def _add_force(parser: argparse.ArgumentParser) -> None:
@@ -265,7 +277,7 @@ def _refuse_output_suffix(args: argparse.Namespace) -> None:
     """Refuse a ``-o`` this command cannot write (a workbook must be .xlsx)."""
     output = getattr(args, "output", None)
     wanted = OUTPUT_SUFFIXES.get(args.command, ())
-    if output is None or not wanted or output.suffix.lower() in wanted:
+    if output is None or not wanted or output.suffix.lower() in wanted or output == STANDARD_OUTPUT:
         return
     raise OutputError(f"{output}: -o must name a file ending in {wanted[0]} for {args.command}")
 
@@ -332,8 +344,12 @@ def _generate(args: argparse.Namespace) -> int:
     result = generate(
         args.spec or example_path(), args.output, force=args.force, strict=args.strict
     )
-    print(written_line(result.written, args.lang))
-    print(generate_summary(result, args.lang))
+    report = sys.stderr if args.output == STANDARD_OUTPUT else sys.stdout  # stdout has the xlsx
+    if args.json:
+        print(json.dumps(generate_dict(result, args.lang), ensure_ascii=False), file=report)
+    else:
+        print(written_line(result.written, args.lang), file=report)
+        print(generate_summary(result, args.lang), file=report)
     if result.broken:
         _say(*broken_rule_lines(result.broken, args.lang))
         _say(say("rules-broken-draft", args.lang, count=len(result.broken)))
@@ -435,16 +451,26 @@ def _regenerate(args: argparse.Namespace) -> int:
 
 
 def _council(args: argparse.Namespace) -> int:
-    from .council import council_pack
+    from .council import Refused, council_pack
     from .council.write import write_pack
     from .spec import load_spec
 
     lang = args.lang
     rules = load_spec(args.spec or example_path())
-    pack = council_pack(args.workbook, rules, args.municipality, draft=args.draft)
+    try:
+        pack = council_pack(args.workbook, rules, args.municipality, draft=args.draft)
+    except Refused as refused:
+        if args.json:
+            print(json.dumps(council_refused_dict(refused.details(lang)), ensure_ascii=False))
+        raise
     documents = [(d.name, d.data) for d in pack.documents]
-    for written in write_pack(documents, args.output, force=args.force, protect=(args.workbook,)):
-        print(written_line(written, lang))
+    written = write_pack(documents, args.output, force=args.force, protect=(args.workbook,))
+    if args.json:
+        document = council_dict(pack.digest, pack.draft, written, pack.warnings, lang)
+        print(json.dumps(document, ensure_ascii=False))
+        return EXIT_OK
+    for item in written:
+        print(written_line(item, lang))
     _say(*(say("warning", lang, text=localize(warning, lang)) for warning in pack.warnings))
     print(say("content-id-draft" if pack.draft else "content-id", lang, digest=pack.digest))
     return EXIT_OK

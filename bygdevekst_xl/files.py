@@ -17,6 +17,7 @@ import re
 import shutil
 import socket
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -71,6 +72,24 @@ def write_new(
                 raise OutputError(f"{path}: cannot write: {reason}; nothing was written") from None
         return _over_existing(path, data, force)
     raise OutputError(f"{path}: the file keeps appearing and vanishing; try again")
+
+
+STANDARD_OUTPUT = Path("-")
+"""``-o -``: the one document a command writes goes to standard output."""
+
+
+def write_standard_output(data: bytes) -> Written:
+    """Write ``data`` to standard output, which must not be a terminal (a workbook's bytes
+    would only garble it): redirect it to a file or a pipe."""
+    stream = sys.stdout
+    if stream.isatty():
+        raise OutputError(
+            "-: standard output is a terminal; redirect it (> NAME.xlsx) or give a file with -o"
+        )
+    stream.flush()
+    stream.buffer.write(data)
+    stream.buffer.flush()
+    return Written(STANDARD_OUTPUT)
 
 
 def check_regular(path: Path, what: str = "") -> None:

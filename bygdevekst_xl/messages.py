@@ -286,6 +286,11 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("is not a folder; give a folder with -o", "er ikke en mappe; oppgi en mappe med -o"),
     ("cannot make the folder: {why}", "kan ikke lage mappen: {why}"),
     (
+        "standard output is a terminal; redirect it (> NAME.xlsx) or give a file with -o",
+        "standard utdata er en terminal; send den til en fil (> NAVN.xlsx) eller oppgi en fil "
+        "med -o",
+    ),
+    (
         "{count} input(s) must be fixed in the workbook first",
         "{count} inndata må rettes i arbeidsboka først",
     ),
