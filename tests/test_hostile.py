@@ -7,9 +7,11 @@ import datetime as dt
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -43,6 +45,8 @@ class Bounded:
     stdout: str
     stderr: str
     peak_mb: float
+    temp_left: list[str]
+    """What the child left in its own temporary folder (its private TMPDIR)."""
 
 
 COMMANDS = ("generate", "check", "extract", "regenerate", "diff", "council")
@@ -60,14 +64,24 @@ def run_bounded(*args: str, cwd: Path, timeout: float = TIME_BOUND) -> Bounded:
 
     The child is reaped with ``os.wait4``, which gives that child's own peak RSS (the
     ``RUSAGE_CHILDREN`` figure is the largest of every child this test process ever ran,
-    LibreOffice included).
+    LibreOffice included). The child gets a private temporary folder (TMPDIR), so what it
+    leaves behind is told apart from what other processes write to the shared one.
     """
+    private = Path(tempfile.mkdtemp(prefix="bygdevekst-child-"))
+    try:
+        return _run_child(args, cwd, timeout, private)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+
+
+def _run_child(args: tuple[str, ...], cwd: Path, timeout: float, private: Path) -> Bounded:
     proc = subprocess.Popen(
         [sys.executable, "-m", "bygdevekst_xl", *_in_english(args)],
         cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
+        env={**os.environ, "TMPDIR": str(private), "TEMP": str(private), "TMP": str(private)},
     )
     with ThreadPoolExecutor(2) as pool:
         out, err = pool.submit(proc.stdout.read), pool.submit(proc.stderr.read)
@@ -82,7 +96,8 @@ def run_bounded(*args: str, cwd: Path, timeout: float = TIME_BOUND) -> Bounded:
     proc.stdout.close()
     proc.stderr.close()
     assert proc.returncode != -signal.SIGKILL, f"{args} ran past {timeout} s"
-    return Bounded(proc.returncode, stdout, stderr, usage.ru_maxrss / 1024)
+    left = sorted(p.name for p in private.iterdir())
+    return Bounded(proc.returncode, stdout, stderr, usage.ru_maxrss / 1024, left)
 
 
 @pytest.mark.parametrize(
@@ -472,7 +487,6 @@ def test_hostile_workbooks_exit_2_within_bounds(example_workbook, tmp_path, case
         _split_view(example_workbook, path, case)
     else:
         _with_sheet1(example_workbook, path, XXE)
-    before = set(Path("/tmp").iterdir())
     result = run_bounded("check", str(path), "--lang", "en", cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
@@ -480,7 +494,7 @@ def test_hostile_workbooks_exit_2_within_bounds(example_workbook, tmp_path, case
     assert message.lower() in lines[0].lower()
     assert "root:" not in result.stdout + result.stderr  # nothing read from /etc/passwd
     assert result.peak_mb < MEMORY_BOUND_MB
-    assert {p for p in Path("/tmp").iterdir() if p.name.startswith("tmp")} <= before
+    assert result.temp_left == []  # its own temporary folder only: others may use /tmp
 
 
 @pytest.mark.parametrize(
