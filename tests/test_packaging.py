@@ -51,6 +51,10 @@ def test_wheel_installs_and_its_command_generates_and_checks(tmp_path):
         assert f"{package}/__init__.py" in names, package
     assert "bygdevekst_xl/schemas/budget-spec.schema.json" in names
     assert "bygdevekst_xl/examples/hjerteregionen.yaml" in names
+    assert "bygdevekst_xl/schemas/council-report.schema.json" in names
+    [info] = [n for n in names if n.endswith(".dist-info/METADATA")]
+    metadata_text = zipfile.ZipFile(wheel).read(info).decode()
+    assert "License-Expression: MIT" in metadata_text  # the SPDX string, not a license table
     with tarfile.open(sdist) as archive:
         members = {m.name.split("/", 1)[1] for m in archive.getmembers() if "/" in m.name}
     assert {"schemas/budget-spec.schema.json", "workbook/hjerteregionen.yaml"} <= members
