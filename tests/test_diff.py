@@ -377,6 +377,7 @@ def test_a_sheet_renamed_in_libreoffice_is_named_and_nothing_else(example_workbo
     assert report.formulas == []
 
 
+@pytest.mark.slow
 def test_two_hostile_files_get_one_line_each_within_bounds(example_workbook, tmp_path):
     """An XXE workbook against a zip bomb: exit 2, one line naming each file and what it is,
     within the same time and memory bounds as check (the same reader limits)."""

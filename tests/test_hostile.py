@@ -236,6 +236,7 @@ def test_a_spec_one_over_a_limit_is_refused_in_one_line(
     assert not (tmp_path / "out.xlsx").exists()
 
 
+@pytest.mark.slow
 def test_many_spec_problems_are_listed_50_and_counted(tmp_path, example_dict):
     """A list of 100 000 wrong items is refused by its count alone, in one line; a spec with
     thousands of wrong items within the counts (100 bad cost lines in each of 40 projects)
@@ -351,6 +352,7 @@ def _mutations(data: dict[str, bytes], rnd: random.Random) -> dict[str, bytes]:
     return data
 
 
+@pytest.mark.slow
 @settings(
     max_examples=FUZZ_EXAMPLES,
     deadline=None,
@@ -533,6 +535,7 @@ _EXTREME_VALUES = [
 ]  # fmt: skip
 
 
+@pytest.mark.slow
 @settings(
     max_examples=FUZZ_EXAMPLES // 3,
     deadline=None,
@@ -815,6 +818,7 @@ _TEXT_BUILDERS = {
 would be 900 million): #VALUE!, as in Excel. D9 is short, but DEC2BIN allows 10 places."""
 
 
+@pytest.mark.slow
 def test_text_past_excels_limit_is_value_error_within_bounds(example_workbook, tmp_path):
     """SUBSTITUTE, CONCATENATE, TEXTJOIN, REPLACE and & (evaluated through the formulas
     package) give #VALUE! past 32 767 characters without building the text, and DEC2BIN #NUM!

@@ -13,6 +13,8 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 
+import pytest
+
 from bygdevekst_xl import __version__
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +42,7 @@ def _build(tmp_path: Path) -> tuple[Path, Path]:
     return sdist, wheel
 
 
+@pytest.mark.slow
 def test_wheel_installs_and_its_command_generates_and_checks(tmp_path):
     """Every package (layout/ included), the schema and the example are in the wheel and the
     sdist; installed in a fresh venv, `bygdevekst-xl generate` and `check` work from it, and

@@ -258,6 +258,7 @@ def test_any_text_is_a_budget_or_a_spec_error(text):
         assert exc.problems and all(exc.problems)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
