@@ -187,3 +187,49 @@ def test_long_descriptions_are_cut_for_the_attachment():
     assert len(text) < DESCRIPTION_CHARS + 60
     assert text.endswith("(forkortet; hele beskrivelsen står i arbeidsboka)")
     assert "ord ord … (" in text
+
+
+def test_without_a_truetype_font_the_pdf_falls_back_and_says_so(
+    tmp_path, example_workbook, monkeypatch, capsys
+):
+    """With neither Carlito nor DejaVu Sans installed, the PDF is drawn in Helvetica (not
+    embedded, not declared PDF/A) and the command warns naming the packages to install."""
+    from bygdevekst_xl.council import fonts
+
+    monkeypatch.setattr(fonts, "FONT_FOLDERS", ())
+    monkeypatch.setattr(fonts, "_registered", {})
+    assert fonts.fonts_for(["Måsøy"]) == fonts.Fonts()
+    args = ["council", str(example_workbook), "-o", str(tmp_path), "--municipality", "Hasvik"]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "ingen TrueType-skrift (Carlito eller DejaVu Sans)" in err
+    assert "fonts-dejavu-core" in err
+    data = (tmp_path / "kommunestyre-hasvik.pdf").read_bytes()
+    assert b"/BaseFont /Helvetica" in data and b"pdfaid:part" not in data
+
+
+def test_a_title_past_words_limit_is_cut_in_the_docx(tmp_path):
+    """A municipality name at the spec's longest gives a decision whose title property stays
+    within Word's 255 characters, cut with an ellipsis (the heading in the text is whole), and
+    a file name cut to its bound."""
+    import docx
+    import yaml
+
+    from bygdevekst_xl.spec import example_path
+
+    long = ("Hasvik kommune i Finnmark " * 10)[:255].strip()
+    text = example_path().read_text("utf-8").replace("Hasvik", long)
+    spec = tmp_path / "lang.yaml"
+    spec.write_text(text, "utf-8")
+    budget = edited(yaml.safe_load(text))
+    workbook = tmp_path / "lang.xlsx"
+    workbook.write_bytes(workbook_bytes(budget))
+    out = tmp_path / "p"
+    args = ["council", str(workbook), "-o", str(out), "--spec", str(spec)]
+    assert main([*args, "--municipality", long]) == 0
+    [path] = out.glob("vedtak-*.docx")
+    assert len(path.stem) == len("vedtak-") + MAX_SLUG
+    document = docx.Document(str(path))
+    title = document.core_properties.title
+    assert len(title) == 255 and title.endswith("…")
+    assert any(long in p.text for p in document.paragraphs)
