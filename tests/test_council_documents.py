@@ -104,6 +104,10 @@ def test_pdf_embeds_every_font_and_says_what_it_is(pack):
     data = path.read_bytes()
     assert b"/Lang (nb-NO)" in data and b"/S /GTS_PDFA1" in data
     assert re.search(rb"/DestOutputProfile \d+ 0 R", data)
+    ends = [m.start() for m in re.finditer(rb"endstream", data)]
+    assert ends and all(data[e - 1 : e] == b"\n" for e in ends)  # PDF/A-2, 6.1.7.1
+    for m in re.finditer(rb"/Length (\d+)[^>]*?>>\s*stream\n", data, re.S):
+        assert data.index(b"endstream", m.end()) - m.end() - 1 == int(m.group(1))
 
 
 def test_the_same_pack_gives_the_same_bytes(tmp_path, example_workbook):

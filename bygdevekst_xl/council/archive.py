@@ -13,7 +13,9 @@ parts with poppler (``pdffonts``, ``pdfinfo -meta``), not conformance as a whole
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
@@ -113,6 +115,32 @@ def _metadata_class() -> type:
             return format(head, document) + b"\nstream\n" + content + b"\nendstream\n"
 
     return Metadata
+
+
+@contextlib.contextmanager
+def eol_before_endstream() -> Iterator[None]:
+    """During one build, an end of line before every ``endstream``.
+
+    PDF/A (ISO 19005-2, 6.1.7.1) wants one there; reportlab writes a binary stream straight up
+    to the keyword. The stream's ``Length`` (its own bytes) stays right, and the offsets of the
+    cross-reference table are counted from what is written, so they follow.
+    """
+    from reportlab.pdfbase.pdfdoc import PDFStream
+
+    original = PDFStream.format
+    tail = b"endstream\n"
+
+    def format_with_eol(self: Any, document: Any) -> bytes:
+        out = original(self, document)
+        if out.endswith(tail) and not out.endswith(b"\n" + tail):
+            out = out[: -len(tail)] + b"\n" + tail
+        return out
+
+    PDFStream.format = format_with_eol
+    try:
+        yield
+    finally:
+        PDFStream.format = original
 
 
 def xmp_packet(described: Described, producer: str, pdfa: bool) -> str:

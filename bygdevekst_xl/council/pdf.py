@@ -30,7 +30,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
-from .archive import PDF_VERSION, Described, make_archival, srgb_profile
+from .archive import PDF_VERSION, Described, eol_before_endstream, make_archival, srgb_profile
 from .blocks import (
     FAIL_COLOUR,
     Look,
@@ -100,7 +100,10 @@ def render_pdf(facts: Facts, fonts: Fonts | None = None) -> bytes:
     )
     look = look_for(fonts)
     profile = srgb_profile() if fonts.embedded else None
-    doc.build(story(facts, title, look), canvasmaker=_page_canvas(facts, fonts, described, profile))
+    with eol_before_endstream():
+        doc.build(
+            story(facts, title, look), canvasmaker=_page_canvas(facts, fonts, described, profile)
+        )
     return buffer.getvalue()
 
 
