@@ -74,10 +74,9 @@ def recalculate(path: Path | str) -> dict[tuple[str, str], Any]:
     """Every formula cell's value, by (sheet, A1 address), as ``check`` computes it: a
     headless recalculation of any .xlsx (Excel's arithmetic; an unsupported function gives
     its cell an error value)."""
-    from .evaluate import evaluate_workbook
-    from .xlsx import read_workbook as read_any
+    from .evaluate import recalculate as recalculated
 
-    return dict(evaluate_workbook(read_any(path)).values)
+    return recalculated(path)
 
 
 def extract_spec(path: Path | str, spec: Budget | Path | str | None = None) -> Extracted:

@@ -17,6 +17,7 @@ import re
 import shutil
 import socket
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -70,6 +71,22 @@ def write_new(
                 raise _refused(path, "cannot-write-nothing", why=reason) from None
         return _over_existing(path, data, force)
     raise _refused(path, "output-flickers")
+
+
+STANDARD_OUTPUT = Path("-")
+"""``-o -``: the one document a command writes goes to standard output."""
+
+
+def write_standard_output(data: bytes) -> Written:
+    """Write ``data`` to standard output, which must not be a terminal (a workbook's bytes
+    would only garble it): redirect it to a file or a pipe."""
+    stream = sys.stdout
+    if stream.isatty():
+        raise _refused(STANDARD_OUTPUT, "stdout-terminal")
+    stream.flush()
+    stream.buffer.write(data)
+    stream.buffer.flush()
+    return Written(STANDARD_OUTPUT)
 
 
 def check_regular(path: Path) -> None:

@@ -10,7 +10,7 @@ from .check.findings import Finding
 from .check.rules import budget_rule_findings, scheme_findings
 from .compute import BudgetTotals
 from .errors import EXIT_FINDINGS, BygdevekstError
-from .files import Written, write_new
+from .files import STANDARD_OUTPUT, Written, write_new, write_standard_output
 from .layout import WorkbookLayout, build_layout
 from .messages import Count, Message
 from .model import Budget
@@ -97,7 +97,7 @@ def generate(
     spec: Budget | Path | str, output: Path | str, *, force: bool = False, strict: bool = False
 ) -> Generated:
     """Build the workbook for ``spec`` (a :class:`Budget`, or the path of a YAML spec) and
-    write it to ``output``.
+    write it to ``output`` (``-``: standard output, when that is not a terminal).
 
     A spec that breaks a rule still gives its workbook (a draft, the rule red in it), with the
     broken rules in ``Generated.broken``; ``strict`` raises ``RulesBroken`` and writes nothing.
@@ -108,6 +108,8 @@ def generate(
     if strict and broken:
         raise RulesBroken(budget, broken)
     data = workbook_bytes(budget, layout)
+    if Path(output) == STANDARD_OUTPUT:
+        return Generated(write_standard_output(data), budget, layout.totals, broken)
     inputs = () if isinstance(spec, Budget) else (Path(spec),)
     written = write_new(Path(output), data, force=force, protect=inputs)
     return Generated(written, budget, layout.totals, broken)

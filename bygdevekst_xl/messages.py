@@ -117,6 +117,16 @@ CATALOG: dict[str, tuple[str, str]] = {
         "-o must name a file ending in {suffix} for {command}",
     ),
     "no-folder": ("mappen finnes ikke", "folder does not exist"),
+    "not-a-folder": (
+        "er ikke en mappe; oppgi en mappe med -o",
+        "is not a folder; give a folder with -o",
+    ),
+    "cannot-make-folder": ("kan ikke lage mappen: {why}", "cannot make the folder: {why}"),
+    "stdout-terminal": (
+        "standard utdata er en terminal; send den til en fil (> NAVN.xlsx) eller oppgi en fil "
+        "med -o",
+        "standard output is a terminal; redirect it (> NAME.xlsx) or give a file with -o",
+    ),
     "output-over-input": (
         "utfilen ville overskrevet innfilen {source}; velg en annen -o",
         "the output would overwrite the input {source}; choose another -o",
@@ -140,6 +150,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "no-municipality": (
         "kommunen {name} finnes ikke i arbeidsboka (den har {names})",
         "no municipality {name} in the workbook (it has {names})",
+    ),
+    "no-ttf-font": (
+        "ingen TrueType-skrift (Carlito eller DejaVu Sans) på denne maskinen: skriftene i PDF-en "
+        "er ikke innebygd; installer fonts-crosextra-carlito eller fonts-dejavu-core",
+        "no TrueType font (Carlito or DejaVu Sans) on this machine: the PDF's fonts are not "
+        "embedded; install fonts-crosextra-carlito or fonts-dejavu-core",
     ),
     "no-font": (
         "ingen skrift på denne maskinen kan skrive {chars}; installer DejaVu Sans "

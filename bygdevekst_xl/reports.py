@@ -69,6 +69,72 @@ def generate_summary(result: Generated, lang: str) -> str:
     return say("generate-over-cap-summary", lang, over=kroner(-t.kdd_headroom, lang), **amounts)
 
 
+def generate_dict(result: Generated, lang: str) -> dict[str, Any]:
+    """What ``generate --json`` prints (schemas/generate-report.schema.json)."""
+    from .check.report import _finding_dict, _json_number
+    from .generate import generation
+
+    t = result.totals
+    generation_id, _ = generation(result.budget)
+    return {
+        "ok": not result.broken,
+        **written_dict(result.written),
+        "generation": generation_id,
+        "pilot": result.budget.pilot.name,
+        "totals": {
+            key: _json_number(value)
+            for key, value in (
+                ("total_costs", t.total_costs),
+                ("in_kind", t.in_kind),
+                ("kdd", t.kdd),
+                ("kdd_cap", t.kdd_cap),
+                ("kdd_headroom", t.kdd_headroom),
+                ("statsforvalteren", t.statsforvalteren),
+                ("balance", t.balance),
+            )
+        },
+        "broken_rules": [_finding_dict(f, lang) for f in result.broken],
+        "summary": generate_summary(result, lang),
+    }
+
+
+def written_dict(written: Written) -> dict[str, Any]:
+    """Where a file went, as JSON data: its path, what happened and the backup kept."""
+    status = "unchanged" if written.unchanged else "replaced" if written.backup else "written"
+    return {
+        "output": str(written.path),
+        "status": status,
+        "backup": str(written.backup) if written.backup else None,
+    }
+
+
+def council_dict(
+    digest: str, draft: bool, written: list[Written], warnings: list[str], lang: str
+) -> dict[str, Any]:
+    """What ``council --json`` prints when the pack is written
+    (schemas/council-report.schema.json)."""
+    return {
+        "ok": True,
+        "draft": draft,
+        "content_digest": digest,
+        "files": [written_dict(w) for w in written],
+        "errors": [],
+        "warnings": [localize(w, lang) for w in warnings],
+    }
+
+
+def council_refused_dict(errors: list[str]) -> dict[str, Any]:
+    """What ``council --json`` prints when the check finds errors (exit 1): nothing written."""
+    return {
+        "ok": False,
+        "draft": False,
+        "content_digest": None,
+        "files": [],
+        "errors": errors,
+        "warnings": [],
+    }
+
+
 # --------------------------------------------------------------------------- extract
 
 

@@ -55,6 +55,13 @@ def edited(spec: dict[str, Any], **changes: Any) -> Budget:
     return budget_from_dict(data)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that runs an office program is slow as well (``-m "not slow"`` skips it)."""
+    for item in items:
+        if item.get_closest_marker("office") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """In CI (BYGDEVEKST_REQUIRE_OFFICE=1) the real-client tests must run, never be skipped."""
     import os

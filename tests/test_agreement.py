@@ -376,6 +376,7 @@ def check_recording(workbook: Path, budget: Budget) -> Checked:
 # --- tests ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_fast_path_evaluates_every_formula_cell_of_a_random_m_workbook(checked: Checked) -> None:
     """check's own route evaluates all ~16 000 formula cells, every shape parsed by our parser
     and compiled to the fast path: nothing unsupported, circular, left to formulas or an error."""
@@ -441,6 +442,7 @@ def assert_libreoffice_agrees(
     )
 
 
+@pytest.mark.slow
 def test_formulas_route_agrees_on_every_formula_cell(checked: Checked) -> None:
     """Every shape parsed by formulas' Parser and computed by formulas' compiled function gives
     the fast path's value in every formula cell of the random M workbook (~6 s on M)."""

@@ -184,6 +184,7 @@ def test_commands_pause_the_cyclic_gc_and_restore_it(tmp_path, monkeypatch):
         gc.enable()
 
 
+@pytest.mark.slow
 def test_checking_many_files_in_one_command_keeps_memory_flat(tmp_path):
     """check frees each workbook's reference cycles before the next (its cyclic collector is
     paused): five M-sized workbooks peak within a few MB of one, not 4 x 7 MB of cycles above."""

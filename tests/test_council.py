@@ -301,14 +301,14 @@ def budget_rules():
     "args, message",
     [
         (["missing.xlsx"], "missing.xlsx: no such file"),
-        (["WB", "-o", "nowhere"], "nowhere: folder does not exist"),
+        (["WB", "-o", "EXISTING/vedtak-hasvik.txt"], "is not a folder"),
         (["WB", "--municipality", "Oslo"], "no municipality 'Oslo'"),
         (["WB", "-o", "EXISTING"], "file exists and differs; use --force"),
     ],
 )
 def test_bad_paths_give_one_line_and_exit_2(tmp_path, example_workbook, capsys, args, message):
-    """A missing workbook or folder, an unknown municipality or an output that would overwrite a
-    different file: one line naming it on stderr, exit 2, nothing written."""
+    """A missing workbook, a file given as the folder, an unknown municipality or an output that
+    would overwrite a different file: one line naming it on stderr, exit 2, nothing written."""
     existing = tmp_path / "existing"
     existing.mkdir()
     (existing / "vedtak-hasvik.txt").write_text("someone's notes", "utf-8")
@@ -317,6 +317,8 @@ def test_bad_paths_give_one_line_and_exit_2(tmp_path, example_workbook, capsys, 
         if a == "WB"
         else str(existing)
         if a == "EXISTING"
+        else str(tmp_path / a.lower())
+        if a.startswith("EXISTING/")
         else str(tmp_path / a)
         if a.endswith(("xlsx", "nowhere"))
         else a

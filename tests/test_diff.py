@@ -500,3 +500,66 @@ def test_the_same_spec_is_said(example_workbook, tmp_path):
     assert report.provenance.same_spec is True
     assert "samme spesifikasjon" in as_text(report, "nb")
     assert [report.provenance.origin(c) for c in report.changes] == ["workbook"]
+
+
+def test_application_facts_changed_are_named_in_both_languages_and_formats(
+    example_dict, tmp_path, capsys
+):
+    """A renamed pilot, a moved council meeting, a new project leader and a contact person
+    added: each is a change under "Søknaden" with its Parametre cell, in text, Markdown and JSON,
+    and the diff exits 1; the budget itself has no change."""
+    old = write(tmp_path / "old.xlsx", edited(example_dict))
+    new = write(
+        tmp_path / "new.xlsx",
+        edited(
+            example_dict,
+            **{
+                "pilot.name": "Hjerteregionen Vest",
+                "pilot.council_meeting": "2023-12-06",
+                "pilot.project_leader": "Kari Nordmann",
+                "pilot.contact_person": "Ola Nordmann",
+            },
+        ),
+    )
+    report = diff_workbooks(old, new)
+    assert brief(report.changes) == {
+        (
+            "pilot-name",
+            "Hjerteregionen",
+            "Hjerteregionen Vest",
+            ("Parametre", "B7"),
+            ("Parametre", "B7"),
+        ),
+        ("council-meeting", "2023-11-22", "2023-12-06", ("Parametre", "B9"), ("Parametre", "B9")),
+        (
+            "project-leader",
+            "Johan Vaséli",
+            "Kari Nordmann",
+            ("Parametre", "B10"),
+            ("Parametre", "B10"),
+        ),
+        ("contact-person", None, "Ola Nordmann", ("Parametre", "B14"), ("Parametre", "B14")),
+    }
+    text = as_text(report)
+    assert "Ingen forskjeller" not in text
+    assert "  Søknaden:" in text and "  Budsjett:" not in text
+    assert "Søker (piloten): «Hjerteregionen» → «Hjerteregionen Vest»  [Parametre!B7]" in text
+    assert "Kommunestyremøte: 22.11.2023 → 06.12.2023  [Parametre!B9]" in text
+    assert "Kontaktperson: tom → «Ola Nordmann»" in text
+    english = as_text(report, "en")
+    assert "  The application:" in english
+    assert "Council meeting: 2023-11-22 → 2023-12-06  [Parametre!B9]" in english
+    markdown = as_markdown(report)
+    assert (
+        "### Søknaden" in markdown
+        and "- Prosjektleder: «Johan Vaséli» → «Kari Nordmann»" in markdown
+    )
+    code, document = run_json(capsys, str(old), str(new))
+    assert code == 1 and document["differs"] is True
+    assert {c["code"] for c in document["changes"]} == {
+        "pilot-name",
+        "council-meeting",
+        "project-leader",
+        "contact-person",
+    }
+    assert main(["diff", str(old), str(new)]) == 1

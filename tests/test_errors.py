@@ -75,12 +75,14 @@ def _caught_in(function) -> list[str]:
 
 def test_the_commands_leave_errors_to_the_one_handler_in_main():
     """cli.main catches BygdevekstError once; a command catches an error of ours only where
-    it goes on afterwards: check and diff with the next file, regenerate with its report."""
+    it goes on afterwards: check and diff with the next file, regenerate with its report,
+    council with its JSON report of the errors (then raised again)."""
     assert "BygdevekstError" in _caught_in(cli.main)
     allowed = {
         "_check": {"ReadError", "NotOurWorkbook"},
         "_diff": {"Unreadable"},
         "_regenerate": {"Refusal"},
+        "_council": {"Refused"},
     }
     for name in ("_generate", "_check", "_extract", "_regenerate", "_council", "_diff"):
         assert set(_caught_in(getattr(cli, name))) <= allowed.get(name, set()), name

@@ -226,6 +226,7 @@ def _sheets(draw: st.DrawFn) -> tuple[dict, dict]:
     return cells, formulas
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_sheets())
 def test_random_sum_and_arithmetic_agree_with_formulas(tmp_path_factory, sheet) -> None:
@@ -745,6 +746,7 @@ def test_other_functions_still_use_formulas_and_unsupported_as_before() -> None:
     assert result.unsupported[("S", "B3")] == "cannot parse formula (ParenthesesError)"
 
 
+@pytest.mark.slow
 def test_generated_workbook_evaluates_without_importing_formulas(hjerteregionen: Path) -> None:
     """Evaluating the generated workbook (read with openpyxl here, evaluated in a fresh
     process) imports neither formulas nor numpy, and every formula cell has the value

@@ -95,6 +95,7 @@ def _generate_child(spec: Path, out: Path, cwd: Path) -> subprocess.Popen:
     )
 
 
+@pytest.mark.slow
 def test_two_generates_racing_into_one_new_file_never_both_succeed(tmp_path, example_dict):
     """Two generate processes for different specs started together into one new path, many
     times: at most one exits 0, the other exits 2 with "file exists and differs", and the file

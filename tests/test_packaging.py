@@ -13,6 +13,8 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 
+import pytest
+
 from bygdevekst_xl import __version__
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +42,7 @@ def _build(tmp_path: Path) -> tuple[Path, Path]:
     return sdist, wheel
 
 
+@pytest.mark.slow
 def test_wheel_installs_and_its_command_generates_and_checks(tmp_path):
     """Every package (layout/ included), the schema, the example and the page's templates and
     assets are in the wheel and the
@@ -57,6 +60,10 @@ def test_wheel_installs_and_its_command_generates_and_checks(tmp_path):
     assert len(assets) >= 7
     for asset in assets:
         assert asset.relative_to(ROOT).as_posix() in names, asset
+    assert "bygdevekst_xl/schemas/council-report.schema.json" in names
+    [info] = [n for n in names if n.endswith(".dist-info/METADATA")]
+    metadata_text = zipfile.ZipFile(wheel).read(info).decode()
+    assert "License-Expression: MIT" in metadata_text  # the SPDX string, not a license table
     with tarfile.open(sdist) as archive:
         members = {m.name.split("/", 1)[1] for m in archive.getmembers() if "/" in m.name}
     assert {"schemas/budget-spec.schema.json", "workbook/hjerteregionen.yaml"} <= members

@@ -135,6 +135,7 @@ def test_quick_check_never_passes_a_near_miss_of_the_example(example_dict) -> No
     assert refused > 1000 and passed > 100  # both outcomes were exercised
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_specs())
 def test_quick_check_never_passes_what_jsonschema_refuses(data: dict[str, Any]) -> None:

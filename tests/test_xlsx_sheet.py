@@ -288,6 +288,7 @@ def test_a_macro_content_type_alone_marks_macros(tmp_path):
     assert read_workbook(hand_made(tmp_path, sheet_xml(""), "uten.xlsx")).has_macros is False
 
 
+@pytest.mark.slow
 def test_a_huge_dimension_and_many_empty_rows_stream_in_little_memory(tmp_path):
     """A dimension of the whole sheet allocates nothing; 100 000 junk rows read fine."""
     rows = "".join(f'<row r="{r}" spans="1:16384"/>' for r in range(1, 100_001))

@@ -17,13 +17,16 @@ from typing import Any
 
 from .. import __version__
 from ..errors import BygdevekstError
-from ..files import OutputError
+from ..files import STANDARD_OUTPUT, OutputError
 from ..messages import Count, Message, localize, say
 from ..messages import kroner as _kroner
 from ..reports import (
     broken_rule_lines,
+    council_dict,
+    council_refused_dict,
     error_lines,
     extracted_formulas,
+    generate_dict,
     generate_summary,
     regeneration_dict,
     regeneration_lines,
@@ -79,6 +82,7 @@ def build_parser(lang: str = "nb") -> argparse.ArgumentParser:
     )
     _add_force(gen, h)
     gen.add_argument("--strict", action="store_true", help=h("generate.strict"))
+    gen.add_argument("--json", action="store_true", help=h("json"))
     _add_lang(gen, h)
     gen.set_defaults(run=_generate)
 
@@ -96,7 +100,11 @@ def build_parser(lang: str = "nb") -> argparse.ArgumentParser:
         "workbook", type=Path, metavar=h("metavar.workbook"), help=h("extract.workbook")
     )
     ext.add_argument(
-        "-o", "--output", type=Path, metavar=h("metavar.output"), help=h("extract.output")
+        "-o",
+        "--output",
+        type=_file_or_stdout,
+        metavar=h("metavar.output"),
+        help=h("extract.output"),
     )
     ext.add_argument("--json", action="store_true", help=h("extract.json"))
     _add_force(ext, h)
@@ -156,6 +164,7 @@ def build_parser(lang: str = "nb") -> argparse.ArgumentParser:
     )
     cou.add_argument("--draft", action="store_true", help=h("council.draft"))
     cou.add_argument("--spec", type=Path, metavar=h("metavar.spec"), help=h("council.spec"))
+    cou.add_argument("--json", action="store_true", help=h("json"))
     _add_force(cou, h)
     _add_lang(cou, h)
     cou.set_defaults(run=_council)
@@ -221,6 +230,11 @@ def build_parser(lang: str = "nb") -> argparse.ArgumentParser:
 
 def _add_help(parser: argparse.ArgumentParser, h: Callable[[str], str]) -> None:
     parser.add_argument("-h", "--help", action="help", help=h("help"))
+
+
+def _file_or_stdout(text: str) -> Path | None:
+    """A path given with -o; ``-`` (standard output) is None, as when -o is left out."""
+    return None if text == "-" else Path(text)
 
 
 def _add_force(parser: argparse.ArgumentParser, h: Callable[[str], str]) -> None:
@@ -296,7 +310,7 @@ def _refuse_output_suffix(args: argparse.Namespace) -> None:
     """Refuse a ``-o`` this command cannot write (a workbook must be .xlsx)."""
     output = getattr(args, "output", None)
     wanted = OUTPUT_SUFFIXES.get(args.command, ())
-    if output is None or not wanted or output.suffix.lower() in wanted:
+    if output is None or not wanted or output.suffix.lower() in wanted or output == STANDARD_OUTPUT:
         return
     wrong = Message("output-suffix", suffix=wanted[0], command=args.command)
     raise OutputError(Message("at", place=str(output), text=wrong))
@@ -364,8 +378,12 @@ def _generate(args: argparse.Namespace) -> int:
     result = generate(
         args.spec or example_path(), args.output, force=args.force, strict=args.strict
     )
-    print(written_line(result.written, args.lang))
-    print(generate_summary(result, args.lang))
+    report = sys.stderr if args.output == STANDARD_OUTPUT else sys.stdout  # stdout has the xlsx
+    if args.json:
+        print(json.dumps(generate_dict(result, args.lang), ensure_ascii=False), file=report)
+    else:
+        print(written_line(result.written, args.lang), file=report)
+        print(generate_summary(result, args.lang), file=report)
     if result.broken:
         _say(*broken_rule_lines(result.broken, args.lang))
         count = Count(len(result.broken), "n-broken-rules")
@@ -471,23 +489,26 @@ def _regenerate(args: argparse.Namespace) -> int:
 
 
 def _council(args: argparse.Namespace) -> int:
-    from ..council import council_pack
-    from ..files import write_new
+    from ..council import Refused, council_pack
+    from ..council.write import write_pack
     from ..spec import load_spec
 
     lang = args.lang
     spec = load_spec(args.spec) if args.spec else None
-    pack = council_pack(args.workbook, spec, args.municipality, draft=args.draft)
-    if not args.output.is_dir():
-        raise OutputError(Message("at", place=str(args.output), text=Message("no-folder")))
-    targets = [(args.output / d.name, d.data) for d in pack.documents]
-    for path, data in targets:  # refuse before writing any, so no pack is half written
-        if path.exists() and not args.force and path.read_bytes() != data:
-            differs = Message("exists-differs")
-            raise OutputError(Message("at", place=str(path), text=differs))
-    for path, data in targets:
-        written = write_new(path, data, force=args.force, protect=(args.workbook,))
-        print(written_line(written, lang))
+    try:
+        pack = council_pack(args.workbook, spec, args.municipality, draft=args.draft)
+    except Refused as refused:
+        if args.json:
+            print(json.dumps(council_refused_dict(refused.details(lang)), ensure_ascii=False))
+        raise
+    documents = [(d.name, d.data) for d in pack.documents]
+    written = write_pack(documents, args.output, force=args.force, protect=(args.workbook,))
+    if args.json:
+        document = council_dict(pack.digest, pack.draft, written, pack.warnings, lang)
+        print(json.dumps(document, ensure_ascii=False))
+        return EXIT_OK
+    for item in written:
+        print(written_line(item, lang))
     _say(*(say("warning", lang, text=localize(warning, lang)) for warning in pack.warnings))
     print(say("content-id-draft" if pack.draft else "content-id", lang, digest=pack.digest))
     return EXIT_OK

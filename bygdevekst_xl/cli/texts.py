@@ -58,8 +58,8 @@ HELP: dict[str, tuple[str, str]] = {
         "budget spec (YAML); default: built-in example",
     ),
     "generate.output": (
-        f"arbeidsboka som skal skrives (standard: {DEFAULT_OUTPUT})",
-        f"workbook to write (default: {DEFAULT_OUTPUT})",
+        f"arbeidsboka som skal skrives (standard: {DEFAULT_OUTPUT}; - for standard utdata)",
+        f"workbook to write (default: {DEFAULT_OUTPUT}; - for standard output)",
     ),
     "generate.strict": (
         "skriv ingenting og avslutt med kode 1 når spesifikasjonen bryter en regel "
@@ -105,8 +105,8 @@ HELP: dict[str, tuple[str, str]] = {
     ),
     "extract.workbook": ("redigert arbeidsbok (.xlsx)", "edited workbook (.xlsx)"),
     "extract.output": (
-        "spesifikasjonen som skal skrives (standard: skriv den ut)",
-        "spec to write (default: print it)",
+        "spesifikasjonen som skal skrives (standard eller -: skriv den ut)",
+        "spec to write (default or -: print it)",
     ),
     "extract.json": (
         "skriv en JSON-rapport: spesifikasjonen og inndataene som hadde formler",

@@ -23,7 +23,7 @@ from .decision import decision_text
 from .facts import Facts
 from .figures import figures, municipality_share
 from .fonts import fonts_for
-from .words import slug
+from .names import file_parts
 
 __all__ = [
     "CouncilError",
@@ -120,6 +120,7 @@ def council_pack_of(
         raise Refused(report)
     budget = edited.budget
     names = list(budget.pilot.municipalities)
+    parts = file_parts(names)  # over every municipality, so a name never depends on the choice
     if municipality is not None:
         chosen = [m for m in names if comparable(m) == comparable(municipality.strip())]
         if not chosen:
@@ -129,7 +130,9 @@ def council_pack_of(
     digest = edited.digest
     errors = finding_lines(report)
     fonts = fonts_for(_printed_texts(budget, errors, Path(path).name))
-    warnings: list[str] = [Message("no-font", chars=repr(fonts.missing))] if fonts.missing else []
+    warnings: list[str] = [] if fonts.embedded else [Message("no-ttf-font")]
+    if fonts.missing:
+        warnings.append(Message("no-font", chars=repr(fonts.missing)))
     documents = []
     try:
         numbers = figures(budget)
@@ -144,11 +147,10 @@ def council_pack_of(
                 errors=errors,
                 warnings=len(report.warnings),
             )
-            documents.append(Document(f"kommunestyre-{slug(name)}.pdf", render_pdf(facts, fonts)))
-            documents.append(
-                Document(f"vedtak-{slug(name)}.txt", decision_text(facts).encode("utf-8"))
-            )
-            documents.append(Document(f"vedtak-{slug(name)}.docx", render_docx(facts)))
+            part = parts[name]
+            documents.append(Document(f"kommunestyre-{part}.pdf", render_pdf(facts, fonts)))
+            documents.append(Document(f"vedtak-{part}.txt", decision_text(facts).encode("utf-8")))
+            documents.append(Document(f"vedtak-{part}.docx", render_docx(facts)))
     except FiguresError as exc:
         raise CouncilError(f"{path}: {exc}") from None
     return Pack(documents, report, digest, warnings, draft)

@@ -31,6 +31,8 @@ GRID = colors.HexColor("#9BB7D4")
 OK_COLOUR = colors.HexColor("#2E7D32")
 FAIL_COLOUR = colors.HexColor("#C62828")
 WIDTH = A4[0] - 36 * mm
+DESCRIPTION_CHARS = 1200
+DESCRIPTION_CUT = "(forkortet; hele beskrivelsen står i arbeidsboka)"
 
 _base = getSampleStyleSheet()
 
@@ -96,15 +98,17 @@ def facts_table(look: Look, facts: Facts) -> Table:
             for k, v in rows
         ],
         colWidths=[50 * mm, WIDTH - 50 * mm],
+        splitInRow=1,  # a row longer than a page (every name at its longest) goes on over it
     )
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), *_grid(look)]))
     return table
 
 
 def projects_list(look: Look, facts: Facts) -> Flowable:
+    """Each project with its description, cut to ``DESCRIPTION_CHARS`` (said so where cut)."""
     items = []
     for project in facts.figures.budget.projects:
-        text = " ".join(project.description)
+        text = short_description(project.description)
         items.append(
             ListItem(
                 Paragraph(f"<b>{esc(project.name)}</b> – {esc(text)}", look.styles["body"]),
@@ -119,6 +123,20 @@ def projects_list(look: Look, facts: Facts) -> Flowable:
         bulletFontSize=9.5,
         leftIndent=12,
     )
+
+
+def short_description(lines: Sequence[str]) -> str:
+    """A project's description for the attachment: whole when short, else its first
+    ``DESCRIPTION_CHARS`` characters (at a word) and a note that the workbook has the rest.
+
+    A council reads a summary: a spec may give a project twenty paragraphs of a thousand
+    characters, which for fifty projects made a hundred pages to set for every municipality.
+    """
+    text = " ".join(lines)
+    if len(text) <= DESCRIPTION_CHARS:
+        return text
+    cut = text[:DESCRIPTION_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:.–-")
+    return f"{cut} … {DESCRIPTION_CUT}"
 
 
 def key_figures(look: Look, facts: Facts) -> Table:
@@ -179,7 +197,7 @@ def detail_table(look: Look, facts: Facts) -> Table:
                 ]
             )
     name_width = WIDTH - 6 * 18 * mm
-    table = Table(rows, colWidths=[name_width] + [18 * mm] * 6, repeatRows=1)
+    table = Table(rows, colWidths=[name_width] + [18 * mm] * 6, repeatRows=1, splitInRow=1)
     style = [
         *_grid(look),
         *_header_style(look),
@@ -253,7 +271,7 @@ def share_table(look: Look, facts: Facts) -> Table:
 
 def rules_table(look: Look, facts: Facts) -> Table:
     rows = [["Regel", "Status"]] + [[r.text, r.status] for r in facts.figures.rules]
-    table = Table(rows, colWidths=[WIDTH - 40 * mm, 40 * mm])
+    table = Table(rows, colWidths=[WIDTH - 40 * mm, 40 * mm], splitInRow=1)
     style = [*_grid(look), *_header_style(look)]
     for i, rule in enumerate(facts.figures.rules, start=1):
         colour = OK_COLOUR if rule.ok else FAIL_COLOUR
@@ -270,6 +288,7 @@ def financing_chart(look: Look, facts: Facts) -> Drawing:
     values = [facts.figures.tables.plan.financing[s][-1] for s in SOURCES]
     total = sum(values) or 1
     drawing = Drawing(WIDTH, 62 * mm)
+    drawing.initialFontName = look.fonts.regular  # else reportlab starts it in Helvetica
     chart = HorizontalBarChart()
     chart.x, chart.y = 62 * mm, 8 * mm
     chart.width, chart.height = WIDTH - 100 * mm, 50 * mm
@@ -314,7 +333,7 @@ def _numbers_table(
         row if i == 0 else [_name(look, row[0], bold=i >= first), *row[1:]]
         for i, row in enumerate(rows)
     ]
-    table = Table(cells, colWidths=widths, repeatRows=1)
+    table = Table(cells, colWidths=widths, repeatRows=1, splitInRow=1)
     table.setStyle(
         TableStyle(
             [
@@ -337,7 +356,7 @@ def _name(look: Look, text: str, bold: bool = False) -> Paragraph:
 
 
 def _amount_table(look: Look, rows: Sequence[tuple[str, str]], widths: list[float]) -> Table:
-    table = Table([list(r) for r in rows], colWidths=widths)
+    table = Table([list(r) for r in rows], colWidths=widths, splitInRow=1)
     table.setStyle(
         TableStyle([*_grid(look), *_header_style(look), ("ALIGN", (1, 0), (-1, -1), "RIGHT")])
     )

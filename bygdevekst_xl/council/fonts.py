@@ -1,10 +1,11 @@
-"""Which font prints the pack's text: Helvetica, or DejaVu Sans where Helvetica has no glyph.
+"""Which font prints the pack's text: a TrueType font embedded in the PDF.
 
-Reportlab's built-in Helvetica (Windows-1252 glyphs) prints Norwegian bokmål and nynorsk, and
-Northern Sami letters such as á and š, but not č, đ, ŋ or ŧ (``Porsáŋgu``): there it would print
-black boxes. When the text holds such a letter, DejaVu Sans is embedded instead, from the system
-fonts (Debian's fonts-dejavu-core). Without it, the letters that cannot be printed are named so
-the command can say so.
+An archive (and PDF/A) wants every font inside the file, so the PDF is drawn in Carlito (metric
+twin of Calibri, Debian's fonts-crosextra-carlito) or DejaVu Sans (fonts-dejavu-core), the first
+installed that has a glyph for every character printed: both cover Norwegian bokmål and
+nynorsk and Northern Sami (``Porsáŋgu``, ``Čáhcesuolu``). Reportlab embeds the subset of glyphs
+used. Without either font, reportlab's built-in Helvetica is used, not embedded, and the
+command says so (and names any letters Helvetica cannot print either).
 """
 
 from __future__ import annotations
@@ -14,37 +15,54 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FONT_FOLDERS = (
+    Path("/usr/share/fonts/truetype/crosextra"),
+    Path("/usr/share/fonts/truetype/carlito"),
+    Path("/usr/share/fonts/carlito"),
     Path("/usr/share/fonts/truetype/dejavu"),
     Path("/usr/share/fonts/dejavu"),
+    Path("/usr/share/fonts/dejavu-sans-fonts"),
     Path("/usr/local/share/fonts"),
     Path("/Library/Fonts"),
     Path("C:/Windows/Fonts"),
 )
+FAMILIES = (
+    ("Carlito", "Carlito-Regular.ttf", "Carlito-Bold.ttf"),
+    ("DejaVuSans", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
+)
+"""Each TrueType family tried, in order: its name and its regular and bold files."""
 
 
 @dataclass(frozen=True)
 class Fonts:
-    """The regular and bold font names to draw with, and letters neither can print."""
+    """The regular and bold font names to draw with, whether they are embedded, and letters
+    they cannot print."""
 
     regular: str = "Helvetica"
     bold: str = "Helvetica-Bold"
     missing: str = ""
+    embedded: bool = False
 
 
 def fonts_for(texts: Iterable[str]) -> Fonts:
-    """Helvetica when it prints every character of ``texts``; else DejaVu Sans, if installed."""
-    odd = sorted({ch for text in texts for ch in text if not _helvetica_prints(ch)})
-    if not odd:
-        return Fonts()
-    found = _dejavu()
-    if found is None:
-        return Fonts(missing="".join(odd))
-    return Fonts(*found)
+    """The first installed TrueType family that prints every character of ``texts``; else the
+    first installed (naming what it lacks); else Helvetica, not embedded."""
+    chars = set().union(*(set(text) for text in texts)) - {"\n", "\t"}
+    first: Fonts | None = None
+    for family in FAMILIES:
+        found = _register(*family)
+        if found is None:
+            continue
+        fonts, glyphs = found
+        lacking = "".join(sorted(ch for ch in chars if ord(ch) not in glyphs))
+        if not lacking:
+            return fonts
+        first = first or Fonts(fonts.regular, fonts.bold, lacking, embedded=True)
+    if first is not None:
+        return first
+    return Fonts(missing="".join(sorted(ch for ch in chars if not _helvetica_prints(ch))))
 
 
 def _helvetica_prints(ch: str) -> bool:
-    if ch in "\n\t":
-        return True
     try:
         ch.encode("cp1252")
     except UnicodeEncodeError:
@@ -52,22 +70,32 @@ def _helvetica_prints(ch: str) -> bool:
     return True
 
 
-def _dejavu() -> tuple[str, str] | None:
-    """Register DejaVu Sans (regular and bold) with reportlab; their names, or None."""
+_registered: dict[str, tuple[Fonts, frozenset[int]]] = {}
+
+
+def _register(
+    family: str, regular_file: str, bold_file: str
+) -> tuple[Fonts, frozenset[int]] | None:
+    """Register ``family`` (regular and bold) with reportlab: its fonts and the characters it
+    has glyphs for, or None when it is not installed."""
+    if family in _registered:
+        return _registered[family]
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    if "DejaVuSans" in pdfmetrics.getRegisteredFontNames():
-        return "DejaVuSans", "DejaVuSans-Bold"
     for folder in FONT_FOLDERS:
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        if regular.is_file() and bold.is_file():
-            pdfmetrics.registerFont(TTFont("DejaVuSans", str(regular)))
-            pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(bold)))
-            addMapping("DejaVuSans", 0, 0, "DejaVuSans")
-            addMapping("DejaVuSans", 1, 0, "DejaVuSans-Bold")
-            addMapping("DejaVuSans", 0, 1, "DejaVuSans")
-            addMapping("DejaVuSans", 1, 1, "DejaVuSans-Bold")
-            return "DejaVuSans", "DejaVuSans-Bold"
+        regular, bold = folder / regular_file, folder / bold_file
+        if not (regular.is_file() and bold.is_file()):
+            continue
+        names = (family, f"{family}-Bold")
+        faces = [TTFont(names[0], str(regular)), TTFont(names[1], str(bold))]
+        for face in faces:
+            pdfmetrics.registerFont(face)
+        for bold_flag in (0, 1):
+            for italic in (0, 1):
+                addMapping(family, bold_flag, italic, names[bold_flag])
+        glyphs = frozenset(faces[0].face.charToGlyph) & frozenset(faces[1].face.charToGlyph)
+        _registered[family] = (Fonts(*names, embedded=True), glyphs)
+        return _registered[family]
     return None

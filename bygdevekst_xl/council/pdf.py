@@ -1,7 +1,8 @@
 """The council attachment as a PDF (A4, bokmål), drawn with reportlab's platypus.
 
-Reportlab's built-in Helvetica prints Norwegian text (æ, ø, å, «», –) without shipping a font
-(``fonts`` picks DejaVu Sans for letters it lacks), its tables repeat their header rows and are
+The text is drawn in an embedded TrueType font (``fonts``: Carlito or DejaVu Sans), and the
+file carries what an archive asks for (``archive``: PDF/A-2b metadata and output intent).
+Reportlab's tables repeat their header rows and are
 kept whole on a page, and its graphics draw the chart as vectors. ``blocks`` makes the tables
 and the chart; this module puts them in order and draws the pages. Every page carries the
 content digest and the date in its footer, and "UTKAST" across it when the pack is a draft.
@@ -29,6 +30,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
+from .archive import PDF_VERSION, Described, eol_before_endstream, make_archival, srgb_profile
 from .blocks import (
     FAIL_COLOUR,
     Look,
@@ -47,32 +49,61 @@ from .blocks import (
 )
 from .decision import decision_points, draft_note
 from .facts import Facts
-from .fonts import Fonts
+from .fonts import Fonts, fonts_for
 from .words import date_text, kroner_text
+
+AUTHOR = "bygdevekst_xl"
+MARGINS = {
+    "leftMargin": 18 * mm,
+    "rightMargin": 18 * mm,
+    "topMargin": 16 * mm,
+    "bottomMargin": 18 * mm,
+}
+FRAME = (
+    A4[0] - MARGINS["leftMargin"] - MARGINS["rightMargin"] - 12,
+    A4[1] - MARGINS["topMargin"] - MARGINS["bottomMargin"] - 12,
+)
+"""The width and height a page's frame gives the story (reportlab pads it by 6 pt a side)."""
+LANGUAGE = "nb-NO"
 
 
 def render_pdf(facts: Facts, fonts: Fonts | None = None) -> bytes:
-    """The attachment for one municipality, as PDF bytes (in Helvetica unless ``fonts``)."""
-    fonts = fonts or Fonts()
+    """The attachment for one municipality, as PDF bytes (PDF/A-2b when its fonts are embedded).
+
+    ``fonts`` defaults to the first TrueType family installed (see ``fonts``).
+    """
+    fonts = fonts or fonts_for([])
     buffer = io.BytesIO()
     pilot = facts.figures.budget.pilot
     title = f"Budsjett for bygdevekstavtale – {pilot.name}"
+    described = Described(
+        title=title,
+        author=AUTHOR,
+        subject=f"Vedlegg til kommunestyret i {facts.share.municipality}",
+        keywords=f"bygdevekstavtale, KDD, kommunestyre, innholds-ID {facts.digest}",
+        creator=AUTHOR,
+        language=LANGUAGE,
+        date=facts.date,
+    )
     doc = SimpleDocTemplate(
         buffer,
         pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=18 * mm,
-        title=title,
-        subject=f"Vedlegg til kommunestyret i {facts.share.municipality}",
-        author="bygdevekst_xl",
-        creator="bygdevekst_xl",
-        lang="nb-NO",
+        **MARGINS,
+        title=described.title,
+        subject=described.subject,
+        author=described.author,
+        creator=described.creator,
+        keywords=described.keywords,
+        lang=described.language,
+        initialFontName=fonts.regular,
         invariant=1,
     )
     look = look_for(fonts)
-    doc.build(story(facts, title, look), canvasmaker=_page_canvas(facts, fonts))
+    profile = srgb_profile() if fonts.embedded else None
+    with eol_before_endstream():
+        doc.build(
+            story(facts, title, look), canvasmaker=_page_canvas(facts, fonts, described, profile)
+        )
     return buffer.getvalue()
 
 
@@ -91,10 +122,12 @@ def story(facts: Facts, title: str, look: Look) -> list[Flowable]:
     ]
     if facts.draft:
         out.append(Paragraph(esc(draft_note(facts)), s["alert"]))
-    out += _section(look, "Søknaden", [facts_table(look, facts), Spacer(0, 2 * mm)])
+    # The application's facts and the projects hold text of any length (up to the spec's
+    # limits): kept together they would be laid out again for every page they run over.
+    out += _section(look, "Søknaden", [facts_table(look, facts), Spacer(0, 2 * mm)], keep=False)
     if pilot.reservation:
         out.append(Paragraph(f"<b>Forbehold:</b> {esc(pilot.reservation)}", s["body"]))
-    out += _section(look, "Prosjektene", [projects_list(look, facts)])
+    out += _section(look, "Prosjektene", [projects_list(look, facts)], keep=False)
     out += _section(look, "Nøkkeltall (kr)", [key_figures(look, facts)])
     out += _section(
         look,
@@ -168,9 +201,25 @@ def story(facts: Facts, title: str, look: Look) -> list[Flowable]:
 def _section(
     look: Look, heading: str, body: Sequence[Flowable], keep: bool = True
 ) -> list[Flowable]:
-    """A heading with its body, kept on one page when ``keep``."""
+    """A heading with its body, kept on one page when ``keep`` and it fits on one.
+
+    A section longer than a page (every text at its longest, fifty projects) is left to flow:
+    kept together, reportlab would lay the whole of it out again for each page it runs over,
+    which made one attachment take half a minute. The heading stays with what follows it.
+    """
     parts = [Paragraph(esc(heading), look.styles["h2"]), *body]
-    return [KeepTogether(parts)] if keep else parts
+    return [KeepTogether(parts)] if keep and _fits_a_page(parts) else parts
+
+
+def _fits_a_page(parts: Sequence[Flowable]) -> bool:
+    """Whether ``parts`` laid out once take no more than one page's frame."""
+    scratch = Canvas(io.BytesIO(), pagesize=A4)
+    room = FRAME[1]
+    for part in parts:
+        room -= part.wrapOn(scratch, *FRAME)[1]
+        if room < 0:
+            return False
+    return True
 
 
 def _keep_numbers(text: str) -> str:
@@ -179,8 +228,11 @@ def _keep_numbers(text: str) -> str:
     return re.sub(r"(?<=\d) (?=kr\b|timer\b)", "\u00a0", text)
 
 
-def _page_canvas(facts: Facts, fonts: Fonts) -> type[Canvas]:
-    """A canvas that prints the footer ("side N av M") and, on a draft, UTKAST on every page."""
+def _page_canvas(
+    facts: Facts, fonts: Fonts, described: Described, profile: bytes | None
+) -> type[Canvas]:
+    """A canvas that prints the footer ("side N av M") and, on a draft, UTKAST on every page,
+    and makes the document an archive copy (``archive``)."""
     pilot = facts.figures.budget.pilot
     footer = (
         f"{pilot.name} · vedlegg for {facts.share.municipality} · innholds-ID {facts.digest} · "
@@ -190,8 +242,9 @@ def _page_canvas(facts: Facts, fonts: Fonts) -> type[Canvas]:
 
     class PageCanvas(Canvas):
         def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
+            super().__init__(*args, **{**kwargs, "pdfVersion": PDF_VERSION})
             self._pages: list[dict] = []
+            make_archival(self, described, profile)
 
         def showPage(self) -> None:  # reportlab's name
             self._pages.append(dict(self.__dict__))

@@ -20,6 +20,18 @@ from .versions import Key, Version, place
 AMOUNT_TOLERANCE = 0.005
 HOURS_TOLERANCE = 1e-6
 SOURCES = (("kdd", "KDD"), ("statsforvalteren", "Statsforvalteren"))
+FACTS = (
+    ("name", "pilot-name"),
+    ("application_deadline", "deadline"),
+    ("council_meeting", "council-meeting"),
+    ("project_leader", "project-leader"),
+    ("reservation", "reservation"),
+    ("lead_municipality", "lead-municipality"),
+    ("organisation_number", "organisation-number"),
+    ("contact_person", "contact-person"),
+)
+"""Each fact about the application (a field of ``model.Pilot``) and its change code."""
+FACT_CODES = frozenset(code for _, code in FACTS)
 
 
 def same(a: Any, b: Any, tolerance: float = AMOUNT_TOLERANCE) -> bool:
@@ -33,7 +45,7 @@ def same(a: Any, b: Any, tolerance: float = AMOUNT_TOLERANCE) -> bool:
 def compare_budgets(old: Version, new: Version) -> list[Change]:
     """Every difference between the budgets of two versions, in budget terms."""
     pair = _Pair(old, new)
-    changes = [*_rules(pair), *_municipalities(pair)]
+    changes = [*_facts(pair), *_rules(pair), *_municipalities(pair)]
     old_projects = {p.id: p for p in old.read.budget.projects}
     new_ids = {p.id for p in new.read.budget.projects}
     for project in new.read.budget.projects:
@@ -103,6 +115,16 @@ class _Pair:
             )
             for year in years
         ]
+
+
+def _facts(pair: _Pair) -> Iterator[Change]:
+    """The application's facts on Parametre: pilot name, deadline, council meeting, project
+    leader, reservation, lead municipality, organisation number and contact person."""
+    a, b = pair.old.read.budget.pilot, pair.new.read.budget.pilot
+    for field, code in FACTS:
+        before, after = getattr(a, field), getattr(b, field)
+        if before != after:
+            yield pair.change(code, {}, ("fact", field), old=before or None, new=after or None)
 
 
 def _rules(pair: _Pair) -> Iterator[Change]:

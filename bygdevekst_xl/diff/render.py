@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from typing import Any
@@ -10,6 +11,7 @@ from ..check.findings import show
 from ..check.report import kroner
 from ..messages import MINUS, NBSP, plural
 from .changes import Cell, Change, DiffReport, Effect
+from .compare import FACT_CODES
 from .texts import CHANGES, EFFECTS, RULES, UNITS, WORDS
 
 
@@ -20,6 +22,8 @@ def value_text(value: Any, unit: str | None, lang: str) -> str:
         return w["blank"]
     if isinstance(value, dict):  # a line's amounts per year
         return ", ".join(f"{year}: {value_text(v, unit, lang)}" for year, v in value.items())
+    if unit == "date" and isinstance(value, str):
+        return date_text(value) if lang == "nb" else value
     if unit == "bool" or isinstance(value, bool):
         return w["yes"] if value else w["no"]
     if isinstance(value, int | float):
@@ -28,6 +32,14 @@ def value_text(value: Any, unit: str | None, lang: str) -> str:
         if unit == "hours":
             return f"{hours_text(value)} {w['hours']}"
     return show(value)
+
+
+def date_text(value: str) -> str:
+    """``22.11.2023`` for an ISO date, as a Norwegian reader writes it; other text as it is."""
+    try:
+        return dt.date.fromisoformat(value[:10]).strftime("%d.%m.%Y")
+    except ValueError:
+        return value
 
 
 def hours_text(value: float) -> str:
@@ -130,7 +142,7 @@ def as_text(report: DiffReport, lang: str = "nb") -> str:
     if not report.differs:
         lines.append(f"  {w['none']}")
         return "\n".join(lines)
-    for title, changes in ((w["budget"], report.changes), (w["formulas"], report.formulas)):
+    for title, changes in _sections(report, lang):
         if changes:
             lines.append(f"  {title}:")
             lines += [
@@ -159,6 +171,14 @@ def as_text(report: DiffReport, lang: str = "nb") -> str:
     return "\n".join(lines)
 
 
+def _sections(report: DiffReport, lang: str) -> list[tuple[str, list[Change]]]:
+    """The changes under their headings: the application's facts, the budget, the formulas."""
+    w = WORDS[lang]
+    facts = [c for c in report.changes if c.code in FACT_CODES]
+    budget = [c for c in report.changes if c.code not in FACT_CODES]
+    return [(w["facts"], facts), (w["budget"], budget), (w["formulas"], report.formulas)]
+
+
 def _status(ok: bool, lang: str) -> str:
     return WORDS[lang]["holds" if ok else "broken"]
 
@@ -178,7 +198,7 @@ def as_markdown(report: DiffReport, lang: str = "nb") -> str:
     if not report.differs:
         lines.append(w["none"])
         return "\n".join(lines) + "\n"
-    for title, changes in ((w["budget"], report.changes), (w["formulas"], report.formulas)):
+    for title, changes in _sections(report, lang):
         if changes:
             lines += [f"### {title}", ""]
             lines += [

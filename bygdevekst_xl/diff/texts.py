@@ -6,6 +6,14 @@ from ..layout.summary_sheet import RULE_NAMES
 
 # code -> (bokmål, English); "{where}" is filled from the change's params, values follow.
 CHANGES: dict[str, tuple[str, str]] = {
+    "pilot-name": ("Søker (piloten)", "Applicant (the pilot)"),
+    "deadline": ("Søknadsfrist", "Application deadline"),
+    "council-meeting": ("Kommunestyremøte", "Council meeting"),
+    "project-leader": ("Prosjektleder", "Project leader"),
+    "reservation": ("Forbehold", "Reservation"),
+    "lead-municipality": ("Ansvarlig kommune (søker)", "Lead municipality (applicant)"),
+    "organisation-number": ("Organisasjonsnummer", "Organisation number"),
+    "contact-person": ("Kontaktperson", "Contact person"),
     "cap": ("KDD-tak for hele perioden", "KDD cap for the whole period"),
     "rate": ("Timesats for egeninnsats", "Hourly rate for in-kind hours"),
     "years": ("Prosjektår", "Project years"),
@@ -71,6 +79,8 @@ CHANGES: dict[str, tuple[str, str]] = {
 }
 
 UNITS = {
+    "deadline": "date",
+    "council-meeting": "date",
     "cap": "kr",
     "rate": "kr",
     "line-amount": "kr",
@@ -117,6 +127,7 @@ WORDS: dict[str, dict[str, str]] = {
         "from": "fra",
         "to": "til",
         "budget": "Budsjett",
+        "facts": "Søknaden",
         "same_spec": "Begge er generert fra samme spesifikasjon (generasjon {id}).",
         "other_spec": "Generert fra ulike spesifikasjoner ({old} → {new}); {count} "
         "kommer fra spesifikasjonen, resten er gjort i arbeidsboka.",
@@ -147,6 +158,7 @@ WORDS: dict[str, dict[str, str]] = {
         "from": "from",
         "to": "to",
         "budget": "Budget",
+        "facts": "The application",
         "same_spec": "Both were generated from the same spec (generation {id}).",
         "other_spec": "Generated from different specs ({old} → {new}); {count} from "
         "the spec, the rest made in the workbook.",

@@ -19,6 +19,7 @@ from ..edited.inputs import NotOurWorkbook, ReadBudget
 from ..excel import Area, a1, parse_area
 from ..layout import WorkbookLayout
 from ..layout.parameter_sheet import PARAMETER_NAMES
+from ..layout.places import parameter_fact_cell
 from ..layout.rows import (
     CATEGORY_KDD_COL,
     CATEGORY_NAME_COL,
@@ -27,9 +28,22 @@ from ..layout.rows import (
     PROJECT_NAME_COL,
     PROJECT_SHEET_COL,
     PROJECT_WG_COL,
+    ParameterRows,
 )
 from ..model import Budget
 from ..xlsx import ReadError, WorkbookContent
+
+FACT_ROWS = {
+    "name": "pilot_name",
+    "application_deadline": "deadline",
+    "council_meeting": "council_meeting",
+    "project_leader": "project_leader",
+    "reservation": "reservation",
+    "lead_municipality": "lead_municipality",
+    "organisation_number": "organisation_number",
+    "contact_person": "contact_person",
+}
+"""Each fact of ``model.Pilot`` that Parametre holds, and its row there (``ParameterRows``)."""
 
 Key = tuple[Any, ...]
 """What an input is in budget terms, e.g. ``("cost", "boligbygging", 2, 0)``: the amount of
@@ -82,9 +96,13 @@ def place(version: Version, key: Key) -> tuple[str, str] | None:
     ``("kdd" | "statsforvalteren", project_id, year_index)``,
     ``("cap",)``, ``("rate",)``, ``("years",)``, ``("municipality", index)``,
     ``("category", category_index, "name" | "kdd")``,
-    ``("project", project_id, "name" | "sheet" | "working_group")``.
+    ``("project", project_id, "name" | "sheet" | "working_group")``,
+    ``("fact", pilot_field)`` (``"name"``, ``"council_meeting"`` ...).
     """
     read, kind = version.read, key[0]
+    if kind == "fact":
+        row = getattr(ParameterRows, FACT_ROWS[key[1]])
+        return read.parameters, parameter_fact_cell(row, read.parameter_shift)
     if kind in ("cost", "hours", "kdd", "statsforvalteren"):
         where = read.places.get(key[1])
         if where is None:

@@ -67,6 +67,7 @@ __all__ = [
     "Limits",
     "evaluate",
     "evaluate_workbook",
+    "recalculate",
 ]
 
 
@@ -117,3 +118,11 @@ def evaluate(
     run.compile()
     run.calculate(run.order())
     return run.result
+
+
+def recalculate(path: Any, *, limits: Limits = DEFAULT_LIMITS) -> dict[tuple[str, str], Any]:
+    """Every formula cell's value of the .xlsx at ``path``, by (sheet, A1 address): a headless
+    recalculation of any workbook, as ``check`` computes it."""
+    from ..xlsx import read_workbook
+
+    return dict(evaluate_workbook(read_workbook(path), limits=limits).values)
