@@ -361,3 +361,27 @@ def test_every_command_agrees_on_any_generated_budget(spec, tmp_path_factory):
     extracted = extract_spec(book).budget
     again = check_workbook(_write(folder / "fra-spec.xlsx", extracted))
     assert (again.content_digest, again.totals) == (report.content_digest, report.totals)
+
+
+def test_a_spec_making_operating_costs_eligible_is_bounded_in_check_and_regenerate(
+    example_dict, example_workbook, tmp_path, capsys
+):
+    """A spec that marks ordinary operating costs KDD-eligible: check --spec says so and holds
+    them ineligible; regenerate --spec states it as a broken rule and --strict refuses it."""
+    spec = budget_to_dict(edited(example_dict))
+    [k] = [i for i, c in enumerate(spec["categories"]) if c["id"] == "drift"]
+    spec["categories"][k]["kdd_eligible"] = True
+    path = tmp_path / "drift.yaml"
+    path.write_text(dump_spec(budget_from_dict(spec)), "utf-8")
+    report = check_workbook(example_workbook, load_spec(path))
+    [against] = [f for f in report.errors if f.code == "spec-against-scheme"]
+    assert against.params["path"] == f"categories[{k}].kdd_eligible"
+    out = tmp_path / "ny.xlsx"
+    assert main(["regenerate", str(example_workbook), "--spec", str(path), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "record-against-scheme" in err
+    assert not any(c.kdd_eligible for c in read_edited(out).rules.categories if c.id == "drift")
+    strict = tmp_path / "streng.xlsx"
+    args = ["regenerate", str(example_workbook), "--spec", str(path), "-o", str(strict)]
+    assert main([*args, "--strict"]) == 1
+    assert not strict.exists()
