@@ -25,6 +25,7 @@ from ..layout.rows import (
     CATEGORY_NAME_COL,
     LINE_CATEGORY_COL,
     LINE_DESCRIPTION_COL,
+    PILOT_FACT_ROWS,
     PROJECT_NAME_COL,
     PROJECT_SHEET_COL,
     PROJECT_WG_COL,
@@ -32,18 +33,6 @@ from ..layout.rows import (
 )
 from ..model import Budget
 from ..xlsx import ReadError, WorkbookContent
-
-FACT_ROWS = {
-    "name": "pilot_name",
-    "application_deadline": "deadline",
-    "council_meeting": "council_meeting",
-    "project_leader": "project_leader",
-    "reservation": "reservation",
-    "lead_municipality": "lead_municipality",
-    "organisation_number": "organisation_number",
-    "contact_person": "contact_person",
-}
-"""Each fact of ``model.Pilot`` that Parametre holds, and its row there (``ParameterRows``)."""
 
 Key = tuple[Any, ...]
 """What an input is in budget terms, e.g. ``("cost", "boligbygging", 2, 0)``: the amount of
@@ -101,7 +90,7 @@ def place(version: Version, key: Key) -> tuple[str, str] | None:
     """
     read, kind = version.read, key[0]
     if kind == "fact":
-        row = getattr(ParameterRows, FACT_ROWS[key[1]])
+        row = getattr(ParameterRows, PILOT_FACT_ROWS[key[1]])
         return read.parameters, parameter_fact_cell(row, read.parameter_shift)
     if kind in ("cost", "hours", "kdd", "statsforvalteren"):
         where = read.places.get(key[1])
