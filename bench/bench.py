@@ -4,6 +4,7 @@ Run from the repository root::
 
     python bench/bench.py [--sizes S,M,L] [--runs 3] [--json bench/results.json]
                           [--formulas-runs 1] [--formulas-timeout 300] [--workdir DIR]
+                          [--pairs 7] [--skip libreoffice,formulas]
 
 Sizes: S = the built-in Hjerteregionen example as is; M = 25 projects x 50 cost lines;
 L = 50 projects x 100 cost lines (the schema's maximum counts). Every synthetic project is
@@ -13,10 +14,14 @@ runs with its default rules and should exit 0.
 
 For each size it times, as the median of ``--runs`` fresh processes (interpreter start included):
 ``python -m bygdevekst_xl generate SPEC -o OUT --force`` and ``python -m bygdevekst_xl check OUT``;
-and on the same workbook the references: LibreOffice headless forced to recalculate + openpyxl
-read-back, Gnumeric ``ssconvert --recalc`` + read-back, and the ``formulas`` library
-(``ExcelModel().loads().finish()`` + ``calculate()``, killed after ``--formulas-timeout`` s).
-Peak memory is the largest resident set of any single process of the run (``/usr/bin/time %M``).
+and on the same workbook the references: IronCalc (load, evaluate, read every cell), LibreOffice
+headless forced to recalculate + openpyxl read-back, Gnumeric ``ssconvert --recalc`` + read-back,
+and the ``formulas`` library (``ExcelModel().loads().finish()`` + ``calculate()``, killed after
+``--formulas-timeout`` s); ``--skip`` leaves references out. Then, per size, the paired CPU
+ratios of ``bench_paired.py`` (``--pairs`` pairs each: check ÷ IronCalc, check ÷ Gnumeric's
+bare recalc, generate ÷ the xlsxwriter floor, diff ÷ check), and once the start-up (CPU of
+``check --help`` and its ``-X importtime``): the figures to compare across commits and hosts.
+Peak memory is the largest resident set of any single process of the run (``ru_maxrss``).
 Children run with bytecode cached under the work folder (``PYTHONPYCACHEPREFIX``) after one
 untimed warm-up, as on a user's install; ``--no-pycache`` runs them with the environment as is.
 It prints one table, the machine, PASS/FAIL per target, and writes the same as JSON.
@@ -44,11 +49,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench_paired import paired, paired_targets, print_paired, startup
 from bench_report import machine, print_table, print_targets, targets
 from bench_specs import SIZES, workbook_shape, write_spec
 
-GNU_TIME = "/usr/bin/time"
-REFERENCES = ("libreoffice", "gnumeric", "formulas")
+REFERENCES = ("ironcalc", "libreoffice", "gnumeric", "formulas")
 
 
 # --------------------------------------------------------------------------- measurements
@@ -98,21 +103,20 @@ def _group_peak_mb(pgid: int) -> float:
 
 
 def _wrapped(cmd: list[str], stats: Path) -> list[str]:
-    """*cmd* under GNU time (wall s, max RSS kB into *stats*), else under a Python rusage shim."""
-    if os.access(GNU_TIME, os.X_OK):
-        return [GNU_TIME, "-f", "%e %M %U %S", "-o", str(stats), *cmd]
+    """*cmd* under a Python rusage shim writing wall s, max RSS kB, user and sys CPU s of the
+    child into *stats* (GNU time's ``%U %S`` have 10 ms steps: too coarse for a paired ratio)."""
     shim = (
         "import resource,subprocess,sys,time;t=time.perf_counter();"
         "r=subprocess.call(sys.argv[2:]);w=time.perf_counter()-t;"
         "u=resource.getrusage(resource.RUSAGE_CHILDREN);"
-        "open(sys.argv[1],'w').write(f'{w:.2f} {u.ru_maxrss} {u.ru_utime} {u.ru_stime}');"
+        "open(sys.argv[1],'w').write(f'{w:.3f} {u.ru_maxrss} {u.ru_utime} {u.ru_stime}');"
         "sys.exit(r)"
     )
     return [sys.executable, "-c", shim, str(stats), *cmd]
 
 
 def _read_stats(stats: Path, fallback_seconds: float) -> tuple[float, float, float]:
-    """(wall s, peak MB, CPU s) from the stats file (last line; GNU time may prepend a note)."""
+    """(wall s, peak MB, CPU s) from the stats file (its last line)."""
     with contextlib.suppress(OSError, IndexError, ValueError):
         seconds, kb, user, system = stats.read_text().strip().splitlines()[-1].split()
         return float(seconds), int(kb) / 1024, float(user) + float(system)
@@ -224,6 +228,23 @@ def _worker_gnumeric(source: Path, out: Path) -> dict[str, float]:
     return _recalc_and_read(lambda: office.recalculate_gnumeric(source, target, timeout=3600))
 
 
+def _worker_ironcalc(source: Path, out: Path) -> dict[str, float]:
+    import ironcalc
+
+    start = time.perf_counter()
+    model = ironcalc.load_from_xlsx(str(source), "en", "UTC")
+    loaded = time.perf_counter()
+    model.evaluate()
+    evaluated = time.perf_counter()
+    cells = [model.get_cell_value(*cell) for cell in model.get_all_cells()]
+    return {
+        "load_s": loaded - start,
+        "evaluate_s": evaluated - loaded,
+        "read_s": time.perf_counter() - evaluated,
+        "cells_read": len(cells),
+    }
+
+
 def _worker_formulas(source: Path, out: Path) -> dict[str, float]:
     import formulas
 
@@ -239,6 +260,7 @@ def _worker_formulas(source: Path, out: Path) -> dict[str, float]:
 
 
 WORKERS = {
+    "ironcalc": _worker_ironcalc,
     "libreoffice": _worker_libreoffice,
     "gnumeric": _worker_gnumeric,
     "formulas": _worker_formulas,
@@ -332,16 +354,30 @@ def bench_size(size: str, folder: Path, args: argparse.Namespace) -> dict[str, A
         }
     shape = workbook_shape(book)
     for tool in REFERENCES:
+        if tool in args.skip:
+            continue
         print(f"[{size}] {tool}…", flush=True)
         runs = args.formulas_runs if tool == "formulas" else args.runs
         timeout = args.formulas_timeout if tool == "formulas" else args.timeout
         results.append(bench_reference(tool, book, runs, timeout))
+    pairs = (
+        paired(
+            size,
+            spec,
+            book,
+            args.pairs,
+            lambda cmd, cwd: measure(cmd, timeout=args.timeout, cwd=cwd),
+        )
+        if args.pairs
+        else {}
+    )
     return {
         "size": size,
         "shape": SIZES[size],
         **shape,
         "load_avg_1m_after": os.getloadavg()[0],
         "results": {r.tool: asdict(r) for r in results},
+        "paired": pairs,
     }
 
 
@@ -359,6 +395,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="runs of the formulas library (default 1; it is slow)",
     )
     parser.add_argument("--formulas-timeout", type=float, default=300)
+    parser.add_argument(
+        "--pairs",
+        type=int,
+        default=7,
+        help="paired CPU runs per ratio (check ÷ ironcalc, check ÷ gnumeric, generate ÷ floor, "
+        "diff ÷ check) and start-up runs; 0: none (default 7)",
+    )
+    parser.add_argument(
+        "--skip",
+        default="",
+        help="comma-separated references left out of the median table (e.g. libreoffice,formulas)",
+    )
     parser.add_argument("--timeout", type=float, default=1800, help="per run, other tools")
     parser.add_argument("--json", type=Path, help="write the results here as JSON")
     parser.add_argument(
@@ -375,6 +423,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     args.sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
+    args.skip = {s.strip().lower() for s in args.skip.split(",") if s.strip()}
     unknown = set(args.sizes) - set(SIZES)
     if unknown:
         parser.error(f"unknown size(s): {', '.join(sorted(unknown))}")
@@ -400,12 +449,16 @@ def main(argv: list[str] | None = None) -> int:
             "pycache": not args.no_pycache,
             "sizes": [bench_size(size, folder, args) for size in args.sizes],
         }
+        if args.pairs:
+            run = lambda cmd, cwd: measure(cmd, timeout=args.timeout, cwd=cwd)  # noqa: E731
+            record["startup"] = startup(args.pairs, folder, run, ENV)
     finally:
         if args.workdir is None:
             shutil.rmtree(folder, ignore_errors=True)
-    found = targets(record)
+    found = targets(record) + paired_targets(record)
     record["targets"] = [{"target": n, "pass": ok, "figures": f} for n, ok, f in found]
     print_table(record, args)
+    print_paired(record)
     print_targets(found)
     if args.json:
         args.json.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", "utf-8")

@@ -126,7 +126,7 @@ def targets(record: dict[str, Any]) -> list[tuple[str, bool | None, str]]:
 
     for size in ("S", "M", "L"):
         for ref in ("libreoffice", "gnumeric"):
-            if size in by:
+            if size in by and ref in by[size]["results"]:
                 out.append(faster(size, ref, by[size]["results"]))
     for tool, limit in (("check", 0.5), ("generate", 0.3)):
         s = sec("S", tool)

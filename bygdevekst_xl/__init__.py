@@ -2,16 +2,28 @@
 
 The commands as functions (``generate_workbook``, ``check_workbook``, ``extract_spec``,
 ``regenerate_workbook``, ``diff_workbooks``, ``council_pack``, ``recalculate``,
-``read_edited``) live in :mod:`bygdevekst_xl.api` and load on first use, so importing the
-package stays cheap.
+``read_edited``) live in :mod:`bygdevekst_xl.api`; they and the model's names load on first
+use, so importing the package (or running ``--help``) stays cheap.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from .model import Budget, Category, CostLine, Pilot, Project
-from .spec import SpecError, example_path, load_spec
+if TYPE_CHECKING:
+    from .api import (
+        check_workbook,
+        council_pack,
+        diff_workbooks,
+        extract_spec,
+        generate_workbook,
+        read_edited,
+        recalculate,
+        regenerate_workbook,
+    )
+    from .model import Budget, Category, CostLine, Pilot, Project
+    from .spec import SpecError, example_path, load_spec
 
 __all__ = [
     "Budget",
@@ -33,24 +45,36 @@ __all__ = [
 ]
 __version__ = "0.1.0"
 
-_API = frozenset(
-    {
-        "check_workbook",
-        "council_pack",
-        "diff_workbooks",
-        "extract_spec",
-        "generate_workbook",
-        "read_edited",
-        "recalculate",
-        "regenerate_workbook",
-    }
-)
+_HOMES = {
+    "Budget": "model",
+    "Category": "model",
+    "CostLine": "model",
+    "Pilot": "model",
+    "Project": "model",
+    "SpecError": "spec",
+    "example_path": "spec",
+    "load_spec": "spec",
+    "check_workbook": "api",
+    "council_pack": "api",
+    "diff_workbooks": "api",
+    "extract_spec": "api",
+    "generate_workbook": "api",
+    "read_edited": "api",
+    "recalculate": "api",
+    "regenerate_workbook": "api",
+}
+"""Where each name of the library lives: imported on first use, so that a command (or
+``--help``) imports only what it runs."""
 
 
 def __getattr__(name: str) -> Any:
-    """The commands' functions (:mod:`.api`), imported when first asked for."""
-    if name in _API:
-        from . import api
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
 
-        return getattr(api, name)
-    raise AttributeError(f"module 'bygdevekst_xl' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

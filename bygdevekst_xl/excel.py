@@ -142,15 +142,20 @@ def date_serial(value: dt.datetime | dt.date) -> float:
     return (value - EPOCH).total_seconds() / 86400
 
 
-REFERENCE = re.compile(
-    r"""("(?:[^"]|"")*")"""  # a string literal: left alone
-    r"""|(?<![\w.\u00c0-\uffff])"""  # not inside a name: no DER2 in Kostnader2[2024]
-    r"""((?:'(?:[^']|'')+'|[A-Za-z_\u00c0-\uffff][\w.\u00c0-\uffff]*)!)?"""  # sheet!
-    r"""(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7})"""  # a cell
-    r"""(?::(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7}))?"""  # :cell (a range)
-    r"""(?![\w(!.])"""  # not a function name, a defined name or a sheet prefix
-)
-"""A cell or range reference in a formula's text (A1 style), or a string literal to skip."""
+@functools.cache
+def reference_pattern() -> re.Pattern[str]:
+    """A cell or range reference in a formula's text (A1 style), or a string literal to skip.
+
+    Compiled on first use (its character classes over U+00C0..U+FFFF take ~10 ms to compile).
+    """
+    return re.compile(
+        r"""("(?:[^"]|"")*")"""  # a string literal: left alone
+        r"""|(?<![\w.\u00c0-\uffff])"""  # not inside a name: no DER2 in Kostnader2[2024]
+        r"""((?:'(?:[^']|'')+'|[A-Za-z_\u00c0-\uffff][\w.\u00c0-\uffff]*)!)?"""  # sheet!
+        r"""(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7})"""  # a cell
+        r"""(?::(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7}))?"""  # :cell (a range)
+        r"""(?![\w(!.])"""  # not a function name, a defined name or a sheet prefix
+    )
 
 
 def unquote_sheet(prefix: str) -> str:
@@ -164,17 +169,20 @@ def unquote_sheet(prefix: str) -> str:
 def references(formula: str) -> tuple[str, ...]:
     """The cell and range references a formula makes, as written (``C15``, ``'P 1'!C7:C9``)."""
     out = []
-    for match in REFERENCE.finditer(formula):
+    for match in reference_pattern().finditer(formula):
         if match.group(1) is None:
             out.append(match.group(0))
     return tuple(out)
 
 
-_NAME_TOKEN = re.compile(
-    r"""("(?:[^"]|"")*")"""  # a string literal: left alone
-    r"""|(?<![\w.$!'\]\[])([A-Za-z_\\\u00c0-\uffff][\w.\u00c0-\uffff]*)(?![\w(!\[.])"""
-)
-"""A bare identifier in a formula's text: a defined name where the workbook defines it."""
+@functools.cache
+def _name_token() -> re.Pattern[str]:
+    """A bare identifier in a formula's text: a defined name where the workbook defines it
+    (compiled on first use, as :func:`reference_pattern`)."""
+    return re.compile(
+        r"""("(?:[^"]|"")*")"""  # a string literal: left alone
+        r"""|(?<![\w.$!'\]\[])([A-Za-z_\\\u00c0-\uffff][\w.\u00c0-\uffff]*)(?![\w(!\[.])"""
+    )
 
 
 def names_used(formula: str, defined: Iterable[str]) -> tuple[str, ...]:
@@ -182,7 +190,7 @@ def names_used(formula: str, defined: Iterable[str]) -> tuple[str, ...]:
     formula uses, as the workbook spells them, each once."""
     known = {name.casefold(): name for name in defined}
     out: list[str] = []
-    for match in _NAME_TOKEN.finditer(formula):
+    for match in _name_token().finditer(formula):
         name = known.get((match.group(2) or "").casefold())
         if name is not None and name not in out:
             out.append(name)

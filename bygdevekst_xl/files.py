@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import re
 import shutil
-import socket
 import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,6 +173,9 @@ def _reason(exc: OSError) -> str:
 
 def _host_key() -> str:
     """Eight hex digits naming this machine: a pid means something only on its own host."""
+    import hashlib  # on first use, as socket and tempfile: most commands write no file
+    import socket
+
     return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
 
 
@@ -239,6 +239,8 @@ def _temporary_beside(path: Path, data: bytes) -> Iterator[str]:
     (on any exception, Ctrl-C and SIGTERM included) unless renamed away. Its name carries
     this process's id and host (``.NAME.PID-HOST.RANDOM.tmp``), so that the next run can
     tell the debris of a killed run (:func:`remove_debris`) from a write in progress."""
+    import tempfile
+
     prefix = f"{_debris_prefix(path)}{os.getpid()}-{_host_key()}."
     fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
     try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import json
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +24,13 @@ def spec_schema() -> dict[str, Any]:
 def schema_named(name: str) -> dict[str, Any]:
     """A JSON schema shipped in ``schemas/`` (a fresh copy): the spec's, the accounts map's,
     the accounts report's."""
-    try:
-        text = resources.files("bygdevekst_xl.schemas").joinpath(name).read_text("utf-8")
-    except ModuleNotFoundError:  # the package run from a source checkout: schemas/ beside it
-        text = (Path(__file__).resolve().parents[1] / "schemas" / name).read_text("utf-8")
+    here = Path(__file__).resolve().parent
+    for folder in (here / "schemas", here.parent / "schemas"):  # installed; a source checkout
+        if (folder / name).is_file():
+            return json.loads((folder / name).read_text("utf-8"))
+    from importlib import resources  # anything else (a zip): ~4 ms to import, so last
+
+    text = resources.files("bygdevekst_xl.schemas").joinpath(name).read_text("utf-8")
     return json.loads(text)
 
 

@@ -491,6 +491,40 @@ def test_spec_changes_are_told_from_workbook_edits(
     assert {c["origin"] for c in document["changes"]} == {"spec", "workbook"}
 
 
+def test_a_version_as_generated_is_not_read_again_for_the_spec_changes(
+    example_workbook, example_dict, tmp_path, monkeypatch
+):
+    """A workbook that is its record's workbook byte for byte, read under its record, serves
+    for the changes between the specs as it is: no workbook is generated to disk and read
+    again, and the report is the one reading both afresh gives (which an edited copy, its
+    bytes no longer the generated ones, still gets)."""
+    import importlib
+
+    import bygdevekst_xl.diff.versions as versions
+
+    provenance = importlib.import_module("bygdevekst_xl.diff.provenance")  # not the function
+
+    new = write(
+        tmp_path / "ny.xlsx",
+        edited(example_dict, **{"projects.0.costs.0.amounts.0": 1_055_000}),
+    )
+    touched = damage.with_openpyxl(
+        new, tmp_path / "ny2.xlsx", lambda wb: wb[P2].__setitem__("C19", 160)
+    )
+    reads: list[Path] = []
+    read_version = versions.read_version
+    monkeypatch.setattr(versions, "read_version", lambda p: reads.append(p) or read_version(p))
+    reused = diff_workbooks(example_workbook, new)
+    assert reads == []
+    reused_edited = diff_workbooks(example_workbook, touched)
+    assert [p.name for p in reads] == ["new.xlsx"]
+    monkeypatch.setattr(provenance, "_as_generated", lambda version, data: False)
+    assert diff_workbooks(example_workbook, new) == reused
+    assert diff_workbooks(example_workbook, touched) == reused_edited
+    origins = {(c.code, reused_edited.provenance.origin(c)) for c in reused_edited.changes}
+    assert origins == {("line-amount", "spec"), ("hours", "workbook")}
+
+
 def test_the_same_spec_is_said(example_workbook, tmp_path):
     """Two copies generated from the same spec say so; an edit is marked as made in the workbook."""
     copy = damage.with_openpyxl(

@@ -427,6 +427,42 @@ def test_criteria_functions_follow_excel() -> None:
     assert all(type(x) is float for x in v.values())
 
 
+def test_criteria_sharing_a_range_match_as_each_cell_tested_alone() -> None:
+    """Criteria on one range are tested once per run (a mask per range and criterion, a text
+    index per range): two sums over other columns, a COUNTIF and a SUMIFS on the same
+    category column give what testing each cell gives (text case-insensitive, never a number
+    or a logical), and a second run over other values sees its own values, not the first's."""
+
+    def run(categories: list[object], amounts: list[float]) -> dict:
+        values = {("S", f"A{i}"): v for i, v in enumerate(categories, 1) if v is not None}
+        values.update({("S", f"B{i}"): a for i, a in enumerate(amounts, 1)})
+        values.update({("S", f"C{i}"): 10 * a for i, a in enumerate(amounts, 1)})
+        values[("S", "E1")] = "lønn"
+        formulas = {
+            ("S", "D1"): "=SUMIF($A$1:$A$8,E1,B$1:B$8)",
+            ("S", "D2"): "=SUMIF($A$1:$A$8,E1,C$1:C$8)",
+            ("S", "D3"): "=COUNTIF($A$1:$A$8,E1)",
+            ("S", "D4"): '=SUMIFS(C$1:C$8,$A$1:$A$8,"Lønn",B$1:B$8,">2")',
+            ("S", "D5"): '=SUMIF($A$1:$A$8,"Reise",B$1:B$8)',
+            ("S", "D6"): '=SUMIF($A$1:$A$8,"Bolig",B$1:B$8)',
+        }
+        return evaluate(values, formulas).values
+
+    categories = ["Lønn", "LØNN", 5, None, True, "lønn ", "Reise", "lønn"]
+    first = run(categories, [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0])
+    assert first[("S", "D1")] == 131.0  # rows 1, 2 and 8; not "lønn " (a space), 5 or TRUE
+    assert first[("S", "D2")] == 1310.0
+    assert first[("S", "D3")] == 3.0
+    assert first[("S", "D4")] == 1280.0  # row 8 alone has an amount above 2
+    assert first[("S", "D5")] == 64.0
+    assert first[("S", "D6")] == 0.0
+    second = run(categories[::-1], [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0])
+    assert second[("S", "D1")] == 1.0 + 64.0 + 128.0  # the same column, reversed
+    assert second[("S", "D3")] == 3.0
+    assert second[("S", "D4")] == 640.0 + 1280.0
+    assert second[("S", "D5")] == 2.0
+
+
 def test_each_shape_is_parsed_once(monkeypatch) -> None:
     """10 000 rows of =SUM(Cn:Dn) (and 10 000 of a longer IF/SUMIF row) parse through the
     formulas Parser a handful of times, not once a row; a total over all rows comes last."""
@@ -496,6 +532,19 @@ def test_whole_columns_double_minus_and_row() -> None:
     assert v[("S", "C2")] == 1.5
     assert v[("S", "C3")] == 36.0
     assert v[("S", "C4")] == 1.0 + 3.0  # A1 + C1 (B1 is TRUE: ignored in a range)
+
+
+def test_check_and_help_import_nothing_they_do_not_use() -> None:
+    """The command line, the one reading and the checker load no YAML parser, no writer
+    (xlsxwriter), no formulas, no socket and no JSON-schema validator at import: each is
+    imported where it is first used (the start of every command pays for what it imports)."""
+    code = (
+        "import sys, bygdevekst_xl.cli, bygdevekst_xl.check.workbook, bygdevekst_xl.edited;"
+        "heavy = {'yaml', 'xlsxwriter', 'formulas', 'numpy', 'socket', 'jsonschema'};"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_import_does_not_load_formulas() -> None:

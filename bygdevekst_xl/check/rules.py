@@ -71,6 +71,14 @@ class Context:
     screened: tuple[Screened, ...] = ()
     """Texts that held characters no file can carry (see ``edited.screen``)."""
     _expected: dict[tuple[str, str], str] | None = None
+    _inputs: list[Finding] | None = None
+
+    def input_findings(self) -> list[Finding]:
+        """:func:`input_findings` against the rules' categories, found once for every rule
+        that asks (``check_inputs`` reports them; ``check_extractable`` needs to know of any)."""
+        if self._inputs is None:
+            self._inputs = list(input_findings(self.read, {c.id for c in self.rules.categories}))
+        return self._inputs
 
     def is_expected_formula(self, sheet: str, address: str) -> bool:
         """True when the file holds exactly the formula the layout puts at this cell."""
@@ -378,8 +386,7 @@ def check_errors(ctx: Context) -> Iterator[Finding]:
 
 def check_inputs(ctx: Context) -> Iterator[Finding]:
     """Amounts are whole kroner ≥ 0, hours numbers ≥ 0, categories from the list."""
-    known = {c.id for c in ctx.rules.categories}
-    yield from input_findings(ctx.read, known)
+    yield from ctx.input_findings()
 
 
 def input_findings(read: ReadBudget, known: set[str]) -> Iterator[Finding]:
@@ -491,7 +498,7 @@ def check_extractable(ctx: Context) -> Iterator[Finding]:
     from ..extract import formula_inputs, typed_values  # the spec the inputs give
     from ..spec import SpecError, budget_from_dict, budget_to_dict
 
-    if ctx.screened or any(True for _ in input_findings(ctx.read, set(ctx.rules.ids))):
+    if ctx.screened or ctx.input_findings():
         return
     if any(isinstance(f.value, ErrorValue) for f in formula_inputs(ctx.read.budget)):
         return  # an error value is reported where it starts

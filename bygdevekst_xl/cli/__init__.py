@@ -32,7 +32,6 @@ from ..reports import (
     regeneration_lines,
     written_line,
 )
-from ..spec import example_path
 from .parser import Parser, language_of
 from .texts import DEFAULT_OUTPUT, help_texts
 
@@ -374,6 +373,7 @@ def cyclic_gc_paused() -> Iterator[None]:
 
 def _generate(args: argparse.Namespace) -> int:
     from ..generate import generate
+    from ..spec import example_path
 
     result = generate(
         args.spec or example_path(), args.output, force=args.force, strict=args.strict

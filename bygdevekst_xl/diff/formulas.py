@@ -46,10 +46,13 @@ class Named:
 
 def formula_changes(old: Version, new: Version) -> list[Change]:
     """Deviations from the map that differ between the two versions."""
+    old_at, new_at = _deviations(old), _deviations(new)
+    if not old_at and not new_at:  # the usual case: no cell to name
+        return []
     old_named, new_named = _named(old), _named(new)
     old_cells = {name: named for named, name in old_named}
     new_cells = {name: named for named, name in new_named}
-    old_found, new_found = _deviations(old, old_named), _deviations(new, new_named)
+    old_found, new_found = _by_name(old_at, old_named), _by_name(new_at, new_named)
     changes = []
     for name in [*new_found, *(n for n in old_found if n not in new_found)]:
         before, after = old_found.get(name), new_found.get(name)
@@ -97,9 +100,17 @@ def _same_deviation(a: Deviation, b: Deviation) -> bool:
     return same(a.found, b.found)
 
 
-def _deviations(version: Version, named: list[tuple[Named, CellName]]) -> dict[CellName, Deviation]:
-    found: dict[CellName, Deviation] = {}
+def _by_name(
+    found: dict[tuple[str, str], Deviation], named: list[tuple[Named, CellName]]
+) -> dict[CellName, Deviation]:
+    """The deviations of :func:`_deviations` keyed by their cells' names, in the same order."""
     names = {(n.sheet, n.address): name for n, name in named}
+    return {names[at]: deviation for at, deviation in found.items()}
+
+
+def _deviations(version: Version) -> dict[tuple[str, str], Deviation]:
+    """Every cell whose content is not what the map puts there, by (sheet, address)."""
+    found: dict[tuple[str, str], Deviation] = {}
     for sheet in version.layout.sheets:
         held = version.content.sheets.get(sheet.name)
         if held is None:
@@ -114,15 +125,15 @@ def _deviations(version: Version, named: list[tuple[Named, CellName]]) -> dict[C
                     if value is None and cell.row in line_rows:
                         continue  # a line total left out of an inserted row counts in no total
                     code = "formula-removed" if value is None else "formula-overwritten"
-                    found[names[(sheet.name, address)]] = Deviation(code, value, cell.formula)
+                    found[(sheet.name, address)] = Deviation(code, value, cell.formula)
                 elif not same_formula(formula, cell.formula or "") and not (
                     cell.row in line_rows and _moved(formula, cell.formula or "")
                 ):
-                    found[names[(sheet.name, address)]] = Deviation(
+                    found[(sheet.name, address)] = Deviation(
                         "formula-changed", formula, cell.formula
                     )
             elif cell.kind == "input" and address in held.formulas:
-                found[names[(sheet.name, address)]] = Deviation(
+                found[(sheet.name, address)] = Deviation(
                     "input-formula", held.formulas[address], None
                 )
     return found

@@ -55,22 +55,52 @@ def provenance(old: Version, new: Version) -> Provenance:
     ids = old_record.generation_id, new_record.generation_id
     if ids[0] == ids[1]:
         return Provenance(*ids)
-    return Provenance(*ids, _spec_changes(old_record, new_record))
+    return Provenance(*ids, _spec_changes((old, old_record), (new, new_record)))
 
 
-def _spec_changes(old: Record, new: Record) -> list[Change]:
-    """The changes between two records' specs, read as freshly generated workbooks."""
+def _spec_changes(*versions: tuple[Version, Record]) -> list[Change]:
+    """The changes between two records' specs, read as freshly generated workbooks.
+
+    A version that is its record's workbook as generated, byte for byte, and was read under
+    its record's facts, is what that reading would give: it serves as it is, unread again.
+    """
     from ..generate import workbook_bytes
     from .compare import compare_budgets
     from .versions import read_version
 
     with tempfile.TemporaryDirectory(prefix="bygdevekst-diff-") as folder:
-        paths = []
-        for name, record in (("old", old), ("new", new)):
+        generated: list[Version | Path] = []
+        for name, (version, record) in zip(("old", "new"), versions, strict=True):
+            data = workbook_bytes(record.spec)
+            if _as_generated(version, data):
+                generated.append(version)
+                continue
             path = Path(folder) / f"{name}.xlsx"
-            path.write_bytes(workbook_bytes(record.spec))
-            paths.append(path)
-        return compare_budgets(read_version(paths[0]), read_version(paths[1]))
+            path.write_bytes(data)
+            generated.append(path)
+        old, new = (v if isinstance(v, Version) else read_version(v) for v in generated)
+        return compare_budgets(old, new)
+
+
+def _as_generated(version: Version, data: bytes) -> bool:
+    """The file of ``version`` holds ``data`` and was read under the facts its record gives:
+    reading ``data`` afresh would give the same budget (``edited.read_edited`` reads the
+    inputs from the content under the facts' rules and grant, and nothing else)."""
+    from ..edited.facts import provenance as facts_of
+
+    try:
+        if version.path.read_bytes() != data:
+            return False
+    except OSError:
+        return False
+    under_record, read_under = facts_of(version.content, None), version.edited.origin
+    return under_record.rules == read_under.rules and _grant(under_record) == _grant(read_under)
+
+
+def _grant(origin: Any) -> Any:
+    """The grant the reading puts into the budget (``edited.read_edited``)."""
+    facts = origin.facts
+    return facts.grant if facts is not None and facts.grant else None
 
 
 def _key(change: Change) -> tuple[Any, ...]:

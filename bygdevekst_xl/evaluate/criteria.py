@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
+from .keys import gather
+from .limits import CellsRead
 from .values import ERRORS, NUM_RE, VALUE, ErrorValue
 
 _CRIT_OPS = (">=", "<=", "<>", "<", ">", "=")
 _cache: dict[tuple, Any] = {}
+_TEXT_EQUALS: weakref.WeakKeyDictionary[Callable[[Any], Any], str] = weakref.WeakKeyDictionary()
+"""The predicates that compare text with one text (``"Lønn"``), to the text casefolded:
+:class:`Matches` finds those cells in an index of the range instead of testing each."""
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "=": lambda a, b: a == b,
@@ -111,6 +117,63 @@ def _make_criterion(c: Any) -> Any:
         if match is not None:
             return lambda v: type(v) is str and match(v) is not None
         folded = rest.casefold()
-        return lambda v: type(v) is str and _fold(v) == folded
+        equals = lambda v: type(v) is str and _fold(v) == folded  # noqa: E731
+        _TEXT_EQUALS[equals] = folded
+        return equals
     compare, folded = _COMPARE[op], rest.casefold()
     return lambda v: type(v) is str and compare(_fold(v), folded)
+
+
+class Matches:
+    """Which cells of a range meet a criterion, found once per (range, criterion) in one
+    evaluation: ``SUMIF(A7:A106,"Lønn",C7:C106)`` and ``SUMIF(A7:A106,"Lønn",D7:D106)``
+    test the category column once. Valid while the cells keep their values: every formula
+    cell of a range is calculated before any formula that reads the range, so within one
+    run (one cell getter ``g``) they do; :meth:`clear` ends a run.
+    """
+
+    g: ClassVar[Callable[[int], Any] | None] = None
+    found: ClassVar[dict[tuple[Any, ...], list[bool]]] = {}
+    texts: ClassVar[dict[tuple[Any, ...], tuple[dict[str, list[int]], int]]] = {}
+    """Per range: where each text is (:func:`_text_index`), for criteria that compare text."""
+
+    @classmethod
+    def clear(cls) -> None:
+        """Forget every mask and index (and the getter, with the cells it holds)."""
+        cls.g, cls.found, cls.texts = None, {}, {}
+
+    @classmethod
+    def mask(cls, g: Callable[[int], Any], d: tuple, c: Any, p: Callable[[Any], Any]) -> list[bool]:
+        """``[p(v) for v in gather(g, d)]`` for criterion ``c`` (``p`` its predicate),
+        computed at the first use; each use counts its cells read, as :func:`gather` does."""
+        if cls.g is not g:
+            cls.g, cls.found, cls.texts = g, {}, {}
+        key = (d, type(c), c)
+        hits = cls.found.get(key)
+        if hits is not None:
+            CellsRead.spend(d[1] * d[2])
+            return hits
+        folded = _TEXT_EQUALS.get(p)
+        if folded is None:
+            hits = [p(v) for v in gather(g, d)]
+        else:
+            texts = cls.texts.get(d)
+            if texts is None:
+                texts = cls.texts[d] = _text_index(gather(g, d))
+            else:
+                CellsRead.spend(d[1] * d[2])
+            hits = [False] * texts[1]
+            for i in texts[0].get(folded, ()):
+                hits[i] = True
+        cls.found[key] = hits
+        return hits
+
+
+def _text_index(values: list[Any]) -> tuple[dict[str, list[int]], int]:
+    """The positions of the text cells among ``values``, by their casefolded text; and how
+    many values there are."""
+    index: dict[str, list[int]] = {}
+    for i, v in enumerate(values):
+        if type(v) is str:
+            index.setdefault(_fold(v), []).append(i)
+    return index, len(values)

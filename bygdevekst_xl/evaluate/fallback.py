@@ -9,7 +9,6 @@ cell). Importing this module imports neither ``formulas`` nor numpy.
 from __future__ import annotations
 
 import functools
-import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -418,6 +417,8 @@ def _from_formulas(v: Any, np: Any, empty: Any, xl_error: type) -> Any:
 @contextmanager
 def quiet_schedula() -> Iterator[None]:
     """formulas (via schedula) logs every failed call; keep the fallback quiet."""
+    import logging  # with formulas: only the fallback logs
+
     logger = logging.getLogger("schedula")
     level = logger.level
     logger.setLevel(logging.CRITICAL + 1)

@@ -16,7 +16,7 @@ from typing import Any
 from . import dates
 from . import numbers as xn
 from . import values as xv
-from .criteria import criterion
+from .criteria import Matches, criterion
 from .keys import cell_desc, col_of, first_key, gather, row_of
 from .lookup import xl_xlookup
 from .subtotal import xl_subtotal
@@ -159,7 +159,7 @@ def xl_sumifs(g: Callable, sum_d: tuple | None, pairs: tuple, average: bool = Fa
             shape = d[1:]
         elif d[1:] != shape:  # formulas and Excel's SUMIFS: #VALUE!
             return VALUE
-        hits = [p(v) for v in gather(g, d)]
+        hits = Matches.mask(g, d, c, p)
         mask = hits if mask is None else [a and b for a, b in zip(mask, hits, strict=True)]
     if mask is None:  # no (range, criterion) pair: the compiler never emits one; Excel's #VALUE!
         return VALUE
@@ -169,14 +169,13 @@ def xl_sumifs(g: Callable, sum_d: tuple | None, pairs: tuple, average: bool = Fa
         return VALUE
     total = 0.0
     counted = 0
-    for hit, v in zip(mask, gather(g, sum_d), strict=True):
-        if hit:
-            t = type(v)
-            if t is float or t is int:
-                total += v
-                counted += 1
-            elif t is ErrorValue:
-                return v
+    for v in itertools.compress(gather(g, sum_d), mask):  # the matched cells, in order
+        t = type(v)
+        if t is float or t is int:
+            total += v
+            counted += 1
+        elif t is ErrorValue:
+            return v
     if average:
         return finite(total / counted) if counted else DIV0
     return finite(total)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .compile import compile_shape
+from .criteria import Matches
 from .fallback import quiet_schedula
 from .keys import SBITS, CellKey, W, address_offset, col_of, first_key, row_of
 from .limits import DEFAULT_LIMITS, CellsRead, Limits, check_text
@@ -236,19 +237,23 @@ class EvaluationRun:
         CellsRead.reset(self.limits.max_cells_read)
         Nested.keys = frozenset(self.nested)
         Nested.hidden_rows = self.hidden_rows
-        with quiet_schedula() if self.uses_formulas else contextlib.nullcontext():
-            for i in order:
-                k = keys[i]
-                p = problems.get(i)
-                if p is None:
-                    try:
-                        cells[k] = fns[i](g, k, *args[i])
-                        continue
-                    except Problem as exc:
-                        p = problems[i] = exc
-                    except Exception as exc:  # a bug in a shape must not stop the checker
-                        p = problems[i] = Problem(f"evaluation failed: {exc!r}", VALUE)
-                cells[k] = p.value
+        Matches.clear()
+        try:
+            with quiet_schedula() if self.uses_formulas else contextlib.nullcontext():
+                for i in order:
+                    k = keys[i]
+                    p = problems.get(i)
+                    if p is None:
+                        try:
+                            cells[k] = fns[i](g, k, *args[i])
+                            continue
+                        except Problem as exc:
+                            p = problems[i] = exc
+                        except Exception as exc:  # a bug in a shape must not stop the checker
+                            p = problems[i] = Problem(f"evaluation failed: {exc!r}", VALUE)
+                    cells[k] = p.value
+        finally:
+            Matches.clear()
         values, done = self.result.values, set(order)
         for i, cell_key in enumerate(self.cell_keys):
             if i in done:

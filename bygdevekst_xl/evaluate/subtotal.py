@@ -8,7 +8,6 @@ SUM, VAR, VARP). 101-111 also leave out the rows a person hid.
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +31,8 @@ def _keys(d: tuple) -> list[int]:
 
 
 def _variance(ns: list[float], sample: bool) -> Any:
+    import statistics  # on first use: only SUBTOTAL's variances need it (~2 ms to import)
+
     if len(ns) < (2 if sample else 1):
         return DIV0
     return statistics.variance(ns) if sample else statistics.pvariance(ns)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..excel import REFERENCE, col_index, col_letter, parse_area, unquote_sheet
+from ..excel import col_index, col_letter, parse_area, reference_pattern, unquote_sheet
 from .cells import Cell, ConditionalFormat, Link, SheetLayout, Validation, WorkbookLayout, ref
 
 
@@ -300,7 +300,7 @@ def repoint(
             text += ":" + _cell(match, 7, m, c)
         return text
 
-    return REFERENCE.sub(one, formula)
+    return reference_pattern().sub(one, formula)
 
 
 def _cell(match: Any, group: int, m: RowMap | None, c: ColMap | None = None) -> str:

@@ -15,7 +15,15 @@ from typing import Any
 
 from ..edited.inputs import ReadBudget
 from ..edited.locate import Located
-from ..excel import REFERENCE, a1, col_letter, names_used, parse_a1, references, unquote_sheet
+from ..excel import (
+    a1,
+    col_letter,
+    names_used,
+    parse_a1,
+    reference_pattern,
+    references,
+    unquote_sheet,
+)
 from ..layout import WorkbookLayout
 from ..layout.cells import ref
 from ..layout.rows import (
@@ -92,7 +100,7 @@ def carry_formulas(
                     text = ref(str(target_sheet), text)
                 return text
 
-            text = REFERENCE.sub(one, formula.text)
+            text = reference_pattern().sub(one, formula.text)
             missing += _carry_names(text, names or {}, layout)
             if missing:
                 problems.append(Unplaced(formula.cell, formula.text, missing[0], formula.value))

@@ -13,11 +13,8 @@ import json
 import re
 import stat
 from collections.abc import Iterator, Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from ..errors import BygdevekstError
 from ..messages import CATALOG, Count, Message, localize
@@ -35,7 +32,6 @@ from ..model import (
 from ..schema import spec_schema
 from ..texts import RESERVED_SHEETS
 from .schema_check import Check, compile_schema, too_long
-from .yaml_nodes import YamlProblem, load_yaml
 
 EXAMPLE_NAME = "hjerteregionen.yaml"
 MAX_SPEC_BYTES = 10 * 1024 * 1024
@@ -89,6 +85,8 @@ def _at(place: str | Message, key: str, /, **params: Any) -> Message:
 
 def example_path() -> Path:
     """The built-in Hjerteregionen spec shipped with the package."""
+    from importlib import resources  # on first use: ~4 ms to import
+
     return Path(str(resources.files("bygdevekst_xl.examples").joinpath(EXAMPLE_NAME)))
 
 
@@ -289,6 +287,8 @@ def _grant(data: Mapping[str, Any]) -> tuple[FunderGrant, ...]:
 
 def dump_spec(budget: Budget) -> str:
     """The budget as YAML spec text."""
+    import yaml  # on first use: only writing a spec needs PyYAML's dumper
+
     data = budget_to_dict(budget)
     with contextlib.suppress(AttributeError, UnicodeEncodeError):  # libyaml: same text, 4x faster
         return yaml.dump(
@@ -298,6 +298,8 @@ def dump_spec(budget: Budget) -> str:
 
 
 def _load_yaml(raw: bytes | str, source: str) -> Any:
+    from .yaml_nodes import YamlProblem, load_yaml  # on first use: imports yaml (~10 ms)
+
     text = raw
     if isinstance(raw, bytes):
         try:

@@ -179,7 +179,6 @@ class _Renderer:
     def cell(self, ws: Worksheet, sheet: str, cell: Cell, *, merged: bool) -> None:
         fmt = self.fmt(cell.style)
         row, col, value = cell.row, cell.col, cell.value
-        where = f"{sheet}!{cell.address}"
         if cell.kind == "formula":
             cached = value if isinstance(value, str) else _number(value)
             code = ws.write_formula(row, col, cell.formula, fmt, cached)
@@ -197,8 +196,11 @@ class _Renderer:
         elif isinstance(value, int | float):
             code = ws.write_number(row, col, value, fmt)
         else:
-            raise WriteError(f"{where}: cannot write a value of type {type(value).__name__}")
-        self.check(code, where)
+            raise WriteError(
+                f"{sheet}!{cell.address}: cannot write a value of type {type(value).__name__}"
+            )
+        if code not in (0, None):  # the cell's name is made only for the message
+            self.check(code, f"{sheet}!{cell.address}")
 
     def chart(self, spec: Any) -> Any:
         options = {"type": spec.kind}

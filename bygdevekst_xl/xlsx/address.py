@@ -18,15 +18,45 @@ __all__ = [
 ]
 
 
-_AZ = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
-COLS = [
-    "",
-    *_AZ,
-    *(a + b for a in _AZ for b in _AZ),
-    *(a + b + c for a in _AZ for b in _AZ for c in _AZ),
-][: MAX_COL + 1]
-"""Column letters by number: ``["", "A", "B", ..., "XFD"]`` (built in one pass: at every start)."""
-COL_INDEX = {letters: number for number, letters in enumerate(COLS) if number}
+class _Columns(dict[int, str]):
+    """Column letters by number (``COLS[3]`` is ``"C"``, ``COLS[0]`` is ``""``), each made at
+    its first use: building all 16 384 at every start cost ~4 ms."""
+
+    def __missing__(self, number: int) -> str:
+        if not 0 <= number <= MAX_COL:
+            raise IndexError(number)
+        letters, n = "", number
+        while n:
+            n, rest = divmod(n - 1, 26)
+            letters = chr(65 + rest) + letters
+        self[number] = letters
+        return letters
+
+
+class _ColumnIndex(dict[str, int]):
+    """Column numbers by letters (``COL_INDEX["C"]`` is 3), each made at its first use;
+    ``COL_INDEX[letters]`` is 0 for letters that name no column (past ``XFD``, lower case,
+    anything else). Index it with ``[]`` on hot paths (a dict's own lookup); ``get`` works
+    too but is a Python call."""
+
+    def __missing__(self, letters: str) -> int:
+        number = 0
+        if 1 <= len(letters) <= 3 and letters.isascii() and letters.isalpha():
+            for ch in letters:
+                number = number * 26 + ord(ch) - 64
+        if not 1 <= number <= MAX_COL or COLS[number] != letters:
+            return 0
+        self[letters] = number
+        return number
+
+    def get(self, letters: str, default: int | None = None) -> int | None:  # type: ignore[override]
+        return self[letters] or default
+
+
+COLS = _Columns()
+"""Column letters by number: ``COLS[1]`` is ``"A"``, ``COLS[16384]`` is ``"XFD"``."""
+COL_INDEX = _ColumnIndex()
+"""Column numbers by letters: ``COL_INDEX["XFD"]`` is 16384; no entry for ``""`` or ``"XFE"``."""
 
 CELL_FAST = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})").fullmatch
 """A plain ``C8`` (groups: letters, row)."""

@@ -158,7 +158,7 @@ class SheetBuilder:
     def address(self, ref: str) -> tuple[int, int, str]:
         """Row, column and canonical key of a cell reference that is not plain ``C8``."""
         m = CELL_SLOW(ref)
-        col = COL_INDEX.get(m[1].upper(), 0) if m else 0
+        col = COL_INDEX[m[1].upper()] if m else 0
         if not m or not col:
             self.fail(f"cell reference {short(ref)!r} is not a cell address")
         row = int(m[2])

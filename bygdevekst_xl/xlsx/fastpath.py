@@ -77,9 +77,9 @@ def fast_cells(builder: SheetBuilder, text: str) -> bool:
             return False
         pos = m.end()
         letters, digits, style, ctype, f_raw, f_text, v_text, v_empty, inline = m.groups()
-        col = col_index.get(letters)
+        col = col_index[letters]  # 0: no column
         row = int(digits)
-        if col is None or row > MAX_ROW:
+        if not col or row > MAX_ROW:
             return False
         position = row * 16_385 + col
         key = letters + digits

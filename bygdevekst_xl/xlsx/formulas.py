@@ -66,13 +66,13 @@ def _template_code(code: str, parts: Template) -> None:
     for match in _REF.finditer(code):
         g = match.groups()
         if g[1] is not None:
-            col, row = COL_INDEX.get(g[1].upper()), int(g[3])
-            if col is None or not 1 <= row <= MAX_ROW:
+            col, row = COL_INDEX[g[1].upper()], int(g[3])
+            if not col or not 1 <= row <= MAX_ROW:
                 continue
             ref = (0, g[0], col, g[2], row)
         elif g[5] is not None:
-            first, second = COL_INDEX.get(g[5].upper()), COL_INDEX.get(g[7].upper())
-            if first is None or second is None:
+            first, second = COL_INDEX[g[5].upper()], COL_INDEX[g[7].upper()]
+            if not first or not second:
                 continue
             ref = (1, g[4], first, g[6], second)
         else:

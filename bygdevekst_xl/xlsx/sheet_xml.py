@@ -115,7 +115,7 @@ def parse_sheet_xml(builder: SheetBuilder, source: zipfile.ZipInfo | bytes) -> N
             ref = attrs.get("r")
             if ref:
                 m = fast(ref)
-                if m and (col := col_index.get(m[1], 0)):
+                if m and (col := col_index[m[1]]):
                     row = int(m[2])
                     key = ref
                     if row > MAX_ROW:
