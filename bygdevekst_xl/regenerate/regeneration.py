@@ -153,12 +153,12 @@ def regenerate(
     be carried at all, ``NotWrittenAsMeant`` when the read-back differs and
     ``StrictRulesBroken`` when ``strict`` and a rule is broken; nothing is written then.
     """
-    from ..extract import ExtractError, extract_findings
+    from ..check.workbook import check_edited
+    from ..extract import ExtractError
 
     edited = read_edited(workbook)
-    unreadable = [
-        f for f in extract_findings(edited) if f.code in ("text-unreadable", "column-deleted")
-    ]
+    source = check_edited(edited).errors  # what the workbook itself has, checked once
+    unreadable = [f for f in source if f.code in ("text-unreadable", "column-deleted")]
     if unreadable:
         raise ExtractError(str(workbook), unreadable)
     read, content, record = edited.read, edited.content, edited.origin.record
@@ -224,12 +224,10 @@ def regenerate(
     differences = written_differences(layout, back.content)
     if differences:
         raise NotWrittenAsMeant(result, differences)
-    from ..check.workbook import check_edited
-
     report = check_edited(back)
     stated = [*report.errors, *report.warnings]
     result.broken = [f for f in stated if f.code in BUDGET_RULE_CODES]
-    carried = {f.code for f in check_edited(edited).errors}  # the workbook had them already
+    carried = {f.code for f in source}  # the workbook had them already
     faults: list[Message | Finding] = [
         f for f in report.errors if f.code not in BUDGET_RULE_CODES | WRITTEN_FROM_SPEC | carried
     ]
