@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..compute import HOURS_DECIMALS, ProjectTotals, number
-from ..excel import col_letter
+from ..excel import col_letter, row_number
 from ..model import Budget, Project
 from ..texts import (
     BULLET,
@@ -47,14 +47,15 @@ class _Context:
     totals: ProjectTotals
     sheet: SheetLayout
     years: tuple[int, ...]
+    n_years: int = field(init=False)
+    total_col: int = field(init=False)
+    year_letters: tuple[str, str] = field(init=False)
+    """The letters of the first and the last year column (every row's sum spans them)."""
 
-    @property
-    def n_years(self) -> int:
-        return len(self.years)
-
-    @property
-    def total_col(self) -> int:
-        return sum_col(self.n_years)
+    def __post_init__(self) -> None:
+        self.n_years = len(self.years)
+        self.total_col = sum_col(self.n_years)
+        self.year_letters = (col_letter(FIRST_YEAR_COL), col_letter(self.total_col - 1))
 
     def header(self, row: int, first: str, second: str, last: str = SUM_HEADER) -> None:
         """A table header: two text columns, one column per year, the sum column."""
@@ -66,8 +67,9 @@ class _Context:
 
     def row_sum(self, row: int, value: float, style: str = "amount") -> None:
         """The sum of a row's year cells, in the sum column."""
-        first, last = a1(row, FIRST_YEAR_COL), a1(row, self.total_col - 1)
-        self.sheet.formula(row, self.total_col, f"SUM({first}:{last})", value, style)
+        first, last = self.year_letters
+        n = row_number(row)
+        self.sheet.formula(row, self.total_col, f"SUM({first}{n}:{last}{n})", value, style)
 
     def column_sum(self, row: int, first: int, last: int, values: list[float], style: str) -> None:
         """Each year column summed from *first* to *last*, and the row's sum."""

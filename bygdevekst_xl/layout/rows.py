@@ -8,6 +8,7 @@ categories, projects).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 FIRST_YEAR_COL = 2
 """Column C: the first project year; one column per year follows, then the row's sum."""
@@ -33,7 +34,11 @@ def cost_capacity(n_lines: int) -> int:
 
 @dataclass(frozen=True)
 class ProjectRows:
-    """Row plan of a project sheet."""
+    """Row plan of a project sheet.
+
+    Each row is derived from the one above it, once: a sheet's builders and its readers ask
+    for the rows far down (the balance, the margin) thousands of times.
+    """
 
     capacity: int
     n_municipalities: int
@@ -46,27 +51,27 @@ class ProjectRows:
     cost_header = 5
     cost_first = 6
 
-    @property
+    @cached_property
     def cost_last(self) -> int:
         return self.cost_first + self.capacity - 1
 
-    @property
+    @cached_property
     def cost_total(self) -> int:
         return self.cost_last + 1
 
-    @property
+    @cached_property
     def hours_heading(self) -> int:
         return self.cost_total + 2
 
-    @property
+    @cached_property
     def hours_header(self) -> int:
         return self.hours_heading + 1
 
-    @property
+    @cached_property
     def hours_first(self) -> int:
         return self.hours_header + 1
 
-    @property
+    @cached_property
     def hours_last(self) -> int:
         return self.hours_first + self.n_municipalities - 1
 
@@ -74,79 +79,79 @@ class ProjectRows:
         """The row of a municipality's hours (0-based index in the pilot's order)."""
         return self.hours_first + municipality
 
-    @property
+    @cached_property
     def hours_total(self) -> int:
         return self.hours_last + 1
 
-    @property
+    @cached_property
     def in_kind(self) -> int:
         return self.hours_total + 1
 
-    @property
+    @cached_property
     def working_group(self) -> int:
         return self.in_kind + 1
 
-    @property
+    @cached_property
     def financing_heading(self) -> int:
         return self.working_group + 2
 
-    @property
+    @cached_property
     def financing_header(self) -> int:
         return self.financing_heading + 1
 
-    @property
+    @cached_property
     def kdd(self) -> int:
         return self.financing_header + 1
 
-    @property
+    @cached_property
     def statsforvalteren(self) -> int:
         return self.kdd + 1
 
-    @property
+    @cached_property
     def own_share(self) -> int:
         return self.statsforvalteren + 1
 
-    @property
+    @cached_property
     def financing_total(self) -> int:
         return self.own_share + 1
 
-    @property
+    @cached_property
     def category_heading(self) -> int:
         return self.financing_total + 2
 
-    @property
+    @cached_property
     def category_header(self) -> int:
         return self.category_heading + 1
 
-    @property
+    @cached_property
     def category_first(self) -> int:
         return self.category_header + 1
 
-    @property
+    @cached_property
     def category_last(self) -> int:
         return self.category_first + self.n_categories - 1
 
-    @property
+    @cached_property
     def uncategorised(self) -> int:
         return self.category_last + 1
 
-    @property
+    @cached_property
     def kdd_eligible(self) -> int:
         return self.uncategorised + 1
 
-    @property
+    @cached_property
     def balance_heading(self) -> int:
         return self.kdd_eligible + 2
 
-    @property
+    @cached_property
     def total_costs(self) -> int:
         return self.balance_heading + 1
 
-    @property
+    @cached_property
     def balance(self) -> int:
         return self.total_costs + 1
 
-    @property
+    @cached_property
     def kdd_margin(self) -> int:
         """KDD-eligible costs − KDD per year, with the project's eligibility flag."""
         return self.balance + 1
