@@ -183,3 +183,35 @@ def test_fast_formula_preparation_matches_xlsxwriter(example_budget):
     formulas |= {"=XLOOKUP(A1,B1:B2,C1:C2)", "=SUM(A1)+UNIQUE(B1:B3)", "=_xlfn.SINGLE(A1)"}
     for formula in formulas:
         assert fast._prepare_formula(formula) == reference._prepare_formula(formula), formula
+
+
+def test_row_heights_grow_only_for_text_that_wraps():
+    """A row grows for wrapped text longer than its column (or merged span) or with line
+    breaks; one-line text, other styles and rows of a set height keep theirs."""
+    from bygdevekst_xl.writer.pages import blocks, row_heights
+
+    sheet = SheetLayout("x", widths={0: 10, 1: 10})
+    sheet.label(0, 0, "a" * 10, "wrap")  # fits exactly: one line
+    sheet.label(1, 0, "a" * 11, "wrap")  # two lines
+    sheet.input(2, 0, "a\nb\nc", "text", "input_text")  # three lines by its breaks
+    sheet.label(3, 0, "a" * 15, "wrap")  # merged over two columns: fits
+    sheet.merges.append((3, 0, 3, 1))
+    sheet.label(4, 0, "a" * 50, "text")  # does not wrap
+    sheet.label(5, 0, "a" * 50, "wrap")
+    sheet.heights[5] = 20  # set by the layout: kept
+    sheet.label(6, 0, "", "wrap")
+    sheet.label(7, 0, "Tabell", "heading")
+    sheet.label(9, 0, "a" * 31, "wrap")  # four lines
+    assert row_heights(sheet) == {
+        0: 15,
+        1: 30,
+        2: 45,
+        3: 15,
+        4: 15,
+        5: 20,
+        6: 15,
+        7: 15,
+        8: 15,
+        9: 60,
+    }
+    assert blocks(sheet, row_heights(sheet)) == [(7, 9)]

@@ -8,6 +8,7 @@ Excel sizes rows: 15 pt a line, wrapped text one line per column width of charac
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 
@@ -20,6 +21,8 @@ DEFAULT_WIDTH = 8.43  # characters
 DEFAULT_HEIGHT = 15.0  # points
 CHART_HEIGHT = 260.0  # points: xlsxwriter's 288 px chart at y_scale 0.9, in points
 SAFETY = 0.85
+_WRAPPED = frozenset({"wrap", "input_text"})
+"""The styles whose text wraps, growing its row."""
 """Room left for programs that draw columns a little wider than Excel (LibreOffice)."""
 
 
@@ -42,15 +45,20 @@ def row_heights(sheet: SheetLayout) -> dict[int, float]:
     last_row = max([r for r, _ in sheet.cells] + [c.row for c in sheet.charts], default=0)
     heights = {row: sheet.heights.get(row, DEFAULT_HEIGHT) for row in range(last_row + 1)}
     merged = {(r, c): c2 for r, c, _, c2 in sheet.merges}
+    widths: dict[tuple[int, int], float] = {}  # (first, last column) -> width, summed once
     for (row, col), cell in sheet.cells.items():
-        if row in sheet.heights or not isinstance(cell.value, str) or not cell.value:
+        text = cell.value
+        if cell.style not in _WRAPPED or row in sheet.heights or not isinstance(text, str):
             continue
-        if cell.style not in ("wrap", "input_text"):
-            continue
-        width = sum(
-            sheet.widths.get(c, DEFAULT_WIDTH) for c in range(col, merged.get((row, col), col) + 1)
-        )
-        lines = sum(max(1, math.ceil(len(part) / max(width, 1))) for part in cell.value.split("\n"))
+        span = (col, merged.get((row, col), col))
+        width = widths.get(span)
+        if width is None:
+            width = widths[span] = sum(
+                sheet.widths.get(c, DEFAULT_WIDTH) for c in range(span[0], span[1] + 1)
+            )
+        if len(text) <= max(width, 1) and "\n" not in text:
+            continue  # one line (or none): the row keeps its height
+        lines = sum(max(1, math.ceil(len(part) / max(width, 1))) for part in text.split("\n"))
         heights[row] = max(heights[row], DEFAULT_HEIGHT * lines)
     for chart in sheet.charts:
         heights[chart.row] = max(heights.get(chart.row, DEFAULT_HEIGHT), CHART_HEIGHT)
@@ -65,7 +73,8 @@ def blocks(sheet: SheetLayout, heights: dict[int, float]) -> list[tuple[int, int
     spans = []
     for i, first in enumerate(headings):
         end = headings[i + 1] if i + 1 < len(headings) else max(heights) + 1
-        last = max((r for r in used if first <= r < end), default=first)
+        below = bisect.bisect_left(used, end) - 1  # the last used row above the next heading
+        last = used[below] if below >= 0 and used[below] >= first else first
         spans.append((first, last))
     spans += [(chart.row, chart.row) for chart in sheet.charts]
     return spans
