@@ -413,6 +413,31 @@ def test_whole_numbers_read_as_yaml_reads_them(text):
     assert ours == theirs and type(ours["a"]) is type(theirs["a"])
 
 
+def test_a_scalar_repeated_plain_and_quoted_keeps_each_ones_tag():
+    """Each distinct scalar's tag is resolved once per document: the same text plain and
+    quoted, or in another style, still reads as PyYAML reads it."""
+    from bygdevekst_xl.spec.yaml_nodes import load_yaml
+
+    text = "a: [1, '1', 1, \"1\", null, 'null', null, yes, 'yes', 2023-11-01, '2023-11-01']\n"
+    ours, theirs = load_yaml(text), yaml.safe_load(text)
+    theirs["a"][9] = theirs["a"][9].isoformat()  # dates read as ISO text
+    assert ours == theirs
+    assert [type(v) for v in ours["a"]] == [type(v) for v in theirs["a"]]
+
+
+def test_check_spec_refuses_what_budget_from_dict_refuses(example_dict):
+    """check_spec raises the same problems as budget_from_dict, and passes a valid spec."""
+    from bygdevekst_xl.spec import check_spec
+
+    assert check_spec(example_dict) is None
+    example_dict["projects"][0]["costs"][0]["amounts"][0] = "90 000"
+    with pytest.raises(SpecError) as checked:
+        check_spec(example_dict, "x")
+    with pytest.raises(SpecError) as built:
+        budget_from_dict(example_dict, "x")
+    assert checked.value.problems == built.value.problems
+
+
 def test_description_paragraphs_read_back_as_written(example_dict, tmp_path, capsys):
     """Description paragraphs with surrounding spaces, a line break or a blank one are kept
     as the workbook gives them back (trimmed, one a line): the fresh workbook checks clean."""

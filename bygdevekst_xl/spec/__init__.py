@@ -130,10 +130,16 @@ def parse_spec(raw: bytes | str, source: str = "<spec>") -> Budget:
 
 def budget_from_dict(data: Any, source: str = "<spec>") -> Budget:
     """Validate a spec already read into Python data and build the budget."""
+    check_spec(data, source)
+    return _build(data)
+
+
+def check_spec(data: Any, source: str = "<spec>") -> None:
+    """Raise ``SpecError`` for data ``budget_from_dict`` refuses, without building the budget
+    (for a check that data reads back)."""
     problems = _first_problems(validate(data))
     if problems:
         raise SpecError(source, problems)
-    return _build(data)
 
 
 def _first_problems(problems: Iterator[str]) -> list[str]:

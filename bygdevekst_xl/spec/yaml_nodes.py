@@ -46,13 +46,31 @@ def _at(mark: Any, key: str, /, **params: Any) -> YamlProblem:
     return YamlProblem(Message("at", place=_where(mark), text=Message(key, **params)))
 
 
+class _Loader(_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader, resolving each distinct scalar's tag once: PyYAML tries its regexes
+    on every scalar, and an amount or a key recurs thousands of times in a large spec."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.tags: dict[tuple[str, Any], str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = self.tags.get(key)
+        if tag is None:
+            tag = self.tags[key] = super().resolve(kind, value, implicit)
+        return tag
+
+
 def load_yaml(text: str) -> Any:
     """The one YAML document in *text* as plain data; raise :class:`YamlProblem`."""
     marks = sum(text.count(mark) for mark in _MARKS)
     if marks > MAX_NODES:
         raise YamlProblem(Message("yaml-too-many-values", count=marks, most=MAX_NODES))
     try:
-        loader = _LOADER(text)
+        loader = _Loader(text)
         try:
             node = loader.get_single_node()
             return None if node is None else _Builder(loader).data(node, 0)
