@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from . import __version__
 from .layout import LAYOUT_PROPERTY, LAYOUT_VERSION
 from .model import Budget
-from .spec import MAX_SPEC_BYTES, SpecError, budget_from_dict, budget_to_dict
+from .spec import MAX_SPEC_BYTES, SpecError, budget_from_dict, budget_to_dict, check_spec
 
 PREFIX = "bygdevekst_xl_"
 DIGEST_PROPERTY = PREFIX + "spec_sha256"
@@ -69,12 +69,26 @@ class RecordProblem:
     """The digest the record states, when it states one."""
 
 
+_last_canonical: tuple[Budget, bytes] | None = None
+"""The last budget asked for and its canonical form (a budget is frozen: the form is too)."""
+
+
 def canonical(budget: Budget) -> bytes:
-    """The canonical form of a spec: the same budget always gives the same bytes."""
+    """The canonical form of a spec: the same budget always gives the same bytes.
+
+    The last budget's form is kept: generating a workbook asks for it two or three times (the
+    generation id, the record, the report), ~10 ms each for a large spec.
+    """
+    global _last_canonical
+    last = _last_canonical  # one read: another thread may set it meanwhile
+    if last is not None and last[0] is budget:
+        return last[1]
     text = json.dumps(
         budget_to_dict(budget), ensure_ascii=False, sort_keys=True, separators=(",", ":")
     )
-    return text.encode("utf-8")
+    data = text.encode("utf-8")
+    _last_canonical = (budget, data)
+    return data
 
 
 def digest_of(budget: Budget) -> str:
@@ -94,7 +108,7 @@ def record_properties(budget: Budget) -> list[tuple[str, str]]:
     otherwise, so no workbook ever carries a record it could not read back.
     """
     data = canonical(budget)
-    budget_from_dict(json.loads(data), "generation record")  # the record must read back
+    check_spec(json.loads(data), "generation record")  # the record must read back
     packed = base64.b64encode(zlib.compress(data, 9)).decode("ascii")
     parts = [packed[i : i + PART_CHARS] for i in range(0, len(packed), PART_CHARS)]
     if len(parts) > MAX_PARTS:

@@ -263,3 +263,13 @@ def test_the_excluded_uses_are_known_by_id_or_name(second_budget, category, excl
     paths = [b.path for b in breaches(budget)]
     assert paths == (["categories[0].kdd_eligible"] if excluded else [])
     assert within_scheme(budget).categories[0].kdd_eligible is not excluded
+
+
+def test_the_canonical_form_is_the_budgets_own(example_budget, example_dict):
+    """Asked again, for the same budget or another, the canonical form is each one's."""
+    first = canonical(example_budget)
+    assert canonical(example_budget) == first
+    example_dict["pilot"]["name"] = "Annen pilot"
+    other = budget_from_dict(example_dict)
+    assert b"Annen pilot" in canonical(other) and canonical(other) != first
+    assert canonical(example_budget) == first
