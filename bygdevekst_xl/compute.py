@@ -16,6 +16,8 @@ from .model import Amount, Budget, Formula, Project
 
 def number(value: Amount | object) -> float:
     """What SUM sees in a cell: numbers count, text, blanks and booleans are 0."""
+    if type(value) is int or type(value) is float:  # the usual amount: no more questions
+        return value
     if isinstance(value, Formula):
         value = value.value
     if isinstance(value, bool) or not isinstance(value, int | float):

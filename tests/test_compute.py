@@ -45,3 +45,22 @@ def test_priced_hours_do_not_depend_on_how_the_hours_were_added(hours, expected)
 
     assert priced_hours(sum(hours), 750) == expected
     assert priced_hours(math.fsum(hours), 750) == expected
+
+
+def test_sum_counts_numbers_and_nothing_else():
+    """What SUM sees: ints and floats (and a formula's number) count; text, blanks, booleans
+    and a formula's text are 0."""
+    from bygdevekst_xl.compute import number
+    from bygdevekst_xl.model import Formula
+
+    assert [number(v) for v in (5, 2.5, -3, True, False, None, "", "7")] == [
+        5,
+        2.5,
+        -3,
+        0,
+        0,
+        0,
+        0,
+        0,
+    ]
+    assert number(Formula("=2*3", 6)) == 6 and number(Formula('="x"', "x")) == 0

@@ -175,3 +175,14 @@ def test_sheet_names_excel_could_misread_are_quoted(name, prefix):
     """Formulas quote a sheet name that Excel would read as a cell, an R1C1 reference or a
     logical, or that is not a plain identifier; other names stay bare."""
     assert quote_sheet(name) == prefix
+
+
+def test_a_cell_laid_out_twice_is_an_error_and_the_first_stays():
+    """Two cells at one place are a bug in the layout: refused, the first one kept."""
+    from bygdevekst_xl.layout.cells import SheetLayout
+
+    sheet = SheetLayout("Ark")
+    sheet.label(0, 0, "først")
+    with pytest.raises(ValueError, match="Ark!A1 is laid out twice"):
+        sheet.input(0, 0, 5, "amount", "input_amount")
+    assert sheet.cells[(0, 0)].value == "først"

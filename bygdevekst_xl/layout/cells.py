@@ -154,10 +154,8 @@ class SheetLayout:
         self._put(Cell(row, col, "formula", style, value, formula="=" + formula))
 
     def _put(self, cell: Cell) -> None:
-        key = (cell.row, cell.col)
-        if key in self.cells:
+        if self.cells.setdefault((cell.row, cell.col), cell) is not cell:
             raise ValueError(f"{self.name}!{cell.address} is laid out twice")
-        self.cells[key] = cell
 
 
 @dataclass

@@ -141,12 +141,18 @@ class _Builder:
         self.deep(node, depth)
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = self.data(key_node, depth)
-            if isinstance(key, list | dict):
-                raise _at(key_node.start_mark, "yaml-key-kind")
+            if key_node.tag == _STR and isinstance(key_node, yaml.ScalarNode):
+                key = key_node.value  # the usual key, and below the usual text: no call
+            else:
+                key = self.data(key_node, depth)
+                if isinstance(key, list | dict):
+                    raise _at(key_node.start_mark, "yaml-key-kind")
             if key in out:
                 raise _at(key_node.start_mark, "yaml-key-twice", key=repr(key))
-            out[key] = self.data(value_node, depth)
+            if value_node.tag == _STR and isinstance(value_node, yaml.ScalarNode):
+                out[key] = value_node.value
+            else:
+                out[key] = self.data(value_node, depth)
         return out
 
     @staticmethod

@@ -104,9 +104,10 @@ class _Renderer:
         first.activate()
 
     def fmt(self, style: str) -> Any:
-        if style not in self.formats:
-            self.formats[style] = self.workbook.add_format(cell_style(style))
-        return self.formats[style]
+        found = self.formats.get(style)
+        if found is None:
+            found = self.formats[style] = self.workbook.add_format(cell_style(style))
+        return found
 
     def check(self, code: int | None, what: str) -> None:
         if code not in (0, None):
@@ -126,7 +127,7 @@ class _Renderer:
                 f"merge at {layout.name}!{cell.address}",
             )
         for cell in layout.cells.values():
-            self.cell(ws, layout.name, cell, merged=(cell.row, cell.col) in merged)
+            self.cell(ws, layout.name, cell, merged)
         for link in layout.links:
             self.check(
                 ws.write_url(link.row, link.col, link.target, self.fmt("link"), string=link.text),
@@ -176,7 +177,8 @@ class _Renderer:
             self.formats[key] = self.workbook.add_format(CONDITIONAL_STYLES[style])
         return self.formats[key]
 
-    def cell(self, ws: Worksheet, sheet: str, cell: Cell, *, merged: bool) -> None:
+    def cell(self, ws: Worksheet, sheet: str, cell: Cell, merged: set[tuple[int, int]]) -> None:
+        """Write one cell (``merged``: the first cells of merged ranges, written already)."""
         fmt = self.fmt(cell.style)
         row, col, value = cell.row, cell.col, cell.value
         if cell.kind == "formula":
@@ -186,7 +188,7 @@ class _Renderer:
             cached = value.value if isinstance(value.value, str) else _number(value.value)
             code = ws.write_formula(row, col, value.text, fmt, cached)
         elif value is None or value == "":
-            code = None if merged else ws.write_blank(row, col, None, fmt)
+            code = None if (row, col) in merged else ws.write_blank(row, col, None, fmt)
         elif isinstance(value, str):
             code = ws.write_string(row, col, value, fmt)  # never a formula, whatever it starts with
         elif isinstance(value, bool):
