@@ -14,7 +14,7 @@ import re
 import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import BygdevekstError
 from ..messages import CATALOG, Count, Message, localize
@@ -41,22 +41,41 @@ MAX_SCHEMA_ERRORS = 10_000  # schema errors collected at most (then "at least N 
 HUGE_LIST = 1000
 """A list longer than the schema allows and than this is refused by its count alone."""
 MAX_SHEET_UNITS = 31  # Excel counts a sheet name's length in UTF-16 code units
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-"""Characters XML 1.0 cannot carry (or that no text needs): a workbook holding them is broken."""
 _INVISIBLE = (
     "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
     "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff"
 )
 """Characters that show as nothing (soft hyphen, zero-width space and joiners, bidi marks,
 variation selectors, the byte order mark ...): a name holding one looks like another name."""
-_NOT_IN_A_NAME = re.compile(
-    f"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff{_INVISIBLE}]"
-)
-"""Also line breaks and invisible characters: names and ids are one line, read as shown."""
-_NOT_IN_A_SHEET_NAME = re.compile(
-    f"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff{_INVISIBLE}]"
-)
-"""Also tabs: a sheet name with a tab is not found again by its name."""
+
+
+class _NotInText(NamedTuple):
+    """The characters each kind of text may not hold, and the invisible ones among them."""
+
+    free: re.Pattern[str]
+    """Characters XML 1.0 cannot carry (or that no text needs): a workbook holding them is
+    broken."""
+    name: re.Pattern[str]
+    """Also line breaks and invisible characters: names and ids are one line, read as shown."""
+    sheet: re.Pattern[str]
+    """Also tabs: a sheet name with a tab is not found again by its name."""
+    invisible: re.Pattern[str]
+
+
+@functools.cache
+def _not_in_text() -> _NotInText:
+    """The patterns of :class:`_NotInText`, compiled on first use (~2 ms): only a spec whose
+    text the quick scan (:func:`_maybe_bad_text`) flags needs them."""
+    return _NotInText(
+        free=re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]"),
+        name=re.compile(
+            f"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff{_INVISIBLE}]"
+        ),
+        sheet=re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff{_INVISIBLE}]"),
+        invisible=re.compile(f"[{_INVISIBLE}]"),
+    )
+
+
 _FREE_TEXT = {"reservation", "note", "description"}  # keys whose text may hold line breaks
 _CRITERION = re.compile(r"^[=<>]|[*?~]")
 """What SUMIF/COUNTIF read in a criterion as an operator (leading = < >) or a wildcard."""
@@ -323,12 +342,13 @@ def _load_yaml(raw: bytes | str, source: str) -> Any:
 def _text_problems(value: Any, path: str, key: str = "") -> Iterator[str]:
     """``path: message`` for text a workbook cannot hold, anywhere in the spec."""
     if isinstance(value, str):
-        pattern = _NOT_IN_A_SHEET_NAME if key == "sheet" else _NOT_IN_A_NAME
-        bad = (_NOT_XML if key in _FREE_TEXT else pattern).search(value)
+        patterns = _not_in_text()
+        pattern = patterns.sheet if key == "sheet" else patterns.name
+        bad = (patterns.free if key in _FREE_TEXT else pattern).search(value)
         if bad:
             if bad[0] in "\t\n\r\u2028\u2029":
                 key = "spec-line-break"
-            elif _INVISIBLE_CHAR.match(bad[0]):
+            elif patterns.invisible.match(bad[0]):
                 key = "spec-invisible"
             else:
                 key = "spec-control"
@@ -344,13 +364,12 @@ def _text_problems(value: Any, path: str, key: str = "") -> Iterator[str]:
             yield from _text_problems(item, f"{path}[{i}]", key)
 
 
-_INVISIBLE_CHAR = re.compile(f"[{_INVISIBLE}]")
 _MAYBE_NOT_IN_A_SHEET_NAME = re.compile(
     r"\\(?:[bfnrt]|u00[01]|u007[fF]|u00[89]|u202[89]|u[dD][89a-fA-F]|u[fF]{3}[eEfF]"
     r"|u00[aA][dD]|u034[fF]|u061[cC]|u11[56]|u17[bB][45]|u180[b-fB-F]|u200[b-fB-F]"
     r"|u202[a-eA-E]|u206|u3164|u[fF][eE]0|u[fF][eE][fF][fF]|u[fF][fF][aA]0)"
 )
-"""How ASCII JSON writes each character of :data:`_NOT_IN_A_SHEET_NAME` (an escaped backslash
+"""How ASCII JSON writes each character a sheet name may not hold (an escaped backslash
 before such letters matches too, which only costs the slow path)."""
 
 
