@@ -142,7 +142,7 @@ class SheetLayout:
 
     def input(self, row: int, col: int, value: Any, input_type: InputType, style: str) -> None:
         """An unlocked cell a person types into."""
-        self._put(Cell(row, col, "input", style, value, input_type=input_type))
+        self._put(Cell(row, col, "input", style, value, None, input_type))
 
     def formula(self, row: int, col: int, formula: str, value: Any, style: str) -> None:
         """A locked formula with the value our Python recomputation gives it."""
@@ -151,7 +151,7 @@ class SheetLayout:
                 f"{self.name}!{a1(row, col)}: formula of {len(formula)} characters "
                 f"exceeds Excel's limit of {MAX_FORMULA_CHARS}"
             )
-        self._put(Cell(row, col, "formula", style, value, formula="=" + formula))
+        self._put(Cell(row, col, "formula", style, value, "=" + formula))
 
     def _put(self, cell: Cell) -> None:
         if self.cells.setdefault((cell.row, cell.col), cell) is not cell:

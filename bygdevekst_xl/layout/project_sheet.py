@@ -49,12 +49,14 @@ class _Context:
     years: tuple[int, ...]
     n_years: int = field(init=False)
     total_col: int = field(init=False)
+    year_cols: tuple[int, ...] = field(init=False)
     year_letters: tuple[str, str] = field(init=False)
     """The letters of the first and the last year column (every row's sum spans them)."""
 
     def __post_init__(self) -> None:
         self.n_years = len(self.years)
         self.total_col = sum_col(self.n_years)
+        self.year_cols = tuple(year_col(y) for y in range(self.n_years))
         self.year_letters = (col_letter(FIRST_YEAR_COL), col_letter(self.total_col - 1))
 
     def header(self, row: int, first: str, second: str, last: str = SUM_HEADER) -> None:
@@ -148,9 +150,10 @@ def _costs(ctx: _Context) -> None:
         sheet.input(row, TEXT_COL, line.description if line else None, "text", "input_text")
         if line and len(line.description) > sheet.widths[TEXT_COL]:  # wraps: room for it all
             sheet.heights[row] = wrapped_height(line.description, sheet.widths[TEXT_COL])
-        for y in range(ctx.n_years):
-            value = line.amounts[y] if line and y < len(line.amounts) else None
-            sheet.input(row, year_col(y), value, "amount", "input_amount")
+        amounts = line.amounts if line else ()
+        for y, col in enumerate(ctx.year_cols):
+            value = amounts[y] if y < len(amounts) else None
+            sheet.input(row, col, value, "amount", "input_amount")
         ctx.row_sum(row, totals.line_totals[i] if line else 0)
     sheet.label(rows.cost_total, LABEL, COST_TOTAL_LABEL, "total_label")
     sheet.label(rows.cost_total, TEXT_COL, None, "total_label")
