@@ -12,6 +12,7 @@ import pytest
 
 from bygdevekst_xl.evaluate import ErrorValue
 from bygdevekst_xl.xlsx import DEFAULT_LIMITS, Limits, Validation, read_workbook
+from bygdevekst_xl.xlsx import fastpath as xlsx_fastpath
 from bygdevekst_xl.xlsx import formulas as xlsx_formulas
 from tests.xlsx_fixtures import (
     GENERAL,
@@ -191,6 +192,70 @@ def test_unusual_sheet_xml_goes_the_general_way_and_reads_the_same(tmp_path):
         "<x:v>3</x:v></x:c></x:row></x:sheetData></x:worksheet>"
     )
     assert only_sheet(read_both_ways(hand_made(tmp_path, prefixed, "x.xlsx"))).values == {"C2": 3.0}
+
+
+def test_the_fast_path_reads_text_formulas_empty_cells_and_row_changes(tmp_path, monkeypatch):
+    """Formulas with a text cached (``t="str"``), styled empty cells and the usual row change
+    are read by the fast path itself, as the general path reads them."""
+    taken = []
+    original = xlsx_fastpath.fast_cells
+
+    def spy(builder, text):
+        taken.append(original(builder, text))
+        return taken[-1]
+
+    monkeypatch.setattr(xlsx_fastpath, "fast_cells", spy)
+    rows = (
+        '<row r="1" spans="1:4"><c r="A1" t="str"><f>B1&amp;"x"</f><v>a&lt;x</v></c>'
+        '<c r="B1" s="1" t="str"><f aca="false">""</f><v></v></c><c r="C1" s="2"/>'
+        '<c r="D1" t="str"><f>D9</f><v/></c></row><row r="3" hidden="1">'
+        '<c r="A3" t="str"><f>1</f><v>12</v></c><c r="B3" t="str"><f>C3</f></c>'
+        '<c r="C3"><f>1/3</f><v>0.33333333333333331</v></c></row>'
+    )
+    sheet = only_sheet(read_both_ways(hand_made(tmp_path, sheet_xml(rows))))
+    assert taken == [True]
+    assert sheet.values == {} and sheet.hidden_rows == {3}
+    assert sheet.formulas == {
+        "A1": '=B1&"x"',
+        "B1": '=""',
+        "D1": "=D9",
+        "A3": "=1",
+        "B3": "=C3",
+        "C3": "=1/3",
+    }
+    assert sheet.cached == {"A1": "a<x", "B1": "", "D1": "", "A3": "12", "B3": None, "C3": 1 / 3}
+
+
+def test_a_bad_cell_in_a_plain_sheet_is_named_as_the_general_path_names_it(tmp_path):
+    """A bad cell gives the fast path up; the general path names the first fault: the cell,
+    or broken XML before it."""
+    bad = '<c r="B1" t="s"><v>7</v></c>'
+    path = hand_made(tmp_path, sheet_xml(f'<row r="1"><c r="A1"><v>1</v></c>{bad}</row>'))
+    assert "cell B1: shared string '7' does not exist" in fails(path)
+    broken = sheet_xml(f'<row r="1"><c r="A1"><v>1&bad;</v></c>{bad}</row>')
+    assert "not well-formed XML (undefined entity" in fails(hand_made(tmp_path, broken, "b.xlsx"))
+
+
+def test_a_date_style_marks_a_value_given_before_it_on_both_paths(tmp_path):
+    """After a cell out of order, a cell given again with a date style (empty, or a formula)
+    marks the value it was given before as a date on both paths, as ``store`` does."""
+    rows = (
+        '<row r="1"><c r="A1"><v>5</v></c><c r="B1"><v>6</v></c><c r="C1"><v>7</v></c></row>'
+        '<row r="2"><c r="A1"><v>1</v></c><c r="B1" s="1"/><c r="C1" s="1"><f>1</f><v>1</v></c>'
+        "</row>"
+    )
+    styles = (
+        f'<styleSheet xmlns="{MAIN}"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14"/>'
+        "</cellXfs></styleSheet>"
+    )
+    parts = package_parts(sheet_xml(rows))
+    parts["xl/styles.xml"] = styles
+    parts["xl/_rels/workbook.xml.rels"] = rels(
+        ("rId1", "worksheet", "worksheets/sheet1.xml"), ("rId2", "styles", "styles.xml")
+    )
+    sheet = only_sheet(read_both_ways(write_zip(tmp_path / "dato.xlsx", parts)))
+    assert sheet.values == {"A1": 1.0, "B1": 6.0, "C1": 7.0}
+    assert sheet.date_cells == {"B1", "C1"}
 
 
 def test_repeated_cells_keep_the_last(tmp_path):

@@ -9,40 +9,37 @@ text, ...) sends the whole part to the general expat path instead.
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from xml.parsers import expat
 
-from .address import COL_INDEX, MAX_ROW, NUMBER, is_digits
+from .address import COL_INDEX, MAX_ROW, is_digits
 from .cells import SheetBuilder
 from .content import ReadError
 from .xmlparts import DTDRefused, refuse
-
-_NO_ATTRS: dict[str, str] = {}
 
 
 def read_plain_cells(builder: SheetBuilder, text: str) -> bool:
     """Store the cells of a plain ``<sheetData>`` element (``text``) with regular expressions.
 
     They must account for every character of ``text``, which expat then checks is well-formed
-    XML. False when it is not plain enough (the caller then forgets what was read and parses
-    the whole part with expat); a bad cell is a :class:`ReadError` unless the XML before it is
-    broken (then expat names the damage).
+    XML. False when it is not plain enough or a cell is bad: the caller then forgets what was
+    read and parses the whole part with expat, which names the first fault (broken XML or
+    the bad cell) as it would have without the fast path.
     """
     try:
-        plain = fast_cells(builder, text)
+        return fast_cells(builder, text) and _well_formed(text)
     except ReadError:
-        if _well_formed(text[: builder.fast_pos], final=False):
-            raise
         return False
-    return plain and _well_formed(text)
 
 
 def fast_cells(builder: SheetBuilder, text: str) -> bool:
     """Store the cells of a ``<sheetData>`` element; False when one is not plain.
 
-    Numbers, shared strings and formulas of no special type with a number (or nothing)
+    One pass of :data:`_FAST_TOKEN` splits ``text`` into cells (each with the usual
+    ``</row><row r="N">`` before it) and the rest (the first and last row tags, blanks,
+    anything unusual), which :func:`_fast_rows` reads. Numbers, shared strings, empty cells
+    and formulas of no special type with a number (or for ``t="str"`` a text) or nothing
     cached are stored here directly; every other cell goes through ``builder.store``, as in
     the general path.
     """
@@ -56,124 +53,165 @@ def fast_cells(builder: SheetBuilder, text: str) -> bool:
         sheet.hidden_rows,
     )
     begin, stop = text.index(">") + 1, len(text) - len("</sheetData>")
-    pos, depth, row_number = begin, 0, 0
+    depth, row_number = 0, 0
     cells, limit, last = parts.cells, builder.max_cells, builder.last
-    for m in _FAST_CELL.finditer(text, begin, stop):
-        start = m.start()
-        if start != pos:
-            gap = _ROW_GAP(text, pos, start)  # the usual "</row><row r=...>"
-            if gap is not None and depth == 1 and "'" not in gap[2] and not gap[2].endswith("/"):
-                row_number = int(gap[1])
+    digits_seen, row, shared = "", 0, len(strings)
+    for window_start, window_stop in _windows(text, begin, stop):
+        for (
+            gap_row,
+            gap_attrs,
+            key,
+            letters,
+            digits,
+            style,
+            ctype,
+            f_raw,
+            f_text,
+            v_int,
+            v_number,
+            v_other,
+            inline,
+            other,
+        ) in _FAST_TOKEN.findall(text, window_start, window_stop):
+            if not key:  # row tags and blanks, or anything unusual
+                depth, row_number = _fast_rows(other, depth, row_number, hidden_rows, parts.keep)
+                if depth < 0:
+                    return False
+                continue
+            if gap_row:
+                if depth != 1 or "'" in gap_attrs or gap_attrs.endswith("/"):
+                    return False
+                row_number = int(gap_row)
                 if not 1 <= row_number <= MAX_ROW:
                     return False
-                if "hidden" in gap[2] and _ROW_HIDDEN.search(gap[2]):
+                if "hidden" in gap_attrs and _ROW_HIDDEN.search(gap_attrs):
                     parts.keep("hidden rows")
                     hidden_rows.add(row_number)
-            else:
-                depth, row_number = _fast_rows(
-                    text, pos, start, depth, row_number, hidden_rows, parts.keep
-                )
-        if depth != 1:
-            return False
-        pos = m.end()
-        letters, digits, style, ctype, f_raw, f_text, v_text, v_empty, inline = m.groups()
-        col = col_index[letters]  # 0: no column
-        row = int(digits)
-        if not col or row > MAX_ROW:
-            return False
-        position = row * 16_385 + col
-        key = letters + digits
-        if (
-            position > last
-            and cells < limit
-            and inline is None
-            and (v_text is None or "&" not in v_text)
-        ):
-            if f_raw is None:
-                if v_text:
-                    if ctype is None or ctype == "n":
-                        try:
-                            number = float(v_text) if NUMBER(v_text) else math.nan
-                        except ValueError:
-                            number = math.nan
-                        if number - number == 0:
-                            values[key] = number
-                            if style in date_styles:
-                                date_cells.add(key)
+            elif depth != 1:
+                return False
+            if digits != digits_seen:  # the cells of a row share its number
+                digits_seen, row = digits, int(digits)
+                if row > MAX_ROW:
+                    return False
+            col = col_index[letters]  # 0: no column
+            if not col:
+                return False
+            position = row * 16_385 + col
+            number = v_int or v_number  # a number as OOXML writes it (ASCII)
+            if position > last and cells < limit and not inline:
+                if not f_raw:
+                    if number:
+                        if not ctype or ctype == "n":
+                            value = float(number)
+                            if value - value == 0:  # finite
+                                values[key] = value
+                                if style in date_styles:
+                                    date_cells.add(key)
+                                cells += 1
+                                last = position
+                                continue
+                        elif ctype == "s" and v_int and (index := int(v_int)) < shared:
+                            values[key] = strings[index]
                             cells += 1
                             last = position
                             continue
-                    elif (
-                        ctype == "s"
-                        and is_digits(v_text)
-                        and len(v_text) < 10
-                        and int(v_text) < len(strings)
-                    ):
-                        values[key] = strings[int(v_text)]
+                    elif not v_other:  # an empty cell stores nothing
+                        if style in date_styles and isinstance(values.get(key), float):
+                            date_cells.add(key)  # a value given before it, as store has it
                         cells += 1
                         last = position
                         continue
-            elif (not f_raw or "t=" not in f_raw) and (ctype is None or ctype == "n"):
-                # A plain formula (LibreOffice adds aca="false", which changes nothing).
-                result: float | None = None
-                if v_text:
-                    try:
-                        result = float(v_text) if NUMBER(v_text) else math.nan
-                    except ValueError:
-                        result = math.nan
-                if result is None or result - result == 0:
-                    formulas[key] = "=" + _xml_text(f_text) if f_text else "="
-                    cached[key] = result
-                    cells += 1
-                    last = position
-                    continue
-        # Anything else: the general rules.
-        parts.cells, builder.last, builder.fast_pos = cells, last, pos
-        f_attrs = None
-        if f_raw is not None:
-            f_attrs = _fast_attrs(f_raw) if f_raw else _NO_ATTRS
-            if f_attrs is None:
-                return False
-            if f_text and "&" in f_text:
-                f_text = _xml_text(f_text)
-        if v_text is None:
-            if v_empty is not None:
-                v_text = ""
-        elif "&" in v_text:
-            v_text = _xml_text(v_text)
-        store(
-            key,
-            row,
-            col,
-            ctype or "n",
-            f_attrs,
-            f_text,
-            v_text,
-            None if inline is None else [_xml_text(inline)],
-        )
-        if style in date_styles and isinstance(values.get(key), float):
-            date_cells.add(key)
-        cells, last = parts.cells, builder.last
+                elif "t=" not in f_raw:
+                    # A plain formula (LibreOffice adds aca="false", which changes nothing)
+                    # with a number, or for t="str" a text, or nothing cached.
+                    result: object = None
+                    if not ctype or ctype == "n":
+                        if number:
+                            result = value = float(number)
+                            plain = value - value == 0  # finite
+                        else:
+                            plain = v_other in _NO_VALUE
+                    else:
+                        plain = ctype == "str"
+                        if number or v_other:
+                            result = _xml_text(number or _v_text(v_other))
+                    if plain:
+                        formulas[key] = "=" + _xml_text(f_text) if f_text else "="
+                        cached[key] = result
+                        if style in date_styles and isinstance(values.get(key), float):
+                            date_cells.add(key)  # a value given before it, as store has it
+                        cells += 1
+                        last = position
+                        continue
+            # Anything else: the general rules.
+            parts.cells, builder.last = cells, last
+            f_attrs = None
+            if f_raw:
+                f_attrs = _fast_attrs(f_raw[2:])
+                if f_attrs is None:
+                    return False
+                if "&" in f_text:
+                    f_text = _xml_text(f_text)
+            v_text = number or (_xml_text(_v_text(v_other)) if v_other else None)
+            store(
+                key,
+                row,
+                col,
+                ctype or "n",
+                f_attrs,
+                f_text,
+                v_text,
+                [_xml_text(inline.partition(">")[2].partition(">")[2])] if inline else None,
+            )
+            if style in date_styles and isinstance(values.get(key), float):
+                date_cells.add(key)
+            cells, last = parts.cells, builder.last
     parts.cells, builder.last = cells, last
-    depth, row_number = _fast_rows(text, pos, stop, depth, row_number, hidden_rows, parts.keep)
     return depth == 0
 
 
-_FAST_CELL = re.compile(
-    r'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: s="([0-9]{1,9})")?(?: t="([A-Za-z]{1,9})")?\s*'
+_FAST_TOKEN = re.compile(
+    r'(?:</row><row r="([0-9]{1,7})"([^>]*)>)?'
+    r'<c r="(([A-Z]{1,3})([1-9][0-9]{0,6}))"(?: s="([0-9]{1,9})")?(?: t="([A-Za-z]{1,9})")?\s*'
     r"(?:/>|>"
-    r'(?:<f((?:\s+[A-Za-z_][\w.-]*="[^"<&]*")*)\s*(?:/>|>([^<]*)</f>))?'
-    r"(?:<v>([^<]*)</v>|<v()/>)?"
-    r'(?:<is><t(?: xml:space="preserve")?>([^<]*)</t></is>)?'
+    r'(?:(<f(?:\s+[A-Za-z_][\w.-]*="[^"<&]*")*)\s*(?:/>|>([^<]*)</f>))?'
+    r"(?:<v>(?:([0-9]{1,9})|([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?))</v>"
+    r"|(<v>[^<]*</v>|<v/>))?"
+    r'(?:(<is><t(?: xml:space="preserve")?>[^<]*)</t></is>)?'
     r"</c>)"
+    r"|(<?[^<]*)"
 )
+"""A cell in its plain form with the row change before it, or anything else up to the next
+``<``. Groups (empty when absent): the row's number and other attributes; the cell's reference,
+letters and digits, style and type; ``<f`` with its attributes, and its text; ``<v>`` as a
+shared string index, as a number, or whole (anything else, or empty); ``<is><t>`` with the
+text of an inline string; anything else."""
 _FAST_ATTR = re.compile(r'([A-Za-z_][\w.-]*)="([^"]*)"')
-_ROW_GAP = re.compile(r'</row><row r="([0-9]{1,7})"([^>]*)>').fullmatch
 _FAST_ROW = re.compile(r"\s+|<row\b([^>]*)>|</row\s*>")
 _ROW_R = re.compile(r'\sr\s*=\s*"([^"]*)"')
 _ROW_HIDDEN = re.compile(r'\shidden\s*=\s*"(?:1|true)"')
 _ENTITY = re.compile(r"&(?:#x([0-9A-Fa-f]+)|#([0-9]+)|(amp|lt|gt|quot|apos));")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+_NO_VALUE = ("", "<v></v>", "<v/>")
+_WINDOW = 1 << 18
+
+
+def _windows(text: str, begin: int, stop: int) -> Iterator[tuple[int, int]]:
+    """Spans of ``text[begin:stop]`` of about ``_WINDOW`` characters, each but the last
+    ending where a row ends: a regular expression's ``findall`` lists a span's tokens at
+    once, and a small span keeps that list small."""
+    while begin < stop:
+        end = text.find("</row>", begin + _WINDOW, stop)
+        end = stop if end < 0 else end
+        yield begin, end
+        begin = end
+
+
+def _v_text(whole: str) -> str:
+    """The text of a whole ``<v>...</v>`` or ``<v/>``."""
+    return whole[3:-4] if whole != "<v/>" else ""
 
 
 def _fast_attrs(raw: str) -> dict[str, str] | None:
@@ -184,18 +222,16 @@ def _fast_attrs(raw: str) -> dict[str, str] | None:
 
 
 def _fast_rows(
-    text: str,
-    pos: int,
-    stop: int,
+    between: str,
     depth: int,
     row_number: int,
     hidden_rows: set[int],
     keep: Callable[[str], None],
 ) -> tuple[int, int]:
     """Read the row tags (and blanks) between two cells; depth -1 when anything else is there."""
-    match = _FAST_ROW.match
+    match, pos, stop = _FAST_ROW.match, 0, len(between)
     while pos < stop:
-        m = match(text, pos, stop)
+        m = match(between, pos)
         if m is None:
             return -1, row_number
         pos = m.end()
@@ -236,33 +272,37 @@ def _xml_text(text: str) -> str:
     )
 
 
-def split_sheet_data(data: bytes) -> tuple[bytes, bytes] | None:
-    """The part with an empty ``<sheetData/>``, and the ``<sheetData>`` element, when plain.
+def split_sheet_data(data: bytes) -> tuple[bytes, str] | None:
+    """The part with an empty ``<sheetData/>``, and the ``<sheetData>`` element as text, when
+    plain.
 
-    Plain: UTF-8, no DTD, comment, CDATA or processing instruction (so ``<sheetData`` can only
-    be the tag), one unprefixed ``<sheetData>``, no carriage returns or namespace
-    declarations inside it.
+    Plain: UTF-8; no DTD, comment, CDATA or processing instruction before ``<sheetData`` (so
+    it can only be the tag; inside the element the fast path takes none, after it expat reads
+    them with the rest of the part); one unprefixed ``<sheetData>``, no carriage returns or
+    namespace declarations inside it.
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if b"<!" in data or data.find(b"<?", 1) >= 0:
-        return None
-    if data.startswith(b"<?"):
-        declaration = data[: data.find(b"?>")]
-        encoding = _ENCODING.search(declaration)
-        if encoding and encoding[1].lower() not in (b"utf-8", b"utf8"):
-            return None
-    start = data.find(b"<sheetData")
+    at = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    start = data.find(b"<sheetData", at)
     if start < 0 or data[start + 10 : start + 11] not in (b">", b" ", b"\t", b"\n"):
         return None
+    head = data[at:start]
+    if b"<!" in head or head.find(b"<?", 1) >= 0:
+        return None
+    if head.startswith(b"<?"):
+        encoding = _ENCODING.search(head[: head.find(b"?>")])
+        if encoding and encoding[1].lower() not in (b"utf-8", b"utf8"):
+            return None
     close = data.find(b"</sheetData>", start)
     if close < 0 or data.find(b"<sheetData", close) >= 0:
         return None
     end = close + len(b"</sheetData>")
-    region = data[start:end]
-    if b"\r" in region or b"xmlns" in region:
+    try:
+        text = str(memoryview(data)[start:end], "utf-8")
+    except UnicodeDecodeError:
         return None
-    return data[:start] + b"<sheetData/>" + data[end:], region
+    if "\r" in text or "xmlns" in text:
+        return None
+    return head + b"<sheetData/>" + data[end:], text
 
 
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)""")

@@ -58,16 +58,11 @@ def _parse_part(
     if split is None:
         parse_sheet_xml(builder, data)
         return builder
-    del data  # keep one copy of the cells in memory, not three
-    outer, region = split
+    del data  # keep one copy of the cells in memory, not two
+    outer, text = split
     del split
-    try:
-        text: str | None = region.decode("utf-8")
-    except UnicodeDecodeError:
-        text = None
-    del region
     spent = parts.spent()
-    if text is not None and _parse_fast(builder, outer, text):
+    if _parse_fast(builder, outer, text):
         return builder
     parts.restore(spent)
     builder = SheetBuilder(parts, info, name, state, strings)
