@@ -517,6 +517,25 @@ def test_formulas_differing_in_other_digits_are_not_confused() -> None:
         assert v[("S", f"D{r}")] == f"{r % 3}x{2 * r}"
 
 
+def test_the_same_text_on_another_sheet_refers_to_that_sheet() -> None:
+    """A text scanned on one sheet is reused on another (its program moved there): its own
+    cells, ranges and rows are the other sheet's, a sheet it names stays that sheet, and a
+    whole column or a table of its own sheet is scanned afresh."""
+    values = {("P1", f"{c}{r}"): r * k for r in range(1, 6) for c, k in (("A", 1), ("B", 10))}
+    values.update({("P2", f"{c}{r}"): r * k for r in range(1, 9) for c, k in (("A", 2), ("B", 20))})
+    texts = {
+        "C1": "=SUM(A1:B1)+A2",
+        "C2": "=P1!A1+A1",
+        "C3": "=SUM(A:A)",
+        "C4": "=SUM(3:3)",
+        "C5": "=SUM(P2!A1:A2)*B5",
+    }
+    formulas = {(s, a): t for s in ("P1", "P2") for a, t in texts.items()}
+    v = evaluate(values, formulas).values
+    assert [v[("P1", a)] for a in texts] == [13, 2, 15, 3 + 30 + 15, 6 * 50]
+    assert [v[("P2", a)] for a in texts] == [26, 3, 72, 6 + 60 + 72, 6 * 100]
+
+
 def test_whole_columns_double_minus_and_row() -> None:
     """A:A covers the used rows, --TRUE is 1 (formulas would keep TRUE), ROW() is the
     cell's own row."""

@@ -12,6 +12,7 @@ import contextlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 from .compile import compile_shape
@@ -22,7 +23,11 @@ from .limits import DEFAULT_LIMITS, CellsRead, Limits, check_text
 from .structured import TableArea
 from .subtotal import Nested
 from .tokens import Scanner, Workbook
-from .values import CIRCULAR, PLAIN_TYPES, REF, VALUE, ErrorValue, Problem, constant, output
+from .values import CIRCULAR, ERRORS, REF, VALUE, ErrorValue, Problem, constant, output
+
+STORED_AS_THEY_ARE = frozenset((float, int, bool, str))
+"""Constant types :func:`~.values.constant` keeps as they are (a text unless it is an error
+code)."""
 
 
 @dataclass
@@ -48,13 +53,36 @@ class Evaluation:
     several."""
 
 
+Chunk = tuple[str, Mapping[Any, Any]]
+"""Cells of one sheet by address (constants or formula texts), as an evaluation takes them."""
+
+
+def chunks(cells: Mapping[CellKey, Any]) -> list[Chunk]:
+    """Cells keyed ``(sheet, address)`` as chunks of one sheet each, in their order."""
+    found: list[Chunk] = []
+    last: object = None
+    chunk: dict[Any, Any] = {}
+    for (sheet, address), value in cells.items():
+        if sheet != last or not found:
+            chunk, last = {}, sheet
+            found.append((sheet, chunk))
+        chunk[address] = value
+    return found
+
+
 class EvaluationRun:
-    """The state of one :func:`~.evaluate.evaluate` call; formula cells are numbered 0..n-1."""
+    """The state of one :func:`~.evaluate.evaluate` call; formula cells are numbered 0..n-1.
+
+    ``sheets`` names the sheets in index order; ``constants`` and ``formulas`` come in
+    chunks of one sheet each, applied in order (a later constant at a cell wins; formula
+    cells are numbered in their order).
+    """
 
     def __init__(
         self,
-        values: Mapping[CellKey, object],
-        formulas: Mapping[CellKey, str],
+        sheets: Iterable[str],
+        constants: Iterable[Chunk],
+        formulas: Iterable[Chunk],
         names: Mapping[str, str] | None,
         limits: Limits = DEFAULT_LIMITS,
         tables: Sequence[TableArea] = (),
@@ -62,34 +90,18 @@ class EvaluationRun:
     ) -> None:
         self.limits = limits
         self.result = Evaluation(values={}, circular=set(), unsupported={})
-        self.formulas = formulas
-        sheets: dict[str, int] = {}
-        for sheet, _addr in (*values.keys(), *formulas.keys()):
-            if sheet not in sheets:
-                sheets[sheet] = len(sheets)
-        self.sheets = sheets
+        self.sheets = {name: i for i, name in enumerate(sheets)}
         self.offsets: dict[object, int | None] = {}
         self.cells: dict[int, Any] = {}  # every non-empty cell's value, by int key
-        cells, offsets, key_of, plain = self.cells, self.offsets, self.key_of, PLAIN_TYPES
-        for (sheet, addr), v in values.items():
-            offset = offsets.get(addr)
-            k = (sheets[sheet] << SBITS) + offset if offset else key_of(sheet, addr)
-            if k is not None and v is not None:
-                cells[k] = v if type(v) in plain else constant(v)
-        cells_pop = cells.pop
+        for sheet, chunk in constants:
+            self._constants(sheet, chunk)
         self.keys: list[int] = []  # formula cell i -> int key
         self.cell_keys: list[CellKey] = []  # formula cell i -> (sheet, address)
-        for cell_key in formulas:
-            k = self.key_of(*cell_key)
-            if k is None:
-                self.result.values[cell_key] = REF
-                self.result.unsupported[cell_key] = f"invalid cell address {cell_key[1]!r}"
-                continue
-            cells_pop(k, None)
-            self.keys.append(k)
-            self.cell_keys.append(cell_key)
-        self.index = {k: i for i, k in enumerate(self.keys)}
-        folded = {name.upper(): idx for name, idx in sheets.items()}
+        self.texts: list[Any] = []  # formula cell i -> its text
+        for sheet, chunk in formulas:
+            self._formulas(sheet, chunk)
+        self.index = dict(zip(self.keys, range(len(self.keys)), strict=True))
+        folded = {name.upper(): idx for name, idx in self.sheets.items()}
         self.wb = Workbook(
             folded,
             lambda: iter((*self.cells, *self.keys)),
@@ -104,11 +116,60 @@ class EvaluationRun:
         self.uses_formulas = False
         self.nested: set[int] = set()  # cells calling SUBTOTAL or AGGREGATE
         self.hidden_rows = frozenset(
-            (sheets[name] << SBITS) + row * W
+            (self.sheets[name] << SBITS) + row * W
             for name, rows in (hidden_rows or {}).items()
-            if name in sheets
+            if name in self.sheets
             for row in rows
         )
+
+    def _offsets(self, addresses: Iterable[object]) -> list[Any]:
+        """``row * W + column`` of each address (None: not a cell address), remembered."""
+        offsets = self.offsets
+        found = list(map(offsets.get, addresses, repeat(-1)))
+        if -1 in found:
+            for i, address in enumerate(addresses):
+                if found[i] == -1:
+                    found[i] = offsets[address] = address_offset(address)
+        return found
+
+    def _constants(self, sheet: str, chunk: Mapping[Any, Any]) -> None:
+        """Store one sheet's constants (empty ones and bad addresses are left out)."""
+        base, cells = self.sheets[sheet] << SBITS, self.cells
+        offsets, values = self._offsets(chunk), chunk.values()
+        if None in offsets or None in values:
+            for offset, v in zip(offsets, values, strict=True):
+                if offset is not None and v is not None:
+                    cells[base + offset] = constant(v)
+        elif set(map(type, values)) <= STORED_AS_THEY_ARE and ERRORS.keys().isdisjoint(values):
+            cells.update(zip(map(base.__add__, offsets), values, strict=True))  # as constant()
+        else:
+            cells.update(zip(map(base.__add__, offsets), map(constant, values), strict=True))
+
+    def _formulas(self, sheet: str, chunk: Mapping[Any, Any]) -> None:
+        """Number one sheet's formula cells; a bad address is #REF! at once."""
+        base, cells = self.sheets[sheet] << SBITS, self.cells
+        offsets = self._offsets(chunk)
+        if None not in offsets:
+            keys = list(map(base.__add__, offsets))
+            if not cells.keys().isdisjoint(keys):
+                for k in keys:
+                    cells.pop(k, None)
+            self.keys += keys
+            self.cell_keys += zip(repeat(sheet), chunk)
+            self.texts += chunk.values()
+            return
+        for offset, (address, text) in zip(offsets, chunk.items(), strict=True):
+            if offset is None:
+                cell_key = (sheet, address)
+                self.result.values[cell_key] = REF
+                self.result.unsupported[cell_key] = f"invalid cell address {address!r}"
+                continue
+            k = base + offset
+            if cells:
+                cells.pop(k, None)
+            self.keys.append(k)
+            self.cell_keys.append((sheet, address))
+            self.texts.append(text)
 
     def key_of(self, sheet: str, addr: object) -> int | None:
         """The int key of a cell; None if addr is not a cell address."""
@@ -117,6 +178,12 @@ class EvaluationRun:
             offset = self.offsets[addr] = address_offset(addr)
         return None if offset is None else (self.sheets[sheet] << SBITS) + offset
 
+    def evaluate(self) -> Evaluation:
+        """Compile, order and calculate every formula cell."""
+        self.compile()
+        self.calculate(self.order())
+        return self.result
+
     def compile(self) -> None:
         """Scan every formula into (shape, references); compile each shape once."""
         shapes: dict[tuple[str, int], Any] = {}
@@ -124,8 +191,7 @@ class EvaluationRun:
         fallbacks = 0  # shapes compiled through formulas (slow), against max_fallback_shapes
         compiled_chars = 0  # characters of the shapes compiled, against max_shape_chars
         scanner = Scanner(self.wb, limits.max_scans)
-        for i, cell_key in enumerate(self.cell_keys):
-            text = self.formulas[cell_key]
+        for i, text in enumerate(self.texts):
             try:
                 if not isinstance(text, str):
                     raise Problem("formula is not text")
@@ -254,13 +320,19 @@ class EvaluationRun:
                     cells[k] = p.value
         finally:
             Matches.clear()
-        values, done = self.result.values, set(order)
-        for i, cell_key in enumerate(self.cell_keys):
-            if i in done:
-                values[cell_key] = output(cells[keys[i]])
-            else:
-                self.result.circular.add(cell_key)
-                values[cell_key] = CIRCULAR
+        values = self.result.values
+        if len(order) == len(keys):  # no cell on or after a cycle
+            values.update(
+                zip(self.cell_keys, map(output, map(cells.__getitem__, keys)), strict=True)
+            )
+        else:
+            done = set(order)
+            for i, cell_key in enumerate(self.cell_keys):
+                if i in done:
+                    values[cell_key] = output(cells[keys[i]])
+                else:
+                    self.result.circular.add(cell_key)
+                    values[cell_key] = CIRCULAR
         for i, p in sorted(problems.items()):
             self.result.unsupported[self.cell_keys[i]] = p.reason
         self._find_causes(order)
@@ -271,6 +343,8 @@ class EvaluationRun:
         if dependents is None:
             return
         cells, keys, problems = self.cells, self.keys, self.problems
+        if not problems and ErrorValue not in set(map(type, map(cells.get, keys))):
+            return  # no cell where trouble starts
         root_of: dict[int, int] = {}
         roots: set[int] = set()
         for i in order:  # dependency order: a cell's precedents come first

@@ -245,16 +245,21 @@ _THIS_ROW = re.compile(r"\[\s*@|#this\s+row", re.IGNORECASE)
 _DIGITS_BLANKED = bytes.maketrans(b"0123456789", b"\x00" * 10)
 
 
-def _scan(text: str, host: int, wb: Workbook, host_key: int = 0) -> tuple[str, list, list, set]:
+def _scan(
+    text: str, host: int, wb: Workbook, host_key: int = 0
+) -> tuple[str, list, list, set, list[bool] | None]:
     """Turn a formula into (shape, references); raise Problem if it cannot be evaluated.
 
     Also returns a program for :class:`Scanner`: one builder per reference, saying how
-    to rebuild it from the row digits at fixed positions, and the digit spans it used.
+    to rebuild it from the row digits at fixed positions, the digit spans it used, and
+    which builders are on the formula's own sheet (None when the program holds on that
+    sheet only: a table reference, or a whole column of its own sheet).
     """
     pieces: list[str] = []
     refs: list = []
     builders: list[tuple] = []
     used: set[tuple[int, int]] = set()
+    own: list[bool] | None = []  # builder i is on the host sheet
     pos = 0
     lets = "LET(" in text.upper()
     for m in TOKEN_RE.finditer(text):
@@ -272,15 +277,20 @@ def _scan(text: str, host: int, wb: Workbook, host_key: int = 0) -> tuple[str, l
             pieces.append(f"_{'C' if found[1] == 'c' else 'R'}{len(refs)}")
             refs.append(found[2])
             builders.append(_builder(m, found, used))
+            if own is not None:
+                if kind == "table" or (m.group("cc1") and m.group("sheet") is None):
+                    own = None
+                else:
+                    own.append(m.group("sheet") is None and m.group("name") is None)
         elif kind == "bracket":
             before = text[m.start() - 1] if m.start() else ""
             if before.isalnum() or before == "_":
                 raise Problem("structured (table) references are not supported")
             raise Problem("external workbook reference", REF)
     if not pieces:
-        return text, refs, builders, used
+        return text, refs, builders, used, own
     pieces.append(text[pos:])
-    return "".join(pieces), refs, builders, used
+    return "".join(pieces), refs, builders, used, own
 
 
 def _digits(m: re.Match, group: str, used: set) -> tuple[int, int]:
@@ -313,17 +323,34 @@ def _builder(m: re.Match, found: tuple, used: set) -> tuple:
     return (0, found[2])
 
 
+def _moved(builders: list[tuple], own: list[bool], old: int, new: int) -> list[tuple]:
+    """A program scanned on sheet old, for the same text on sheet new."""
+    shift = (new - old) << SBITS
+    moved = []
+    for b, mine in zip(builders, own, strict=True):
+        if mine and b[0] == 1:
+            b = (1, b[1] + shift, *b[2:])
+        elif mine and b[0] != 0:
+            b = (b[0], new, *b[2:])
+        moved.append(b)
+    return moved
+
+
 class Scanner:
     """Scan formulas, reusing one scan for formulas that differ only in their row numbers.
 
     The key is the formula's UTF-8 bytes with every digit blanked out (so ``C8`` and
     ``C9`` share it); digits that are not row numbers of references (sheet names,
-    literals, names) must match as well.
+    literals, names) must match as well. A formula that misses counts as scanned in full
+    (against ``max_scans``), but the same text scanned on another sheet already is not
+    tokenized again: its program is moved to this sheet (the 50 project sheets share one
+    text per row).
     """
 
     def __init__(self, wb: Workbook, max_scans: int = DEFAULT_LIMITS.max_scans) -> None:
         self.wb = wb
         self.programs: dict[tuple[int, bytes], tuple[list, dict]] = {}
+        self.texts: dict[str, tuple] = {}  # text -> (sheet, shape, builders, own, fixed)
         self.scans = 0  # formulas scanned in full (not from a program), against max_scans
         self.max_scans = max_scans
 
@@ -331,21 +358,30 @@ class Scanner:
         """(shape, references) of a formula on sheet host (in the cell host_key); raise
         Problem if unusable."""
         if "[" in text and _THIS_ROW.search(text):  # the same text means another row
-            return _scan(text, host, self.wb, host_key)[:2]
+            shape, refs = _scan(text, host, self.wb, host_key)[:2]
+            return shape, refs
         raw = text.encode()
         key = (host, raw.translate(_DIGITS_BLANKED))
         entry = self.programs.get(key)
         if entry is not None:
             known = entry[1].get(b" ".join([raw[a:b] for a, b in entry[0]]))
             if known is not None:
-                refs = self.run(known[1], raw)
-                if refs is not None:
-                    return known[0], refs
+                built = self.run(known[1], raw)
+                if built is not None:
+                    return known[0], built
         self.scans += 1
         if self.scans > self.max_scans:
             raise Problem(f"more than {self.max_scans} distinct formulas; not evaluated")
-        shape, refs, builders, used = _scan(text, host, self.wb, host_key)
-        fixed = [d.span() for d in _DIGITS.finditer(raw) if d.span() not in used]
+        seen = self.texts.get(text)
+        moved = None if seen is None else _moved(seen[2], seen[3], seen[0], host)
+        found = None if moved is None else self.run(moved, raw)
+        if seen is not None and moved is not None and found is not None:
+            shape, refs, builders, fixed = seen[1], found, moved, seen[4]
+        else:
+            shape, refs, builders, used, own = _scan(text, host, self.wb, host_key)
+            fixed = [d.span() for d in _DIGITS.finditer(raw) if d.span() not in used]
+            if own is not None:
+                self.texts[text] = (host, shape, builders, own, fixed)
         if entry is None or entry[0] != fixed:
             entry = self.programs[key] = (fixed, {})
         entry[1][b" ".join([raw[a:b] for a, b in fixed])] = (shape, builders)
