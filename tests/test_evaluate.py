@@ -1007,3 +1007,54 @@ def test_joined_text_past_excels_limit_is_value_error_and_blanks_count_nothing()
     assert result.values[("S", "C4")] == ErrorValue("#VALUE!")
     assert result.values[("S", "C5")] == 0
     assert not result.unsupported
+
+
+def _content(sheets: dict[str, tuple[dict, dict, dict]], names: dict[str, str]) -> object:
+    """A WorkbookContent of sheets given as (values, formulas, errors)."""
+    from bygdevekst_xl.xlsx.content import SheetContent, WorkbookContent
+
+    held = {
+        name: SheetContent(name, "visible", values=v, formulas=f, errors=e)
+        for name, (v, f, e) in sheets.items()
+    }
+    return WorkbookContent(Path("x.xlsx"), held, names, {}, None, [], False, {})
+
+
+def test_a_cell_evaluated_on_its_own_has_its_value_in_the_whole_evaluation() -> None:
+    """evaluate_workbook evaluates a cell with only the cells it depends on when asked for
+    one value (the one reading asks for inputs holding formulas): every cell's value so,
+    asked in any order, is its value when every cell is evaluated; cycles, errors, unknown
+    functions, ranges over formulas, names and other sheets alike."""
+    from bygdevekst_xl.evaluate import evaluate_workbook
+
+    values = {f"A{r}": r for r in range(1, 21)} | {"B1": "x", "B2": "#N/A"}
+    formulas = {f"C{r}": f"=SUM(A{r}:A{r + 1})*2" for r in range(1, 20)}
+    formulas |= {
+        "D1": "=SUM(C1:C19)+Sats",
+        "D2": "=D3+1",
+        "D3": "=D2+1",  # a cycle
+        "D4": "=D3*0+5",  # after the cycle
+        "D5": '=VALUE("40 000")',  # an error starts here
+        "D6": "=D5+D1",
+        "D7": "=NOSUCHFUNCTION(1)",
+        "D8": "=IFERROR(D7,7)+T!A1",
+        "D9": '=SUMIF(B1:B2,"x",A1:A2)+E1',
+        "D10": "=B2",
+    }
+    other = ({"B1": 3}, {"A1": "=S!D1/2", "A2": "=A1+S!E1"}, {})
+    sheets = {"S": (values, formulas, {"E1": "#DIV/0!"}), "T": other}
+    names = {"Sats": "T!$B$1"}
+    whole = evaluate_workbook(_content(sheets, names)).values
+    cells = list(whole)
+    for order in (cells, cells[::-1], cells[len(cells) // 2 :] + cells[: len(cells) // 2]):
+        evaluation = evaluate_workbook(_content(sheets, names))
+        for cell in order:
+            assert evaluation.holds(cell)
+            assert repr(evaluation.value(cell)) == repr(whole[cell]), cell
+        assert repr(dict(evaluation.values)) == repr(whole)
+    evaluation = evaluate_workbook(_content(sheets, names))
+    assert evaluation.value(("S", "A1")) is None and not evaluation.holds(("S", "A1"))
+    assert evaluation.on_demand[("S", "D4")] == CIRCULAR and ("S", "D4") in evaluation.on_demand
+    assert ("S", "Z9") not in evaluation.on_demand
+    assert ("S", "D2") in whole and whole[("S", "D2")] == CIRCULAR
+    assert evaluation.unsupported == evaluate_workbook(_content(sheets, names)).unsupported

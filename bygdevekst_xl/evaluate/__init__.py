@@ -90,7 +90,7 @@ def evaluate_workbook(content: Any, *, limits: Limits = DEFAULT_LIMITS) -> Evalu
     sheets = dict.fromkeys(name for name, _ in (*constants, *formulas))
     hidden = {name: sheet.hidden_rows for name, sheet in content.sheets.items()}
     run = EvaluationRun(sheets, constants, formulas, content.names, limits, tables, hidden)
-    return run.evaluate()
+    return Evaluation(run)
 
 
 def evaluate(
@@ -120,7 +120,9 @@ def evaluate(
     run = EvaluationRun(
         sheets, chunks(values), chunks(formulas), names, limits, tables, hidden_rows
     )
-    return run.evaluate()
+    evaluation = Evaluation(run)
+    evaluation.values  # noqa: B018 (every formula evaluated now, as documented)
+    return evaluation
 
 
 def recalculate(path: Any, *, limits: Limits = DEFAULT_LIMITS) -> dict[tuple[str, str], Any]:

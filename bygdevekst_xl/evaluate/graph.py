@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import contextlib
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import repeat
 from typing import Any
 
@@ -31,8 +32,17 @@ code)."""
 
 
 @dataclass
+class Found:
+    """Everything an evaluation found (see :class:`Evaluation`)."""
+
+    values: dict[CellKey, object]
+    circular: set[CellKey]
+    unsupported: dict[CellKey, str]
+    caused_by: dict[CellKey, CellKey] = field(default_factory=dict)
+
+
 class Evaluation:
-    """What :func:`~.evaluate.evaluate` found.
+    """What :func:`~.evaluate.evaluate` found, computed when first asked for.
 
     ``values`` maps every formula cell to a float, str, bool or :class:`~.values.ErrorValue`.
     ``circular`` holds the cells on, or depending on, a circular reference; each of them has
@@ -40,17 +50,81 @@ class Evaluation:
     for a computed error). ``unsupported`` maps the cells that could not be evaluated
     (unknown or unsupported function, external or structured reference, unknown sheet,
     parse error) to a short reason; their value is ``#NAME?`` (``#REF!`` for references
-    that lead outside the workbook), and dependent cells see that error.
+    that lead outside the workbook), and dependent cells see that error. ``caused_by`` maps
+    each formula cell computed from a cell where trouble starts to that cell: an
+    unsupported cell, or a formula cell whose error value none of its formula precedents
+    gave it (``=VALUE("40 000")``); the first such cell in evaluation order when there are
+    several.
+
+    Reading any of the four evaluates every formula cell, once. :meth:`value` (and
+    :attr:`on_demand`, the same as a mapping) evaluates only what one cell depends on, with
+    the same compiled formulas: the same value either way.
     """
 
-    values: dict[CellKey, object]
-    circular: set[CellKey]
-    unsupported: dict[CellKey, str]
-    caused_by: dict[CellKey, CellKey] = field(default_factory=dict)
-    """Each formula cell computed from a cell where trouble starts, to that cell: an
-    unsupported cell, or a formula cell whose error value none of its formula precedents
-    gave it (``=VALUE("40 000")``). The first such cell in evaluation order when there are
-    several."""
+    def __init__(self, run: EvaluationRun) -> None:
+        self._run: EvaluationRun | None = run
+
+    @cached_property
+    def _found(self) -> Found:
+        assert self._run is not None
+        found, self._run = self._run.evaluate(), None  # the run's cells are no longer needed
+        return found
+
+    @property
+    def values(self) -> dict[CellKey, object]:
+        return self._found.values
+
+    @property
+    def circular(self) -> set[CellKey]:
+        return self._found.circular
+
+    @property
+    def unsupported(self) -> dict[CellKey, str]:
+        return self._found.unsupported
+
+    @property
+    def caused_by(self) -> dict[CellKey, CellKey]:
+        return self._found.caused_by
+
+    def value(self, cell: CellKey) -> object | None:
+        """The value of the formula cell ``cell`` (None: no formula there), evaluating only
+        the formula cells it depends on unless every value is known already."""
+        if self._run is None:
+            return self._found.values.get(cell)
+        return self._run.value(cell)
+
+    def holds(self, cell: object) -> bool:
+        """Whether ``cell`` is a formula cell (without evaluating anything)."""
+        if self._run is None:
+            return cell in self._found.values
+        return self._run.holds(cell)
+
+    @property
+    def on_demand(self) -> Mapping[CellKey, object]:
+        """Every formula cell's value as a mapping that evaluates a cell when it is read."""
+        return OnDemand(self)
+
+
+class OnDemand(Mapping[CellKey, object]):
+    """The formula cells' values, each evaluated when read (:meth:`Evaluation.value`)."""
+
+    def __init__(self, evaluation: Evaluation) -> None:
+        self.evaluation = evaluation
+
+    def __getitem__(self, cell: CellKey) -> object:
+        value = self.evaluation.value(cell)
+        if value is None:
+            raise KeyError(cell)
+        return value
+
+    def __contains__(self, cell: object) -> bool:
+        return self.evaluation.holds(cell)
+
+    def __iter__(self) -> Iterator[CellKey]:
+        return iter(self.evaluation.values)
+
+    def __len__(self) -> int:
+        return len(self.evaluation.values)
 
 
 Chunk = tuple[str, Mapping[Any, Any]]
@@ -89,7 +163,7 @@ class EvaluationRun:
         hidden_rows: Mapping[str, Iterable[int]] | None = None,
     ) -> None:
         self.limits = limits
-        self.result = Evaluation(values={}, circular=set(), unsupported={})
+        self.result = Found(values={}, circular=set(), unsupported={})
         self.sheets = {name: i for i, name in enumerate(sheets)}
         self.offsets: dict[object, int | None] = {}
         self.cells: dict[int, Any] = {}  # every non-empty cell's value, by int key
@@ -115,6 +189,13 @@ class EvaluationRun:
         self.problems: dict[int, Problem] = {}
         self.uses_formulas = False
         self.nested: set[int] = set()  # cells calling SUBTOTAL or AGGREGATE
+        self.lets = False  # a shape binds LET names
+        self.compiled = self.complete = False
+        self.known: dict[int, object] = {}  # values calculated in part (before complete)
+        self.looped: set[int] = set()  # of those, the cells on or after a cycle
+        self.positions: dict[CellKey, int] | None = None
+        self.exact: bool | None = None
+        self.deps: Callable[[tuple], list[int]] | None = None
         self.hidden_rows = frozenset(
             (self.sheets[name] << SBITS) + row * W
             for name, rows in (hidden_rows or {}).items()
@@ -178,14 +259,80 @@ class EvaluationRun:
             offset = self.offsets[addr] = address_offset(addr)
         return None if offset is None else (self.sheets[sheet] << SBITS) + offset
 
-    def evaluate(self) -> Evaluation:
-        """Compile, order and calculate every formula cell."""
-        self.compile()
-        self.calculate(self.order())
+    def evaluate(self) -> Found:
+        """Compile, order and calculate every formula cell (once)."""
+        if not self.complete:
+            self.compile()
+            self.calculate(self.order())
+            self.complete = True
         return self.result
 
+    def holds(self, cell: object) -> bool:
+        """Whether ``cell`` is a formula cell."""
+        return cell in self._positions() or cell in self.result.values
+
+    def value(self, cell: CellKey) -> object | None:
+        """The value of one formula cell (None: no formula there), calculating only the
+        formula cells it depends on, when that gives the value every cell's evaluation
+        would (:meth:`_in_part_exact`); else every cell's."""
+        i = self._positions().get(cell)
+        if i is None or self.complete:
+            return self.result.values.get(cell)
+        if i not in self.known:
+            self.compile()
+            if not self._in_part_exact():
+                return self.evaluate().values.get(cell)
+            self._calculate_closure(i)
+        return self.known[i]
+
+    def _positions(self) -> dict[CellKey, int]:
+        """Each formula cell's number, by (sheet, address)."""
+        if self.positions is None:
+            self.positions = dict(zip(self.cell_keys, range(len(self.cell_keys)), strict=True))
+        return self.positions
+
+    def _in_part_exact(self) -> bool:
+        """Whether a formula cell's value calculated with only its precedents is its value in
+        the whole evaluation. The limits on scans and shapes were applied to every formula
+        in order (:meth:`compile`), so only the budget of cells read could differ (it is
+        spent in evaluation order): a shape of our own that binds no LET name reads each of
+        its references at most once a call, so the cells of every reference of every
+        formula bound what the whole evaluation reads."""
+        if self.exact is None:
+            self.exact = not self.uses_formulas and not self.lets
+            if self.exact:
+                bound = 0
+                for refs in self.args:
+                    for a in refs:
+                        bound += 1 if type(a) is int else a[1] * a[2]
+                self.exact = bound <= self.limits.max_cells_read
+        return self.exact
+
+    def _calculate_closure(self, i: int) -> None:
+        """Calculate formula cell i and every formula cell it depends on not known yet (a
+        cell known to be on or after a cycle is taken again, so what follows it is too)."""
+        precedents, known, looped = self._precedents_of(), self.known, self.looped
+        wanted, stack = {i}, [i]
+        while stack:
+            for j in precedents(stack.pop()):
+                if j not in wanted and (j not in known or j in looped):
+                    wanted.add(j)
+                    stack.append(j)
+        order = self.order(wanted)
+        self._run_cells(order)
+        cells, keys = self.cells, self.keys
+        for j in order:
+            known[j] = output(cells[keys[j]])
+        for j in wanted.difference(order):  # on or after a cycle
+            known[j] = CIRCULAR
+            looped.add(j)
+
     def compile(self) -> None:
-        """Scan every formula into (shape, references); compile each shape once."""
+        """Scan every formula into (shape, references); compile each shape once (the first
+        call; the limits on scans and shapes count over every formula in order)."""
+        if self.compiled:
+            return
+        self.compiled = True
         shapes: dict[tuple[str, int], Any] = {}
         limits = self.limits
         fallbacks = 0  # shapes compiled through formulas (slow), against max_fallback_shapes
@@ -219,6 +366,7 @@ class EvaluationRun:
                             "in all; not evaluated"
                         )
                     slow_allowed = fallbacks < limits.max_fallback_shapes
+                    self.lets = self.lets or "LET(" in shape.upper()
                     fn = compile_shape(shape, len(refs), limits, slow_allowed)
                     if getattr(fn, "uses_formulas", False):
                         self.uses_formulas = True
@@ -234,25 +382,29 @@ class EvaluationRun:
             else:
                 self.fns[i] = fn
 
-    def order(self) -> list[int]:
-        """Formula cells in dependency order (Kahn's algorithm); cycles are left out."""
+    def order(self, wanted: Collection[int] | None = None) -> list[int]:
+        """Formula cells in dependency order (Kahn's algorithm); cycles are left out. All of
+        them, or the ``wanted`` ones (every cell they depend on is wanted or known)."""
         n = len(self.keys)
-        index, deps_of_range = self.index, self._range_deps()
-        indegree = [0] * n
-        dependents: list[list[int]] = [[] for _ in range(n)]
-        for i in range(n):
-            for a in self.args[i]:
-                if type(a) is int:
-                    j = index.get(a)
-                    if j is not None:
-                        indegree[i] += 1
-                        dependents[j].append(i)
-                else:
-                    for j in deps_of_range(a):
-                        indegree[i] += 1
-                        dependents[j].append(i)
-        self.dependents = dependents
-        ready = [i for i in range(n) if indegree[i] == 0]
+        precedents = self._precedents_of()
+        indegree: Any  # by cell number: a list for all cells, a dict for some
+        dependents: Any
+        inside: Collection[int]
+        members: Iterable[int]
+        if wanted is None:
+            inside = members = range(n)
+            indegree, dependents = [0] * n, [[] for _ in range(n)]
+        else:
+            inside, members = wanted, sorted(wanted)
+            indegree, dependents = dict.fromkeys(members, 0), {i: [] for i in members}
+        for i in members:
+            for j in precedents(i):
+                if j in inside:
+                    indegree[i] += 1
+                    dependents[j].append(i)
+        if wanted is None:
+            self.dependents = dependents
+        ready = [i for i in members if indegree[i] == 0]
         order = []
         while ready:
             i = ready.pop()
@@ -263,8 +415,30 @@ class EvaluationRun:
                     ready.append(j)
         return order
 
+    def _precedents_of(self) -> Callable[[int], list[int]]:
+        """A function giving the formula cells formula cell i refers to (with repeats)."""
+        index, args, deps_of_range = self.index, self.args, self._range_deps()
+
+        def precedents(i: int) -> list[int]:
+            found = []
+            for a in args[i]:
+                if type(a) is int:
+                    j = index.get(a)
+                    if j is not None:
+                        found.append(j)
+                else:
+                    found += deps_of_range(a)
+            return found
+
+        return precedents
+
     def _range_deps(self) -> Callable[[tuple], list[int]]:
-        """A function giving the formula cells inside a range descriptor."""
+        """A function giving the formula cells inside a range descriptor (made once)."""
+        if self.deps is None:
+            self.deps = self._new_range_deps()
+        return self.deps
+
+    def _new_range_deps(self) -> Callable[[tuple], list[int]]:
         index, keys = self.index, self.keys
         found_by_range: dict[int, list[int]] = {}
         by_column: dict[tuple[int, int], list[int]] = {}
@@ -298,6 +472,28 @@ class EvaluationRun:
 
     def calculate(self, order: list[int]) -> None:
         """Evaluate the cells in order; fill in the result."""
+        self._run_cells(order)
+        cells, keys, problems = self.cells, self.keys, self.problems
+        values = self.result.values
+        if len(order) == len(keys):  # no cell on or after a cycle
+            values.update(
+                zip(self.cell_keys, map(output, map(cells.__getitem__, keys)), strict=True)
+            )
+        else:
+            done = set(order)
+            for i, cell_key in enumerate(self.cell_keys):
+                if i in done:
+                    values[cell_key] = output(cells[keys[i]])
+                else:
+                    self.result.circular.add(cell_key)
+                    values[cell_key] = CIRCULAR
+        for i, p in sorted(problems.items()):
+            self.result.unsupported[self.cell_keys[i]] = p.reason
+        self._find_causes(order)
+
+    def _run_cells(self, order: list[int]) -> None:
+        """Calculate the cells in order, into ``cells``. A cell's problem found in an
+        earlier call stays its problem (the same formula of the same values)."""
         cells, keys, fns, args, problems = self.cells, self.keys, self.fns, self.args, self.problems
         g = cells.get
         CellsRead.reset(self.limits.max_cells_read)
@@ -320,22 +516,6 @@ class EvaluationRun:
                     cells[k] = p.value
         finally:
             Matches.clear()
-        values = self.result.values
-        if len(order) == len(keys):  # no cell on or after a cycle
-            values.update(
-                zip(self.cell_keys, map(output, map(cells.__getitem__, keys)), strict=True)
-            )
-        else:
-            done = set(order)
-            for i, cell_key in enumerate(self.cell_keys):
-                if i in done:
-                    values[cell_key] = output(cells[keys[i]])
-                else:
-                    self.result.circular.add(cell_key)
-                    values[cell_key] = CIRCULAR
-        for i, p in sorted(problems.items()):
-            self.result.unsupported[self.cell_keys[i]] = p.reason
-        self._find_causes(order)
 
     def _find_causes(self, order: list[int]) -> None:
         """Fill ``caused_by``: the cells downstream of each cell where trouble starts."""
