@@ -463,6 +463,38 @@ def test_criteria_sharing_a_range_match_as_each_cell_tested_alone() -> None:
     assert second[("S", "D5")] == 2.0
 
 
+def test_criteria_read_only_the_matched_cells_of_the_sum_range() -> None:
+    """SUMIF and friends sum the matched cells alone, row by row over a 2-D range: an error
+    in a cell that does not match is not seen, one that matches is the result; SUMIFS takes
+    the cells every criterion matches (none: 0), AVERAGEIF counts numbers matched only."""
+    values = {("S", f"A{i}"): v for i, v in enumerate(["x", "y", "x", "y", "x"], 1)}
+    values.update({("S", f"B{i}"): v for i, v in enumerate(["a", "b", "a", "b", "b"], 1)})
+    values.update({("S", f"C{i}"): float(i) for i in range(1, 6)})
+    values.update({("S", f"D{i}"): 10.0 * i for i in range(1, 6)})
+    values[("S", "C2")] = "#DIV/0!"  # an error in a row that "x" does not match
+    values[("S", "D4")] = "#N/A"
+    values[("S", "D5")] = "text"
+    formulas = {
+        ("S", "E1"): '=SUMIF(A1:B5,"x",C1:D5)',  # A1, A3, A5 of the 2-D range: C1, C3, C5
+        ("S", "E2"): '=SUMIF(A1:B5,"b",C1:D5)',  # B2, B4, B5: D2, D4 (#N/A), D5
+        ("S", "E3"): '=SUMIFS(C1:C5,A1:A5,"x",B1:B5,"a")',  # rows 1 and 3
+        ("S", "E4"): '=COUNTIFS(A1:A5,"y",B1:B5,"a")',  # no row
+        ("S", "E5"): '=SUMIFS(C1:C5,A1:A5,"y",B1:B5,"a")',
+        ("S", "E6"): '=AVERAGEIF(A1:A5,"x",D1:D5)',  # 10, 30 and the text in D5
+        ("S", "E7"): '=SUMIF(A1:A5,"y",C1:C5)',  # C2 is #DIV/0!
+        ("S", "E8"): '=COUNTIF(A1:B5,"?")',
+    }
+    v = evaluate(values, formulas).values
+    assert v[("S", "E1")] == 9.0
+    assert v[("S", "E2")] == ErrorValue("#N/A")
+    assert v[("S", "E3")] == 4.0
+    assert v[("S", "E4")] == 0.0
+    assert v[("S", "E5")] == 0.0
+    assert v[("S", "E6")] == 20.0
+    assert v[("S", "E7")] == ErrorValue("#DIV/0!")
+    assert v[("S", "E8")] == 10.0
+
+
 def test_each_shape_is_parsed_once(monkeypatch) -> None:
     """10 000 rows of =SUM(Cn:Dn) (and 10 000 of a longer IF/SUMIF row) parse through the
     formulas Parser a handful of times, not once a row; a total over all rows comes last."""
