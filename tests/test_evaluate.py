@@ -568,6 +568,28 @@ def test_the_same_text_on_another_sheet_refers_to_that_sheet() -> None:
     assert [v[("P2", a)] for a in texts] == [26, 3, 72, 6 + 60 + 72, 6 * 100]
 
 
+def test_a_program_serves_every_sheet_and_counts_once_a_sheet() -> None:
+    """Formulas differing only in their rows share one scan across sheets (own-sheet
+    references are each sheet's own, a named sheet stays that sheet), yet each sheet's first
+    such formula counts as a scan against max_scans, as if scanned there in full."""
+    values = {
+        (s, f"A{r}"): 10.0 * k + r for k, s in enumerate(("P1", "P2", "P3")) for r in range(9)
+    }
+    formulas = {
+        (s, f"C{r}"): f"=A{r}*2+SUM(A{r}:A{r + 1})+P1!A{r}"
+        for s in ("P1", "P2", "P3")
+        for r in (1, 3, 5)
+    }
+    v = evaluate(values, formulas).values
+    for k, s in enumerate(("P1", "P2", "P3")):
+        for r in (1, 3, 5):
+            a = 10.0 * k
+            assert v[(s, f"C{r}")] == (a + r) * 2 + (a + r) + (a + r + 1) + r
+    limited = evaluate(values, formulas, limits=Limits(max_scans=2))
+    assert set(limited.unsupported) == {("P3", f"C{r}") for r in (1, 3, 5)}
+    assert limited.values[("P2", "C5")] == v[("P2", "C5")]
+
+
 def test_whole_columns_double_minus_and_row() -> None:
     """A:A covers the used rows, --TRUE is 1 (formulas would keep TRUE), ROW() is the
     cell's own row."""

@@ -190,6 +190,9 @@ class EvaluationRun:
         self.uses_formulas = False
         self.nested: set[int] = set()  # cells calling SUBTOTAL or AGGREGATE
         self.lets = False  # a shape binds LET names
+        self.shapes: dict[tuple[str, int], Any] = {}  # compiled functions (or Problems)
+        self.fallbacks = 0  # shapes compiled through formulas (slow), max_fallback_shapes
+        self.compiled_chars = 0  # characters of the shapes compiled, max_shape_chars
         self.compiled = self.complete = False
         self.known: dict[int, object] = {}  # values calculated in part (before complete)
         self.looped: set[int] = set()  # of those, the cells on or after a cycle
@@ -333,54 +336,64 @@ class EvaluationRun:
         if self.compiled:
             return
         self.compiled = True
-        shapes: dict[tuple[str, int], Any] = {}
-        limits = self.limits
-        fallbacks = 0  # shapes compiled through formulas (slow), against max_fallback_shapes
-        compiled_chars = 0  # characters of the shapes compiled, against max_shape_chars
-        scanner = Scanner(self.wb, limits.max_scans)
-        for i, text in enumerate(self.texts):
+        scanner = Scanner(self.wb, self.limits.max_scans)
+        fns, args, problems, nested = self.fns, self.args, self.problems, self.nested
+        for i, (text, key) in enumerate(zip(self.texts, self.keys, strict=True)):
             try:
                 if not isinstance(text, str):
                     raise Problem("formula is not text")
                 check_text(text)
-                if "SUBTOTAL(" in text.upper() or "AGGREGATE(" in text.upper():
-                    self.nested.add(self.keys[i])
-                shape, refs = scanner.scan(text.strip(), self.keys[i] >> SBITS, self.keys[i])
             except Problem as p:
-                self.problems[i] = p
+                problems[i] = p
                 continue
-            except Exception as exc:  # a bug here must not stop the checker
-                self.problems[i] = Problem(f"cannot read formula ({exc!r})")
+            try:
+                program, refs = scanner.scan(text.strip(), key >> SBITS, key)
+            except Exception as exc:  # Problem; any other is a bug, that must not stop us
+                if "SUBTOTAL(" in text.upper() or "AGGREGATE(" in text.upper():
+                    nested.add(key)
+                problems[i] = (
+                    exc if isinstance(exc, Problem) else Problem(f"cannot read formula ({exc!r})")
+                )
                 continue
-            fn = shapes.get((shape, len(refs)))
+            if program.nested:
+                nested.add(key)
+            fn = program.fn
             if fn is None:
-                try:
-                    if len(shapes) >= limits.max_shapes:
-                        raise Problem(
-                            f"more than {limits.max_shapes} distinct formulas; not evaluated"
-                        )
-                    compiled_chars += len(shape)
-                    if compiled_chars > limits.max_shape_chars:
-                        raise Problem(
-                            f"distinct formulas of more than {limits.max_shape_chars} characters "
-                            "in all; not evaluated"
-                        )
-                    slow_allowed = fallbacks < limits.max_fallback_shapes
-                    self.lets = self.lets or "LET(" in shape.upper()
-                    fn = compile_shape(shape, len(refs), limits, slow_allowed)
-                    if getattr(fn, "uses_formulas", False):
-                        self.uses_formulas = True
-                        fallbacks += 1
-                except Problem as p:
-                    fn = p
-                except Exception as exc:
-                    fn = Problem(f"cannot compile formula ({exc!r})")
-                shapes[(shape, len(refs))] = fn
-            self.args[i] = tuple(refs)  # kept for unsupported cells too: cycles count
+                fn = program.fn = self._compiled(program.shape, len(refs))
+            args[i] = refs  # kept for unsupported cells too: cycles count
             if isinstance(fn, Problem):
-                self.problems[i] = fn
+                problems[i] = fn
             else:
-                self.fns[i] = fn
+                fns[i] = fn
+
+    def _compiled(self, shape: str, n_refs: int) -> Any:
+        """The function of a shape with n_refs references, compiled at its first use (a
+        Problem if it cannot be); the limits on shapes count in that order."""
+        fn = self.shapes.get((shape, n_refs))
+        if fn is not None:
+            return fn
+        limits = self.limits
+        try:
+            if len(self.shapes) >= limits.max_shapes:
+                raise Problem(f"more than {limits.max_shapes} distinct formulas; not evaluated")
+            self.compiled_chars += len(shape)
+            if self.compiled_chars > limits.max_shape_chars:
+                raise Problem(
+                    f"distinct formulas of more than {limits.max_shape_chars} characters "
+                    "in all; not evaluated"
+                )
+            slow_allowed = self.fallbacks < limits.max_fallback_shapes
+            self.lets = self.lets or "LET(" in shape.upper()
+            fn = compile_shape(shape, n_refs, limits, slow_allowed)
+            if getattr(fn, "uses_formulas", False):
+                self.uses_formulas = True
+                self.fallbacks += 1
+        except Problem as p:
+            fn = p
+        except Exception as exc:
+            fn = Problem(f"cannot compile formula ({exc!r})")
+        self.shapes[(shape, n_refs)] = fn
+        return fn
 
     def order(self, wanted: Collection[int] | None = None) -> list[int]:
         """Formula cells in dependency order (Kahn's algorithm); cycles are left out. All of
