@@ -332,34 +332,32 @@ def checked(workbook: Path, budget: Budget) -> Checked:
 def check_recording(workbook: Path, budget: Budget) -> Checked:
     """Run ``check_workbook`` and record the evaluator's input, result and parse routes."""
     calls: list[tuple[Any, Any, Any, Evaluation]] = []
-    real_evaluate = evaluate_module.evaluate
+    real_evaluate_workbook = evaluate_module.evaluate_workbook
 
-    def recording_evaluate(
-        values: Any,
-        formulas: Any,
-        names: Any = None,
-        *,
-        limits: Limits = DEFAULT_LIMITS,
-        tables: Any = (),
-        hidden_rows: Any = None,
-    ) -> Evaluation:
-        evaluation = real_evaluate(
-            values, formulas, names, limits=limits, tables=tables, hidden_rows=hidden_rows
-        )
-        calls.append((values, formulas, names, evaluation))
+    def recording_evaluate_workbook(content: Any, *, limits: Limits = DEFAULT_LIMITS) -> Evaluation:
+        evaluation = real_evaluate_workbook(content, limits=limits)
+        values: dict[CellKey, object] = {}
+        formulas: dict[CellKey, str] = {}
+        for name, sheet in content.sheets.items():
+            values.update(((name, a), v) for a, v in sheet.values.items())
+            values.update(((name, a), ErrorValue(code)) for a, code in sheet.errors.items())
+            formulas.update(((name, a), text) for a, text in sheet.formulas.items())
+        calls.append((values, formulas, content.names, evaluation))
         return evaluation
 
     own: list[str] = []
     parser: list[str] = []
     fallback: list[str] = []
     with (
-        mock.patch.object(evaluate_module, "evaluate", recording_evaluate),
+        mock.patch.object(evaluate_module, "evaluate_workbook", recording_evaluate_workbook),
         mock.patch.object(ec, "parse_own", recording(own, ec.parse_own)),
         mock.patch.object(ec, "parse_with_formulas", recording(parser, ec.parse_with_formulas)),
         mock.patch.object(ec, "fallback", recording(fallback, ec.fallback)),
     ):
         report = check_workbook(workbook, budget)
-    assert len(calls) == 1, seeded(f"check_workbook called evaluate {len(calls)} times, not once")
+    assert len(calls) == 1, seeded(
+        f"check_workbook called evaluate_workbook {len(calls)} times, not once"
+    )
     values, formulas, names, evaluation = calls[0]
     return Checked(
         values=dict(values),

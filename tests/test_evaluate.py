@@ -463,6 +463,38 @@ def test_criteria_sharing_a_range_match_as_each_cell_tested_alone() -> None:
     assert second[("S", "D5")] == 2.0
 
 
+def test_criteria_read_only_the_matched_cells_of_the_sum_range() -> None:
+    """SUMIF and friends sum the matched cells alone, row by row over a 2-D range: an error
+    in a cell that does not match is not seen, one that matches is the result; SUMIFS takes
+    the cells every criterion matches (none: 0), AVERAGEIF counts numbers matched only."""
+    values = {("S", f"A{i}"): v for i, v in enumerate(["x", "y", "x", "y", "x"], 1)}
+    values.update({("S", f"B{i}"): v for i, v in enumerate(["a", "b", "a", "b", "b"], 1)})
+    values.update({("S", f"C{i}"): float(i) for i in range(1, 6)})
+    values.update({("S", f"D{i}"): 10.0 * i for i in range(1, 6)})
+    values[("S", "C2")] = "#DIV/0!"  # an error in a row that "x" does not match
+    values[("S", "D4")] = "#N/A"
+    values[("S", "D5")] = "text"
+    formulas = {
+        ("S", "E1"): '=SUMIF(A1:B5,"x",C1:D5)',  # A1, A3, A5 of the 2-D range: C1, C3, C5
+        ("S", "E2"): '=SUMIF(A1:B5,"b",C1:D5)',  # B2, B4, B5: D2, D4 (#N/A), D5
+        ("S", "E3"): '=SUMIFS(C1:C5,A1:A5,"x",B1:B5,"a")',  # rows 1 and 3
+        ("S", "E4"): '=COUNTIFS(A1:A5,"y",B1:B5,"a")',  # no row
+        ("S", "E5"): '=SUMIFS(C1:C5,A1:A5,"y",B1:B5,"a")',
+        ("S", "E6"): '=AVERAGEIF(A1:A5,"x",D1:D5)',  # 10, 30 and the text in D5
+        ("S", "E7"): '=SUMIF(A1:A5,"y",C1:C5)',  # C2 is #DIV/0!
+        ("S", "E8"): '=COUNTIF(A1:B5,"?")',
+    }
+    v = evaluate(values, formulas).values
+    assert v[("S", "E1")] == 9.0
+    assert v[("S", "E2")] == ErrorValue("#N/A")
+    assert v[("S", "E3")] == 4.0
+    assert v[("S", "E4")] == 0.0
+    assert v[("S", "E5")] == 0.0
+    assert v[("S", "E6")] == 20.0
+    assert v[("S", "E7")] == ErrorValue("#DIV/0!")
+    assert v[("S", "E8")] == 10.0
+
+
 def test_each_shape_is_parsed_once(monkeypatch) -> None:
     """10 000 rows of =SUM(Cn:Dn) (and 10 000 of a longer IF/SUMIF row) parse through the
     formulas Parser a handful of times, not once a row; a total over all rows comes last."""
@@ -515,6 +547,47 @@ def test_formulas_differing_in_other_digits_are_not_confused() -> None:
         sats = 2 if r % 2 == 0 else 200
         assert v[("S", f"C{r}")] == r + (r + 1 if r < 29 else 0) + sats
         assert v[("S", f"D{r}")] == f"{r % 3}x{2 * r}"
+
+
+def test_the_same_text_on_another_sheet_refers_to_that_sheet() -> None:
+    """A text scanned on one sheet is reused on another (its program moved there): its own
+    cells, ranges and rows are the other sheet's, a sheet it names stays that sheet, and a
+    whole column or a table of its own sheet is scanned afresh."""
+    values = {("P1", f"{c}{r}"): r * k for r in range(1, 6) for c, k in (("A", 1), ("B", 10))}
+    values.update({("P2", f"{c}{r}"): r * k for r in range(1, 9) for c, k in (("A", 2), ("B", 20))})
+    texts = {
+        "C1": "=SUM(A1:B1)+A2",
+        "C2": "=P1!A1+A1",
+        "C3": "=SUM(A:A)",
+        "C4": "=SUM(3:3)",
+        "C5": "=SUM(P2!A1:A2)*B5",
+    }
+    formulas = {(s, a): t for s in ("P1", "P2") for a, t in texts.items()}
+    v = evaluate(values, formulas).values
+    assert [v[("P1", a)] for a in texts] == [13, 2, 15, 3 + 30 + 15, 6 * 50]
+    assert [v[("P2", a)] for a in texts] == [26, 3, 72, 6 + 60 + 72, 6 * 100]
+
+
+def test_a_program_serves_every_sheet_and_counts_once_a_sheet() -> None:
+    """Formulas differing only in their rows share one scan across sheets (own-sheet
+    references are each sheet's own, a named sheet stays that sheet), yet each sheet's first
+    such formula counts as a scan against max_scans, as if scanned there in full."""
+    values = {
+        (s, f"A{r}"): 10.0 * k + r for k, s in enumerate(("P1", "P2", "P3")) for r in range(9)
+    }
+    formulas = {
+        (s, f"C{r}"): f"=A{r}*2+SUM(A{r}:A{r + 1})+P1!A{r}"
+        for s in ("P1", "P2", "P3")
+        for r in (1, 3, 5)
+    }
+    v = evaluate(values, formulas).values
+    for k, s in enumerate(("P1", "P2", "P3")):
+        for r in (1, 3, 5):
+            a = 10.0 * k
+            assert v[(s, f"C{r}")] == (a + r) * 2 + (a + r) + (a + r + 1) + r
+    limited = evaluate(values, formulas, limits=Limits(max_scans=2))
+    assert set(limited.unsupported) == {("P3", f"C{r}") for r in (1, 3, 5)}
+    assert limited.values[("P2", "C5")] == v[("P2", "C5")]
 
 
 def test_whole_columns_double_minus_and_row() -> None:
@@ -988,3 +1061,54 @@ def test_joined_text_past_excels_limit_is_value_error_and_blanks_count_nothing()
     assert result.values[("S", "C4")] == ErrorValue("#VALUE!")
     assert result.values[("S", "C5")] == 0
     assert not result.unsupported
+
+
+def _content(sheets: dict[str, tuple[dict, dict, dict]], names: dict[str, str]) -> object:
+    """A WorkbookContent of sheets given as (values, formulas, errors)."""
+    from bygdevekst_xl.xlsx.content import SheetContent, WorkbookContent
+
+    held = {
+        name: SheetContent(name, "visible", values=v, formulas=f, errors=e)
+        for name, (v, f, e) in sheets.items()
+    }
+    return WorkbookContent(Path("x.xlsx"), held, names, {}, None, [], False, {})
+
+
+def test_a_cell_evaluated_on_its_own_has_its_value_in_the_whole_evaluation() -> None:
+    """evaluate_workbook evaluates a cell with only the cells it depends on when asked for
+    one value (the one reading asks for inputs holding formulas): every cell's value so,
+    asked in any order, is its value when every cell is evaluated; cycles, errors, unknown
+    functions, ranges over formulas, names and other sheets alike."""
+    from bygdevekst_xl.evaluate import evaluate_workbook
+
+    values = {f"A{r}": r for r in range(1, 21)} | {"B1": "x", "B2": "#N/A"}
+    formulas = {f"C{r}": f"=SUM(A{r}:A{r + 1})*2" for r in range(1, 20)}
+    formulas |= {
+        "D1": "=SUM(C1:C19)+Sats",
+        "D2": "=D3+1",
+        "D3": "=D2+1",  # a cycle
+        "D4": "=D3*0+5",  # after the cycle
+        "D5": '=VALUE("40 000")',  # an error starts here
+        "D6": "=D5+D1",
+        "D7": "=NOSUCHFUNCTION(1)",
+        "D8": "=IFERROR(D7,7)+T!A1",
+        "D9": '=SUMIF(B1:B2,"x",A1:A2)+E1',
+        "D10": "=B2",
+    }
+    other = ({"B1": 3}, {"A1": "=S!D1/2", "A2": "=A1+S!E1"}, {})
+    sheets = {"S": (values, formulas, {"E1": "#DIV/0!"}), "T": other}
+    names = {"Sats": "T!$B$1"}
+    whole = evaluate_workbook(_content(sheets, names)).values
+    cells = list(whole)
+    for order in (cells, cells[::-1], cells[len(cells) // 2 :] + cells[: len(cells) // 2]):
+        evaluation = evaluate_workbook(_content(sheets, names))
+        for cell in order:
+            assert evaluation.holds(cell)
+            assert repr(evaluation.value(cell)) == repr(whole[cell]), cell
+        assert repr(dict(evaluation.values)) == repr(whole)
+    evaluation = evaluate_workbook(_content(sheets, names))
+    assert evaluation.value(("S", "A1")) is None and not evaluation.holds(("S", "A1"))
+    assert evaluation.on_demand[("S", "D4")] == CIRCULAR and ("S", "D4") in evaluation.on_demand
+    assert ("S", "Z9") not in evaluation.on_demand
+    assert ("S", "D2") in whole and whole[("S", "D2")] == CIRCULAR
+    assert evaluation.unsupported == evaluate_workbook(_content(sheets, names)).unsupported

@@ -94,8 +94,8 @@ def read_edited(path: Path | str, spec: Budget | None = None) -> Edited:
     screened = screen_texts(content)
     dates_from_1900(content)
     origin = provenance(content, spec)
-    evaluation = evaluate_workbook(content)
-    computed = evaluation.values
+    evaluation = evaluate_workbook(content)  # each cell when first read; all when asked for
+    computed = evaluation.on_demand
     read = read_budget(content, origin.rules, lambda sheet, at: computed.get((sheet, at)))
     if origin.facts is not None and origin.facts.grant:  # the grant's terms are on no sheet
         read = replace(read, budget=replace(read.budget, grant=origin.facts.grant))

@@ -52,7 +52,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .graph import Evaluation, EvaluationRun
+from .graph import Chunk, Evaluation, EvaluationRun, chunks
 from .keys import CellKey
 from .limits import DEFAULT_LIMITS, Limits
 from .structured import TableArea, table_area
@@ -74,21 +74,23 @@ __all__ = [
 def evaluate_workbook(content: Any, *, limits: Limits = DEFAULT_LIMITS) -> Evaluation:
     """Evaluate every formula of a workbook read by ``xlsx.read_workbook``, within ``limits``.
 
-    Constant error cells count as their error value; see :func:`evaluate`.
+    Constant error cells count as their error value; see :func:`evaluate`. The sheets are
+    taken as they are (no cell is copied into one big mapping first).
     """
-    values: dict[CellKey, object] = {}
-    formulas: dict[CellKey, str] = {}
     tables = []
+    constants: list[Chunk] = []
     for name, sheet in content.sheets.items():
         areas = (table_area(name, t) for t in getattr(sheet, "tables", ()))
         tables += [a for a in areas if a is not None]
-        values.update(((name, address), value) for address, value in sheet.values.items())
-        values.update(((name, address), ErrorValue(code)) for address, code in sheet.errors.items())
-        formulas.update(((name, address), text) for address, text in sheet.formulas.items())
+        if sheet.values:
+            constants.append((name, sheet.values))
+        if sheet.errors:
+            constants.append((name, {a: ErrorValue(code) for a, code in sheet.errors.items()}))
+    formulas = [(name, sheet.formulas) for name, sheet in content.sheets.items() if sheet.formulas]
+    sheets = dict.fromkeys(name for name, _ in (*constants, *formulas))
     hidden = {name: sheet.hidden_rows for name, sheet in content.sheets.items()}
-    return evaluate(
-        values, formulas, content.names, limits=limits, tables=tables, hidden_rows=hidden
-    )
+    run = EvaluationRun(sheets, constants, formulas, content.names, limits, tables, hidden)
+    return Evaluation(run)
 
 
 def evaluate(
@@ -114,10 +116,13 @@ def evaluate(
     references name (:mod:`.structured`), ``hidden_rows`` the rows a person hid on each
     sheet (SUBTOTAL 101-111 leaves them out).
     """
-    run = EvaluationRun(values, formulas, names, limits, tables, hidden_rows)
-    run.compile()
-    run.calculate(run.order())
-    return run.result
+    sheets = dict.fromkeys(sheet for sheet, _ in (*values.keys(), *formulas.keys()))
+    run = EvaluationRun(
+        sheets, chunks(values), chunks(formulas), names, limits, tables, hidden_rows
+    )
+    evaluation = Evaluation(run)
+    evaluation.values  # noqa: B018 (every formula evaluated now, as documented)
+    return evaluation
 
 
 def recalculate(path: Any, *, limits: Limits = DEFAULT_LIMITS) -> dict[tuple[str, str], Any]:

@@ -10,6 +10,7 @@ import functools
 import re
 import weakref
 from collections.abc import Callable
+from itertools import compress, count
 from typing import Any, ClassVar
 
 from .keys import gather
@@ -133,19 +134,22 @@ class Matches:
     """
 
     g: ClassVar[Callable[[int], Any] | None] = None
-    found: ClassVar[dict[tuple[Any, ...], list[bool]]] = {}
-    texts: ClassVar[dict[tuple[Any, ...], tuple[dict[str, list[int]], int]]] = {}
+    found: ClassVar[dict[tuple[Any, ...], list[int]]] = {}
+    texts: ClassVar[dict[tuple[Any, ...], dict[str, list[int]]]] = {}
     """Per range: where each text is (:func:`_text_index`), for criteria that compare text."""
 
     @classmethod
     def clear(cls) -> None:
-        """Forget every mask and index (and the getter, with the cells it holds)."""
+        """Forget every match and index (and the getter, with the cells it holds)."""
         cls.g, cls.found, cls.texts = None, {}, {}
 
     @classmethod
-    def mask(cls, g: Callable[[int], Any], d: tuple, c: Any, p: Callable[[Any], Any]) -> list[bool]:
-        """``[p(v) for v in gather(g, d)]`` for criterion ``c`` (``p`` its predicate),
-        computed at the first use; each use counts its cells read, as :func:`gather` does."""
+    def positions(
+        cls, g: Callable[[int], Any], d: tuple, c: Any, p: Callable[[Any], Any]
+    ) -> list[int]:
+        """The positions (row by row, ascending) of the cells of range ``d`` that meet
+        criterion ``c`` (``p`` its predicate), found at the first use; each use counts its
+        cells read, as :func:`gather` does."""
         if cls.g is not g:
             cls.g, cls.found, cls.texts = g, {}, {}
         key = (d, type(c), c)
@@ -155,25 +159,22 @@ class Matches:
             return hits
         folded = _TEXT_EQUALS.get(p)
         if folded is None:
-            hits = [p(v) for v in gather(g, d)]
+            hits = list(compress(count(), map(p, gather(g, d))))
         else:
             texts = cls.texts.get(d)
             if texts is None:
                 texts = cls.texts[d] = _text_index(gather(g, d))
             else:
                 CellsRead.spend(d[1] * d[2])
-            hits = [False] * texts[1]
-            for i in texts[0].get(folded, ()):
-                hits[i] = True
+            hits = texts.get(folded, [])
         cls.found[key] = hits
         return hits
 
 
-def _text_index(values: list[Any]) -> tuple[dict[str, list[int]], int]:
-    """The positions of the text cells among ``values``, by their casefolded text; and how
-    many values there are."""
+def _text_index(values: list[Any]) -> dict[str, list[int]]:
+    """The positions of the text cells among ``values``, by their casefolded text."""
     index: dict[str, list[int]] = {}
     for i, v in enumerate(values):
         if type(v) is str:
             index.setdefault(_fold(v), []).append(i)
-    return index, len(values)
+    return index

@@ -10,7 +10,7 @@ sees; the tables below it map operators and function names onto that namespace.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import dates
@@ -18,6 +18,7 @@ from . import numbers as xn
 from . import values as xv
 from .criteria import Matches, criterion
 from .keys import cell_desc, col_of, first_key, gather, row_of
+from .limits import CellsRead
 from .lookup import xl_xlookup
 from .subtotal import xl_subtotal
 from .values import DIV0, ERRORS, NA, VALUE, ErrorValue, finite, number
@@ -148,8 +149,9 @@ def xl_rept(text: Any, times: Any) -> Any:
 
 def xl_sumifs(g: Callable, sum_d: tuple | None, pairs: tuple, average: bool = False) -> Any:
     """SUMIFS (sum_d given) and COUNTIFS (sum_d None); pairs of (range, criterion);
-    AVERAGEIFS when ``average`` (#DIV/0! when no number matches)."""
-    mask: list[bool] | None = None
+    AVERAGEIFS when ``average`` (#DIV/0! when no number matches). Only the matched cells of
+    the sum range are read (each cell of it still counts as read)."""
+    hits: list[int] | None = None
     shape = None
     for d, c in pairs:
         p = criterion(c)
@@ -159,17 +161,28 @@ def xl_sumifs(g: Callable, sum_d: tuple | None, pairs: tuple, average: bool = Fa
             shape = d[1:]
         elif d[1:] != shape:  # formulas and Excel's SUMIFS: #VALUE!
             return VALUE
-        hits = Matches.mask(g, d, c, p)
-        mask = hits if mask is None else [a and b for a, b in zip(mask, hits, strict=True)]
-    if mask is None:  # no (range, criterion) pair: the compiler never emits one; Excel's #VALUE!
+        found = Matches.positions(g, d, c, p)
+        if hits is None:
+            hits = found
+        elif hits:
+            also = frozenset(found)
+            hits = [i for i in hits if i in also]
+    if hits is None:  # no (range, criterion) pair: the compiler never emits one; Excel's #VALUE!
         return VALUE
     if sum_d is None:
-        return sum(mask)
+        return len(hits)
     if sum_d[1:] != shape:  # formulas: #VALUE! (Excel would resize the sum range)
         return VALUE
+    CellsRead.spend(sum_d[1] * sum_d[2])
+    keys, cols = sum_d[0], sum_d[2]
+    matched: Iterable[int]
+    if type(keys) is range:
+        matched = map(keys.__getitem__, hits)
+    else:  # one range of keys per row
+        matched = (keys[i // cols][i % cols] for i in hits)
     total = 0.0
     counted = 0
-    for v in itertools.compress(gather(g, sum_d), mask):  # the matched cells, in order
+    for v in map(g, matched):  # the matched cells, in order
         t = type(v)
         if t is float or t is int:
             total += v

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import repeat
 from typing import Any
 
 from .compile import compile_shape
@@ -22,12 +24,25 @@ from .limits import DEFAULT_LIMITS, CellsRead, Limits, check_text
 from .structured import TableArea
 from .subtotal import Nested
 from .tokens import Scanner, Workbook
-from .values import CIRCULAR, PLAIN_TYPES, REF, VALUE, ErrorValue, Problem, constant, output
+from .values import CIRCULAR, ERRORS, REF, VALUE, ErrorValue, Problem, constant, output
+
+STORED_AS_THEY_ARE = frozenset((float, int, bool, str))
+"""Constant types :func:`~.values.constant` keeps as they are (a text unless it is an error
+code)."""
 
 
 @dataclass
+class Found:
+    """Everything an evaluation found (see :class:`Evaluation`)."""
+
+    values: dict[CellKey, object]
+    circular: set[CellKey]
+    unsupported: dict[CellKey, str]
+    caused_by: dict[CellKey, CellKey] = field(default_factory=dict)
+
+
 class Evaluation:
-    """What :func:`~.evaluate.evaluate` found.
+    """What :func:`~.evaluate.evaluate` found, computed when first asked for.
 
     ``values`` maps every formula cell to a float, str, bool or :class:`~.values.ErrorValue`.
     ``circular`` holds the cells on, or depending on, a circular reference; each of them has
@@ -35,61 +50,132 @@ class Evaluation:
     for a computed error). ``unsupported`` maps the cells that could not be evaluated
     (unknown or unsupported function, external or structured reference, unknown sheet,
     parse error) to a short reason; their value is ``#NAME?`` (``#REF!`` for references
-    that lead outside the workbook), and dependent cells see that error.
+    that lead outside the workbook), and dependent cells see that error. ``caused_by`` maps
+    each formula cell computed from a cell where trouble starts to that cell: an
+    unsupported cell, or a formula cell whose error value none of its formula precedents
+    gave it (``=VALUE("40 000")``); the first such cell in evaluation order when there are
+    several.
+
+    Reading any of the four evaluates every formula cell, once. :meth:`value` (and
+    :attr:`on_demand`, the same as a mapping) evaluates only what one cell depends on, with
+    the same compiled formulas: the same value either way.
     """
 
-    values: dict[CellKey, object]
-    circular: set[CellKey]
-    unsupported: dict[CellKey, str]
-    caused_by: dict[CellKey, CellKey] = field(default_factory=dict)
-    """Each formula cell computed from a cell where trouble starts, to that cell: an
-    unsupported cell, or a formula cell whose error value none of its formula precedents
-    gave it (``=VALUE("40 000")``). The first such cell in evaluation order when there are
-    several."""
+    def __init__(self, run: EvaluationRun) -> None:
+        self._run: EvaluationRun | None = run
+
+    @cached_property
+    def _found(self) -> Found:
+        assert self._run is not None
+        found, self._run = self._run.evaluate(), None  # the run's cells are no longer needed
+        return found
+
+    @property
+    def values(self) -> dict[CellKey, object]:
+        return self._found.values
+
+    @property
+    def circular(self) -> set[CellKey]:
+        return self._found.circular
+
+    @property
+    def unsupported(self) -> dict[CellKey, str]:
+        return self._found.unsupported
+
+    @property
+    def caused_by(self) -> dict[CellKey, CellKey]:
+        return self._found.caused_by
+
+    def value(self, cell: CellKey) -> object | None:
+        """The value of the formula cell ``cell`` (None: no formula there), evaluating only
+        the formula cells it depends on unless every value is known already."""
+        if self._run is None:
+            return self._found.values.get(cell)
+        return self._run.value(cell)
+
+    def holds(self, cell: object) -> bool:
+        """Whether ``cell`` is a formula cell (without evaluating anything)."""
+        if self._run is None:
+            return cell in self._found.values
+        return self._run.holds(cell)
+
+    @property
+    def on_demand(self) -> Mapping[CellKey, object]:
+        """Every formula cell's value as a mapping that evaluates a cell when it is read."""
+        return OnDemand(self)
+
+
+class OnDemand(Mapping[CellKey, object]):
+    """The formula cells' values, each evaluated when read (:meth:`Evaluation.value`)."""
+
+    def __init__(self, evaluation: Evaluation) -> None:
+        self.evaluation = evaluation
+
+    def __getitem__(self, cell: CellKey) -> object:
+        value = self.evaluation.value(cell)
+        if value is None:
+            raise KeyError(cell)
+        return value
+
+    def __contains__(self, cell: object) -> bool:
+        return self.evaluation.holds(cell)
+
+    def __iter__(self) -> Iterator[CellKey]:
+        return iter(self.evaluation.values)
+
+    def __len__(self) -> int:
+        return len(self.evaluation.values)
+
+
+Chunk = tuple[str, Mapping[Any, Any]]
+"""Cells of one sheet by address (constants or formula texts), as an evaluation takes them."""
+
+
+def chunks(cells: Mapping[CellKey, Any]) -> list[Chunk]:
+    """Cells keyed ``(sheet, address)`` as chunks of one sheet each, in their order."""
+    found: list[Chunk] = []
+    last: object = None
+    chunk: dict[Any, Any] = {}
+    for (sheet, address), value in cells.items():
+        if sheet != last or not found:
+            chunk, last = {}, sheet
+            found.append((sheet, chunk))
+        chunk[address] = value
+    return found
 
 
 class EvaluationRun:
-    """The state of one :func:`~.evaluate.evaluate` call; formula cells are numbered 0..n-1."""
+    """The state of one :func:`~.evaluate.evaluate` call; formula cells are numbered 0..n-1.
+
+    ``sheets`` names the sheets in index order; ``constants`` and ``formulas`` come in
+    chunks of one sheet each, applied in order (a later constant at a cell wins; formula
+    cells are numbered in their order).
+    """
 
     def __init__(
         self,
-        values: Mapping[CellKey, object],
-        formulas: Mapping[CellKey, str],
+        sheets: Iterable[str],
+        constants: Iterable[Chunk],
+        formulas: Iterable[Chunk],
         names: Mapping[str, str] | None,
         limits: Limits = DEFAULT_LIMITS,
         tables: Sequence[TableArea] = (),
         hidden_rows: Mapping[str, Iterable[int]] | None = None,
     ) -> None:
         self.limits = limits
-        self.result = Evaluation(values={}, circular=set(), unsupported={})
-        self.formulas = formulas
-        sheets: dict[str, int] = {}
-        for sheet, _addr in (*values.keys(), *formulas.keys()):
-            if sheet not in sheets:
-                sheets[sheet] = len(sheets)
-        self.sheets = sheets
+        self.result = Found(values={}, circular=set(), unsupported={})
+        self.sheets = {name: i for i, name in enumerate(sheets)}
         self.offsets: dict[object, int | None] = {}
         self.cells: dict[int, Any] = {}  # every non-empty cell's value, by int key
-        cells, offsets, key_of, plain = self.cells, self.offsets, self.key_of, PLAIN_TYPES
-        for (sheet, addr), v in values.items():
-            offset = offsets.get(addr)
-            k = (sheets[sheet] << SBITS) + offset if offset else key_of(sheet, addr)
-            if k is not None and v is not None:
-                cells[k] = v if type(v) in plain else constant(v)
-        cells_pop = cells.pop
+        for sheet, chunk in constants:
+            self._constants(sheet, chunk)
         self.keys: list[int] = []  # formula cell i -> int key
         self.cell_keys: list[CellKey] = []  # formula cell i -> (sheet, address)
-        for cell_key in formulas:
-            k = self.key_of(*cell_key)
-            if k is None:
-                self.result.values[cell_key] = REF
-                self.result.unsupported[cell_key] = f"invalid cell address {cell_key[1]!r}"
-                continue
-            cells_pop(k, None)
-            self.keys.append(k)
-            self.cell_keys.append(cell_key)
-        self.index = {k: i for i, k in enumerate(self.keys)}
-        folded = {name.upper(): idx for name, idx in sheets.items()}
+        self.texts: list[Any] = []  # formula cell i -> its text
+        for sheet, chunk in formulas:
+            self._formulas(sheet, chunk)
+        self.index = dict(zip(self.keys, range(len(self.keys)), strict=True))
+        folded = {name.upper(): idx for name, idx in self.sheets.items()}
         self.wb = Workbook(
             folded,
             lambda: iter((*self.cells, *self.keys)),
@@ -103,12 +189,71 @@ class EvaluationRun:
         self.problems: dict[int, Problem] = {}
         self.uses_formulas = False
         self.nested: set[int] = set()  # cells calling SUBTOTAL or AGGREGATE
+        self.lets = False  # a shape binds LET names
+        self.shapes: dict[tuple[str, int], Any] = {}  # compiled functions (or Problems)
+        self.fallbacks = 0  # shapes compiled through formulas (slow), max_fallback_shapes
+        self.compiled_chars = 0  # characters of the shapes compiled, max_shape_chars
+        self.compiled = self.complete = False
+        self.known: dict[int, object] = {}  # values calculated in part (before complete)
+        self.looped: set[int] = set()  # of those, the cells on or after a cycle
+        self.positions: dict[CellKey, int] | None = None
+        self.exact: bool | None = None
+        self.deps: Callable[[tuple], list[int]] | None = None
         self.hidden_rows = frozenset(
-            (sheets[name] << SBITS) + row * W
+            (self.sheets[name] << SBITS) + row * W
             for name, rows in (hidden_rows or {}).items()
-            if name in sheets
+            if name in self.sheets
             for row in rows
         )
+
+    def _offsets(self, addresses: Iterable[object]) -> list[Any]:
+        """``row * W + column`` of each address (None: not a cell address), remembered."""
+        offsets = self.offsets
+        found = list(map(offsets.get, addresses, repeat(-1)))
+        if -1 in found:
+            for i, address in enumerate(addresses):
+                if found[i] == -1:
+                    found[i] = offsets[address] = address_offset(address)
+        return found
+
+    def _constants(self, sheet: str, chunk: Mapping[Any, Any]) -> None:
+        """Store one sheet's constants (empty ones and bad addresses are left out)."""
+        base, cells = self.sheets[sheet] << SBITS, self.cells
+        offsets, values = self._offsets(chunk), chunk.values()
+        if None in offsets or None in values:
+            for offset, v in zip(offsets, values, strict=True):
+                if offset is not None and v is not None:
+                    cells[base + offset] = constant(v)
+        elif set(map(type, values)) <= STORED_AS_THEY_ARE and ERRORS.keys().isdisjoint(values):
+            cells.update(zip(map(base.__add__, offsets), values, strict=True))  # as constant()
+        else:
+            cells.update(zip(map(base.__add__, offsets), map(constant, values), strict=True))
+
+    def _formulas(self, sheet: str, chunk: Mapping[Any, Any]) -> None:
+        """Number one sheet's formula cells; a bad address is #REF! at once."""
+        base, cells = self.sheets[sheet] << SBITS, self.cells
+        offsets = self._offsets(chunk)
+        if None not in offsets:
+            keys = list(map(base.__add__, offsets))
+            if not cells.keys().isdisjoint(keys):
+                for k in keys:
+                    cells.pop(k, None)
+            self.keys += keys
+            self.cell_keys += zip(repeat(sheet), chunk)
+            self.texts += chunk.values()
+            return
+        for offset, (address, text) in zip(offsets, chunk.items(), strict=True):
+            if offset is None:
+                cell_key = (sheet, address)
+                self.result.values[cell_key] = REF
+                self.result.unsupported[cell_key] = f"invalid cell address {address!r}"
+                continue
+            k = base + offset
+            if cells:
+                cells.pop(k, None)
+            self.keys.append(k)
+            self.cell_keys.append((sheet, address))
+            self.texts.append(text)
 
     def key_of(self, sheet: str, addr: object) -> int | None:
         """The int key of a cell; None if addr is not a cell address."""
@@ -117,76 +262,162 @@ class EvaluationRun:
             offset = self.offsets[addr] = address_offset(addr)
         return None if offset is None else (self.sheets[sheet] << SBITS) + offset
 
+    def evaluate(self) -> Found:
+        """Compile, order and calculate every formula cell (once)."""
+        if not self.complete:
+            self.compile()
+            self.calculate(self.order())
+            self.complete = True
+        return self.result
+
+    def holds(self, cell: object) -> bool:
+        """Whether ``cell`` is a formula cell."""
+        return cell in self._positions() or cell in self.result.values
+
+    def value(self, cell: CellKey) -> object | None:
+        """The value of one formula cell (None: no formula there), calculating only the
+        formula cells it depends on, when that gives the value every cell's evaluation
+        would (:meth:`_in_part_exact`); else every cell's."""
+        i = self._positions().get(cell)
+        if i is None or self.complete:
+            return self.result.values.get(cell)
+        if i not in self.known:
+            self.compile()
+            if not self._in_part_exact():
+                return self.evaluate().values.get(cell)
+            self._calculate_closure(i)
+        return self.known[i]
+
+    def _positions(self) -> dict[CellKey, int]:
+        """Each formula cell's number, by (sheet, address)."""
+        if self.positions is None:
+            self.positions = dict(zip(self.cell_keys, range(len(self.cell_keys)), strict=True))
+        return self.positions
+
+    def _in_part_exact(self) -> bool:
+        """Whether a formula cell's value calculated with only its precedents is its value in
+        the whole evaluation. The limits on scans and shapes were applied to every formula
+        in order (:meth:`compile`), so only the budget of cells read could differ (it is
+        spent in evaluation order): a shape of our own that binds no LET name reads each of
+        its references at most once a call, so the cells of every reference of every
+        formula bound what the whole evaluation reads."""
+        if self.exact is None:
+            self.exact = not self.uses_formulas and not self.lets
+            if self.exact:
+                bound = 0
+                for refs in self.args:
+                    for a in refs:
+                        bound += 1 if type(a) is int else a[1] * a[2]
+                self.exact = bound <= self.limits.max_cells_read
+        return self.exact
+
+    def _calculate_closure(self, i: int) -> None:
+        """Calculate formula cell i and every formula cell it depends on not known yet (a
+        cell known to be on or after a cycle is taken again, so what follows it is too)."""
+        precedents, known, looped = self._precedents_of(), self.known, self.looped
+        wanted, stack = {i}, [i]
+        while stack:
+            for j in precedents(stack.pop()):
+                if j not in wanted and (j not in known or j in looped):
+                    wanted.add(j)
+                    stack.append(j)
+        order = self.order(wanted)
+        self._run_cells(order)
+        cells, keys = self.cells, self.keys
+        for j in order:
+            known[j] = output(cells[keys[j]])
+        for j in wanted.difference(order):  # on or after a cycle
+            known[j] = CIRCULAR
+            looped.add(j)
+
     def compile(self) -> None:
-        """Scan every formula into (shape, references); compile each shape once."""
-        shapes: dict[tuple[str, int], Any] = {}
-        limits = self.limits
-        fallbacks = 0  # shapes compiled through formulas (slow), against max_fallback_shapes
-        compiled_chars = 0  # characters of the shapes compiled, against max_shape_chars
-        scanner = Scanner(self.wb, limits.max_scans)
-        for i, cell_key in enumerate(self.cell_keys):
-            text = self.formulas[cell_key]
+        """Scan every formula into (shape, references); compile each shape once (the first
+        call; the limits on scans and shapes count over every formula in order)."""
+        if self.compiled:
+            return
+        self.compiled = True
+        scanner = Scanner(self.wb, self.limits.max_scans)
+        fns, args, problems, nested = self.fns, self.args, self.problems, self.nested
+        for i, (text, key) in enumerate(zip(self.texts, self.keys, strict=True)):
             try:
                 if not isinstance(text, str):
                     raise Problem("formula is not text")
                 check_text(text)
-                if "SUBTOTAL(" in text.upper() or "AGGREGATE(" in text.upper():
-                    self.nested.add(self.keys[i])
-                shape, refs = scanner.scan(text.strip(), self.keys[i] >> SBITS, self.keys[i])
             except Problem as p:
-                self.problems[i] = p
+                problems[i] = p
                 continue
-            except Exception as exc:  # a bug here must not stop the checker
-                self.problems[i] = Problem(f"cannot read formula ({exc!r})")
+            try:
+                program, refs = scanner.scan(text.strip(), key >> SBITS, key)
+            except Exception as exc:  # Problem; any other is a bug, that must not stop us
+                if "SUBTOTAL(" in text.upper() or "AGGREGATE(" in text.upper():
+                    nested.add(key)
+                problems[i] = (
+                    exc if isinstance(exc, Problem) else Problem(f"cannot read formula ({exc!r})")
+                )
                 continue
-            fn = shapes.get((shape, len(refs)))
+            if program.nested:
+                nested.add(key)
+            fn = program.fn
             if fn is None:
-                try:
-                    if len(shapes) >= limits.max_shapes:
-                        raise Problem(
-                            f"more than {limits.max_shapes} distinct formulas; not evaluated"
-                        )
-                    compiled_chars += len(shape)
-                    if compiled_chars > limits.max_shape_chars:
-                        raise Problem(
-                            f"distinct formulas of more than {limits.max_shape_chars} characters "
-                            "in all; not evaluated"
-                        )
-                    slow_allowed = fallbacks < limits.max_fallback_shapes
-                    fn = compile_shape(shape, len(refs), limits, slow_allowed)
-                    if getattr(fn, "uses_formulas", False):
-                        self.uses_formulas = True
-                        fallbacks += 1
-                except Problem as p:
-                    fn = p
-                except Exception as exc:
-                    fn = Problem(f"cannot compile formula ({exc!r})")
-                shapes[(shape, len(refs))] = fn
-            self.args[i] = tuple(refs)  # kept for unsupported cells too: cycles count
+                fn = program.fn = self._compiled(program.shape, len(refs))
+            args[i] = refs  # kept for unsupported cells too: cycles count
             if isinstance(fn, Problem):
-                self.problems[i] = fn
+                problems[i] = fn
             else:
-                self.fns[i] = fn
+                fns[i] = fn
 
-    def order(self) -> list[int]:
-        """Formula cells in dependency order (Kahn's algorithm); cycles are left out."""
+    def _compiled(self, shape: str, n_refs: int) -> Any:
+        """The function of a shape with n_refs references, compiled at its first use (a
+        Problem if it cannot be); the limits on shapes count in that order."""
+        fn = self.shapes.get((shape, n_refs))
+        if fn is not None:
+            return fn
+        limits = self.limits
+        try:
+            if len(self.shapes) >= limits.max_shapes:
+                raise Problem(f"more than {limits.max_shapes} distinct formulas; not evaluated")
+            self.compiled_chars += len(shape)
+            if self.compiled_chars > limits.max_shape_chars:
+                raise Problem(
+                    f"distinct formulas of more than {limits.max_shape_chars} characters "
+                    "in all; not evaluated"
+                )
+            slow_allowed = self.fallbacks < limits.max_fallback_shapes
+            self.lets = self.lets or "LET(" in shape.upper()
+            fn = compile_shape(shape, n_refs, limits, slow_allowed)
+            if getattr(fn, "uses_formulas", False):
+                self.uses_formulas = True
+                self.fallbacks += 1
+        except Problem as p:
+            fn = p
+        except Exception as exc:
+            fn = Problem(f"cannot compile formula ({exc!r})")
+        self.shapes[(shape, n_refs)] = fn
+        return fn
+
+    def order(self, wanted: Collection[int] | None = None) -> list[int]:
+        """Formula cells in dependency order (Kahn's algorithm); cycles are left out. All of
+        them, or the ``wanted`` ones (every cell they depend on is wanted or known)."""
         n = len(self.keys)
-        index, deps_of_range = self.index, self._range_deps()
-        indegree = [0] * n
-        dependents: list[list[int]] = [[] for _ in range(n)]
-        for i in range(n):
-            for a in self.args[i]:
-                if type(a) is int:
-                    j = index.get(a)
-                    if j is not None:
-                        indegree[i] += 1
-                        dependents[j].append(i)
-                else:
-                    for j in deps_of_range(a):
-                        indegree[i] += 1
-                        dependents[j].append(i)
-        self.dependents = dependents
-        ready = [i for i in range(n) if indegree[i] == 0]
+        precedents = self._precedents_of()
+        indegree: Any  # by cell number: a list for all cells, a dict for some
+        dependents: Any
+        inside: Collection[int]
+        members: Iterable[int]
+        if wanted is None:
+            inside = members = range(n)
+            indegree, dependents = [0] * n, [[] for _ in range(n)]
+        else:
+            inside, members = wanted, sorted(wanted)
+            indegree, dependents = dict.fromkeys(members, 0), {i: [] for i in members}
+        for i in members:
+            for j in precedents(i):
+                if j in inside:
+                    indegree[i] += 1
+                    dependents[j].append(i)
+        if wanted is None:
+            self.dependents = dependents
+        ready = [i for i in members if indegree[i] == 0]
         order = []
         while ready:
             i = ready.pop()
@@ -197,8 +428,30 @@ class EvaluationRun:
                     ready.append(j)
         return order
 
+    def _precedents_of(self) -> Callable[[int], list[int]]:
+        """A function giving the formula cells formula cell i refers to (with repeats)."""
+        index, args, deps_of_range = self.index, self.args, self._range_deps()
+
+        def precedents(i: int) -> list[int]:
+            found = []
+            for a in args[i]:
+                if type(a) is int:
+                    j = index.get(a)
+                    if j is not None:
+                        found.append(j)
+                else:
+                    found += deps_of_range(a)
+            return found
+
+        return precedents
+
     def _range_deps(self) -> Callable[[tuple], list[int]]:
-        """A function giving the formula cells inside a range descriptor."""
+        """A function giving the formula cells inside a range descriptor (made once)."""
+        if self.deps is None:
+            self.deps = self._new_range_deps()
+        return self.deps
+
+    def _new_range_deps(self) -> Callable[[tuple], list[int]]:
         index, keys = self.index, self.keys
         found_by_range: dict[int, list[int]] = {}
         by_column: dict[tuple[int, int], list[int]] = {}
@@ -232,6 +485,28 @@ class EvaluationRun:
 
     def calculate(self, order: list[int]) -> None:
         """Evaluate the cells in order; fill in the result."""
+        self._run_cells(order)
+        cells, keys, problems = self.cells, self.keys, self.problems
+        values = self.result.values
+        if len(order) == len(keys):  # no cell on or after a cycle
+            values.update(
+                zip(self.cell_keys, map(output, map(cells.__getitem__, keys)), strict=True)
+            )
+        else:
+            done = set(order)
+            for i, cell_key in enumerate(self.cell_keys):
+                if i in done:
+                    values[cell_key] = output(cells[keys[i]])
+                else:
+                    self.result.circular.add(cell_key)
+                    values[cell_key] = CIRCULAR
+        for i, p in sorted(problems.items()):
+            self.result.unsupported[self.cell_keys[i]] = p.reason
+        self._find_causes(order)
+
+    def _run_cells(self, order: list[int]) -> None:
+        """Calculate the cells in order, into ``cells``. A cell's problem found in an
+        earlier call stays its problem (the same formula of the same values)."""
         cells, keys, fns, args, problems = self.cells, self.keys, self.fns, self.args, self.problems
         g = cells.get
         CellsRead.reset(self.limits.max_cells_read)
@@ -254,16 +529,6 @@ class EvaluationRun:
                     cells[k] = p.value
         finally:
             Matches.clear()
-        values, done = self.result.values, set(order)
-        for i, cell_key in enumerate(self.cell_keys):
-            if i in done:
-                values[cell_key] = output(cells[keys[i]])
-            else:
-                self.result.circular.add(cell_key)
-                values[cell_key] = CIRCULAR
-        for i, p in sorted(problems.items()):
-            self.result.unsupported[self.cell_keys[i]] = p.reason
-        self._find_causes(order)
 
     def _find_causes(self, order: list[int]) -> None:
         """Fill ``caused_by``: the cells downstream of each cell where trouble starts."""
@@ -271,6 +536,8 @@ class EvaluationRun:
         if dependents is None:
             return
         cells, keys, problems = self.cells, self.keys, self.problems
+        if not problems and ErrorValue not in set(map(type, map(cells.get, keys))):
+            return  # no cell where trouble starts
         root_of: dict[int, int] = {}
         roots: set[int] = set()
         for i in order:  # dependency order: a cell's precedents come first

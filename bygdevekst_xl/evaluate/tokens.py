@@ -245,16 +245,17 @@ _THIS_ROW = re.compile(r"\[\s*@|#this\s+row", re.IGNORECASE)
 _DIGITS_BLANKED = bytes.maketrans(b"0123456789", b"\x00" * 10)
 
 
-def _scan(text: str, host: int, wb: Workbook, host_key: int = 0) -> tuple[str, list, list, set]:
+def _scan(text: str, host: int, wb: Workbook, host_key: int = 0) -> tuple[str, list, Program]:
     """Turn a formula into (shape, references); raise Problem if it cannot be evaluated.
 
-    Also returns a program for :class:`Scanner`: one builder per reference, saying how
-    to rebuild it from the row digits at fixed positions, and the digit spans it used.
+    Also returns the :class:`Program` that rebuilds the references from the row digits of
+    any formula that differs only in them.
     """
     pieces: list[str] = []
     refs: list = []
     builders: list[tuple] = []
     used: set[tuple[int, int]] = set()
+    movable = True  # the program holds on any sheet (not for tables, whole own columns)
     pos = 0
     lets = "LET(" in text.upper()
     for m in TOKEN_RE.finditer(text):
@@ -272,15 +273,21 @@ def _scan(text: str, host: int, wb: Workbook, host_key: int = 0) -> tuple[str, l
             pieces.append(f"_{'C' if found[1] == 'c' else 'R'}{len(refs)}")
             refs.append(found[2])
             builders.append(_builder(m, found, used))
+            if kind == "table" or (m.group("cc1") and m.group("sheet") is None):
+                movable = False
         elif kind == "bracket":
             before = text[m.start() - 1] if m.start() else ""
             if before.isalnum() or before == "_":
                 raise Problem("structured (table) references are not supported")
             raise Problem("external workbook reference", REF)
-    if not pieces:
-        return text, refs, builders, used
-    pieces.append(text[pos:])
-    return "".join(pieces), refs, builders, used
+    shape = text
+    if pieces:
+        pieces.append(text[pos:])
+        shape = "".join(pieces)
+    raw = text.encode()
+    fixed = tuple(d.span() for d in _DIGITS.finditer(raw) if d.span() not in used)
+    nested = "SUBTOTAL(" in text.upper() or "AGGREGATE(" in text.upper()
+    return shape, refs, Program(shape, tuple(builders), fixed, movable, nested)
 
 
 def _digits(m: re.Match, group: str, used: set) -> tuple[int, int]:
@@ -295,22 +302,42 @@ def _digits(m: re.Match, group: str, used: set) -> tuple[int, int]:
 
 
 def _builder(m: re.Match, found: tuple, used: set) -> tuple:
-    """How to rebuild a reference from its row digits: 0 static, 1 cell, 2 area, 3 rows."""
-    if m.lastgroup == "table":
+    """How to rebuild a reference from its row digits: 0 static, 1 cell, 2 area, 3 rows.
+    A cell, area or rows without a sheet name are on the formula's own sheet (sheet None)."""
+    if m.lastgroup == "table" or m.group("name") is not None:
         return (0, found[2])
-    if m.group("name") is None and m.group("c1") is not None:
+    named = m.group("sheet") is not None
+    if m.group("c1") is not None:
         if found[1] == "c":
             row, col = int(m.group("r1").lstrip("$")), col_index(m.group("c1").lstrip("$"))
             if col > MAX_COL or not 0 < row <= MAX_ROW:
                 return (0, found[2])  # an out-of-sheet "cell" that is really a name
-            return (1, found[2] - row * W, *_digits(m, "r1", used))
+            sheet = found[2] >> SBITS if named else None
+            return (1, sheet, col, *_digits(m, "r1", used))
         c1, c2 = col_index(m.group("c1").lstrip("$")), col_index(m.group("c2").lstrip("$"))
-        sheet = first_key(found[2]) >> SBITS
+        sheet = first_key(found[2]) >> SBITS if named else None
         return (2, sheet, c1, c2, *_digits(m, "r1", used), *_digits(m, "r2", used))
     if m.group("rr1") is not None:
-        sheet = first_key(found[2]) >> SBITS
+        sheet = first_key(found[2]) >> SBITS if named else None
         return (3, sheet, *_digits(m, "rr1", used), *_digits(m, "rr2", used))
     return (0, found[2])
+
+
+class Program:
+    """How to scan any formula that differs from a scanned one only in its row numbers:
+    its shape, one builder per reference (see :func:`_builder`), the byte spans of the
+    digits that are no row numbers (they must match), whether it holds on any sheet, and
+    whether the formula calls SUBTOTAL or AGGREGATE. ``fn`` is the shape's compiled
+    function, set by the caller at the program's first use."""
+
+    __slots__ = ("builders", "fixed", "fn", "movable", "nested", "shape")
+
+    def __init__(
+        self, shape: str, builders: tuple, fixed: tuple, movable: bool, nested: bool
+    ) -> None:
+        self.shape, self.builders, self.fixed = shape, builders, fixed
+        self.movable, self.nested = movable, nested
+        self.fn: Any = None
 
 
 class Scanner:
@@ -318,59 +345,93 @@ class Scanner:
 
     The key is the formula's UTF-8 bytes with every digit blanked out (so ``C8`` and
     ``C9`` share it); digits that are not row numbers of references (sheet names,
-    literals, names) must match as well.
+    literals, names) must match as well. Programs are kept per sheet: a formula that
+    misses its sheet's programs counts as scanned in full (against ``max_scans``), but a
+    program found on another sheet serves (its references without a sheet name are on the
+    formula's own sheet), so the 50 project sheets sharing one formula per row tokenize it
+    once.
     """
 
     def __init__(self, wb: Workbook, max_scans: int = DEFAULT_LIMITS.max_scans) -> None:
         self.wb = wb
-        self.programs: dict[tuple[int, bytes], tuple[list, dict]] = {}
+        self.programs: dict[tuple[int, bytes], Programs] = {}  # by (sheet, key)
+        self.shared: dict[bytes, Programs] = {}  # the movable ones, by key
         self.scans = 0  # formulas scanned in full (not from a program), against max_scans
         self.max_scans = max_scans
 
-    def scan(self, text: str, host: int, host_key: int = 0) -> tuple[str, list]:
-        """(shape, references) of a formula on sheet host (in the cell host_key); raise
+    def scan(self, text: str, host: int, host_key: int = 0) -> tuple[Program, tuple]:
+        """(program, references) of a formula on sheet host (in the cell host_key); raise
         Problem if unusable."""
         if "[" in text and _THIS_ROW.search(text):  # the same text means another row
-            return _scan(text, host, self.wb, host_key)[:2]
+            _, found, program = _scan(text, host, self.wb, host_key)
+            return program, tuple(found)
         raw = text.encode()
-        key = (host, raw.translate(_DIGITS_BLANKED))
-        entry = self.programs.get(key)
-        if entry is not None:
-            known = entry[1].get(b" ".join([raw[a:b] for a, b in entry[0]]))
-            if known is not None:
-                refs = self.run(known[1], raw)
-                if refs is not None:
-                    return known[0], refs
+        blanked = raw.translate(_DIGITS_BLANKED)
+        known = _find(self.programs.get((host, blanked)), raw)
+        if known is not None:
+            refs = self.run(known.builders, raw, host)
+            if refs is not None:
+                return known, refs
         self.scans += 1
         if self.scans > self.max_scans:
             raise Problem(f"more than {self.max_scans} distinct formulas; not evaluated")
-        shape, refs, builders, used = _scan(text, host, self.wb, host_key)
-        fixed = [d.span() for d in _DIGITS.finditer(raw) if d.span() not in used]
-        if entry is None or entry[0] != fixed:
-            entry = self.programs[key] = (fixed, {})
-        entry[1][b" ".join([raw[a:b] for a, b in fixed])] = (shape, builders)
-        return shape, refs
+        known = _find(self.shared.get(blanked), raw)
+        refs = None if known is None else self.run(known.builders, raw, host)
+        if known is None or refs is None:
+            _, found, known = _scan(text, host, self.wb, host_key)
+            refs = tuple(found)
+            if known.movable:
+                _remember(self.shared, blanked, raw, known)
+        _remember(self.programs, (host, blanked), raw, known)
+        return known, refs
 
-    def run(self, builders: list[tuple], text: bytes) -> list | None:
-        """The references a cached program builds from text; None if a row is invalid."""
+    def run(self, builders: tuple, text: bytes, host: int) -> tuple | None:
+        """The references a program builds from text on sheet host; None if a row is
+        invalid."""
         refs: list = []
+        ranges = self.wb.ranges
         for b in builders:
             kind = b[0]
-            if kind == 1:
-                r = int(text[b[2] : b[3]])
-                if not 0 < r <= MAX_ROW:
-                    return None
-                refs.append(b[1] + r * W)
-            elif kind == 0:
-                refs.append(b[1])
-            elif kind == 2:
+            if kind == 2:
                 r1, r2 = int(text[b[4] : b[5]]), int(text[b[6] : b[7]])
                 if not (0 < r1 <= MAX_ROW and 0 < r2 <= MAX_ROW):
                     return None
-                refs.append(self.wb.area(b[1], r1, b[2], r2, b[3]))
+                s = host if b[1] is None else b[1]
+                d = ranges.get((s, r1, b[2], r2, b[3]))  # interned by Workbook.area
+                refs.append(d if d is not None else self.wb.area(s, r1, b[2], r2, b[3]))
+            elif kind == 1:
+                r = int(text[b[3] : b[4]])
+                if not 0 < r <= MAX_ROW:
+                    return None
+                refs.append(((host if b[1] is None else b[1]) << SBITS) + r * W + b[2])
+            elif kind == 0:
+                refs.append(b[1])
             else:
                 r1, r2 = int(text[b[2] : b[3]]), int(text[b[4] : b[5]])
                 if not (0 < r1 <= MAX_ROW and 0 < r2 <= MAX_ROW):
                     return None
-                refs.append(self.wb.area(b[1], r1, 1, r2, self.wb.extent_of(b[1])[1]))
-        return refs
+                s = host if b[1] is None else b[1]
+                refs.append(self.wb.area(s, r1, 1, r2, self.wb.extent_of(s)[1]))
+        return tuple(refs)
+
+
+Programs = tuple[tuple, dict[bytes, Program]]
+"""The programs of one key: the spans of their fixed digits, and each by those digits."""
+
+
+def _find(entry: Programs | None, raw: bytes) -> Program | None:
+    """The program of raw among a key's programs, if any."""
+    if entry is None:
+        return None
+    fixed = entry[0]
+    return entry[1].get(b" ".join([raw[a:b] for a, b in fixed]) if fixed else b"")
+
+
+def _remember(programs: dict[Any, Programs], key: Any, raw: bytes, program: Program) -> None:
+    """Keep a program under its key and fixed digits (a key whose fixed digits sit
+    elsewhere starts afresh)."""
+    fixed = program.fixed
+    entry = programs.get(key)
+    if entry is None or entry[0] != fixed:
+        entry = programs[key] = (fixed, {})
+    entry[1][b" ".join([raw[a:b] for a, b in fixed]) if fixed else b""] = program
