@@ -1,0 +1,30 @@
+"""A layout sheet's cells by their A1 address: found once per check, for every rule that asks
+(the formulas, the labels, what lies outside the tables, which errors are ours)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..layout.cells import Cell, SheetLayout
+
+
+@dataclass(frozen=True)
+class SheetCells:
+    """One layout sheet's cells keyed by address, and its formulas as the file should hold them."""
+
+    cells: dict[str, Cell]
+    """Address -> cell, in the layout's order."""
+    formulas: dict[str, str]
+    """Address -> formula text of every formula cell (``""`` for one without a text)."""
+
+
+def sheet_cells(sheet: SheetLayout) -> SheetCells:
+    """Every cell of ``sheet`` by its address (one pass: each address made once)."""
+    cells: dict[str, Cell] = {}
+    formulas: dict[str, str] = {}
+    for cell in sheet.cells.values():
+        address = cell.address
+        cells[address] = cell
+        if cell.kind == "formula":
+            formulas[address] = cell.formula or ""
+    return SheetCells(cells, formulas)
