@@ -42,8 +42,8 @@ def _project(project: Project) -> dict[str, Any]:
         "working_group": _scalar(project.working_group),
         "costs": [
             {
-                "category": _scalar(line.category),
-                "description": _scalar(line.description),
+                "category": _text(line.category),
+                "description": _text(line.description),
                 "amounts": _values(line.amounts),
                 "category_formula": None,
             }
@@ -59,7 +59,15 @@ def _project(project: Project) -> dict[str, Any]:
 def _values(amounts: tuple[Amount, ...]) -> list[Any]:
     """Inputs as the money they hold: a formula counts as its value (where it sits in the
     workbook, and how it is written, is not content)."""
-    return [_scalar(a.value if isinstance(a, Formula) else a) for a in amounts]
+    for a in amounts:
+        if type(a) is not int:
+            return [_scalar(a.value if isinstance(a, Formula) else a) for a in amounts]
+    return list(amounts)  # whole numbers are canonical already (the common case)
+
+
+def _text(value: Any) -> Any:
+    """A text as it is (canonical already), anything else as :func:`_scalar` has it."""
+    return value if type(value) is str else _scalar(value)
 
 
 def _canonical(value: Any) -> Any:
