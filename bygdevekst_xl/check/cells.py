@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..layout.cells import Cell, SheetLayout
+from ..layout.cells import Cell, SheetLayout, a1
 
 
 @dataclass(frozen=True)
@@ -23,8 +23,17 @@ def sheet_cells(sheet: SheetLayout) -> SheetCells:
     cells: dict[str, Cell] = {}
     formulas: dict[str, str] = {}
     for cell in sheet.cells.values():
-        address = cell.address
+        address = a1(cell.row, cell.col)  # Cell.address, without the property's extra call
         cells[address] = cell
         if cell.kind == "formula":
             formulas[address] = cell.formula or ""
     return SheetCells(cells, formulas)
+
+
+def sheet_formulas(sheet: SheetLayout) -> dict[str, str]:
+    """Address -> formula text of every formula cell of ``sheet`` (``""`` for one without)."""
+    return {
+        a1(cell.row, cell.col): cell.formula or ""
+        for cell in sheet.cells.values()
+        if cell.kind == "formula"
+    }
