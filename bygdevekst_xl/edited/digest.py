@@ -21,12 +21,12 @@ DIGEST_LENGTH = 12
 
 def content_digest(budget: Budget) -> str:
     """The first 12 hex digits of SHA-256 over the budget's inputs as canonical JSON."""
-    data = {
-        "pilot": _canonical(dataclasses.asdict(budget.pilot)),
+    data = {  # every key in sorted order, as sort_keys would put them (they are many)
         "categories": _canonical([dataclasses.asdict(c) for c in budget.categories]),
+        "pilot": _canonical(dataclasses.asdict(budget.pilot)),
         "projects": [_project(p) for p in budget.projects],
     }
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:DIGEST_LENGTH]
 
 
@@ -34,25 +34,25 @@ def _project(project: Project) -> dict[str, Any]:
     """A project's inputs as plain data (the shape ``dataclasses.asdict`` gives, built
     directly, already canonical: asdict deep-copies every value, and a generic walk over
     100 000 lines took a second)."""
-    return {
-        "id": _scalar(project.id),
-        "name": _scalar(project.name),
-        "sheet": _scalar(project.sheet),
-        "description": [_scalar(d) for d in project.description],
-        "working_group": _scalar(project.working_group),
+    return {  # keys in sorted order (see content_digest)
         "costs": [
             {
-                "category": _text(line.category),
-                "description": _text(line.description),
                 "amounts": _values(line.amounts),
+                "category": _text(line.category),
                 "category_formula": None,
+                "description": _text(line.description),
             }
             for line in project.costs
             if not line.is_blank
         ],
+        "description": [_scalar(d) for d in project.description],
         "hours": [[_scalar(m), _values(h)] for m, h in project.hours],
+        "id": _scalar(project.id),
         "kdd": _values(project.kdd),
+        "name": _scalar(project.name),
+        "sheet": _scalar(project.sheet),
         "statsforvalteren": _values(project.statsforvalteren),
+        "working_group": _scalar(project.working_group),
     }
 
 
@@ -73,7 +73,7 @@ def _text(value: Any) -> Any:
 def _canonical(value: Any) -> Any:
     """Numbers as a spreadsheet holds them (1050000.0 is 1050000); the rest as JSON has it."""
     if isinstance(value, dict):
-        return {str(k): _canonical(v) for k, v in value.items()}
+        return {str(k): _canonical(v) for k, v in sorted(value.items())}
     if isinstance(value, list | tuple):
         return [_canonical(v) for v in value]
     return _scalar(value)
