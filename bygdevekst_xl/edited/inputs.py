@@ -391,22 +391,24 @@ class _Reader:
         categories: Mapping[str, str],
     ) -> Project:
         sheet = place.sheet
-        typed, at = self._inputs(sheet), place.at
-        year_cols = [year_col(y) for y in range(len(pilot.years))]
+        typed = self._inputs(sheet)
+        # Where each input column is in the workbook (as place.at finds it), once per sheet.
+        category_col, description_col = map(place.cols, (LINE_CATEGORY_COL, LINE_DESCRIPTION_COL))
+        year_cols = [place.cols(year_col(y)) for y in range(len(pilot.years))]
 
         def years_at(row: int) -> tuple[Amount, ...]:
-            return tuple([typed(at(row, col)) for col in year_cols])
+            return tuple([typed(row, col) for col in year_cols])
 
         costs = []
         for i in range(place.rows.capacity):
             row = place.cost_row(i)
-            raw = typed(at(row, LINE_CATEGORY_COL))
+            raw = typed(row, category_col)
             category = _value(raw)
             if isinstance(category, str):
                 category = categories.get(category.casefold(), category)
             else:
                 category = "" if category is None else _text(category)
-            description = _value(typed(at(row, LINE_DESCRIPTION_COL)))
+            description = _value(typed(row, description_col))
             formula = raw if isinstance(raw, Formula) else None
             costs.append(CostLine(category, _text(description), years_at(row), formula))
         hours = tuple((m, years_at(row)) for m, row in place.hours_rows.items())
@@ -435,17 +437,18 @@ class _Reader:
                 return value
         return ""
 
-    def _inputs(self, sheet: str) -> Callable[[str | None], Amount]:
-        """What a person put in an input cell of ``sheet``, by address: a value, a
-        :class:`Formula`, or None (also for a cell whose column was deleted: address None)."""
+    def _inputs(self, sheet: str) -> Callable[[int, int | None], Amount]:
+        """What a person put in an input cell of ``sheet`` (its workbook row and column): a
+        value, a :class:`Formula`, or None (also for a cell whose column was deleted: None)."""
         content = self.content.sheets.get(sheet)
         if content is None:
-            return lambda address: None
+            return lambda row, col: None
         formulas, values = content.formulas, content.values
 
-        def typed(address: str | None) -> Amount:
-            if address is None:
+        def typed(row: int, col: int | None) -> Amount:
+            if col is None:
                 return None
+            address = a1(row, col)
             formula = formulas.get(address)
             if formula is not None:
                 value = self.evaluated(sheet, address) if self.evaluated else None
