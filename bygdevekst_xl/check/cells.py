@@ -16,18 +16,23 @@ class SheetCells:
     """Address -> cell, in the layout's order."""
     formulas: dict[str, str]
     """Address -> formula text of every formula cell (``""`` for one without a text)."""
+    labels: dict[str, Cell]
+    """Address -> cell of every label (locked text or number)."""
 
 
 def sheet_cells(sheet: SheetLayout) -> SheetCells:
     """Every cell of ``sheet`` by its address (one pass: each address made once)."""
     cells: dict[str, Cell] = {}
     formulas: dict[str, str] = {}
+    labels: dict[str, Cell] = {}
     for cell in sheet.cells.values():
         address = a1(cell.row, cell.col)  # Cell.address, without the property's extra call
         cells[address] = cell
         if cell.kind == "formula":
             formulas[address] = cell.formula or ""
-    return SheetCells(cells, formulas)
+        elif cell.kind == "label":
+            labels[address] = cell
+    return SheetCells(cells, formulas, labels)
 
 
 def sheet_formulas(sheet: SheetLayout) -> dict[str, str]:

@@ -262,8 +262,8 @@ def check_labels(ctx: Context) -> Iterator[Finding]:
         content = ctx.content.sheets.get(sheet.name)
         if content is None or sheet.name == ctx.located.sheet(PARAMETER_SHEET):
             continue
-        for address, cell in ctx.cells(sheet).cells.items():
-            if cell.kind != "label" or cell.value in (None, ""):
+        for address, cell in ctx.cells(sheet).labels.items():
+            if cell.value in (None, ""):
                 continue
             found = content.values.get(address)
             if address in content.formulas:
