@@ -59,8 +59,9 @@ def col_index(letters: str) -> int:
 
 def a1(row: int, col: int, *, absolute: bool = False) -> str:
     """The A1 address of a 0-based cell; ``absolute`` gives ``$C$8``."""
-    dollar = "$" if absolute else ""
-    return f"{dollar}{col_letter(col)}{dollar}{row + 1}"
+    if absolute:
+        return f"${col_letter(col)}${row + 1}"
+    return f"{col_letter(col)}{row + 1}"  # the common case, made directly (a hot path)
 
 
 _CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})")

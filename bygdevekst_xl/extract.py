@@ -12,7 +12,7 @@ from .errors import EXIT_FINDINGS, BygdevekstError
 from .excel import ErrorValue
 from .messages import Count, Message
 from .model import Amount, Budget, CostLine, Formula, Project
-from .spec import SpecError, budget_from_dict, budget_to_dict, dump_spec, parse_spec
+from .spec import SpecError, budget_from_dict, budget_to_dict, dump_spec, parse_spec, validate
 
 
 class ExtractError(BygdevekstError, ValueError):
@@ -68,16 +68,21 @@ def extract_edited(edited: Edited) -> Extracted:
     amount cell, an unknown category, a text no file can store ...), naming each cell: nothing
     a person typed is silently dropped or changed. ``check`` reports the same cells.
     """
-    problems = extract_findings(edited)
-    if problems:
-        raise ExtractError(str(edited.path), problems)
-    budget = edited.budget
-    spec = budget_from_dict(budget_to_dict(typed_values(budget)), str(edited.path))
-    return Extracted(spec, formula_inputs(budget))
+    read = edited.read
+    problems = cell_findings(edited)
+    if not problems:
+        try:  # validated and built once
+            spec = budget_from_dict(budget_to_dict(typed_values(read.budget)), str(edited.path))
+        except SpecError as exc:
+            problems = [spec_finding(read, problem) for problem in exc.problems]
+        else:
+            return Extracted(spec, formula_inputs(read.budget))
+    raise ExtractError(str(edited.path), problems)
 
 
-def extract_findings(edited: Edited) -> list[Finding]:
-    """Why the workbook's inputs cannot be written as a spec, one finding at each cell."""
+def cell_findings(edited: Edited) -> list[Finding]:
+    """The inputs no spec can hold whatever the rest says: bad amounts and categories, texts
+    no file can store, deleted columns, formulas that give an error."""
     read = edited.read
     problems = list(input_findings(read, {c.id for c in edited.rules.categories}))
     problems += [
@@ -90,12 +95,19 @@ def extract_findings(edited: Edited) -> list[Finding]:
         if isinstance(f.value, ErrorValue)
         for sheet, _, address in [f.cell.rpartition("!")]
     ]
-    if problems:
-        return problems
+    return problems
+
+
+def spec_problems(budget: Budget) -> list[str]:
+    """What a spec of the budget's typed values cannot state, ``path: message`` each (the
+    problems ``budget_from_dict`` would raise): validated only, nothing built, when none."""
+    data = budget_to_dict(typed_values(budget))
+    if next(validate(data), None) is None:
+        return []
     try:
-        budget_from_dict(budget_to_dict(typed_values(read.budget)), str(edited.path))
+        budget_from_dict(data, "workbook")
     except SpecError as exc:
-        return [spec_finding(read, problem) for problem in exc.problems]
+        return exc.problems
     return []
 
 
@@ -121,11 +133,7 @@ def typed_values(budget: Budget) -> Budget:
 
 
 def _typed_project(project: Project) -> Project:
-    costs = tuple(
-        CostLine(line.category, line.description, _zeros(line.amounts))  # a spec holds the id
-        for line in project.costs
-        if not line.is_blank
-    )
+    costs = tuple(_typed_line(line) for line in project.costs if not line.is_blank)
     hours = tuple((m, _zeros(h)) for m, h in project.hours if not all(_blank(v) for v in h))
     return replace(
         project,
@@ -136,8 +144,20 @@ def _typed_project(project: Project) -> Project:
     )
 
 
+def _typed_line(line: CostLine) -> CostLine:
+    """A cost line as a spec states it: the category's id, not the formula that gave it."""
+    amounts = _zeros(line.amounts)
+    if amounts is line.amounts and line.category_formula is None:
+        return line  # nothing to change (the common case)
+    return CostLine(line.category, line.description, amounts)
+
+
 def _zeros(values: tuple[Amount, ...]) -> tuple[Amount, ...]:
-    return tuple(0 if _blank(v) else _plain(v) for v in values)
+    """Blanks as 0 and formulas as their values; ``values`` itself when all are whole numbers."""
+    for v in values:
+        if type(v) is not int:
+            return tuple(0 if _blank(v) else _plain(v) for v in values)
+    return values
 
 
 def _plain(value: Amount) -> Amount:

@@ -81,6 +81,13 @@ DAMAGES = {
     "project not balanced": (_set(P2, D29=100_001), ("not-balanced", P2, "D50")),
     "total typed over": (_set(P2, C15=440_000), ("formula-overwritten", P2, "C15")),
     "range misses a line": (_set(P2, D15="=SUM(D7:D8)"), ("formula-changed", P2, "D15")),
+    "line total deleted": (_set(P2, E8=None), ("line-formula-missing", P2, "E8")),
+    "line total of the next line": (_set(P2, E8="=SUM(C9:D9)"), ("line-formula-moved", P2, "E8")),
+    "line without a category": (_set(P2, B11="Uten kategori"), ("spec-invalid", P2, None)),
+    "amount whole at 15 digits only": (
+        _set(P2, A11="Eksterne utredninger", D11=300_000.00000000006),
+        ("spec-invalid", P2, None),
+    ),
     "range misses a line, total": (_set(P2, D15="=SUM(D7:D8)"), ("total-mismatch", P2, "D15")),
     "line typed below the table": (_set(P2, C16=5000), ("value-outside-table", P2, "C16")),
     "amount as text": (_set(P2, C9="150 000"), ("amount-not-number", P2, "C9")),
@@ -122,6 +129,8 @@ DAMAGES = {
     ),
 }
 EXPECTED_SEVERITY_EXIT = {
+    "line-formula-missing": 0,
+    "line-formula-moved": 0,
     "missing-hours": 0,
     "sheet-extra": 0,
     "protection-lost": 0,

@@ -597,3 +597,49 @@ def test_application_facts_changed_are_named_in_both_languages_and_formats(
         "contact-person",
     }
     assert main(["diff", str(old), str(new)]) == 1
+
+
+def test_the_effects_come_from_each_versions_map(example_workbook, tmp_path):
+    """The totals the effects use are the map's, which are the budget's own recomputation:
+    budget_totals and project_totals of the version's budget (as the diff computed them)."""
+    from bygdevekst_xl.compute import budget_totals, project_totals
+    from bygdevekst_xl.diff import read_version
+
+    edited_book = damage.with_openpyxl(
+        example_workbook, tmp_path / "new.xlsx", lambda wb: wb[P2].__setitem__("C7", 12_345)
+    )
+    for path in (example_workbook, edited_book):
+        version = read_version(path)
+        budget = version.read.budget
+        assert version.layout.totals == budget_totals(budget)
+        for project in budget.projects:
+            assert version.layout.projects[project.id][1] == project_totals(budget, project)
+
+
+def test_a_project_the_same_in_both_is_compared_only_when_a_number_is_not_finite(
+    example_budget,
+):
+    """An equal project over the same years has no change to find; one holding an infinity
+    (which same() never finds equal) or another year is compared value by value."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from bygdevekst_xl.diff.compare import _unchanged
+    from bygdevekst_xl.model import Formula
+
+    def pair(years_old=(2024, 2025), years_new=(2024, 2025)):
+        def version(years):
+            return SimpleNamespace(
+                read=SimpleNamespace(budget=SimpleNamespace(pilot=SimpleNamespace(years=years)))
+            )
+
+        return SimpleNamespace(old=version(years_old), new=version(years_new))
+
+    project = example_budget.projects[1]
+    same = replace(project)
+    assert _unchanged(pair(), project, same)
+    assert not _unchanged(pair(years_new=(2025, 2026)), project, same)
+    assert not _unchanged(pair(), project, replace(project, name="Annet"))
+    for infinite in (float("inf"), Formula("=1/0", float("-inf"), "A!C7")):
+        odd = replace(project, kdd=(infinite, 0))
+        assert not _unchanged(pair(), odd, replace(odd))

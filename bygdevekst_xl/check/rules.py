@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..compute import BudgetTotals, ProjectTotals
@@ -19,7 +19,7 @@ from ..excel import (
     serial_date,
 )
 from ..layout import LAYOUT_PROPERTY, LAYOUT_VERSION, WorkbookLayout
-from ..layout.cells import Cell, a1, a1_range
+from ..layout.cells import Cell, SheetLayout, a1, a1_range
 from ..layout.places import header_text, parameter_fact_cell
 from ..layout.rows import (
     CATEGORY_KDD_COL,
@@ -35,12 +35,14 @@ from ..layout.rows import (
 from ..model import MAX_HOURS, MAX_KRONER, Budget, Formula
 from ..scheme import breaches
 from ..texts import PARAMETER_SHEET
+from .cells import SheetCells, sheet_cells
 from .findings import Finding
 
 if TYPE_CHECKING:  # types only: generate uses these rules without reading any workbook
     from ..edited.inputs import ReadBudget, Rules
     from ..edited.locate import Located
     from ..edited.screen import Screened
+    from ..layout.places import ProjectPlace
 
 TOLERANCE = 0.005
 TOTAL_ANCHORS = (
@@ -70,7 +72,8 @@ class Context:
     totals: BudgetTotals
     screened: tuple[Screened, ...] = ()
     """Texts that held characters no file can carry (see ``edited.screen``)."""
-    _expected: dict[tuple[str, str], str] | None = None
+    _cells: dict[str, SheetCells] = field(default_factory=dict)
+    _sheets: dict[str, SheetLayout] | None = None
     _inputs: list[Finding] | None = None
 
     def input_findings(self) -> list[Finding]:
@@ -80,18 +83,21 @@ class Context:
             self._inputs = list(input_findings(self.read, {c.id for c in self.rules.categories}))
         return self._inputs
 
+    def cells(self, sheet: SheetLayout) -> SheetCells:
+        """A layout sheet's cells by address, found once for every rule that asks."""
+        found = self._cells.get(sheet.name)
+        if found is None:
+            found = self._cells[sheet.name] = sheet_cells(sheet)
+        return found
+
     def is_expected_formula(self, sheet: str, address: str) -> bool:
         """True when the file holds exactly the formula the layout puts at this cell."""
-        if self._expected is None:
-            self._expected = {
-                (s.name, c.address): c.formula or ""
-                for s in self.layout.sheets
-                for c in s.cells.values()
-                if c.kind == "formula"
-            }
         content = self.content.sheets.get(sheet)
         found = content.formulas.get(address) if content else None
-        expected = self._expected.get((sheet, address))
+        if self._sheets is None:
+            self._sheets = {s.name: s for s in self.layout.sheets}
+        layout = self._sheets.get(sheet)
+        expected = self.cells(layout).formulas.get(address) if layout else None
         return found is not None and expected is not None and same_formula(found, expected)
 
     def place(self, sheet: str, row: int, col: int) -> tuple[str, str]:
@@ -256,17 +262,19 @@ def check_labels(ctx: Context) -> Iterator[Finding]:
         content = ctx.content.sheets.get(sheet.name)
         if content is None or sheet.name == ctx.located.sheet(PARAMETER_SHEET):
             continue
-        for cell in sheet.cells.values():
-            if cell.kind != "label" or cell.value in (None, ""):
+        for address, cell in ctx.cells(sheet).labels.items():
+            if cell.value in (None, ""):
                 continue
-            found = content.values.get(cell.address)
-            if cell.address in content.formulas:
-                found = content.formulas[cell.address]
-            if sorted_labels.get((sheet.name, cell.address)) == found:
+            found = content.values.get(address)
+            if address in content.formulas:
+                found = content.formulas[address]
+            if found == cell.value and isinstance(found, str):
+                continue  # the same text (the common case, which same_value would agree to)
+            if sorted_labels.get((sheet.name, address)) == found:
                 continue
             if not same_value(found, cell.value):
                 yield Finding(
-                    "label-changed", sheet.name, cell.address, expected=cell.value, found=found
+                    "label-changed", sheet.name, address, expected=cell.value, found=found
                 )
 
 
@@ -276,42 +284,51 @@ def check_formulas(ctx: Context) -> Iterator[Finding]:
         content = ctx.content.sheets.get(sheet.name)
         if content is None:
             continue
-        line_totals = _line_total_cells(ctx, sheet.name)
-        line_formulas = {
-            normalize_formula(c.formula or ""): c.address
-            for c in sheet.cells.values()
-            if c.address in line_totals
-        }
-        for cell in sheet.cells.values():
-            if cell.kind != "formula":
+        cells = ctx.cells(sheet)
+        if content.formulas == cells.formulas:
+            continue  # every formula exactly as laid out (the common case: one comparison)
+        line_totals: set[str] | None = None
+        line_formulas: set[str] | None = None
+        for address, formula in cells.formulas.items():
+            found = content.formulas.get(address)
+            if found is not None and same_formula(found, formula):
                 continue
-            found = content.formulas.get(cell.address)
+            if line_totals is None:
+                line_totals = _line_total_cells(ctx, sheet.name)
+            cell = cells.cells[address]
             if found is None:
-                value = content.values.get(cell.address)
-                if value is None and cell.address in line_totals:
+                value = content.values.get(address)
+                if value is None and address in line_totals:
                     yield Finding(
-                        "line-formula-missing", sheet.name, cell.address, expected=cell.formula
+                        "line-formula-missing", sheet.name, address, expected=cell.formula
                     )
                 else:
                     yield Finding(
                         "formula-overwritten",
                         sheet.name,
-                        cell.address,
+                        address,
                         expected=cell.formula,
                         found=value,
                     )
-            elif not same_formula(found, cell.formula or ""):
-                moved_to = line_formulas.get(normalize_formula(found))
-                # A line cut and pasted elsewhere takes its old total's references along: that
-                # total sums another line, which no sum counts twice (the columns are summed).
-                code = "line-formula-moved" if cell.address in line_totals and moved_to else None
-                yield Finding(
-                    code or "formula-changed",
-                    sheet.name,
-                    cell.address,
-                    expected=cell.formula,
-                    found=found,
-                )
+                continue
+            moved = False
+            if address in line_totals:
+                if line_formulas is None:
+                    line_formulas = {
+                        normalize_formula(cells.cells[a].formula or "")
+                        for a in line_totals
+                        if a in cells.cells
+                    }
+                moved = normalize_formula(found) in line_formulas
+            # A line cut and pasted elsewhere takes its old total's references along: that
+            # total sums another line, which no sum counts twice (the columns are summed).
+            yield Finding(
+                "line-formula-moved" if moved else "formula-changed",
+                sheet.name,
+                address,
+                expected=cell.formula,
+                found=found,
+            )
 
 
 def check_totals(ctx: Context) -> Iterator[Finding]:
@@ -345,12 +362,18 @@ def check_totals(ctx: Context) -> Iterator[Finding]:
 
 def check_cached_values(ctx: Context) -> Iterator[Finding]:
     """Saved values of formula cells agree with the recomputed ones (missing ones are normal)."""
+    values = ctx.evaluation.values
     for name, content in ctx.content.sheets.items():
+        saved = content.cached
         for address in content.formulas:
-            cached = content.cached.get(address)
+            cached = saved.get(address)
             if cached is None:
                 continue
-            computed = ctx.computed(name, address)
+            computed = values.get((name, address))
+            if type(cached) is float and type(computed) is float:  # same_value, inline
+                if not abs(cached - computed) <= TOLERANCE:
+                    yield Finding("cached-stale", name, address, expected=computed, found=cached)
+                continue
             if computed is None or hasattr(computed, "code"):
                 continue
             if not same_value(cached, computed):
@@ -375,9 +398,12 @@ def check_errors(ctx: Context) -> Iterator[Finding]:
             "circular-reference", sheet, address, consequences=following if i == 0 else ()
         )
     reported = set(unsupported) | set(ctx.evaluation.circular)
-    for key, value in sorted(ctx.evaluation.values.items()):
+    errors = sorted(
+        (key, value) for key, value in ctx.evaluation.values.items() if hasattr(value, "code")
+    )
+    for key, value in errors:
         # An expected formula only passes along an error that starts elsewhere: report the start.
-        if hasattr(value, "code") and key not in reported and not ctx.is_expected_formula(*key):
+        if key not in reported and not ctx.is_expected_formula(*key):
             yield Finding("error-value", key[0], key[1], found=str(value))
     for name, content in ctx.content.sheets.items():
         for address, code in sorted(content.errors.items()):
@@ -390,20 +416,22 @@ def check_inputs(ctx: Context) -> Iterator[Finding]:
 
 
 def input_findings(read: ReadBudget, known: set[str]) -> Iterator[Finding]:
-    """Bad inputs in every project's cost, hours and financing tables."""
+    """Bad inputs in every project's cost, hours and financing tables (each cell's address
+    is found only for a finding)."""
     for project in read.budget.projects:
         sheet = project.sheet
         place = read.places[project.id]
         for i, line in enumerate(project.costs):
             row = place.cost_row(i)
-            for y, amount in enumerate(line.amounts):
-                yield from _amount_findings(sheet, place.at(row, year_col(y)), amount)
-            has_amount = any(_value(a) not in (None, "", 0) for a in line.amounts)
-            category_cell = place.at(row, LINE_CATEGORY_COL)
-            if line.category and line.category not in known:
-                yield Finding("category-unknown", sheet, category_cell, found=line.category)
-            elif not line.category and has_amount:
-                yield Finding("category-missing", sheet, category_cell)
+            yield from _amount_findings(sheet, place, row, line.amounts)
+            category = line.category
+            if category and category in known:
+                continue
+            if category:
+                cell = place.at(row, LINE_CATEGORY_COL)
+                yield Finding("category-unknown", sheet, cell, found=category)
+            elif any(_value(a) not in (None, "", 0) for a in line.amounts):
+                yield Finding("category-missing", sheet, place.at(row, LINE_CATEGORY_COL))
         for municipality, hours in project.hours:
             row = place.hours_rows[municipality]
             for y, typed in enumerate(hours):
@@ -416,8 +444,7 @@ def input_findings(read: ReadBudget, known: set[str]) -> Iterator[Finding]:
             (place.kdd_row, project.kdd),
             (place.statsforvalteren_row, project.statsforvalteren),
         ):
-            for y, amount in enumerate(values):
-                yield from _amount_findings(sheet, place.at(row, year_col(y)), amount)
+            yield from _amount_findings(sheet, place, row, values)
 
 
 def check_numbers_shown_as_dates(ctx: Context) -> Iterator[Finding]:
@@ -495,18 +522,16 @@ def check_unreadable_texts(ctx: Context) -> Iterator[Finding]:
 def check_extractable(ctx: Context) -> Iterator[Finding]:
     """What a spec cannot state (so ``extract`` and ``regenerate`` would refuse it), at its
     cell; the inputs' own findings are reported by :func:`check_inputs` already."""
-    from ..extract import formula_inputs, typed_values  # the spec the inputs give
-    from ..spec import SpecError, budget_from_dict, budget_to_dict
+    from ..extract import formula_inputs, spec_problems  # the spec the inputs give
 
     if ctx.screened or ctx.input_findings():
         return
     if any(isinstance(f.value, ErrorValue) for f in formula_inputs(ctx.read.budget)):
         return  # an error value is reported where it starts
-    try:
-        budget_from_dict(budget_to_dict(typed_values(ctx.read.budget)), "workbook")
-    except SpecError as exc:
+    problems = spec_problems(ctx.read.budget)
+    if problems:
         told = {(f.sheet, f.cell) for f in check_rule_cells(ctx) if f.code == "date-invalid"}
-        for problem in exc.problems:
+        for problem in problems:
             finding = spec_finding(ctx.read, problem)
             if (finding.sheet, finding.cell) not in told or finding.cell is None:
                 told.add((finding.sheet, finding.cell))
@@ -570,20 +595,24 @@ def check_outside_tables(ctx: Context) -> Iterator[Finding]:
         for place in ctx.read.places.values()
         if not place.cols.identity
     }
-    yield from outside_findings(ctx.content, ctx.layout, inserted)
+    yield from outside_findings(ctx.content, ctx.layout, inserted, ctx.cells)
 
 
 def outside_findings(
-    content: Any, layout: WorkbookLayout, skip: Mapping[str, set[int]] | None = None
+    content: Any,
+    layout: WorkbookLayout,
+    skip: Mapping[str, set[int]] | None = None,
+    cells: Callable[[SheetLayout], SheetCells] | None = None,
 ) -> Iterator[Finding]:
     """Values and formulas on the budget's sheets at cells the layout does not have (except
-    in the columns ``skip`` names per sheet)."""
+    in the columns ``skip`` names per sheet; ``cells`` gives a sheet's cells by address,
+    when a check has them already)."""
     for sheet in layout.sheets:
         sheet_content = content.sheets.get(sheet.name)
         if sheet_content is None:
             continue
-        expected = {cell.address for cell in sheet.cells.values()}
-        expected |= {a1(link.row, link.col) for link in sheet.links}
+        laid_out = (cells or sheet_cells)(sheet).cells
+        expected = {a1(link.row, link.col) for link in sheet.links}
         skipped = (skip or {}).get(sheet.name)
         if skipped:
             expected |= {
@@ -592,12 +621,12 @@ def outside_findings(
                 if (position := parse_a1(address)) is not None and position[1] in skipped
             }
         for address, value in sheet_content.values.items():
-            if address in expected or value in (None, ""):
+            if address in laid_out or address in expected or value in (None, ""):
                 continue
             code = "value-outside-table" if _is_number(value) else "text-outside-table"
             yield Finding(code, sheet.name, address, found=value)
         for address, formula in sheet_content.formulas.items():
-            if address not in expected:
+            if address not in laid_out and address not in expected:
                 cached = sheet_content.cached.get(address)
                 yield Finding(
                     "value-outside-table",
@@ -749,18 +778,33 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def _amount_findings(sheet: str, address: str | None, typed: Any) -> Iterator[Finding]:
+def _amount_findings(
+    sheet: str, place: ProjectPlace, row: int, typed: tuple[Any, ...]
+) -> Iterator[Finding]:
+    """The bad amounts of one row of a project's table."""
+    for y, amount in enumerate(typed):
+        code = _amount_problem(amount)
+        if code is not None:
+            yield Finding(code, sheet, place.at(row, year_col(y)), found=_value(amount))
+
+
+def _amount_problem(typed: Any) -> str | None:
+    """What is wrong with a typed amount (None: nothing; blanks and error values, which are
+    reported where they start, included)."""
+    if type(typed) is int and 0 <= typed <= MAX_KRONER:
+        return None  # whole kroner (the common case)
     amount = _value(typed)
     if amount is None or amount == "" or isinstance(amount, ErrorValue):
-        return
+        return None
     if not _is_number(amount):
-        yield Finding("amount-not-number", sheet, address, found=amount)
-    elif amount < 0:
-        yield Finding("amount-negative", sheet, address, found=amount)
-    elif not amount <= MAX_KRONER:  # also inf and nan
-        yield Finding("amount-too-large", sheet, address, found=amount)
-    elif not whole_krone(amount):
-        yield Finding("amount-fractional", sheet, address, found=amount)
+        return "amount-not-number"
+    if amount < 0:
+        return "amount-negative"
+    if not amount <= MAX_KRONER:  # also inf and nan
+        return "amount-too-large"
+    if not whole_krone(amount):
+        return "amount-fractional"
+    return None
 
 
 def whole_krone(amount: float) -> bool:

@@ -9,6 +9,7 @@ workbook.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -198,6 +199,8 @@ def _municipalities(pair: _Pair) -> Iterator[Change]:
 
 
 def _project(pair: _Pair, old: Project, new: Project) -> Iterator[Change]:
+    if _unchanged(pair, old, new):
+        return  # the usual case for most projects: nothing to compare value by value
     where = {"project": new.name}
     if old.name != new.name:
         yield pair.change(
@@ -245,6 +248,22 @@ def _project(pair: _Pair, old: Project, new: Project) -> Iterator[Change]:
             (source, old.id),
             (source, new.id),
         )
+
+
+def _unchanged(pair: _Pair, old: Project, new: Project) -> bool:
+    """The project holds the same in both versions, over the same years, so every comparison
+    of :func:`_project` finds it the same (all its numbers finite: :func:`same` tells two
+    infinities apart)."""
+    if old != new or pair.old.read.budget.pilot.years != pair.new.read.budget.pilot.years:
+        return False
+    amounts = [a for line in new.costs for a in line.amounts]
+    amounts += [h for _, hours in new.hours for h in hours]
+    amounts += [*new.kdd, *new.statsforvalteren]
+    return all(_finite(value_of(a)) for a in amounts)
+
+
+def _finite(value: Any) -> bool:
+    return not isinstance(value, float) or math.isfinite(value)
 
 
 def _per_year(

@@ -3,7 +3,7 @@ share, each project's balance, and the verdict of each rule in both versions."""
 
 from __future__ import annotations
 
-from ..compute import budget_totals, number, project_totals
+from ..compute import number
 from ..layout.summary_sheet import RULE_NAMES
 from ..model import Budget
 from ..texts import OK
@@ -14,7 +14,7 @@ from .versions import Version
 def effects(old: Version, new: Version) -> list[Effect]:
     """Key totals, own shares per municipality and balances per project and year."""
     a, b = old.read.budget, new.read.budget
-    ta, tb = budget_totals(a), budget_totals(b)
+    ta, tb = old.layout.totals, new.layout.totals  # the map's: budget_totals of each budget
     out = [
         Effect("total-costs", {}, ta.total_costs, tb.total_costs),
         Effect("cash-costs", {}, ta.costs, tb.costs),
@@ -34,7 +34,7 @@ def effects(old: Version, new: Version) -> list[Effect]:
                 "own-kroner", where, hours_a * a.pilot.hourly_rate, hours_b * b.pilot.hourly_rate
             )
         )
-    out += _balances(a, b)
+    out += _balances(old, new)
     return out
 
 
@@ -44,20 +44,20 @@ def _hours(budget: Budget, municipality: str) -> float:
     return sum(number(h) for p in budget.projects for h in p.hours_of(municipality)[:years])
 
 
-def _balances(a: Budget, b: Budget) -> list[Effect]:
+def _balances(old: Version, new: Version) -> list[Effect]:
     """Financing − costs per project and year (0 where a project or year is missing)."""
+    a, b = old.read.budget, new.read.budget
 
-    def balances(budget: Budget) -> dict[tuple[str, int], float]:
+    def balances(version: Version) -> dict[tuple[str, int], float]:
+        budget, totals = version.read.budget, version.layout.projects  # project_totals of each
         return {
             (p.id, year): balance
             for p in budget.projects
-            for year, balance in zip(
-                budget.pilot.years, project_totals(budget, p).balance, strict=True
-            )
+            for year, balance in zip(budget.pilot.years, totals[p.id][1].balance, strict=True)
         }
 
     names = {p.id: p.name for p in a.projects} | {p.id: p.name for p in b.projects}
-    ba, bb = balances(a), balances(b)
+    ba, bb = balances(old), balances(new)
     keys = [*ba, *(k for k in bb if k not in ba)]
     return [
         Effect(

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..check.cells import sheet_formulas
 from ..check.rules import normalize_formula, same_formula
 from ..layout.cells import Cell, SheetLayout
 from .changes import Change
@@ -115,6 +116,8 @@ def _deviations(version: Version) -> dict[tuple[str, str], Deviation]:
         held = version.content.sheets.get(sheet.name)
         if held is None:
             continue
+        if held.formulas == sheet_formulas(sheet):
+            continue  # each formula where the map has it, exactly, and no other: no deviation
         line_rows = {c.row for c in sheet.cells.values() if c.input_type == "category"}
         for cell in sheet.cells.values():
             address = cell.address

@@ -390,22 +390,25 @@ class _Reader:
         working_group: bool,
         categories: Mapping[str, str],
     ) -> Project:
-        n_years = len(pilot.years)
         sheet = place.sheet
+        typed = self._inputs(sheet)
+        # Where each input column is in the workbook (as place.at finds it), once per sheet.
+        category_col, description_col = map(place.cols, (LINE_CATEGORY_COL, LINE_DESCRIPTION_COL))
+        year_cols = [place.cols(year_col(y)) for y in range(len(pilot.years))]
 
         def years_at(row: int) -> tuple[Amount, ...]:
-            return tuple(self.input(sheet, place.at(row, year_col(y))) for y in range(n_years))
+            return tuple([typed(row, col) for col in year_cols])
 
         costs = []
         for i in range(place.rows.capacity):
             row = place.cost_row(i)
-            raw = self.input(sheet, place.at(row, LINE_CATEGORY_COL))
+            raw = typed(row, category_col)
             category = _value(raw)
             if isinstance(category, str):
                 category = categories.get(category.casefold(), category)
             else:
                 category = "" if category is None else _text(category)
-            description = _value(self.input(sheet, place.at(row, LINE_DESCRIPTION_COL)))
+            description = _value(typed(row, description_col))
             formula = raw if isinstance(raw, Formula) else None
             costs.append(CostLine(category, _text(description), years_at(row), formula))
         hours = tuple((m, years_at(row)) for m, row in place.hours_rows.items())
@@ -434,25 +437,37 @@ class _Reader:
                 return value
         return ""
 
-    def input(self, sheet: str, address: str | None) -> Amount:
-        """What a person put in an input cell: a value, a :class:`Formula`, or None (also
-        for a cell whose column was deleted: ``address`` None)."""
+    def _inputs(self, sheet: str) -> Callable[[int, int | None], Amount]:
+        """What a person put in an input cell of ``sheet`` (its workbook row and column): a
+        value, a :class:`Formula`, or None (also for a cell whose column was deleted: None)."""
         content = self.content.sheets.get(sheet)
-        if content is None or address is None:
-            return None
-        formula = content.formulas.get(address)
-        if formula is not None:
-            value = self.evaluated(sheet, address) if self.evaluated else None
+        if content is None:
+            return lambda row, col: None
+        formulas, values = content.formulas, content.values
+
+        def typed(row: int, col: int | None) -> Amount:
+            if col is None:
+                return None
+            address = a1(row, col)
+            formula = formulas.get(address)
+            if formula is not None:
+                value = self.evaluated(sheet, address) if self.evaluated else None
+                if value is None:
+                    value = content.cached.get(address)
+                used = references(formula) + names_used(formula, self.content.names)
+                return Formula(formula, _typed(value), f"{sheet}!{address}", used)
+            value = values.get(address)
             if value is None:
-                value = content.cached.get(address)
-            used = references(formula) + names_used(formula, self.content.names)
-            return Formula(formula, _typed(value), f"{sheet}!{address}", used)
-        value = content.values.get(address)
-        if isinstance(value, str) and not value.strip():
-            if value:
-                self.blank_text.append((sheet, address))
-            return None
-        return _typed(value)
+                return None
+            if type(value) is float:  # as _typed has it (inline: most inputs are numbers)
+                return int(value) if value.is_integer() and abs(value) < EXACT_INTEGERS else value
+            if isinstance(value, str) and not value.strip():
+                if value:
+                    self.blank_text.append((sheet, address))
+                return None
+            return _typed(value)
+
+        return typed
 
 
 MUNICIPALITY_WORDS = frozenset({"kommune", "kommuna", "kommunen"})

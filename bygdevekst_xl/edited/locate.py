@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..excel import a1, col_letter, parse_a1
+from ..excel import MAX_ROW, a1, col_letter, parse_a1
 from ..layout import WorkbookLayout
 from ..layout.relocate import ColMap, RowMap, align, name_anchors, relocate
 from .inputs import ReadBudget
@@ -93,8 +93,16 @@ def _column(content: Any, col: int) -> list[tuple[int, str]]:
     """The (row, address) of every cell in column ``col`` (A: 0) that holds something."""
     out = []
     letter = col_letter(col)
-    for address in (*content.values, *content.formulas):
-        position = parse_a1(address) if address.startswith(letter) else None
-        if position is not None and position[1] == col:
-            out.append((position[0], address))
+    width = len(letter)
+    for cells in (content.values, content.formulas):
+        for address in cells:
+            if not address.startswith(letter):
+                continue
+            digits = address[width:]
+            if digits.isascii() and digits.isdecimal() and digits[0] != "0":
+                number = int(digits)  # a plain "A12" (most are), as parse_a1 reads it
+                if number <= MAX_ROW:
+                    out.append((number - 1, address))
+            elif (position := parse_a1(address)) is not None and position[1] == col:
+                out.append((position[0], address))
     return out
