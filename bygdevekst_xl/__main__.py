@@ -1,5 +1,5 @@
 """``python -m bygdevekst_xl``."""
 
-from .cli import main
+from .cli import entry
 
-raise SystemExit(main())
+raise SystemExit(entry())

@@ -205,3 +205,25 @@ def test_checking_many_files_in_one_command_keeps_memory_flat(tmp_path):
     assert one.returncode == five.returncode
     assert "5 filer kontrollert" in five.stdout
     assert five.peak_mb - one.peak_mb < 8, (one.peak_mb, five.peak_mb)  # unfreed: ~7 MB a file
+
+
+def test_the_process_entry_exits_with_mains_code_and_leaves_its_objects_to_the_exit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``python -m bygdevekst_xl`` and the ``bygdevekst-xl`` script go through ``entry``: main's
+    exit code, and what is left frozen so that the exit does not walk it for cycles."""
+    import bygdevekst_xl.cli as cli
+
+    frozen: list[bool] = []
+    monkeypatch.setattr(cli, "main", lambda: 3)
+    monkeypatch.setattr(cli.gc, "freeze", lambda: frozen.append(True))
+    assert cli.entry() == 3
+    assert frozen == [True]
+    done = subprocess.run(
+        [sys.executable, "-m", "bygdevekst_xl", "check", "finnes-ikke.xlsx"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "finnes-ikke.xlsx" in done.stderr

@@ -305,6 +305,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         _on_sigterm(previous)
 
 
+def entry() -> int:
+    """The process's entry point (``python -m bygdevekst_xl``, ``bygdevekst-xl``): :func:`main`,
+    then everything still allocated handed to the collector's permanent generation.
+
+    The process ends right after; without this, Python's exit walks every object the command
+    made looking for cycles (xlsxwriter's worksheets refer to themselves), which cost
+    ``generate`` 8 % of its time at 50 projects. Callers of :func:`main` in a longer-lived
+    process keep their collector as it was.
+    """
+    code = main()
+    gc.freeze()
+    return code
+
+
 def _refuse_output_suffix(args: argparse.Namespace) -> None:
     """Refuse a ``-o`` this command cannot write (a workbook must be .xlsx)."""
     output = getattr(args, "output", None)
