@@ -72,6 +72,8 @@ class Context:
     totals: BudgetTotals
     screened: tuple[Screened, ...] = ()
     """Texts that held characters no file can carry (see ``edited.screen``)."""
+    recorded: bytes = b""
+    """The generation record's spec as its JSON (valid: it was read), or empty."""
     _cells: dict[str, SheetCells] = field(default_factory=dict)
     _sheets: dict[str, SheetLayout] | None = None
     _inputs: list[Finding] | None = None
@@ -528,7 +530,7 @@ def check_extractable(ctx: Context) -> Iterator[Finding]:
         return
     if any(isinstance(f.value, ErrorValue) for f in formula_inputs(ctx.read.budget)):
         return  # an error value is reported where it starts
-    problems = spec_problems(ctx.read.budget)
+    problems = spec_problems(ctx.read.budget, ctx.recorded)
     if problems:
         told = {(f.sheet, f.cell) for f in check_rule_cells(ctx) if f.code == "date-invalid"}
         for problem in problems:
