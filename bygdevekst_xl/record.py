@@ -165,7 +165,8 @@ def read_record(properties: Mapping[str, str]) -> Record | RecordProblem:
             digest,
         )
     try:
-        spec = budget_from_dict(json.loads(data.decode("utf-8")), "generation record")
+        text = data.decode("utf-8")
+        spec = budget_from_dict(json.loads(text), "generation record", text)
     except SpecError as exc:
         return RecordProblem(
             "damaged", f"the recorded spec is not valid: {exc.problems[0]}", digest
