@@ -63,7 +63,10 @@ def priced_hours(hours: float, hourly_rate: float) -> float:
 
 def per_year(values: tuple[Amount, ...], years: int) -> list[float]:
     """The numeric value of each year's cell (a missing year reads as an empty cell)."""
-    return [number(values[y]) if y < len(values) else 0 for y in range(years)]
+    out = [v if type(v) is int or type(v) is float else number(v) for v in values[:years]]
+    if len(out) < years:
+        out += [0] * (years - len(out))
+    return out
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ def project_totals(budget: Budget, project: Project) -> ProjectTotals:
     """All totals of one project, computed from its inputs."""
     years = len(budget.pilot.years)
     lines = [per_year(line.amounts, years) for line in project.costs]
-    costs = [sum(line[y] for line in lines) for y in range(years)]
+    costs = [sum(column) for column in zip(*lines, strict=True)] if lines else [0] * years
     by_category: dict[str, list[float]] = {c.id: [0] * years for c in budget.categories}
     for values, line in zip(lines, project.costs, strict=True):
         row = by_category.get(line.category)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from .check.findings import Finding
 from .check.rules import column_findings, input_findings, spec_finding, whole_krone
@@ -12,6 +13,7 @@ from .errors import EXIT_FINDINGS, BygdevekstError
 from .excel import ErrorValue
 from .messages import Count, Message
 from .model import Amount, Budget, CostLine, Formula, Project
+from .record import canonical_json
 from .spec import SpecError, budget_from_dict, budget_to_dict, dump_spec, parse_spec, validate
 
 
@@ -98,10 +100,17 @@ def cell_findings(edited: Edited) -> list[Finding]:
     return problems
 
 
-def spec_problems(budget: Budget) -> list[str]:
+def spec_problems(budget: Budget, valid: bytes = b"") -> list[str]:
     """What a spec of the budget's typed values cannot state, ``path: message`` each (the
-    problems ``budget_from_dict`` would raise): validated only, nothing built, when none."""
+    problems ``budget_from_dict`` would raise): validated only, nothing built, when none.
+
+    ``valid`` is the canonical JSON (``record.canonical_json``) of data known to be a valid
+    spec, the generation record's: data that is exactly that (the inputs as generated) is
+    valid without validating it again.
+    """
     data = budget_to_dict(typed_values(budget))
+    if valid and _json_or_none(data) == valid:
+        return []
     if next(validate(data), None) is None:
         return []
     try:
@@ -109,6 +118,18 @@ def spec_problems(budget: Budget) -> list[str]:
     except SpecError as exc:
         return exc.problems
     return []
+
+
+def _json_or_none(data: dict[str, Any]) -> bytes | None:
+    """The canonical JSON of spec data, or None for data JSON cannot state (a date ...).
+
+    Equal JSON is equal data to the validator: JSON tells 1 from 1.0 and from true (which
+    ``==`` does not), and these data hold lists where JSON has arrays.
+    """
+    try:
+        return canonical_json(data)
+    except (TypeError, ValueError):
+        return None
 
 
 class SpecNotAsMeant(BygdevekstError, RuntimeError):

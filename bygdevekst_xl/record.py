@@ -26,6 +26,7 @@ import json
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from . import __version__
 from .layout import LAYOUT_PROPERTY, LAYOUT_VERSION
@@ -52,6 +53,8 @@ class Record:
     digest: str
     layout: str
     tool: str
+    text: bytes = b""
+    """The recorded spec's JSON as the record holds it (its digest's bytes): valid, read."""
 
     @property
     def generation_id(self) -> str:
@@ -83,12 +86,18 @@ def canonical(budget: Budget) -> bytes:
     last = _last_canonical  # one read: another thread may set it meanwhile
     if last is not None and last[0] is budget:
         return last[1]
-    text = json.dumps(
-        budget_to_dict(budget), ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    )
-    data = text.encode("utf-8")
+    data = canonical_json(budget_to_dict(budget))
     _last_canonical = (budget, data)
     return data
+
+
+def canonical_json(data: Any) -> bytes:
+    """Spec data (``budget_to_dict``'s) in canonical form: JSON, keys sorted, no spaces, UTF-8.
+
+    Raises ``TypeError`` or ``ValueError`` for data JSON cannot state.
+    """
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.encode("utf-8")
 
 
 def digest_of(budget: Budget) -> str:
@@ -156,7 +165,8 @@ def read_record(properties: Mapping[str, str]) -> Record | RecordProblem:
             digest,
         )
     try:
-        spec = budget_from_dict(json.loads(data.decode("utf-8")), "generation record")
+        text = data.decode("utf-8")
+        spec = budget_from_dict(json.loads(text), "generation record", text)
     except SpecError as exc:
         return RecordProblem(
             "damaged", f"the recorded spec is not valid: {exc.problems[0]}", digest
@@ -166,7 +176,7 @@ def read_record(properties: Mapping[str, str]) -> Record | RecordProblem:
             "damaged", f"the recorded spec is not JSON ({type(exc).__name__})", digest
         )
     layout = properties.get(LAYOUT_PROPERTY, "").strip() or LAYOUT_VERSION
-    return Record(spec, digest, layout, properties.get(TOOL_PROPERTY, "").strip())
+    return Record(spec, digest, layout, properties.get(TOOL_PROPERTY, "").strip(), data)
 
 
 def shown_generation(found: Record | RecordProblem) -> tuple[str, str] | None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 from bygdevekst_xl.cli import main
-from bygdevekst_xl.extract import ExtractError, extract
+from bygdevekst_xl.extract import ExtractError, extract, spec_problems
 from bygdevekst_xl.generate import workbook_bytes
+from bygdevekst_xl.model import Budget
+from bygdevekst_xl.record import canonical
 from bygdevekst_xl.scheme import within_scheme
 from bygdevekst_xl.spec import budget_from_dict, load_spec
 from tests import damage
@@ -83,3 +88,21 @@ def test_extract_cli_writes_a_spec_that_generates_the_same_workbook(
     assert workbook_bytes(load_spec(out)) == example_workbook.read_bytes()
     assert main(["extract", str(example_workbook), "-o", str(out)]) == 0
     assert "up to date" not in capsys.readouterr().err
+
+
+def test_spec_problems_trusts_only_the_record_s_own_json(example_budget):
+    """Inputs exactly as the record holds them are valid without a second validation; inputs
+    equal to it only as Python compares (true for 1), or not JSON at all, are validated."""
+    project = example_budget.projects[0]
+
+    def with_amounts(*amounts: object) -> Budget:
+        line = replace(project.costs[0], amounts=amounts)
+        changed = replace(project, costs=(line, *project.costs[1:]))
+        return replace(example_budget, projects=(changed, *example_budget.projects[1:]))
+
+    recorded = canonical(with_amounts(1, 0))
+    assert spec_problems(with_amounts(1, 0), recorded) == []
+    for amounts in [(True, False), (dt.date(2026, 1, 1), 0)]:
+        problems = spec_problems(with_amounts(*amounts), recorded)
+        assert problems and problems == spec_problems(with_amounts(*amounts))
+        assert "projects[0].costs[0].amounts[0]" in str(problems[0])

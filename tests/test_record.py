@@ -273,3 +273,41 @@ def test_the_canonical_form_is_the_budgets_own(example_budget, example_dict):
     other = budget_from_dict(example_dict)
     assert b"Annen pilot" in canonical(other) and canonical(other) != first
     assert canonical(example_budget) == first
+
+
+def _record_of_json(text: str) -> Record | RecordProblem:
+    """The record a workbook would carry for exactly this JSON (its digest made to match)."""
+    import base64
+    import zlib
+
+    data = text.encode("utf-8")
+    packed = base64.b64encode(zlib.compress(data, 9)).decode("ascii")
+    parts = [packed[i : i + PART_CHARS] for i in range(0, len(packed), PART_CHARS)]
+    return read_record(
+        {
+            "bygdevekst_xl_spec_sha256": hashlib.sha256(data).hexdigest(),
+            "bygdevekst_xl_spec_parts": str(len(parts)),
+            **{f"bygdevekst_xl_spec_{i + 1:04d}": part for i, part in enumerate(parts)},
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "written", ["\u200b", "\\u200b", "\\u200B", "\\n", "\\ud83d\\ude00x\\udb40\\udc01"]
+)
+def test_a_recorded_name_with_a_hidden_character_is_damage_however_the_json_writes_it(
+    example_budget, written
+):
+    """The record's texts are looked through in its own JSON: a character no name may hold
+    is found written as itself or escaped, in either case of hex digits."""
+    from bygdevekst_xl.spec import validate
+
+    text = canonical(example_budget).decode("utf-8")
+    assert isinstance(_record_of_json(text), Record)
+    name = json.dumps(example_budget.projects[0].name, ensure_ascii=False)
+    changed = text.replace(name, name[:-1] + written + '"', 1)
+    assert changed != text
+    found = _record_of_json(changed)
+    assert isinstance(found, RecordProblem) and found.code == "damaged"
+    first = next(validate(json.loads(changed)))
+    assert found.reason == f"the recorded spec is not valid: {first}"

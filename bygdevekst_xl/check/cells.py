@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..excel import col_letter
 from ..layout.cells import Cell, SheetLayout, a1
 
 
@@ -21,12 +22,17 @@ class SheetCells:
 
 
 def sheet_cells(sheet: SheetLayout) -> SheetCells:
-    """Every cell of ``sheet`` by its address (one pass: each address made once)."""
+    """Every cell of ``sheet`` by its address (one pass: each address made once, from its
+    column's letters, found once per column, and its row number)."""
     cells: dict[str, Cell] = {}
     formulas: dict[str, str] = {}
     labels: dict[str, Cell] = {}
-    for cell in sheet.cells.values():
-        address = a1(cell.row, cell.col)  # Cell.address, without the property's extra call
+    letters: dict[int, str] = {}
+    for (row, col), cell in sheet.cells.items():
+        letter = letters.get(col)
+        if letter is None:
+            letter = letters[col] = col_letter(col)
+        address = f"{letter}{row + 1}"  # a1(row, col), made directly
         cells[address] = cell
         if cell.kind == "formula":
             formulas[address] = cell.formula or ""

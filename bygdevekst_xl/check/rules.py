@@ -72,6 +72,8 @@ class Context:
     totals: BudgetTotals
     screened: tuple[Screened, ...] = ()
     """Texts that held characters no file can carry (see ``edited.screen``)."""
+    recorded: bytes = b""
+    """The generation record's spec as its JSON (valid: it was read), or empty."""
     _cells: dict[str, SheetCells] = field(default_factory=dict)
     _sheets: dict[str, SheetLayout] | None = None
     _inputs: list[Finding] | None = None
@@ -528,7 +530,7 @@ def check_extractable(ctx: Context) -> Iterator[Finding]:
         return
     if any(isinstance(f.value, ErrorValue) for f in formula_inputs(ctx.read.budget)):
         return  # an error value is reported where it starts
-    problems = spec_problems(ctx.read.budget)
+    problems = spec_problems(ctx.read.budget, ctx.recorded)
     if problems:
         told = {(f.sheet, f.cell) for f in check_rule_cells(ctx) if f.code == "date-invalid"}
         for problem in problems:
@@ -620,20 +622,25 @@ def outside_findings(
                 for address in (*sheet_content.values, *sheet_content.formulas)
                 if (position := parse_a1(address)) is not None and position[1] in skipped
             }
-        for address, value in sheet_content.values.items():
-            if address in laid_out or address in expected or value in (None, ""):
+        for address in _outside(sheet_content.values, laid_out, expected):
+            value = sheet_content.values[address]
+            if value in (None, ""):
                 continue
             code = "value-outside-table" if _is_number(value) else "text-outside-table"
             yield Finding(code, sheet.name, address, found=value)
-        for address, formula in sheet_content.formulas.items():
-            if address not in laid_out and address not in expected:
-                cached = sheet_content.cached.get(address)
-                yield Finding(
-                    "value-outside-table",
-                    sheet.name,
-                    address,
-                    found=formula if cached is None else cached,
-                )
+        for address in _outside(sheet_content.formulas, laid_out, expected):
+            cached = sheet_content.cached.get(address)
+            found = sheet_content.formulas[address] if cached is None else cached
+            yield Finding("value-outside-table", sheet.name, address, found=found)
+
+
+def _outside(
+    found: Mapping[str, Any], laid_out: Mapping[str, Any], expected: set[str]
+) -> list[str]:
+    """The addresses in ``found`` neither laid out nor expected, in ``found``'s order (where
+    there are none, the common case, one set difference says so)."""
+    outside = found.keys() - laid_out.keys() - expected
+    return [address for address in found if address in outside] if outside else []
 
 
 def check_hidden_rows(ctx: Context) -> Iterator[Finding]:

@@ -75,6 +75,7 @@ def check_edited(edited: Edited) -> Report:
         edited.project_totals,
         edited.totals,
         edited.screened,
+        origin.record.text if origin.record else b"",
     )
     findings = [finding for rule in RULES for finding in rule(ctx)]
     order = {name: i for i, name in enumerate([*(s.name for s in layout.sheets), *content.sheets])}

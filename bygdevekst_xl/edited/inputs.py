@@ -24,7 +24,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import BygdevekstError
-from ..excel import Area, ErrorValue, a1, names_used, parse_area, references, serial_date
+from ..excel import (
+    Area,
+    ErrorValue,
+    a1,
+    col_letter,
+    names_used,
+    parse_area,
+    references,
+    row_number,
+    serial_date,
+)
 from ..layout import PARAMETER_NAMES, SUMMARY_NAME, project_names
 from ..layout.places import (
     ProjectPlace,
@@ -392,23 +402,28 @@ class _Reader:
     ) -> Project:
         sheet = place.sheet
         typed = self._inputs(sheet)
-        # Where each input column is in the workbook (as place.at finds it), once per sheet.
-        category_col, description_col = map(place.cols, (LINE_CATEGORY_COL, LINE_DESCRIPTION_COL))
-        year_cols = [place.cols(year_col(y)) for y in range(len(pilot.years))]
+        # The letters of each input column where the workbook has it (as place.at finds it;
+        # None: deleted), once per sheet: a cell's address is its letters and its row number.
+        category_col, description_col = (
+            _letters(place.cols(col)) for col in (LINE_CATEGORY_COL, LINE_DESCRIPTION_COL)
+        )
+        year_cols = [_letters(place.cols(year_col(y))) for y in range(len(pilot.years))]
 
         def years_at(row: int) -> tuple[Amount, ...]:
-            return tuple([typed(row, col) for col in year_cols])
+            n = str(row_number(row))
+            return tuple([typed(letters, n) for letters in year_cols])
 
         costs = []
         for i in range(place.rows.capacity):
             row = place.cost_row(i)
-            raw = typed(row, category_col)
+            n = str(row_number(row))
+            raw = typed(category_col, n)
             category = _value(raw)
             if isinstance(category, str):
                 category = categories.get(category.casefold(), category)
             else:
                 category = "" if category is None else _text(category)
-            description = _value(typed(row, description_col))
+            description = _value(typed(description_col, n))
             formula = raw if isinstance(raw, Formula) else None
             costs.append(CostLine(category, _text(description), years_at(row), formula))
         hours = tuple((m, years_at(row)) for m, row in place.hours_rows.items())
@@ -437,18 +452,19 @@ class _Reader:
                 return value
         return ""
 
-    def _inputs(self, sheet: str) -> Callable[[int, int | None], Amount]:
-        """What a person put in an input cell of ``sheet`` (its workbook row and column): a
-        value, a :class:`Formula`, or None (also for a cell whose column was deleted: None)."""
+    def _inputs(self, sheet: str) -> Callable[[str | None, str], Amount]:
+        """What a person put in an input cell of ``sheet`` (its workbook column's letters and
+        row number): a value, a :class:`Formula`, or None (also for a cell whose column was
+        deleted, whose letters are None)."""
         content = self.content.sheets.get(sheet)
         if content is None:
-            return lambda row, col: None
+            return lambda letters, n: None
         formulas, values = content.formulas, content.values
 
-        def typed(row: int, col: int | None) -> Amount:
-            if col is None:
+        def typed(letters: str | None, n: str) -> Amount:
+            if letters is None:
                 return None
-            address = a1(row, col)
+            address = letters + n  # a1(row, col), made from its parts
             formula = formulas.get(address)
             if formula is not None:
                 value = self.evaluated(sheet, address) if self.evaluated else None
@@ -490,6 +506,11 @@ def one_of(text: str, municipalities: list[str]) -> str:
 def _category_lookup(categories: tuple[Category, ...]) -> dict[str, str]:
     """Category name -> id, matched as Excel's SUMIF matches: case-insensitive, not trimmed."""
     return {c.name.casefold(): c.id for c in categories}
+
+
+def _letters(col: int | None) -> str | None:
+    """A column's letters, None for none (a deleted column)."""
+    return None if col is None else col_letter(col)
 
 
 def _value(amount: Amount) -> Any:

@@ -136,13 +136,20 @@ class SheetLayout:
     portrait: bool = False
     """Print upright (narrow sheets) rather than in landscape."""
 
+    # Each cell is put in its place by the method that makes it (no call more: a layout makes
+    # ~35 000 cells), and put once: a second cell at the same place is a bug of the layout.
+
     def label(self, row: int, col: int, value: Any, style: str = "text") -> None:
         """A locked constant: text from the spec or the layout, or a fixed number."""
-        self._put(Cell(row, col, "label", style, value))
+        cell = Cell(row, col, "label", style, value)
+        if self.cells.setdefault((row, col), cell) is not cell:
+            self._twice(cell)
 
     def input(self, row: int, col: int, value: Any, input_type: InputType, style: str) -> None:
         """An unlocked cell a person types into."""
-        self._put(Cell(row, col, "input", style, value, None, input_type))
+        cell = Cell(row, col, "input", style, value, None, input_type)
+        if self.cells.setdefault((row, col), cell) is not cell:
+            self._twice(cell)
 
     def formula(self, row: int, col: int, formula: str, value: Any, style: str) -> None:
         """A locked formula with the value our Python recomputation gives it."""
@@ -151,11 +158,12 @@ class SheetLayout:
                 f"{self.name}!{a1(row, col)}: formula of {len(formula)} characters "
                 f"exceeds Excel's limit of {MAX_FORMULA_CHARS}"
             )
-        self._put(Cell(row, col, "formula", style, value, "=" + formula))
+        cell = Cell(row, col, "formula", style, value, "=" + formula)
+        if self.cells.setdefault((row, col), cell) is not cell:
+            self._twice(cell)
 
-    def _put(self, cell: Cell) -> None:
-        if self.cells.setdefault((cell.row, cell.col), cell) is not cell:
-            raise ValueError(f"{self.name}!{cell.address} is laid out twice")
+    def _twice(self, cell: Cell) -> None:
+        raise ValueError(f"{self.name}!{cell.address} is laid out twice")
 
 
 @dataclass

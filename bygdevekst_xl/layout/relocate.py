@@ -164,6 +164,7 @@ def align(
         elif isinstance(value, int | float) and not isinstance(value, bool):
             index.setdefault(value, []).append(row)
     pinned = sorted(fixed.items())
+    pin = 0  # the first pin below the row (the rows go down, so it only moves on)
     anchors: list[tuple[int, int]] = []
     found_floor = -1
     links = {link.row: link.text for link in sheet.links if link.col == 0 and link.text.strip()}
@@ -179,7 +180,9 @@ def align(
         candidates = index.get(text) if text is not None else None
         if not candidates:
             continue
-        ceiling = next((found for layout, found in pinned if layout > row), None)
+        while pin < len(pinned) and pinned[pin][0] <= row:
+            pin += 1
+        ceiling = pinned[pin][1] if pin < len(pinned) else None
         i = bisect.bisect_right(candidates, found_floor)
         if i < len(candidates) and (ceiling is None or candidates[i] < ceiling):
             anchors.append((row, candidates[i]))

@@ -147,16 +147,17 @@ def parse_spec(raw: bytes | str, source: str = "<spec>") -> Budget:
     return budget_from_dict(data, source)
 
 
-def budget_from_dict(data: Any, source: str = "<spec>") -> Budget:
-    """Validate a spec already read into Python data and build the budget."""
-    check_spec(data, source)
+def budget_from_dict(data: Any, source: str = "<spec>", json_text: str | None = None) -> Budget:
+    """Validate a spec already read into Python data and build the budget (``json_text``: the
+    JSON the data was read from, if it was; see :func:`validate`)."""
+    check_spec(data, source, json_text)
     return _build(data)
 
 
-def check_spec(data: Any, source: str = "<spec>") -> None:
+def check_spec(data: Any, source: str = "<spec>", json_text: str | None = None) -> None:
     """Raise ``SpecError`` for data ``budget_from_dict`` refuses, without building the budget
     (for a check that data reads back)."""
-    problems = _first_problems(validate(data))
+    problems = _first_problems(validate(data, json_text))
     if problems:
         raise SpecError(source, problems)
 
@@ -173,11 +174,13 @@ def _first_problems(problems: Iterator[str]) -> list[str]:
     return shown
 
 
-def validate(data: Any) -> Iterator[str]:
+def validate(data: Any, json_text: str | None = None) -> Iterator[str]:
     """Yield ``path: message`` for every problem: the schema first, then the cross-checks.
 
     A quick compiled check (:mod:`.schema_check`) passes valid data; ``jsonschema`` is
-    imported and run only when it says no, to find and phrase every error.
+    imported and run only when it says no, to find and phrase every error. ``json_text`` is
+    the JSON the data was read from (``json.loads``), when it was: its texts are looked
+    through there, not written out again.
     """
     if not isinstance(data, Mapping):
         yield _at(_TOP, "spec-not-mapping", kind=_kind(data))
@@ -201,7 +204,7 @@ def validate(data: Any) -> Iterator[str]:
             for error in errors:
                 yield Message("at", place=_path(error.absolute_path), text=_message(error))
             return
-    yield from _cross_checks(data)
+    yield from _cross_checks(data, json_text)
 
 
 @functools.lru_cache(maxsize=1)
@@ -373,19 +376,24 @@ _MAYBE_NOT_IN_A_SHEET_NAME = re.compile(
 before such letters matches too, which only costs the slow path)."""
 
 
-def _maybe_bad_text(data: Any) -> bool:
+def _maybe_bad_text(data: Any, json_text: str | None = None) -> bool:
     """False only when no text anywhere in the data (keys included) holds a character that a
-    name, sheet name or free text could not hold: one pass in C over the data as JSON."""
+    name, sheet name or free text could not hold: one pass in C over the data as JSON.
+
+    ``json_text``, the JSON the data was read from, holds each of its texts, each character
+    written as itself or escaped: written as ASCII JSON in turn, the first kind is escaped
+    and the second still shows its escape (behind an escaped backslash, which matches too).
+    """
     try:
-        text = json.dumps(data)
+        text = json.dumps(data if json_text is None else json_text)
     except (TypeError, ValueError):
         return True
     return _MAYBE_NOT_IN_A_SHEET_NAME.search(text) is not None
 
 
-def _cross_checks(data: Mapping[str, Any]) -> Iterator[str]:
+def _cross_checks(data: Mapping[str, Any], json_text: str | None = None) -> Iterator[str]:
     yield from _grant_checks(data)
-    if _maybe_bad_text(data):  # rarely: then find each one, with its path
+    if _maybe_bad_text(data, json_text):  # rarely: then find each one, with its path
         yield from _text_problems(data, "")
     for i, category in enumerate(data["categories"]):
         if _CRITERION.search(category["name"]):
