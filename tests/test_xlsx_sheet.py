@@ -273,6 +273,29 @@ def test_well_formed_xml_beyond_the_tokens_grammar_reads_the_same(tmp_path):
     assert content.values == {"B2": 2.0}
 
 
+def test_a_sheet_read_in_many_spans_reads_as_in_one(tmp_path, monkeypatch):
+    """The fast path lists a sheet's tokens span by span (each ending where a row ends); a
+    sheet cut into many spans, empty hidden rows and blanks between them, reads as the
+    general path reads it."""
+    monkeypatch.setattr(xlsx_fastpath, "_WINDOW", 40)
+    taken = []
+    original = xlsx_fastpath.fast_cells
+    monkeypatch.setattr(
+        xlsx_fastpath, "fast_cells", lambda b, t: taken.append(original(b, t)) or taken[-1]
+    )
+    rows = "".join(
+        f'<row r="{r}" spans="1:3"><c r="A{r}" t="s"><v>{r % 2}</v></c><c r="B{r}"><v>{r}</v></c>'
+        f'<c r="C{r}"><f>B{r}*2</f><v>{2 * r}</v></c></row>'
+        + (f'\n<row r="{r + 1}" hidden="1"/>\n' if r % 6 == 0 else "")
+        for r in range(2, 60, 2)
+    )
+    strings = "<si><t>a</t></si><si><t>b</t></si>"
+    content = only_sheet(read_both_ways(hand_made(tmp_path, sheet_xml(rows), strings=strings)))
+    assert content.values["A2"] == "a" and content.formulas["C58"] == "=B58*2"
+    assert content.hidden_rows == {r + 1 for r in range(6, 60, 6)}
+    assert taken == [True]
+
+
 def test_a_date_style_marks_a_value_given_before_it_on_both_paths(tmp_path):
     """After a cell out of order, a cell given again with a date style (empty, or a formula)
     marks the value it was given before as a date on both paths, as ``store`` does."""

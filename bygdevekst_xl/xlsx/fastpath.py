@@ -63,8 +63,8 @@ def fast_cells(builder: SheetBuilder, text: str) -> bool:
     unique = {"", "<f"}  # attribute lists (of rows and <f>) that name no attribute twice
     for window_start, window_stop in _windows(text, begin, stop):
         for (
-            gap_attrs,
             gap_row,
+            gap_attrs,
             key,
             letters,
             digits,
@@ -87,7 +87,7 @@ def fast_cells(builder: SheetBuilder, text: str) -> bool:
                 if depth != 1:
                     return False
                 if gap_attrs not in unique:
-                    if not _unique_names(gap_attrs):
+                    if not _unique_names(gap_attrs, "r"):
                         return False
                     unique.add(gap_attrs)
                 row_number = int(gap_row)
@@ -186,7 +186,7 @@ _TEXT = r"[^<\x00-\x08\x0b-\x1f]*"
 _ATTRIBUTES = r'(?:[ \t\n]+[A-Za-z_][\w.:-]*="[^"<&\x00-\x08\x0b-\x1f]*")*'
 """Attributes in double quotes, with plain values (ASCII names: ``\\w`` is ASCII here)."""
 _FAST_TOKEN = re.compile(
-    r'(?:</row><row( r="([0-9]{1,7})"' + _ATTRIBUTES + r")>|)"
+    r'(?:</row><row r="([0-9]{1,7})"(' + _ATTRIBUTES + r")>|)"
     r'<c r="(([A-Z]{1,3})([1-9][0-9]{0,6}))"(?: s="([0-9]{1,9})"|)(?: t="([A-Za-z]{1,9})"|)'
     r"[ \t\n]*(?:/>|>"
     r"(?:(<f" + _ATTRIBUTES + r")[ \t\n]*(?:/>|>(" + _TEXT + r")</f>)|)"
@@ -198,7 +198,7 @@ _FAST_TOKEN = re.compile(
     re.ASCII,
 )
 """A cell in its plain form with the row change before it, or anything else up to the next
-``<``. Groups (empty when absent): the row's attributes and its number; the cell's reference,
+``<``. Groups (empty when absent): the row's number and its other attributes; the cell's reference,
 letters and digits, style and type; ``<f`` with its attributes, and its text; ``<v>`` as a
 shared string index, as a number, or whole (anything else, or empty); ``<is><t>`` with the
 text of an inline string; anything else. Optional parts are written ``(?:X|)``, not
@@ -245,9 +245,10 @@ def _mark_date(values: dict[str, object], date_cells: set[str], key: str) -> Non
         date_cells.add(key)
 
 
-def _unique_names(attributes: str) -> bool:
-    """Whether the attributes (as :data:`_ATTRIBUTES` matched them) name none twice."""
-    names = _NAMES.findall(attributes)
+def _unique_names(attributes: str, *given: str) -> bool:
+    """Whether the attributes (as :data:`_ATTRIBUTES` matched them) name none twice, nor any
+    of the names ``given`` before them."""
+    names = [*given, *_NAMES.findall(attributes)]
     return len(set(names)) == len(names)
 
 
@@ -319,6 +320,14 @@ def _xml_text(text: str) -> str:
     """Replace the five XML entities and character references (expat checked them)."""
     if "&" not in text:
         return text
+    if "&#" not in text:  # the five entities only: "&amp;" last, so "&amp;lt;" gives "&lt;"
+        return (
+            text.replace("&quot;", '"')
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&")
+        )
     return _ENTITY.sub(
         lambda m: chr(int(m[1], 16)) if m[1] else chr(int(m[2])) if m[2] else _NAMED[m[3]], text
     )
