@@ -236,6 +236,66 @@ def test_a_bad_cell_in_a_plain_sheet_is_named_as_the_general_path_names_it(tmp_p
     assert "not well-formed XML (undefined entity" in fails(hand_made(tmp_path, broken, "b.xlsx"))
 
 
+@pytest.mark.parametrize(
+    "rows",
+    [
+        '<row r="1"><c r="A1"><f>1&bogus;</f><v>1</v></c></row>',
+        '<row r="1"><c r="A1" t="str"><f>1</f><v>a]]>b</v></c></row>',
+        '<row r="1"><c r="A1" t="str"><f>1</f><v>a\x0bb</v></c></row>',
+        '<row r="1"><c r="A1" t="str"><f>1</f><v>a\ufffeb</v></c></row>',
+        '<row r="1"><c r="A1"><f>1</f><v>&#0;</v></c></row>',
+        '<row r="1" r="1"><c r="A1"><v>1</v></c></row>',
+        '<row r="1"><c r="A1"><v>1</v></c></row><row r="2" ht="1" ht="2"><c r="A2"><v>1</v></c></row>',
+        '<row r="1"><c r="A1"><f aca="1" aca="1">1</f><v>1</v></c></row>',
+        '<row r="1"><c r="A1"\u00a0/></row>',
+    ],
+)
+def test_broken_xml_the_tokens_could_take_is_refused_as_expat_refuses_it(tmp_path, rows):
+    """References, ``]]>``, control characters, non-characters and attributes given twice:
+    what the fast path's grammar leaves open is checked, and refused as the general path
+    refuses it."""
+    path = hand_made(tmp_path, sheet_xml(rows))
+    message = fails(path)
+    assert "is not well-formed XML" in message
+    assert message == fails(path, GENERAL)
+
+
+def test_well_formed_xml_beyond_the_tokens_grammar_reads_the_same(tmp_path):
+    """Character references, a row attribute with an apostrophe, prefixed row attributes and
+    blanks between rows read on both paths alike."""
+    rows = (
+        '<row r="1" x14ac:dyDescent="0.25" note="it\'s"><c r="A1" t="str"><f>"&#65;"</f>'
+        '<v>&#x41;&amp;</v></c></row>\n\t<row r="2" spans="1:2" ><c r="B2"><v>2</v></c></row>'
+    )
+    sheet = sheet_xml(rows).replace("<worksheet ", '<worksheet xmlns:x14ac="urn:x14ac" ')
+    content = only_sheet(read_both_ways(hand_made(tmp_path, sheet)))
+    assert content.formulas == {"A1": '="A"'} and content.cached == {"A1": "A&"}
+    assert content.values == {"B2": 2.0}
+
+
+def test_a_sheet_read_in_many_spans_reads_as_in_one(tmp_path, monkeypatch):
+    """The fast path lists a sheet's tokens span by span (each ending where a row ends); a
+    sheet cut into many spans, empty hidden rows and blanks between them, reads as the
+    general path reads it."""
+    monkeypatch.setattr(xlsx_fastpath, "_WINDOW", 40)
+    taken = []
+    original = xlsx_fastpath.fast_cells
+    monkeypatch.setattr(
+        xlsx_fastpath, "fast_cells", lambda b, t: taken.append(original(b, t)) or taken[-1]
+    )
+    rows = "".join(
+        f'<row r="{r}" spans="1:3"><c r="A{r}" t="s"><v>{r % 2}</v></c><c r="B{r}"><v>{r}</v></c>'
+        f'<c r="C{r}"><f>B{r}*2</f><v>{2 * r}</v></c></row>'
+        + (f'\n<row r="{r + 1}" hidden="1"/>\n' if r % 6 == 0 else "")
+        for r in range(2, 60, 2)
+    )
+    strings = "<si><t>a</t></si><si><t>b</t></si>"
+    content = only_sheet(read_both_ways(hand_made(tmp_path, sheet_xml(rows), strings=strings)))
+    assert content.values["A2"] == "a" and content.formulas["C58"] == "=B58*2"
+    assert content.hidden_rows == {r + 1 for r in range(6, 60, 6)}
+    assert taken == [True]
+
+
 def test_a_date_style_marks_a_value_given_before_it_on_both_paths(tmp_path):
     """After a cell out of order, a cell given again with a date style (empty, or a formula)
     marks the value it was given before as a date on both paths, as ``store`` does."""

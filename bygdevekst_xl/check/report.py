@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 from itertools import groupby
@@ -189,6 +188,8 @@ MAX_LISTED = 100
 
 def as_json(reports: list[dict[str, Any]]) -> str:
     """One JSON document per file, one per line when several."""
+    import json  # here: most runs print text
+
     return "\n".join(json.dumps(r, ensure_ascii=False, allow_nan=False) for r in reports)
 
 

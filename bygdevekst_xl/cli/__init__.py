@@ -7,7 +7,6 @@ import contextlib
 import errno
 import gc
 import io
-import json
 import os
 import signal
 import sys
@@ -17,7 +16,6 @@ from typing import Any
 
 from .. import __version__
 from ..errors import BygdevekstError
-from ..files import STANDARD_OUTPUT, OutputError
 from ..messages import Count, Message, localize, say
 from ..messages import kroner as _kroner
 from ..reports import (
@@ -323,7 +321,11 @@ def _refuse_output_suffix(args: argparse.Namespace) -> None:
     """Refuse a ``-o`` this command cannot write (a workbook must be .xlsx)."""
     output = getattr(args, "output", None)
     wanted = OUTPUT_SUFFIXES.get(args.command, ())
-    if output is None or not wanted or output.suffix.lower() in wanted or output == STANDARD_OUTPUT:
+    if output is None or not wanted or output.suffix.lower() in wanted:
+        return
+    from ..files import STANDARD_OUTPUT, OutputError
+
+    if output == STANDARD_OUTPUT:
         return
     wrong = Message("output-suffix", suffix=wanted[0], command=args.command)
     raise OutputError(Message("at", place=str(output), text=wrong))
@@ -341,6 +343,13 @@ def _say(*lines: str) -> None:
     with contextlib.suppress(OSError, ValueError):
         for line in lines:
             print(line, file=sys.stderr)
+
+
+def _json_line(document: object) -> str:
+    """``document`` as one line of JSON (``json`` loads here: most runs print text)."""
+    import json
+
+    return json.dumps(document, ensure_ascii=False)
 
 
 def _silence_stdout() -> None:
@@ -386,6 +395,7 @@ def cyclic_gc_paused() -> Iterator[None]:
 
 
 def _generate(args: argparse.Namespace) -> int:
+    from ..files import STANDARD_OUTPUT
     from ..generate import generate
     from ..spec import example_path
 
@@ -394,7 +404,7 @@ def _generate(args: argparse.Namespace) -> int:
     )
     report = sys.stderr if args.output == STANDARD_OUTPUT else sys.stdout  # stdout has the xlsx
     if args.json:
-        print(json.dumps(generate_dict(result, args.lang), ensure_ascii=False), file=report)
+        print(_json_line(generate_dict(result, args.lang)), file=report)
     else:
         print(written_line(result.written, args.lang), file=report)
         print(generate_summary(result, args.lang), file=report)
@@ -461,14 +471,14 @@ def _extract(args: argparse.Namespace) -> int:
         _say(*(say("formula-input", lang, **item) for item in formulas))
     if args.output is None:
         if args.json:
-            print(json.dumps({**report, "spec": text}, ensure_ascii=False))
+            print(_json_line({**report, "spec": text}))
         else:
             sys.stdout.write(text)
         return EXIT_OK
     written = write_new(
         args.output, text.encode("utf-8"), force=args.force, protect=(args.workbook,)
     )
-    print(json.dumps(report, ensure_ascii=False) if args.json else written_line(written, lang))
+    print(_json_line(report) if args.json else written_line(written, lang))
     return EXIT_OK
 
 
@@ -495,7 +505,7 @@ def _regenerate(args: argparse.Namespace) -> int:
         _say(say("rules-broken-draft", lang, count=len(result.broken)))
     if args.json:
         document = regeneration_dict(result, args.orphans, code == EXIT_OK, lang)
-        print(json.dumps(document, ensure_ascii=False))
+        print(_json_line(document))
     else:
         lines = regeneration_lines(result, args.orphans, code == EXIT_OK, lang, args.prefer)
         print("\n".join(lines), file=sys.stdout if code == EXIT_OK else sys.stderr)
@@ -513,13 +523,13 @@ def _council(args: argparse.Namespace) -> int:
         pack = council_pack(args.workbook, spec, args.municipality, draft=args.draft)
     except Refused as refused:
         if args.json:
-            print(json.dumps(council_refused_dict(refused.details(lang)), ensure_ascii=False))
+            print(_json_line(council_refused_dict(refused.details(lang))))
         raise
     documents = [(d.name, d.data) for d in pack.documents]
     written = write_pack(documents, args.output, force=args.force, protect=(args.workbook,))
     if args.json:
         document = council_dict(pack.digest, pack.draft, written, pack.warnings, lang)
-        print(json.dumps(document, ensure_ascii=False))
+        print(_json_line(document))
         return EXIT_OK
     for item in written:
         print(written_line(item, lang))
@@ -559,7 +569,7 @@ def _accounts(args: argparse.Namespace) -> int:
     from ..accounts import parse_as_of, run_accounts
     from ..accounts.readback import read_back
     from ..accounts.render import as_dict, as_json, summary_lines
-    from ..files import write_new
+    from ..files import OutputError, write_new
 
     lang, output = args.lang, args.output
     inputs = (

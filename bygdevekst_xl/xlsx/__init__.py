@@ -3,10 +3,11 @@
 openpyxl's full load needs seconds for 100 000 formulas and its read-only mode drops data
 validation and protection, so this package reads the OOXML parts itself: ``zipfile`` plus
 expat with callbacks (no tree is built, so memory does not grow with the XML). Sheet parts
-up to 64 MB take a fast path: the ``<sheetData>`` element is checked well-formed by expat at
-C speed and its cells read with regular expressions that must account for every character;
-anything unusual in it (comments, CDATA, other attribute orders, rich inline text, ...)
-sends the whole part to the general expat path instead, which reads any valid XML.
+up to 64 MB take a fast path: the cells of the ``<sheetData>`` element are read with regular
+expressions that must account for every character and admit only well-formed XML (expat
+checks, at C speed, what their grammar leaves open, such as references); anything unusual
+in it (comments, CDATA, other attribute orders, rich inline text, ...) sends the whole part
+to the general expat path instead, which reads any valid XML.
 
 Safety: a DOCTYPE in any part is refused as soon as expat sees it (before any entity is
 declared, the same guard as defusedxml's ``forbid_dtd``); nothing is fetched, nothing is

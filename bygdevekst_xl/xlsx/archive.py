@@ -12,7 +12,6 @@ OpenDocument, Word or PowerPoint files are named as such.
 from __future__ import annotations
 
 import lzma
-import mmap
 import stat
 import struct
 import zipfile
@@ -31,7 +30,8 @@ ACCEPTED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 """Compression methods read; bzip2 and LZMA inflate a whole read at once, past the counters."""
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTED_NAMES = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+_ENCRYPTED_NAMES = ("EncryptionInfo", "EncryptedPackage")
+"""The streams of an encrypted OOXML package (UTF-16 names in the OLE2 directory)."""
 ZIP_ERRORS = (
     zipfile.BadZipFile,
     zlib.error,
@@ -122,9 +122,11 @@ def _as_text(head: bytes) -> str | None:
 
 def _ole_is_encrypted(handle: BinaryIO) -> bool:
     """Whether an OLE2 compound file holds the streams of an encrypted OOXML package."""
+    import mmap  # here: only a file that is not a zip gets this far
+
     try:
         with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            return all(data.find(name) >= 0 for name in _ENCRYPTED_NAMES)
+            return all(data.find(name.encode("utf-16-le")) >= 0 for name in _ENCRYPTED_NAMES)
     except (OSError, ValueError):
         return False
 

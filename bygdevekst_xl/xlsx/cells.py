@@ -15,7 +15,6 @@ from typing import Any, NoReturn
 from ..excel import ErrorValue
 from .address import CELL_SLOW, COL_INDEX, COLS, MAX_ROW, NUMBER, is_digits
 from .content import SheetContent, short
-from .formulas import shift, template
 from .xmlparts import Parts, unescape
 
 TRUE = ("1", "true")
@@ -132,6 +131,8 @@ class SheetBuilder:
         """The formula of a cell, shared formulas translated from their master cell."""
         kind = attrs.get("t")
         if kind == "shared":
+            from .formulas import shift, template  # here: most writers share no formulas
+
             si = attrs.get("si", "")
             master = self.masters.get(si)
             if master is not None:

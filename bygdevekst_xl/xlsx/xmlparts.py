@@ -13,8 +13,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 from xml.parsers import expat
 
 from .archive import CHUNK, Package
@@ -62,8 +61,7 @@ def unescape(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m[1], 16)), text) if "_x" in text else text
 
 
-@dataclass
-class Rel:
+class Rel(NamedTuple):
     """One relationship of a part."""
 
     type: str  # the last segment of the relationship type, e.g. "worksheet"
