@@ -22,6 +22,8 @@ from .functions import (
     ROUNDS,
     SCALARS,
     UNARY_FUNCS,
+    cell_value,
+    xl_sum_range,
 )
 from .limits import DEFAULT_LIMITS, Limits, check_shape
 from .parser import Node
@@ -131,6 +133,8 @@ class _Codegen:
     def function(self, name: str, args: list) -> tuple[str, str]:
         """Code for a fast-path function call; raise NotFast for any other."""
         n = len(args)
+        if name == "SUM" and n == 1 and args[0][:2] == ("ref", "R"):
+            return f"_SUMR(g, h, a{args[0][2]})", "val"  # the commonest formula: one range
         if name in AGGREGATES and n:
             return f"{AGGREGATES[name]}({self.parts(args)})", "val"
         if name == "IF" and n in (2, 3):
@@ -317,6 +321,10 @@ def compile_shape(
             raise Problem(f"unknown function {name}")
     try:
         src = shape_source(tree, n_refs)
+        if tree == ("ref", "C", "0"):  # =A1 and =SUM(A1:B1), the commonest formulas, need no
+            return cell_value  # function of their own
+        if tree == ("fn", "SUM", [("ref", "R", "0")]):
+            return xl_sum_range
         namespace = dict(NAMESPACE)
         with warnings.catch_warnings():  # ISBLANK("x") compiles to '"x" is None'
             warnings.simplefilter("ignore", SyntaxWarning)

@@ -42,6 +42,28 @@ def xl_sum(refs: tuple, scalars: tuple = ()) -> Any:
     return finite(total)
 
 
+def xl_sum_range(g: Callable, h: int, d: tuple) -> Any:
+    """SUM of one range alone: ``xl_sum((gather(g, d),))`` without the list. A formula that
+    is just ``=SUM(range)`` compiles to this function itself (``h``, its cell, unused)."""
+    CellsRead.spend(d[1] * d[2])
+    keys = d[0]
+    total = 0.0
+    for v in map(g, keys if type(keys) is range else itertools.chain.from_iterable(keys)):
+        t = type(v)
+        if t is float or t is int:
+            total += v
+        elif t is ErrorValue:
+            return v
+    return finite(total)
+
+
+def cell_value(g: Callable, h: int, key: int) -> Any:
+    """A formula that is just one cell (``=Parametre!$B$7``): its value, 0 for a blank
+    cell (``_Z(g(a0))``); such a formula compiles to this function itself."""
+    v = g(key)
+    return 0 if v is None else v
+
+
 _NUMBER_OR_ERROR = frozenset((float, int, ErrorValue))
 
 
@@ -248,6 +270,7 @@ NAMESPACE: dict[str, Any] = {
     "_GE": xv.ge,
     "_CAT": xv.concat,
     "_SUM": xl_sum,
+    "_SUMR": xl_sum_range,
     "_MIN": xl_min,
     "_MAX": xl_max,
     "_AVERAGE": xl_average,
