@@ -43,7 +43,14 @@ def parse_shape(shape: str) -> Node:
     formulas Parser (imported then), whose tree is converted to the same form.
     """
     tree = parse_own(shape)
-    return tree if tree is not None else parse_with_formulas(shape)
+    if tree is not None:  # it calls fast-path functions alone: none is refused
+        return tree
+    for m in TOKEN_RE.finditer(shape):
+        if m.lastgroup == "func":
+            base = m.group("func").upper().split(".")[-1]
+            if base in REFUSED and base not in GEOMETRY:
+                raise Problem(REFUSED[base])
+    return parse_with_formulas(shape)
 
 
 def parse_own(shape: str) -> Node | None:
@@ -303,13 +310,10 @@ def compile_shape(
     if not shape.startswith("="):
         raise Problem("not a formula" if not shape.startswith("{") else "array formula")
     check_shape(shape, limits.max_operators)
-    for m in TOKEN_RE.finditer(shape):
-        if m.lastgroup == "func":
-            base = m.group("func").upper().split(".")[-1]
-            if base in REFUSED and base not in GEOMETRY:
-                raise Problem(REFUSED[base])
     try:
         tree = parse_shape(shape)
+    except Problem:
+        raise
     except Exception as exc:  # formulas raises FormulaError, ParenthesesError, TokenError...
         raise Problem(f"cannot parse formula ({type(exc).__name__})") from None
     names = set(_function_names(tree))

@@ -505,8 +505,9 @@ class EvaluationRun:
         values = self.result.values
         if len(order) == len(keys):  # no cell on or after a cycle
             found = list(map(cells.__getitem__, keys))
-            if not set(map(type, found)) <= REPORTED_AS_THEY_ARE:
-                found = list(map(output, found))
+            if not set(map(type, found)) <= REPORTED_AS_THEY_ARE:  # ints: COUNTIF, =A1 of a blank
+                same = REPORTED_AS_THEY_ARE
+                found = [v if type(v) in same else output(v) for v in found]
             values.update(zip(self.cell_keys, found, strict=True))
         else:
             done = set(order)
