@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any
 
 from ..excel import MAX_FORMULA_CHARS
@@ -24,7 +24,7 @@ from .keys import SBITS, CellKey, W, address_offset, col_of, first_key, row_of
 from .limits import DEFAULT_LIMITS, CellsRead, Limits
 from .structured import TableArea
 from .subtotal import Nested
-from .tokens import Program, Scanner, Workbook, calls_nested
+from .tokens import SMALL, Program, Scanner, Workbook, calls_nested
 from .values import CIRCULAR, ERRORS, REF, VALUE, ErrorValue, Problem, constant, output
 
 STORED_AS_THEY_ARE = frozenset((float, int, bool, str))
@@ -433,8 +433,8 @@ class EvaluationRun:
                     j = index_get(a)
                     if j is not None:
                         mine.append(j)
-                elif a[1] * a[2] <= 4 and type(a[0]) is range:  # C7:D7: each cell looked up
-                    for k in a[0]:
+                elif a[1] * a[2] <= SMALL:  # C7:D7 (not interned): each cell looked up
+                    for k in a[0] if type(a[0]) is range else chain.from_iterable(a[0]):
                         j = index_get(k)
                         if j is not None:
                             mine.append(j)

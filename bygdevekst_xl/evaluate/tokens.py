@@ -46,6 +46,20 @@ TOKEN_RE = re.compile(
 """One token of a formula: a string, error, bracket, reference, number or function name."""
 
 
+SMALL = 4
+"""Ranges of up to this many cells are not interned (see :meth:`Workbook.area`); the
+dependency graph looks their cells up one by one."""
+
+
+def small_area(k0: int, rows: int, cols: int) -> tuple:
+    """The descriptor of a range of rows x cols cells from the int key k0."""
+    if rows == 1:
+        return (range(k0, k0 + cols), 1, cols)
+    if cols == 1:
+        return (range(k0, k0 + rows * W, W), rows, 1)
+    return (tuple(range(k, k + cols) for k in range(k0, k0 + rows * W, W)), rows, cols)
+
+
 class Workbook:
     """Sheets, defined names and interned range descriptors for one evaluate() call."""
 
@@ -96,11 +110,15 @@ class Workbook:
         return self.extent.get(s, (1, 1))
 
     def area(self, s: int, r1: int, c1: int, r2: int, c2: int) -> tuple:
-        """An interned range descriptor ``(keys, rows, cols)``."""
+        """A range descriptor ``(keys, rows, cols)``, interned unless it is small (up to
+        :data:`SMALL` cells: made again faster than looked up, and never looked up by
+        identity)."""
         if r1 > r2:
             r1, r2 = r2, r1
         if c1 > c2:
             c1, c2 = c2, c1
+        if (r2 - r1 + 1) * (c2 - c1 + 1) <= SMALL:
+            return small_area((s << SBITS) + r1 * W + c1, r2 - r1 + 1, c2 - c1 + 1)
         geo = (s, r1, c1, r2, c2)
         d = self.ranges.get(geo)
         if d is None:
@@ -460,12 +478,16 @@ def _build_function(builders: tuple, wb: Workbook) -> Callable[[bytes, int], tup
     if kind == 2:
         _, sheet, c1, c2, a1, b1, a2, b2 = builders[0]
         ranges, area = wb.ranges, wb.area
+        left, cols = min(c1, c2), abs(c2 - c1) + 1
 
         def one_area(text: bytes, host: int) -> tuple | None:
             r1, r2 = int(text[a1:b1]), int(text[a2:b2])
             if not (0 < r1 <= MAX_ROW and 0 < r2 <= MAX_ROW):
                 return None
             s = host if sheet is None else sheet
+            if r1 == r2 and cols <= SMALL:  # C7:D7, the commonest: as Workbook.area makes it
+                k0 = (s << SBITS) + r1 * W + left
+                return ((range(k0, k0 + cols), 1, cols),)
             d = ranges.get((s, r1, c1, r2, c2))  # interned by Workbook.area
             return (area(s, r1, c1, r2, c2) if d is None else d,)
 
