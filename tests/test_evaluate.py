@@ -903,6 +903,33 @@ def test_generated_workbook_evaluates_without_importing_formulas(hjerteregionen:
     assert not mismatches
 
 
+def test_texts_that_cannot_be_formulas_sit_among_ones_that_are() -> None:
+    """A formula that is no text or longer than Excel allows is unsupported at its cell, and
+    formulas around it (of its very shape, before and after) are read as usual; a plain
+    ``=A1`` of a blank cell is 0 and ``=SUM(range)`` passes the range's first error on."""
+    long = "=" + "+".join(["A1"] * 3000)
+    formulas = {
+        ("S", "B1"): "=A1*2",
+        ("S", "B2"): 42,
+        ("S", "B3"): long,
+        ("S", "B4"): "=A4*2",
+        ("S", "B5"): "  =A5*2 ",
+        ("S", "C1"): "=Z9",
+        ("S", "C2"): "=SUM(A1:A5)",
+        ("S", "C3"): "=SUM(A5:A6)",
+    }
+    values = {("S", "A1"): 1.0, ("S", "A4"): 4.0, ("S", "A5"): 5.0, ("S", "A6"): "#N/A"}
+    result = evaluate(values, formulas)
+    assert result.unsupported == {
+        ("S", "B2"): "formula is not text",
+        ("S", "B3"): "formula of 9000 characters (Excel allows 8192); not evaluated",
+    }
+    assert [result.values[("S", f"B{r}")] for r in (1, 4, 5)] == [2.0, 8.0, 10.0]
+    assert result.values[("S", "C1")] == 0.0
+    assert result.values[("S", "C2")] == 10.0
+    assert result.values[("S", "C3")] == ErrorValue("#N/A")
+
+
 # --- the work budget (limits.py) ---------------------------------------------------------
 
 

@@ -22,6 +22,8 @@ from .functions import (
     ROUNDS,
     SCALARS,
     UNARY_FUNCS,
+    cell_value,
+    xl_sum_range,
 )
 from .limits import DEFAULT_LIMITS, Limits, check_shape
 from .parser import Node
@@ -41,7 +43,14 @@ def parse_shape(shape: str) -> Node:
     formulas Parser (imported then), whose tree is converted to the same form.
     """
     tree = parse_own(shape)
-    return tree if tree is not None else parse_with_formulas(shape)
+    if tree is not None:  # it calls fast-path functions alone: none is refused
+        return tree
+    for m in TOKEN_RE.finditer(shape):
+        if m.lastgroup == "func":
+            base = m.group("func").upper().split(".")[-1]
+            if base in REFUSED and base not in GEOMETRY:
+                raise Problem(REFUSED[base])
+    return parse_with_formulas(shape)
 
 
 def parse_own(shape: str) -> Node | None:
@@ -131,6 +140,8 @@ class _Codegen:
     def function(self, name: str, args: list) -> tuple[str, str]:
         """Code for a fast-path function call; raise NotFast for any other."""
         n = len(args)
+        if name == "SUM" and n == 1 and args[0][:2] == ("ref", "R"):
+            return f"_SUMR(g, h, a{args[0][2]})", "val"  # the commonest formula: one range
         if name in AGGREGATES and n:
             return f"{AGGREGATES[name]}({self.parts(args)})", "val"
         if name == "IF" and n in (2, 3):
@@ -299,13 +310,10 @@ def compile_shape(
     if not shape.startswith("="):
         raise Problem("not a formula" if not shape.startswith("{") else "array formula")
     check_shape(shape, limits.max_operators)
-    for m in TOKEN_RE.finditer(shape):
-        if m.lastgroup == "func":
-            base = m.group("func").upper().split(".")[-1]
-            if base in REFUSED and base not in GEOMETRY:
-                raise Problem(REFUSED[base])
     try:
         tree = parse_shape(shape)
+    except Problem:
+        raise
     except Exception as exc:  # formulas raises FormulaError, ParenthesesError, TokenError...
         raise Problem(f"cannot parse formula ({type(exc).__name__})") from None
     names = set(_function_names(tree))
@@ -317,6 +325,10 @@ def compile_shape(
             raise Problem(f"unknown function {name}")
     try:
         src = shape_source(tree, n_refs)
+        if tree == ("ref", "C", "0"):  # =A1 and =SUM(A1:B1), the commonest formulas, need no
+            return cell_value  # function of their own
+        if tree == ("fn", "SUM", [("ref", "R", "0")]):
+            return xl_sum_range
         namespace = dict(NAMESPACE)
         with warnings.catch_warnings():  # ISBLANK("x") compiles to '"x" is None'
             warnings.simplefilter("ignore", SyntaxWarning)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import re
-import weakref
 from collections.abc import Callable
 from itertools import compress, count
 from typing import Any, ClassVar
@@ -19,9 +18,6 @@ from .values import ERRORS, NUM_RE, VALUE, ErrorValue
 
 _CRIT_OPS = (">=", "<=", "<>", "<", ">", "=")
 _cache: dict[tuple, Any] = {}
-_TEXT_EQUALS: weakref.WeakKeyDictionary[Callable[[Any], Any], str] = weakref.WeakKeyDictionary()
-"""The predicates that compare text with one text (``"Lønn"``), to the text casefolded:
-:class:`Matches` finds those cells in an index of the range instead of testing each."""
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "=": lambda a, b: a == b,
@@ -117,12 +113,22 @@ def _make_criterion(c: Any) -> Any:
         match = _wildcard(rest)
         if match is not None:
             return lambda v: type(v) is str and match(v) is not None
-        folded = rest.casefold()
-        equals = lambda v: type(v) is str and _fold(v) == folded  # noqa: E731
-        _TEXT_EQUALS[equals] = folded
-        return equals
+        return TextEquals(rest.casefold())
     compare, folded = _COMPARE[op], rest.casefold()
     return lambda v: type(v) is str and compare(_fold(v), folded)
+
+
+class TextEquals:
+    """The predicate of a criterion that compares text with one text (``"Lønn"``):
+    :class:`Matches` finds those cells in an index of the range instead of testing each."""
+
+    __slots__ = ("folded",)
+
+    def __init__(self, folded: str) -> None:
+        self.folded = folded  # the text casefolded
+
+    def __call__(self, v: Any) -> bool:
+        return type(v) is str and _fold(v) == self.folded
 
 
 class Matches:
@@ -157,8 +163,7 @@ class Matches:
         if hits is not None:
             CellsRead.spend(d[1] * d[2])
             return hits
-        folded = _TEXT_EQUALS.get(p)
-        if folded is None:
+        if type(p) is not TextEquals:
             hits = list(compress(count(), map(p, gather(g, d))))
         else:
             texts = cls.texts.get(d)
@@ -166,7 +171,7 @@ class Matches:
                 texts = cls.texts[d] = _text_index(gather(g, d))
             else:
                 CellsRead.spend(d[1] * d[2])
-            hits = texts.get(folded, [])
+            hits = texts.get(p.folded, [])
         cls.found[key] = hits
         return hits
 

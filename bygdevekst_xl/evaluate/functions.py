@@ -21,7 +21,7 @@ from .keys import cell_desc, col_of, first_key, gather, row_of
 from .limits import CellsRead
 from .lookup import xl_xlookup
 from .subtotal import xl_subtotal
-from .values import DIV0, ERRORS, NA, VALUE, ErrorValue, finite, number
+from .values import DIV0, ERRORS, FMAX, NA, NUM, VALUE, ErrorValue, finite, number
 
 
 def xl_sum(refs: tuple, scalars: tuple = ()) -> Any:
@@ -40,6 +40,30 @@ def xl_sum(refs: tuple, scalars: tuple = ()) -> Any:
             return n
         total += n
     return finite(total)
+
+
+def xl_sum_range(g: Callable, h: int, d: tuple) -> Any:
+    """SUM of one range alone: ``xl_sum((gather(g, d),))`` without the list. A formula that
+    is just ``=SUM(range)`` compiles to this function itself (``h``, its cell, unused)."""
+    CellsRead.count += d[1] * d[2]  # CellsRead.spend, inline: the commonest formula
+    if CellsRead.count > CellsRead.limit:
+        CellsRead.spend(0)
+    keys = d[0]
+    total = 0.0
+    for v in map(g, keys if type(keys) is range else itertools.chain.from_iterable(keys)):
+        t = type(v)
+        if t is float or t is int:
+            total += v
+        elif t is ErrorValue:
+            return v
+    return total if -FMAX <= total <= FMAX else NUM  # finite(total)
+
+
+def cell_value(g: Callable, h: int, key: int) -> Any:
+    """A formula that is just one cell (``=Parametre!$B$7``): its value, 0 for a blank
+    cell (``_Z(g(a0))``); such a formula compiles to this function itself."""
+    v = g(key)
+    return 0 if v is None else v
 
 
 _NUMBER_OR_ERROR = frozenset((float, int, ErrorValue))
@@ -173,6 +197,12 @@ def xl_sumifs(g: Callable, sum_d: tuple | None, pairs: tuple, average: bool = Fa
         return len(hits)
     if sum_d[1:] != shape:  # formulas: #VALUE! (Excel would resize the sum range)
         return VALUE
+    return _sum_at(g, sum_d, hits, average)
+
+
+def _sum_at(g: Callable, sum_d: tuple, hits: list[int], average: bool) -> Any:
+    """The sum (or the average) of the numbers at positions hits of range sum_d, or the
+    first error there; every cell of sum_d counts as read."""
     CellsRead.spend(sum_d[1] * sum_d[2])
     keys, cols = sum_d[0], sum_d[2]
     matched: Iterable[int]
@@ -195,8 +225,16 @@ def xl_sumifs(g: Callable, sum_d: tuple | None, pairs: tuple, average: bool = Fa
 
 
 def xl_sumif(g: Callable, test_d: tuple, c: Any, sum_d: tuple | None = None) -> Any:
-    """SUMIF."""
-    return xl_sumifs(g, test_d if sum_d is None else sum_d, ((test_d, c),))
+    """SUMIF: ``xl_sumifs`` of one criterion, without its loop."""
+    p = criterion(c)
+    if type(p) is ErrorValue:
+        return p
+    hits = Matches.positions(g, test_d, c, p)
+    if sum_d is None:
+        sum_d = test_d
+    elif sum_d[1:] != test_d[1:]:  # formulas: #VALUE! (Excel would resize the sum range)
+        return VALUE
+    return _sum_at(g, sum_d, hits, False)
 
 
 def xl_countif(g: Callable, test_d: tuple, c: Any) -> Any:
@@ -248,6 +286,7 @@ NAMESPACE: dict[str, Any] = {
     "_GE": xv.ge,
     "_CAT": xv.concat,
     "_SUM": xl_sum,
+    "_SUMR": xl_sum_range,
     "_MIN": xl_min,
     "_MAX": xl_max,
     "_AVERAGE": xl_average,

@@ -13,22 +13,25 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any
 
+from ..excel import MAX_FORMULA_CHARS
 from .compile import compile_shape
 from .criteria import Matches
 from .fallback import quiet_schedula
 from .keys import SBITS, CellKey, W, address_offset, col_of, first_key, row_of
-from .limits import DEFAULT_LIMITS, CellsRead, Limits, check_text
+from .limits import DEFAULT_LIMITS, CellsRead, Limits
 from .structured import TableArea
 from .subtotal import Nested
-from .tokens import Scanner, Workbook
+from .tokens import SMALL, Program, Scanner, Workbook, calls_nested
 from .values import CIRCULAR, ERRORS, REF, VALUE, ErrorValue, Problem, constant, output
 
 STORED_AS_THEY_ARE = frozenset((float, int, bool, str))
 """Constant types :func:`~.values.constant` keeps as they are (a text unless it is an error
 code)."""
+REPORTED_AS_THEY_ARE = frozenset((float, str, bool, ErrorValue))
+"""Computed value types :func:`~.values.output` keeps as they are."""
 
 
 @dataclass
@@ -337,34 +340,24 @@ class EvaluationRun:
             return
         self.compiled = True
         scanner = Scanner(self.wb, self.limits.max_scans)
-        fns, args, problems, nested = self.fns, self.args, self.problems, self.nested
-        for i, (text, key) in enumerate(zip(self.texts, self.keys, strict=True)):
-            try:
-                if not isinstance(text, str):
-                    raise Problem("formula is not text")
-                check_text(text)
-            except Problem as p:
-                problems[i] = p
+        found, self.args = scanner.scan_all(self.texts, self.keys)
+        fns, problems, nested = self.fns, self.problems, self.nested
+        for i, program in enumerate(found):
+            if type(program) is Program:
+                if program.nested:
+                    nested.add(self.keys[i])
+                fn = program.fn
+                if fn is None:
+                    fn = program.fn = self._compiled(program.shape, len(self.args[i]))
+                if isinstance(fn, Problem):
+                    problems[i] = fn
+                else:
+                    fns[i] = fn
                 continue
-            try:
-                program, refs = scanner.scan(text.strip(), key >> SBITS, key)
-            except Exception as exc:  # Problem; any other is a bug, that must not stop us
-                if "SUBTOTAL(" in text.upper() or "AGGREGATE(" in text.upper():
-                    nested.add(key)
-                problems[i] = (
-                    exc if isinstance(exc, Problem) else Problem(f"cannot read formula ({exc!r})")
-                )
-                continue
-            if program.nested:
-                nested.add(key)
-            fn = program.fn
-            if fn is None:
-                fn = program.fn = self._compiled(program.shape, len(refs))
-            args[i] = refs  # kept for unsupported cells too: cycles count
-            if isinstance(fn, Problem):
-                problems[i] = fn
-            else:
-                fns[i] = fn
+            problems[i] = program
+            text = self.texts[i]  # a text read but not scanned still counts as calling them:
+            if isinstance(text, str) and len(text) <= MAX_FORMULA_CHARS and calls_nested(text):
+                nested.add(self.keys[i])
 
     def _compiled(self, shape: str, n_refs: int) -> Any:
         """The function of a shape with n_refs references, compiled at its first use (a
@@ -399,34 +392,56 @@ class EvaluationRun:
         """Formula cells in dependency order (Kahn's algorithm); cycles are left out. All of
         them, or the ``wanted`` ones (every cell they depend on is wanted or known)."""
         n = len(self.keys)
-        precedents = self._precedents_of()
         indegree: Any  # by cell number: a list for all cells, a dict for some
         dependents: Any
-        inside: Collection[int]
-        members: Iterable[int]
+        precedents: Iterable[list[int]]
         if wanted is None:
-            inside = members = range(n)
+            members: Iterable[int] = range(n)
             indegree, dependents = [0] * n, [[] for _ in range(n)]
+            precedents = self._all_precedents()
         else:
-            inside, members = wanted, sorted(wanted)
+            members = sorted(wanted)
             indegree, dependents = dict.fromkeys(members, 0), {i: [] for i in members}
-        for i in members:
-            for j in precedents(i):
-                if j in inside:
-                    indegree[i] += 1
+            of = self._precedents_of()
+            precedents = ([j for j in of(i) if j in wanted] for i in members)
+        for i, found in zip(members, precedents, strict=True):
+            if found:
+                indegree[i] = len(found)
+                for j in found:
                     dependents[j].append(i)
         if wanted is None:
             self.dependents = dependents
-        ready = [i for i in members if indegree[i] == 0]
+        ready = [i for i in members if not indegree[i]]
         order = []
         while ready:
             i = ready.pop()
             order.append(i)
             for j in dependents[i]:
                 indegree[j] -= 1
-                if indegree[j] == 0:
+                if not indegree[j]:
                     ready.append(j)
         return order
+
+    def _all_precedents(self) -> list[list[int]]:
+        """The formula cells each formula cell refers to (with repeats), in one pass."""
+        index_get, deps_of_range = self.index.get, self._range_deps()
+        found: list[list[int]] = []
+        for refs in self.args:
+            mine: list[int] = []
+            for a in refs:
+                if type(a) is int:
+                    j = index_get(a)
+                    if j is not None:
+                        mine.append(j)
+                elif a[1] * a[2] <= SMALL:  # C7:D7 (not interned): each cell looked up
+                    for k in a[0] if type(a[0]) is range else chain.from_iterable(a[0]):
+                        j = index_get(k)
+                        if j is not None:
+                            mine.append(j)
+                else:
+                    mine += deps_of_range(a)
+            found.append(mine)
+        return found
 
     def _precedents_of(self) -> Callable[[int], list[int]]:
         """A function giving the formula cells formula cell i refers to (with repeats)."""
@@ -489,9 +504,11 @@ class EvaluationRun:
         cells, keys, problems = self.cells, self.keys, self.problems
         values = self.result.values
         if len(order) == len(keys):  # no cell on or after a cycle
-            values.update(
-                zip(self.cell_keys, map(output, map(cells.__getitem__, keys)), strict=True)
-            )
+            found = list(map(cells.__getitem__, keys))
+            if not set(map(type, found)) <= REPORTED_AS_THEY_ARE:  # ints: COUNTIF, =A1 of a blank
+                same = REPORTED_AS_THEY_ARE
+                found = [v if type(v) in same else output(v) for v in found]
+            values.update(zip(self.cell_keys, found, strict=True))
         else:
             done = set(order)
             for i, cell_key in enumerate(self.cell_keys):
@@ -506,7 +523,8 @@ class EvaluationRun:
 
     def _run_cells(self, order: list[int]) -> None:
         """Calculate the cells in order, into ``cells``. A cell's problem found in an
-        earlier call stays its problem (the same formula of the same values)."""
+        earlier call stays its problem (the same formula of the same values): a cell with a
+        problem has no function."""
         cells, keys, fns, args, problems = self.cells, self.keys, self.fns, self.args, self.problems
         g = cells.get
         CellsRead.reset(self.limits.max_cells_read)
@@ -516,17 +534,17 @@ class EvaluationRun:
         try:
             with quiet_schedula() if self.uses_formulas else contextlib.nullcontext():
                 for i in order:
-                    k = keys[i]
-                    p = problems.get(i)
-                    if p is None:
+                    k, fn = keys[i], fns[i]
+                    if fn is not None:  # else its problem's value
                         try:
-                            cells[k] = fns[i](g, k, *args[i])
+                            cells[k] = fn(g, k, *args[i])
                             continue
                         except Problem as exc:
-                            p = problems[i] = exc
+                            problems[i] = exc
                         except Exception as exc:  # a bug in a shape must not stop the checker
-                            p = problems[i] = Problem(f"evaluation failed: {exc!r}", VALUE)
-                    cells[k] = p.value
+                            problems[i] = Problem(f"evaluation failed: {exc!r}", VALUE)
+                        fns[i] = None
+                    cells[k] = problems[i].value
         finally:
             Matches.clear()
 

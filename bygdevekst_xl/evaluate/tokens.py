@@ -9,12 +9,15 @@ formulas share one shape. :class:`Workbook` resolves references for one evaluate
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import repeat
 from typing import Any
 
+from ..excel import MAX_FORMULA_CHARS
 from .keys import MAX_COL, MAX_ROW, SBITS, W, col_index, col_of, first_key, row_of
-from .limits import DEFAULT_LIMITS, Limits
+from .limits import DEFAULT_LIMITS, Limits, check_text
 from .structured import TableArea, structured_area
 from .values import NUM_RE, REF, Problem
 
@@ -41,6 +44,20 @@ TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 """One token of a formula: a string, error, bracket, reference, number or function name."""
+
+
+SMALL = 4
+"""Ranges of up to this many cells are not interned (see :meth:`Workbook.area`); the
+dependency graph looks their cells up one by one."""
+
+
+def small_area(k0: int, rows: int, cols: int) -> tuple:
+    """The descriptor of a range of rows x cols cells from the int key k0."""
+    if rows == 1:
+        return (range(k0, k0 + cols), 1, cols)
+    if cols == 1:
+        return (range(k0, k0 + rows * W, W), rows, 1)
+    return (tuple(range(k, k + cols) for k in range(k0, k0 + rows * W, W)), rows, cols)
 
 
 class Workbook:
@@ -93,11 +110,15 @@ class Workbook:
         return self.extent.get(s, (1, 1))
 
     def area(self, s: int, r1: int, c1: int, r2: int, c2: int) -> tuple:
-        """An interned range descriptor ``(keys, rows, cols)``."""
+        """A range descriptor ``(keys, rows, cols)``, interned unless it is small (up to
+        :data:`SMALL` cells: made again faster than looked up, and never looked up by
+        identity)."""
         if r1 > r2:
             r1, r2 = r2, r1
         if c1 > c2:
             c1, c2 = c2, c1
+        if (r2 - r1 + 1) * (c2 - c1 + 1) <= SMALL:
+            return small_area((s << SBITS) + r1 * W + c1, r2 - r1 + 1, c2 - c1 + 1)
         geo = (s, r1, c1, r2, c2)
         d = self.ranges.get(geo)
         if d is None:
@@ -286,8 +307,14 @@ def _scan(text: str, host: int, wb: Workbook, host_key: int = 0) -> tuple[str, l
         shape = "".join(pieces)
     raw = text.encode()
     fixed = tuple(d.span() for d in _DIGITS.finditer(raw) if d.span() not in used)
-    nested = "SUBTOTAL(" in text.upper() or "AGGREGATE(" in text.upper()
-    return shape, refs, Program(shape, tuple(builders), fixed, movable, nested)
+    nested = calls_nested(text)
+    build = _build_function(tuple(builders), wb)
+    return shape, refs, Program(shape, build, fixed, movable, nested)
+
+
+def calls_nested(text: str) -> bool:
+    """Whether a formula calls SUBTOTAL or AGGREGATE (SUBTOTAL leaves such cells out)."""
+    return "SUBTOTAL(" in text.upper() or "AGGREGATE(" in text.upper()
 
 
 def _digits(m: re.Match, group: str, used: set) -> tuple[int, int]:
@@ -325,17 +352,18 @@ def _builder(m: re.Match, found: tuple, used: set) -> tuple:
 
 class Program:
     """How to scan any formula that differs from a scanned one only in its row numbers:
-    its shape, one builder per reference (see :func:`_builder`), the byte spans of the
-    digits that are no row numbers (they must match), whether it holds on any sheet, and
-    whether the formula calls SUBTOTAL or AGGREGATE. ``fn`` is the shape's compiled
-    function, set by the caller at the program's first use."""
+    its shape, a function building its references from the formula's bytes and sheet (see
+    :func:`_builder`), the byte spans of the digits that are no row numbers (they must
+    match), whether it holds on any sheet, and whether the formula calls SUBTOTAL or
+    AGGREGATE. ``fn`` is the shape's compiled function, set by the caller at the
+    program's first use."""
 
-    __slots__ = ("builders", "fixed", "fn", "movable", "nested", "shape")
+    __slots__ = ("build", "fixed", "fn", "movable", "nested", "shape")
 
     def __init__(
-        self, shape: str, builders: tuple, fixed: tuple, movable: bool, nested: bool
+        self, shape: str, build: Callable, fixed: tuple, movable: bool, nested: bool
     ) -> None:
-        self.shape, self.builders, self.fixed = shape, builders, fixed
+        self.shape, self.build, self.fixed = shape, build, fixed
         self.movable, self.nested = movable, nested
         self.fn: Any = None
 
@@ -359,25 +387,81 @@ class Scanner:
         self.scans = 0  # formulas scanned in full (not from a program), against max_scans
         self.max_scans = max_scans
 
+    def scan_all(self, texts: Sequence[object], keys: Sequence[int]) -> tuple[list, list]:
+        """Scan the formula texts of the cells keys (int keys), in order: each one's
+        program (a :class:`~.values.Problem` for one that cannot be evaluated) and
+        references (empty for a Problem)."""
+        n = len(texts)
+        found: list[Any] = [None] * n
+        refs_of: list[tuple] = [()] * n
+        if n and set(map(type, texts)) == {str} and max(map(len, texts)) <= MAX_FORMULA_CHARS:  # type: ignore[arg-type]
+            stripped: list[Any] = list(map(str.strip, texts))  # type: ignore[arg-type]
+        else:  # some are no text, or too long: those are problems
+            stripped = []
+            for i, text in enumerate(texts):
+                try:
+                    if not isinstance(text, str):
+                        raise Problem("formula is not text")
+                    check_text(text)
+                    stripped.append(text.strip())
+                except Problem as p:
+                    found[i] = p
+                    stripped.append("")
+        raws = list(map(str.encode, stripped))
+        blanked: list[Any] = list(map(bytes.translate, raws, repeat(_DIGITS_BLANKED)))
+        for i, problem in enumerate(found):
+            if problem is not None:
+                blanked[i] = None  # found by no program
+        get = self.programs.get
+        for i, key in enumerate(keys):
+            raw, host = raws[i], key >> SBITS
+            entry = get((host, blanked[i]))
+            if entry is not None:  # the hit path of scan(), inline: most formulas take it
+                fixed = entry[0]
+                program = entry[1].get(b" ".join([raw[a:b] for a, b in fixed]) if fixed else b"")
+                if program is not None:
+                    refs = program.build(raw, host)
+                    if refs is not None:
+                        found[i], refs_of[i] = program, refs
+                        continue
+            if found[i] is not None:
+                continue
+            try:
+                found[i], refs_of[i] = self._missed(stripped[i], raw, blanked[i], host, key)
+            except Problem as p:
+                found[i] = p
+            except Exception as exc:  # a bug here must not stop the checker
+                found[i] = Problem(f"cannot read formula ({exc!r})")
+        return found, refs_of
+
     def scan(self, text: str, host: int, host_key: int = 0) -> tuple[Program, tuple]:
         """(program, references) of a formula on sheet host (in the cell host_key); raise
         Problem if unusable."""
-        if "[" in text and _THIS_ROW.search(text):  # the same text means another row
-            _, found, program = _scan(text, host, self.wb, host_key)
-            return program, tuple(found)
         raw = text.encode()
         blanked = raw.translate(_DIGITS_BLANKED)
         known = _find(self.programs.get((host, blanked)), raw)
         if known is not None:
-            refs = self.run(known.builders, raw, host)
+            refs = known.build(raw, host)
             if refs is not None:
                 return known, refs
+        return self._missed(text, raw, blanked, host, host_key)
+
+    def _missed(
+        self, text: str, raw: bytes, blanked: bytes, host: int, host_key: int
+    ) -> tuple[Program, tuple]:
+        """Scan a formula its sheet's programs miss (a text that names its own row in a
+        table, ``[@Column]``, always does: the same text means another row there)."""
+        if "[" in text and _THIS_ROW.search(text):
+            _, found, known = _scan(text, host, self.wb, host_key)
+            return known, tuple(found)
         self.scans += 1
         if self.scans > self.max_scans:
             raise Problem(f"more than {self.max_scans} distinct formulas; not evaluated")
-        known = _find(self.shared.get(blanked), raw)
-        refs = None if known is None else self.run(known.builders, raw, host)
-        if known is None or refs is None:
+        shared = _find(self.shared.get(blanked), raw)
+        refs = None if shared is None else shared.build(raw, host)
+        if shared is not None and refs is not None:
+            known = shared
+        else:
             _, found, known = _scan(text, host, self.wb, host_key)
             refs = tuple(found)
             if known.movable:
@@ -385,34 +469,69 @@ class Scanner:
         _remember(self.programs, (host, blanked), raw, known)
         return known, refs
 
-    def run(self, builders: tuple, text: bytes, host: int) -> tuple | None:
-        """The references a program builds from text on sheet host; None if a row is
-        invalid."""
-        refs: list = []
-        ranges = self.wb.ranges
-        for b in builders:
-            kind = b[0]
-            if kind == 2:
-                r1, r2 = int(text[b[4] : b[5]]), int(text[b[6] : b[7]])
-                if not (0 < r1 <= MAX_ROW and 0 < r2 <= MAX_ROW):
-                    return None
-                s = host if b[1] is None else b[1]
-                d = ranges.get((s, r1, b[2], r2, b[3]))  # interned by Workbook.area
-                refs.append(d if d is not None else self.wb.area(s, r1, b[2], r2, b[3]))
-            elif kind == 1:
-                r = int(text[b[3] : b[4]])
-                if not 0 < r <= MAX_ROW:
-                    return None
-                refs.append(((host if b[1] is None else b[1]) << SBITS) + r * W + b[2])
-            elif kind == 0:
-                refs.append(b[1])
-            else:
-                r1, r2 = int(text[b[2] : b[3]]), int(text[b[4] : b[5]])
-                if not (0 < r1 <= MAX_ROW and 0 < r2 <= MAX_ROW):
-                    return None
-                s = host if b[1] is None else b[1]
-                refs.append(self.wb.area(s, r1, 1, r2, self.wb.extent_of(s)[1]))
-        return tuple(refs)
+
+def _build_function(builders: tuple, wb: Workbook) -> Callable[[bytes, int], tuple | None]:
+    """A function giving the references a program builds from a formula's bytes on a
+    sheet (None if a row is invalid); the commonest programs, one area or one cell, get
+    their own."""
+    kind = builders[0][0] if len(builders) == 1 else None
+    if kind == 2:
+        _, sheet, c1, c2, a1, b1, a2, b2 = builders[0]
+        ranges, area = wb.ranges, wb.area
+        left, cols = min(c1, c2), abs(c2 - c1) + 1
+
+        def one_area(text: bytes, host: int) -> tuple | None:
+            r1, r2 = int(text[a1:b1]), int(text[a2:b2])
+            if not (0 < r1 <= MAX_ROW and 0 < r2 <= MAX_ROW):
+                return None
+            s = host if sheet is None else sheet
+            if r1 == r2 and cols <= SMALL:  # C7:D7, the commonest: as Workbook.area makes it
+                k0 = (s << SBITS) + r1 * W + left
+                return ((range(k0, k0 + cols), 1, cols),)
+            d = ranges.get((s, r1, c1, r2, c2))  # interned by Workbook.area
+            return (area(s, r1, c1, r2, c2) if d is None else d,)
+
+        return one_area
+    if kind == 1:
+        _, sheet, col, a, b = builders[0]
+
+        def one_cell(text: bytes, host: int) -> tuple | None:
+            r = int(text[a:b])
+            if not 0 < r <= MAX_ROW:
+                return None
+            return ((((host if sheet is None else sheet) << SBITS) + r * W + col),)
+
+        return one_cell
+    return functools.partial(_run, builders, wb)
+
+
+def _run(builders: tuple, wb: Workbook, text: bytes, host: int) -> tuple | None:
+    """The references builders give from text on sheet host; None if a row is invalid."""
+    refs: list = []
+    ranges = wb.ranges
+    for b in builders:
+        kind = b[0]
+        if kind == 2:
+            r1, r2 = int(text[b[4] : b[5]]), int(text[b[6] : b[7]])
+            if not (0 < r1 <= MAX_ROW and 0 < r2 <= MAX_ROW):
+                return None
+            s = host if b[1] is None else b[1]
+            d = ranges.get((s, r1, b[2], r2, b[3]))  # interned by Workbook.area
+            refs.append(d if d is not None else wb.area(s, r1, b[2], r2, b[3]))
+        elif kind == 1:
+            r = int(text[b[3] : b[4]])
+            if not 0 < r <= MAX_ROW:
+                return None
+            refs.append(((host if b[1] is None else b[1]) << SBITS) + r * W + b[2])
+        elif kind == 0:
+            refs.append(b[1])
+        else:
+            r1, r2 = int(text[b[2] : b[3]]), int(text[b[4] : b[5]])
+            if not (0 < r1 <= MAX_ROW and 0 < r2 <= MAX_ROW):
+                return None
+            s = host if b[1] is None else b[1]
+            refs.append(wb.area(s, r1, 1, r2, wb.extent_of(s)[1]))
+    return tuple(refs)
 
 
 Programs = tuple[tuple, dict[bytes, Program]]
