@@ -198,12 +198,12 @@ _FAST_TOKEN = re.compile(
     re.ASCII,
 )
 """A cell in its plain form with the row change before it, or anything else up to the next
-``<``. Groups (empty when absent): the row's number and its other attributes; the cell's reference,
-letters and digits, style and type; ``<f`` with its attributes, and its text; ``<v>`` as a
-shared string index, as a number, or whole (anything else, or empty); ``<is><t>`` with the
-text of an inline string; anything else. Optional parts are written ``(?:X|)``, not
-``(?:X)?``: ``re`` runs ``?`` as a repeat, which saves and restores the groups at every
-branch inside it; the alternation does not (a quarter fewer instructions)."""
+``<``. Groups (empty when absent): the row's number and its other attributes; the cell's
+reference, letters and digits, style and type; ``<f`` with its attributes, and its text;
+``<v>`` as a shared string index, as a number, or whole (anything else, or empty);
+``<is><t>`` with the text of an inline string; anything else. Optional parts are written
+``(?:X|)``, not ``(?:X)?``: ``re`` runs ``?`` as a repeat, which saves and restores the
+groups at every branch inside it; the alternation does not (a quarter fewer instructions)."""
 _FAST_ATTR = re.compile(r'([A-Za-z_][\w.-]*)="([^"]*)"')
 _FAST_ROW = re.compile(r"[ \t\n]+|<row(" + _ATTRIBUTES + r")[ \t\n]*(/?)>|</row[ \t\n]*>", re.ASCII)
 _NAMES = re.compile(r'([^\s="]+)="')
