@@ -173,10 +173,19 @@ def _reason(exc: OSError) -> str:
 
 def _host_key() -> str:
     """Eight hex digits naming this machine: a pid means something only on its own host."""
-    import hashlib  # on first use, as socket and tempfile: most commands write no file
+    import hashlib  # on first use, as tempfile: most commands write no file
+
+    return hashlib.sha256(_host_name().encode("utf-8", "replace")).hexdigest()[:8]
+
+
+def _host_name() -> str:
+    """This machine's name: ``os.uname`` where there is one (what ``socket.gethostname``
+    returns there, without importing ``socket`` and ``selectors`` into every writing command)."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
     import socket
 
-    return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+    return socket.gethostname()
 
 
 def _debris_prefix(path: Path) -> str:

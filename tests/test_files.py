@@ -237,3 +237,15 @@ def test_the_debris_of_a_killed_run_is_removed_by_the_next_run(tmp_path, example
     assert out.read_bytes() == example_workbook.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([out.name, live.name, link.name])
     assert live.read_bytes() == b"a write in progress" and link.is_symlink()
+
+
+def test_the_host_key_names_this_machine_as_socket_does() -> None:
+    """Debris is told apart by host: the name comes from ``os.uname`` (no ``socket`` import),
+    and it is the name ``socket.gethostname`` gives."""
+    import hashlib
+    import socket
+
+    from bygdevekst_xl.files import _host_key
+
+    expected = hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+    assert _host_key() == expected
