@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain, repeat
+from operator import attrgetter
 from typing import Any
 
 from ..excel import MAX_FORMULA_CHARS
@@ -339,20 +340,31 @@ class EvaluationRun:
         if self.compiled:
             return
         self.compiled = True
-        scanner = Scanner(self.wb, self.limits.max_scans)
-        found, self.args = scanner.scan_all(self.texts, self.keys)
+        found, self.args = Scanner(self.wb, self.limits.max_scans).scan_all(self.texts, self.keys)
+        used = dict.fromkeys(found)  # each program (or problem) once, in the order of first use
+        for program in used:
+            if type(program) is Program and program.fn is None:
+                program.fn = self._compiled(program.shape, program.n_refs)
+        if all(type(p) is Program and not isinstance(p.fn, Problem) for p in used):
+            self.fns = list(map(attrgetter("fn"), found))  # the usual case: all compiled
+        else:
+            self._problems(found)
+        if any(type(p) is Program and p.nested for p in used):
+            keys = self.keys
+            self.nested.update(
+                keys[i] for i, p in enumerate(found) if type(p) is Program and p.nested
+            )
+
+    def _problems(self, found: list[Any]) -> None:
+        """Each formula's function, or its problem: it was not read, or its shape could not
+        be compiled."""
         fns, problems, nested = self.fns, self.problems, self.nested
         for i, program in enumerate(found):
             if type(program) is Program:
-                if program.nested:
-                    nested.add(self.keys[i])
-                fn = program.fn
-                if fn is None:
-                    fn = program.fn = self._compiled(program.shape, len(self.args[i]))
-                if isinstance(fn, Problem):
-                    problems[i] = fn
+                if isinstance(program.fn, Problem):
+                    problems[i] = program.fn
                 else:
-                    fns[i] = fn
+                    fns[i] = program.fn
                 continue
             problems[i] = program
             text = self.texts[i]  # a text read but not scanned still counts as calling them:
