@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain, repeat
+from operator import attrgetter
 from typing import Any
 
 from ..excel import MAX_FORMULA_CHARS
@@ -30,6 +31,8 @@ from .values import CIRCULAR, ERRORS, REF, VALUE, ErrorValue, Problem, constant,
 STORED_AS_THEY_ARE = frozenset((float, int, bool, str))
 """Constant types :func:`~.values.constant` keeps as they are (a text unless it is an error
 code)."""
+NONE: list[int] = []
+"""No formula cells (shared, never changed)."""
 REPORTED_AS_THEY_ARE = frozenset((float, str, bool, ErrorValue))
 """Computed value types :func:`~.values.output` keeps as they are."""
 
@@ -339,20 +342,31 @@ class EvaluationRun:
         if self.compiled:
             return
         self.compiled = True
-        scanner = Scanner(self.wb, self.limits.max_scans)
-        found, self.args = scanner.scan_all(self.texts, self.keys)
+        found, self.args = Scanner(self.wb, self.limits.max_scans).scan_all(self.texts, self.keys)
+        used = dict.fromkeys(found)  # each program (or problem) once, in the order of first use
+        for program in used:
+            if type(program) is Program and program.fn is None:
+                program.fn = self._compiled(program.shape, program.n_refs)
+        if all(type(p) is Program and not isinstance(p.fn, Problem) for p in used):
+            self.fns = list(map(attrgetter("fn"), found))  # the usual case: all compiled
+        else:
+            self._problems(found)
+        if any(type(p) is Program and p.nested for p in used):
+            keys = self.keys
+            self.nested.update(
+                keys[i] for i, p in enumerate(found) if type(p) is Program and p.nested
+            )
+
+    def _problems(self, found: list[Any]) -> None:
+        """Each formula's function, or its problem: it was not read, or its shape could not
+        be compiled."""
         fns, problems, nested = self.fns, self.problems, self.nested
         for i, program in enumerate(found):
             if type(program) is Program:
-                if program.nested:
-                    nested.add(self.keys[i])
-                fn = program.fn
-                if fn is None:
-                    fn = program.fn = self._compiled(program.shape, len(self.args[i]))
-                if isinstance(fn, Problem):
-                    problems[i] = fn
+                if isinstance(program.fn, Problem):
+                    problems[i] = program.fn
                 else:
-                    fns[i] = fn
+                    fns[i] = program.fn
                 continue
             problems[i] = program
             text = self.texts[i]  # a text read but not scanned still counts as calling them:
@@ -393,22 +407,22 @@ class EvaluationRun:
         them, or the ``wanted`` ones (every cell they depend on is wanted or known)."""
         n = len(self.keys)
         indegree: Any  # by cell number: a list for all cells, a dict for some
-        dependents: Any
+        dependents: dict[int, list[int]] = {}  # of the cells some formula cell refers to
         precedents: Iterable[list[int]]
         if wanted is None:
             members: Iterable[int] = range(n)
-            indegree, dependents = [0] * n, [[] for _ in range(n)]
+            indegree = [0] * n
             precedents = self._all_precedents()
         else:
             members = sorted(wanted)
-            indegree, dependents = dict.fromkeys(members, 0), {i: [] for i in members}
+            indegree = dict.fromkeys(members, 0)
             of = self._precedents_of()
             precedents = ([j for j in of(i) if j in wanted] for i in members)
         for i, found in zip(members, precedents, strict=True):
             if found:
                 indegree[i] = len(found)
                 for j in found:
-                    dependents[j].append(i)
+                    dependents.setdefault(j, []).append(i)
         if wanted is None:
             self.dependents = dependents
         ready = [i for i in members if not indegree[i]]
@@ -416,7 +430,7 @@ class EvaluationRun:
         while ready:
             i = ready.pop()
             order.append(i)
-            for j in dependents[i]:
+            for j in dependents.get(i, NONE):
                 indegree[j] -= 1
                 if not indegree[j]:
                     ready.append(j)
@@ -427,19 +441,21 @@ class EvaluationRun:
         index_get, deps_of_range = self.index.get, self._range_deps()
         found: list[list[int]] = []
         for refs in self.args:
-            mine: list[int] = []
+            mine: list[int] = NONE  # most cells refer to no formula cell: no list of their own
             for a in refs:
                 if type(a) is int:
                     j = index_get(a)
                     if j is not None:
-                        mine.append(j)
+                        mine = [*mine, j]
                 elif a[1] * a[2] <= SMALL:  # C7:D7 (not interned): each cell looked up
                     for k in a[0] if type(a[0]) is range else chain.from_iterable(a[0]):
                         j = index_get(k)
                         if j is not None:
-                            mine.append(j)
+                            mine = [*mine, j]
                 else:
-                    mine += deps_of_range(a)
+                    inside = deps_of_range(a)
+                    if inside:
+                        mine = [*mine, *inside]
             found.append(mine)
         return found
 
@@ -565,7 +581,7 @@ class EvaluationRun:
                 roots.add(i)
             if root is None:
                 continue
-            for j in dependents[i]:
+            for j in dependents.get(i, NONE):
                 root_of.setdefault(j, root)
         for i in set(problems) - roots:  # on a cycle: never in the order
             roots.add(i)

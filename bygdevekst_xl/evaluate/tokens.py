@@ -309,7 +309,7 @@ def _scan(text: str, host: int, wb: Workbook, host_key: int = 0) -> tuple[str, l
     fixed = tuple(d.span() for d in _DIGITS.finditer(raw) if d.span() not in used)
     nested = calls_nested(text)
     build = _build_function(tuple(builders), wb)
-    return shape, refs, Program(shape, build, fixed, movable, nested)
+    return shape, refs, Program(shape, len(refs), build, fixed, movable, nested)
 
 
 def calls_nested(text: str) -> bool:
@@ -352,18 +352,24 @@ def _builder(m: re.Match, found: tuple, used: set) -> tuple:
 
 class Program:
     """How to scan any formula that differs from a scanned one only in its row numbers:
-    its shape, a function building its references from the formula's bytes and sheet (see
-    :func:`_builder`), the byte spans of the digits that are no row numbers (they must
-    match), whether it holds on any sheet, and whether the formula calls SUBTOTAL or
-    AGGREGATE. ``fn`` is the shape's compiled function, set by the caller at the
-    program's first use."""
+    its shape and number of references, a function building the references from the
+    formula's bytes and sheet (see :func:`_builder`), the byte spans of the digits that are
+    no row numbers (they must match), whether it holds on any sheet, and whether the
+    formula calls SUBTOTAL or AGGREGATE. ``fn`` is the shape's compiled function, set by
+    the caller."""
 
-    __slots__ = ("build", "fixed", "fn", "movable", "nested", "shape")
+    __slots__ = ("build", "fixed", "fn", "movable", "n_refs", "nested", "shape")
 
     def __init__(
-        self, shape: str, build: Callable, fixed: tuple, movable: bool, nested: bool
+        self,
+        shape: str,
+        n_refs: int,
+        build: Callable,
+        fixed: tuple,
+        movable: bool,
+        nested: bool,
     ) -> None:
-        self.shape, self.build, self.fixed = shape, build, fixed
+        self.shape, self.n_refs, self.build, self.fixed = shape, n_refs, build, fixed
         self.movable, self.nested = movable, nested
         self.fn: Any = None
 
