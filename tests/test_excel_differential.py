@@ -355,6 +355,39 @@ def test_structured_references_pick_the_rows_and_columns_excel_picks():
     assert "no column" in result.unsupported[("T", "D6")]
 
 
+def test_a_structured_reference_naming_no_table_means_the_table_of_its_own_cell():
+    """``=SUM([Beløp])`` typed in the totals rows of two tables on one sheet sums each its own
+    table (the same text is not taken for the first table's program), on one sheet and on
+    another sheet with a third table, in either order."""
+    from bygdevekst_xl.evaluate.structured import TableArea
+
+    tables = [
+        TableArea("Reiser", "T", 1, 1, 4, 1, 1, 1, ("BELØP",)),
+        TableArea("Kurs", "T", 1, 3, 4, 3, 1, 1, ("BELØP",)),
+        TableArea("Annet", "U", 1, 1, 3, 1, 1, 1, ("BELØP",)),
+    ]
+    values: dict[tuple[str, str], object] = {
+        ("T", "A1"): "Beløp",
+        ("T", "A2"): 1.0,
+        ("T", "A3"): 8.0,
+        ("T", "C1"): "Beløp",
+        ("T", "C2"): 100.0,
+        ("T", "C3"): 800.0,
+        ("U", "A1"): "Beløp",
+        ("U", "A2"): 5000.0,
+    }
+    formulas = {
+        ("T", "A4"): "=SUM([Beløp])",
+        ("T", "C4"): "=SUM([Beløp])",
+        ("U", "A3"): "=SUM([Beløp])",
+        ("T", "E1"): "=Reiser[[#Totals],[Beløp]]+Kurs[[#Totals],[Beløp]]",
+    }
+    want = {("T", "A4"): 9, ("T", "C4"): 900, ("U", "A3"): 5000, ("T", "E1"): 909}
+    assert dict(evaluate(values, formulas, tables=tables).values) == want
+    backwards = dict(reversed(formulas.items()))
+    assert dict(evaluate(values, backwards, tables=tables).values) == want
+
+
 def test_subtotal_109_leaves_out_hidden_rows():
     """SUBTOTAL(109, ...) leaves out the rows a person hid, SUBTOTAL(9, ...) counts them."""
     values = {("S", "A1"): 1.0, ("S", "A2"): 2.0, ("S", "A3"): 4.0}

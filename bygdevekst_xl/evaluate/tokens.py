@@ -277,6 +277,7 @@ def _scan(text: str, host: int, wb: Workbook, host_key: int = 0) -> tuple[str, l
     builders: list[tuple] = []
     used: set[tuple[int, int]] = set()
     movable = True  # the program holds on any sheet (not for tables, whole own columns)
+    own_table = False  # a structured reference naming no table: the table of its own cell
     pos = 0
     lets = "LET(" in text.upper()
     for m in TOKEN_RE.finditer(text):
@@ -296,6 +297,8 @@ def _scan(text: str, host: int, wb: Workbook, host_key: int = 0) -> tuple[str, l
             builders.append(_builder(m, found, used))
             if kind == "table" or (m.group("cc1") and m.group("sheet") is None):
                 movable = False
+            if kind == "table" and m.group("tname") is None:
+                own_table = True
         elif kind == "bracket":
             before = text[m.start() - 1] if m.start() else ""
             if before.isalnum() or before == "_":
@@ -309,7 +312,9 @@ def _scan(text: str, host: int, wb: Workbook, host_key: int = 0) -> tuple[str, l
     fixed = tuple(d.span() for d in _DIGITS.finditer(raw) if d.span() not in used)
     nested = calls_nested(text)
     build = _build_function(tuple(builders), wb)
-    return shape, refs, Program(shape, len(refs), build, fixed, movable, nested)
+    program = Program(shape, len(refs), build, fixed, movable, nested)
+    program.own_table = own_table
+    return shape, refs, program
 
 
 def calls_nested(text: str) -> bool:
@@ -358,7 +363,7 @@ class Program:
     formula calls SUBTOTAL or AGGREGATE. ``fn`` is the shape's compiled function, set by
     the caller."""
 
-    __slots__ = ("build", "fixed", "fn", "movable", "n_refs", "nested", "shape")
+    __slots__ = ("build", "fixed", "fn", "movable", "n_refs", "nested", "own_table", "shape")
 
     def __init__(
         self,
@@ -371,6 +376,7 @@ class Program:
     ) -> None:
         self.shape, self.n_refs, self.build, self.fixed = shape, n_refs, build, fixed
         self.movable, self.nested = movable, nested
+        self.own_table = False  # names no table: holds only in its own cell's table
         self.fn: Any = None
 
 
@@ -391,6 +397,7 @@ class Scanner:
         self.programs: dict[tuple[int, bytes], Programs] = {}  # by (sheet, key)
         self.shared: dict[bytes, Programs] = {}  # the movable ones, by key
         self.scans = 0  # formulas scanned in full (not from a program), against max_scans
+        self.own_table: set[tuple[int, bytes]] = set()  # texts naming no table (_missed)
         self.max_scans = max_scans
 
     def scan_all(self, texts: Sequence[object], keys: Sequence[int]) -> tuple[list, list]:
@@ -457,7 +464,7 @@ class Scanner:
     ) -> tuple[Program, tuple]:
         """Scan a formula its sheet's programs miss (a text that names its own row in a
         table, ``[@Column]``, always does: the same text means another row there)."""
-        if "[" in text and _THIS_ROW.search(text):
+        if "[" in text and (_THIS_ROW.search(text) or (host, blanked) in self.own_table):
             _, found, known = _scan(text, host, self.wb, host_key)
             return known, tuple(found)
         self.scans += 1
@@ -470,6 +477,9 @@ class Scanner:
         else:
             _, found, known = _scan(text, host, self.wb, host_key)
             refs = tuple(found)
+            if known.own_table:  # =SUM([Beløp]) means another table in another table
+                self.own_table.add((host, blanked))
+                return known, refs
             if known.movable:
                 _remember(self.shared, blanked, raw, known)
         _remember(self.programs, (host, blanked), raw, known)
