@@ -22,6 +22,7 @@ from tests.xlsx_fixtures import (
     STRICT_REL,
     content_types,
     fails,
+    fast_path_taken,
     hand_made,
     only_sheet,
     package_parts,
@@ -197,14 +198,7 @@ def test_unusual_sheet_xml_goes_the_general_way_and_reads_the_same(tmp_path):
 def test_the_fast_path_reads_text_formulas_empty_cells_and_row_changes(tmp_path, monkeypatch):
     """Formulas with a text cached (``t="str"``), styled empty cells and the usual row change
     are read by the fast path itself, as the general path reads them."""
-    taken = []
-    original = xlsx_fastpath.fast_cells
-
-    def spy(builder, text):
-        taken.append(original(builder, text))
-        return taken[-1]
-
-    monkeypatch.setattr(xlsx_fastpath, "fast_cells", spy)
+    taken = fast_path_taken(monkeypatch)
     rows = (
         '<row r="1" spans="1:4"><c r="A1" t="str"><f>B1&amp;"x"</f><v>a&lt;x</v></c>'
         '<c r="B1" s="1" t="str"><f aca="false">""</f><v></v></c><c r="C1" s="2"/>'
@@ -278,11 +272,7 @@ def test_a_sheet_read_in_many_spans_reads_as_in_one(tmp_path, monkeypatch):
     sheet cut into many spans, empty hidden rows and blanks between them, reads as the
     general path reads it."""
     monkeypatch.setattr(xlsx_fastpath, "_WINDOW", 40)
-    taken = []
-    original = xlsx_fastpath.fast_cells
-    monkeypatch.setattr(
-        xlsx_fastpath, "fast_cells", lambda b, t: taken.append(original(b, t)) or taken[-1]
-    )
+    taken = fast_path_taken(monkeypatch)
     rows = "".join(
         f'<row r="{r}" spans="1:3"><c r="A{r}" t="s"><v>{r % 2}</v></c><c r="B{r}"><v>{r}</v></c>'
         f'<c r="C{r}"><f>B{r}*2</f><v>{2 * r}</v></c></row>'

@@ -10,12 +10,12 @@ import pytest
 from bygdevekst_xl.evaluate import ErrorValue
 from bygdevekst_xl.office import convert_libreoffice, soffice_path
 from bygdevekst_xl.xlsx import Validation, read_workbook
-from bygdevekst_xl.xlsx import fastpath as xlsx_fastpath
 from tests.xlsx_fixtures import (
     BUDGET,
     COSTS,
     PARAMS,
     assert_cells_match_openpyxl,
+    fast_path_taken,
     hand_made,
     only_sheet,
     read_both_ways,
@@ -106,14 +106,7 @@ def test_budget_workbook_flags(budget_file):
 
 def test_the_fast_path_reads_xlsxwriter_sheets(budget_file, monkeypatch):
     """Sheets as xlsxwriter writes them take the fast path (so the agreement tests cover it)."""
-    taken = []
-    original = xlsx_fastpath.fast_cells
-
-    def spy(builder, text):
-        taken.append(original(builder, text))
-        return taken[-1]
-
-    monkeypatch.setattr(xlsx_fastpath, "fast_cells", spy)
+    taken = fast_path_taken(monkeypatch)
     read_workbook(budget_file)
     assert taken == [True, True, True]
 

@@ -17,6 +17,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from bygdevekst_xl import xlsx as reader
 from bygdevekst_xl.evaluate import ErrorValue
 from bygdevekst_xl.xlsx import DEFAULT_LIMITS, Limits, ReadError, WorkbookContent, read_workbook
+from bygdevekst_xl.xlsx import fastpath as xlsx_fastpath
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -237,3 +238,17 @@ def assert_cells_match_openpyxl(path: Path, book: WorkbookContent) -> int:
         ours = set(sheet.values) | set(sheet.formulas) | set(sheet.errors)
         assert ours == seen, ws.title
     return compared
+
+
+def fast_path_taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """What the reader's fast path answers for each sheet from now on (True: it read the
+    sheet itself; False: the general path did), in the order the sheets are read."""
+    taken: list[bool] = []
+    original = xlsx_fastpath.fast_cells
+
+    def spy(builder: Any, text: str) -> bool:
+        taken.append(original(builder, text))
+        return taken[-1]
+
+    monkeypatch.setattr(xlsx_fastpath, "fast_cells", spy)
+    return taken
