@@ -286,9 +286,10 @@ def test_a_sheet_read_in_many_spans_reads_as_in_one(tmp_path, monkeypatch):
     assert taken == [True]
 
 
-def test_a_date_style_marks_a_value_given_before_it_on_both_paths(tmp_path):
+def test_cells_given_again_after_one_out_of_order_are_replaced_on_both_paths(tmp_path):
     """After a cell out of order, a cell given again with a date style (empty, or a formula)
-    marks the value it was given before as a date on both paths, as ``store`` does."""
+    replaces what it was given before on both paths: the empty one is empty, the formula a
+    formula, and no value of before is left behind to be taken for a date."""
     rows = (
         '<row r="1"><c r="A1"><v>5</v></c><c r="B1"><v>6</v></c><c r="C1"><v>7</v></c></row>'
         '<row r="2"><c r="A1"><v>1</v></c><c r="B1" s="1"/><c r="C1" s="1"><f>1</f><v>1</v></c>'
@@ -304,8 +305,9 @@ def test_a_date_style_marks_a_value_given_before_it_on_both_paths(tmp_path):
         ("rId1", "worksheet", "worksheets/sheet1.xml"), ("rId2", "styles", "styles.xml")
     )
     sheet = only_sheet(read_both_ways(write_zip(tmp_path / "dato.xlsx", parts)))
-    assert sheet.values == {"A1": 1.0, "B1": 6.0, "C1": 7.0}
-    assert sheet.date_cells == {"B1", "C1"}
+    assert sheet.values == {"A1": 1.0}
+    assert sheet.formulas == {"C1": "=1"}
+    assert sheet.date_cells == set()
 
 
 def test_repeated_cells_keep_the_last(tmp_path):
@@ -317,6 +319,19 @@ def test_repeated_cells_keep_the_last(tmp_path):
     sheet = only_sheet(read_both_ways(hand_made(tmp_path, sheet_xml(rows))))
     assert sheet.values == {"B1": 3.0}
     assert sheet.formulas == {"A1": "=2+2"}
+
+
+def test_a_cell_given_again_after_one_out_of_order_keeps_only_its_last_content(tmp_path):
+    """Once a cell came out of order, a later cell given again is still seen as repeated: B1
+    given as a formula and then as a number is the number alone, never both."""
+    rows = (
+        '<row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1"><f>2+2</f><v>4</v></c></row>'
+        '<row r="1"><c r="A1"><v>3</v></c><c r="B1"><v>5</v></c><c r="C1"><v>6</v></c></row>'
+    )
+    sheet = only_sheet(read_both_ways(hand_made(tmp_path, sheet_xml(rows))))
+    assert sheet.values == {"A1": 3.0, "B1": 5.0, "C1": 6.0}
+    assert sheet.formulas == {}
+    assert sheet.cached == {}
 
 
 def test_extension_validations_external_links_and_macros_are_read(tmp_path):

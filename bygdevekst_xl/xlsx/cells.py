@@ -62,11 +62,12 @@ class SheetBuilder:
         sheet = self.sheet
         position = row * 16_385 + col
         if position <= self.last:  # out of order or repeated: the last one wins
-            sheet.values.pop(key, None)
-            sheet.formulas.pop(key, None)
+            sheet.values.pop(key, None)  # (and ``last`` stays the furthest yet, so that a
+            sheet.formulas.pop(key, None)  # cell given again after this one is seen too)
             sheet.cached.pop(key, None)
             sheet.errors.pop(key, None)
-        self.last = position
+        else:
+            self.last = position
         if f_attrs is not None:
             sheet.formulas[key] = self.formula(key, row, col, f_attrs, f_text)
             sheet.cached[key] = (
