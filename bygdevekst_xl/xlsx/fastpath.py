@@ -127,8 +127,6 @@ def fast_cells(builder: SheetBuilder, text: str) -> bool:
                                 last = position
                                 continue
                     if not (v_int or v_number or v_other):  # an empty cell stores nothing
-                        if key in values and style in date_styles:
-                            _mark_date(values, date_cells, key)
                         cells += 1
                         last = position
                         continue
@@ -149,8 +147,6 @@ def fast_cells(builder: SheetBuilder, text: str) -> bool:
                     if plain:
                         formulas[key] = "=" + (f_text if "&" not in f_text else _xml_text(f_text))
                         cached[key] = result
-                        if key in values and style in date_styles:
-                            _mark_date(values, date_cells, key)
                         cells += 1
                         last = position
                         continue
@@ -236,13 +232,6 @@ def _plain_formula_tag(tag: str, unique: set[str]) -> bool:
         return False
     unique.add(tag)
     return True
-
-
-def _mark_date(values: dict[str, object], date_cells: set[str], key: str) -> None:
-    """Mark the number given earlier to cell ``key`` as a date, as ``store`` does when a
-    date-styled cell follows it out of order."""
-    if isinstance(values[key], float):
-        date_cells.add(key)
 
 
 def _unique_names(attributes: str, *given: str) -> bool:
