@@ -40,13 +40,15 @@ WAIT = 30.0
 
 def wait_for(what: Callable[[], Any], timeout: float = WAIT) -> Any:
     """``what()`` once it is truthy; fails naming the timeout."""
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 
     end = time.monotonic() + timeout
     while True:
         try:
             found = what()
         except StaleElementReferenceException:  # the form re-rendered under the lookup
+            found = None
+        except NoSuchElementException:  # a page still loading after a submit or a link
             found = None
         if found:
             return found
