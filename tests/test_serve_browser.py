@@ -39,21 +39,25 @@ WAIT = 30.0
 
 
 def wait_for(what: Callable[[], Any], timeout: float = WAIT) -> Any:
-    """``what()`` once it is truthy; fails naming the timeout."""
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    """``what()`` once it is truthy; fails naming the timeout and the last refusal.
+
+    A lookup may meet the page between two documents — re-rendered under it, still loading
+    after a submit, or a node the inspector already dropped ("does not belong to the
+    document"): chromedriver reports these as different exceptions, all a ``WebDriverException``,
+    and each means "not yet"."""
+    from selenium.common.exceptions import WebDriverException
 
     end = time.monotonic() + timeout
+    last: WebDriverException | None = None
     while True:
         try:
             found = what()
-        except StaleElementReferenceException:  # the form re-rendered under the lookup
-            found = None
-        except NoSuchElementException:  # a page still loading after a submit or a link
-            found = None
+        except WebDriverException as refusal:
+            found, last = None, refusal
         if found:
             return found
         if time.monotonic() > end:
-            raise AssertionError(f"nothing after {timeout} s")
+            raise AssertionError(f"nothing after {timeout} s (last: {last!r})")
         time.sleep(0.1)
 
 
