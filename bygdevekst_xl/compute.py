@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from .dataclass import dataclass
 from .model import Amount, Budget, Formula, Project
 
 

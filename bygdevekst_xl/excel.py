@@ -10,7 +10,8 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from .dataclass import dataclass
 
 MAX_ROW = 1_048_576
 MAX_COL = 16_384

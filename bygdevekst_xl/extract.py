@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .check.findings import Finding
 from .check.rules import column_findings, input_findings, spec_finding, whole_krone
+from .dataclass import dataclass, replace
 from .edited import Edited, read_edited
 from .errors import EXIT_FINDINGS, BygdevekstError
 from .excel import ErrorValue

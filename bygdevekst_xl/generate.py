@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check.findings import Finding
 from .check.rules import budget_rule_findings, scheme_findings
 from .compute import BudgetTotals
+from .dataclass import dataclass, field
 from .errors import EXIT_FINDINGS, BygdevekstError
 from .files import STANDARD_OUTPUT, Written, write_new, write_standard_output
 from .layout import WorkbookLayout, build_layout

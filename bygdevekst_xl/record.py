@@ -25,10 +25,10 @@ import hashlib
 import json
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from . import __version__
+from .dataclass import dataclass
 from .layout import LAYOUT_PROPERTY, LAYOUT_VERSION
 from .model import Budget
 from .spec import MAX_SPEC_BYTES, SpecError, budget_from_dict, budget_to_dict, check_spec

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
 
+from .dataclass import dataclass, replace
 from .model import Budget, Category
 
 MAX_KDD_CAP = 4_000_000

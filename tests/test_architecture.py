@@ -78,7 +78,7 @@ def test_no_command_reads_a_workbook_another_way():
 
 def test_the_one_reading_test_has_teeth():
     """The pattern finds a second route into a workbook, and the package keeps its top level
-    small (the flow shows in its packages: at most 16 top-level modules)."""
+    small (the flow shows in its packages: at most 17 top-level modules)."""
     for line in (
         "content = read_workbook(path)",
         "values = evaluate_workbook(content).values",
@@ -86,4 +86,4 @@ def test_the_one_reading_test_has_teeth():
     ):
         assert ONE_READING.search(line), line
     modules = sorted(p.name for p in PACKAGE.glob("*.py"))
-    assert len(modules) <= 16, modules
+    assert len(modules) <= 17, modules

@@ -621,9 +621,9 @@ def test_a_project_the_same_in_both_is_compared_only_when_a_number_is_not_finite
 ):
     """An equal project over the same years has no change to find; one holding an infinity
     (which same() never finds equal) or another year is compared value by value."""
-    from dataclasses import replace
     from types import SimpleNamespace
 
+    from bygdevekst_xl.dataclass import replace
     from bygdevekst_xl.diff.compare import _unchanged
     from bygdevekst_xl.model import Formula
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import math
 from typing import Any
 
+from bygdevekst_xl.dataclass import asdict, replace
 from bygdevekst_xl.edited.digest import DIGEST_LENGTH, content_digest
 from bygdevekst_xl.excel import ErrorValue
 from bygdevekst_xl.model import Budget, CostLine, Formula
@@ -39,21 +39,21 @@ def reference_digest(budget: Budget) -> str:
     projects = []
     for p in budget.projects:
         costs = [
-            dataclasses.replace(line, amounts=_plain(line.amounts), category_formula=None)
+            replace(line, amounts=_plain(line.amounts), category_formula=None)
             for line in p.costs
             if not line.is_blank
         ]
-        plain = dataclasses.replace(
+        plain = replace(
             p,
             costs=tuple(costs),
             hours=tuple((m, _plain(h)) for m, h in p.hours),
             kdd=_plain(p.kdd),
             statsforvalteren=_plain(p.statsforvalteren),
         )
-        projects.append(_canonical(dataclasses.asdict(plain)))
+        projects.append(_canonical(asdict(plain)))
     data = {
-        "pilot": _canonical(dataclasses.asdict(budget.pilot)),
-        "categories": _canonical([dataclasses.asdict(c) for c in budget.categories]),
+        "pilot": _canonical(asdict(budget.pilot)),
+        "categories": _canonical([asdict(c) for c in budget.categories]),
         "projects": projects,
     }
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -79,14 +79,14 @@ def test_digest_of_anything_a_workbook_holds_is_the_canonical_json(example_budge
         CostLine(7, 3.0, (True, -0.0)),  # type: ignore[arg-type]
     )
     hours = tuple((m, (1.5, Formula("=3", 3, "A!C20"))) for m, _ in project.hours)
-    edited = dataclasses.replace(
+    edited = replace(
         project,
         costs=project.costs + odd,
         hours=hours,
         kdd=(1_000_000.0, None),
         statsforvalteren=(Formula("=1/3", 1 / 3, "A!C29"), ""),
     )
-    budget = dataclasses.replace(example_budget, projects=(edited, *example_budget.projects[1:]))
+    budget = replace(example_budget, projects=(edited, *example_budget.projects[1:]))
     digest = content_digest(budget)
     assert digest == reference_digest(budget)
     assert digest != content_digest(example_budget)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 from bygdevekst_xl.cli import main
+from bygdevekst_xl.dataclass import replace
 from bygdevekst_xl.extract import ExtractError, extract, spec_problems
 from bygdevekst_xl.generate import workbook_bytes
 from bygdevekst_xl.model import Budget

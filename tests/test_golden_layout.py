@@ -91,7 +91,7 @@ def test_the_digest_sees_a_changed_formula(example_budget):
     sheet = layout.sheets[2]
     before = sheet_digest(sheet)
     key = next(k for k, c in sheet.cells.items() if c.kind == "formula")
-    from dataclasses import replace
+    from bygdevekst_xl.dataclass import replace
 
     sheet.cells[key] = replace(sheet.cells[key], formula="=1")
     assert sheet_digest(sheet) != before

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from bygdevekst_xl.check import check_workbook
 from bygdevekst_xl.cli import main
 from bygdevekst_xl.council import council_pack
+from bygdevekst_xl.dataclass import replace
 from bygdevekst_xl.diff import diff_workbooks
 from bygdevekst_xl.edited import read_edited
 from bygdevekst_xl.excel import DAYS_1900_TO_1904

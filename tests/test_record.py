@@ -254,8 +254,7 @@ def test_an_oversized_record_is_refused_within_the_limit():
 def test_the_excluded_uses_are_known_by_id_or_name(second_budget, category, excluded):
     """An excluded use marked KDD-eligible breaches the scheme whether its id or its name says
     what it is; other categories may be eligible."""
-    from dataclasses import replace
-
+    from bygdevekst_xl.dataclass import replace
     from bygdevekst_xl.model import Category
     from bygdevekst_xl.scheme import breaches, within_scheme
 

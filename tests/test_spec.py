@@ -461,10 +461,10 @@ def test_description_paragraphs_read_back_as_written(example_dict, tmp_path, cap
 def test_dump_spec_escapes_what_libyaml_cannot_write(example_budget):
     """dump_spec (libyaml, for speed) falls back to PyYAML's escaping for a lone surrogate a
     damaged workbook can hold, instead of failing."""
-    import dataclasses
+    from bygdevekst_xl.dataclass import replace
 
-    pilot = dataclasses.replace(example_budget.pilot, name="a\ud800b")
-    text = dump_spec(dataclasses.replace(example_budget, pilot=pilot))
+    pilot = replace(example_budget.pilot, name="a\ud800b")
+    text = dump_spec(replace(example_budget, pilot=pilot))
     assert yaml.safe_load(text)["pilot"]["name"] == "a\ud800b"
 
 

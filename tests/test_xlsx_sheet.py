@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import tracemalloc
-from dataclasses import replace
 
 import openpyxl
 import pytest
 
+from bygdevekst_xl.dataclass import replace
 from bygdevekst_xl.evaluate import ErrorValue
 from bygdevekst_xl.xlsx import DEFAULT_LIMITS, Limits, Validation, read_workbook
 from bygdevekst_xl.xlsx import fastpath as xlsx_fastpath

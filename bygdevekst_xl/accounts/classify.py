@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Literal
 
+from ..dataclass import dataclass, field
 from .ledger import Posting
 from .mapping import VAT_ARTS, AccountsMap
 

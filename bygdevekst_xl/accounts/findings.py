@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..dataclass import dataclass, field
 from ..messages import kroner
 
 Severity = Literal["error", "warning"]

@@ -11,9 +11,9 @@ import csv
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
+from ..dataclass import dataclass
 from .csv_ledger import Decoder
 from .ledger import DEFAULT_LIMITS, LedgerError, Limits, open_bounded, parse_date, parse_ore
 

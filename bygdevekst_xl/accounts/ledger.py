@@ -13,9 +13,9 @@ import functools
 import hashlib
 import re
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..dataclass import dataclass, field
 from ..errors import BygdevekstError
 from ..messages import Message
 

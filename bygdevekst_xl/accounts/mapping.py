@@ -12,10 +12,10 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from ..dataclass import dataclass, field
 from ..errors import BygdevekstError
 from ..messages import Message, localize
 from ..model import Budget

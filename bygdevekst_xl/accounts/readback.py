@@ -11,9 +11,9 @@ import math
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
+from ..dataclass import replace
 from ..errors import BygdevekstError
 
 CELL_SLACK = 1_000

@@ -14,10 +14,10 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ..dataclass import dataclass, field
 from ..model import Amount, Budget, Formula, FunderGrant
 from .classify import Booked, Classified
 from .hours import TimeEntry, TimeSheet

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import replace
 
+from ..dataclass import replace
 from ..layout.cells import quote_sheet
 from .findings import Finding
 

@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ..dataclass import dataclass
 from ..excel import col_letter
 from ..layout.cells import Cell, SheetLayout, a1
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..compute import BudgetTotals, ProjectTotals
+from ..dataclass import dataclass, field
 from ..excel import (
     ErrorValue,
     col_letter,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..compute import BudgetTotals
+from ..dataclass import dataclass, field
 from ..edited import Edited, read_edited
 from ..layout.cells import a1
 from ..model import Budget

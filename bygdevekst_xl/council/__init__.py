@@ -8,11 +8,11 @@ refused unless the pack is a draft, which says "UTKAST" on every page.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..check import Report
 from ..check.workbook import check_edited
+from ..dataclass import dataclass
 from ..edited import Edited, read_edited
 from ..errors import EXIT_FINDINGS, BygdevekstError
 from ..messages import Count, Message, say

@@ -16,9 +16,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
+
+from ..dataclass import dataclass
 
 PDF_VERSION = (1, 7)  # PDF/A-2 rests on ISO 32000-1, that is PDF 1.7
 SRGB = "sRGB IEC61966-2.1"

@@ -7,7 +7,6 @@ Each function returns one reportlab flowable for ``pdf.story``; every figure com
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
@@ -20,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
+from ..dataclass import dataclass
 from .facts import Facts
 from .figures import SOURCE_NAMES, SOURCES
 from .fonts import Fonts

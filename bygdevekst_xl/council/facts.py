@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
+from ..dataclass import dataclass, field
 from .figures import Figures, Share, whole
 
 

@@ -10,9 +10,9 @@ shares add up to the workbook's value to the krone.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from ..compute import BudgetTotals, ProjectTotals, budget_totals, project_totals
+from ..dataclass import dataclass
 from ..model import Budget
 from .rounding import Cell, controlled_round, largest_remainder
 

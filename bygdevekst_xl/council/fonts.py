@@ -11,8 +11,9 @@ command says so (and names any letters Helvetica cannot print either).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+
+from ..dataclass import dataclass
 
 FONT_FOLDERS = (
     Path("/usr/share/fonts/truetype/crosextra"),

@@ -19,7 +19,8 @@ from __future__ import annotations
 import heapq
 from collections import deque
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+
+from ..dataclass import dataclass
 
 Path = tuple[Hashable, ...]
 

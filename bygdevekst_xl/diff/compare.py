@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
+from ..dataclass import dataclass
 from ..model import Amount, Budget, CostLine, Formula, Project
 from .changes import Change
 from .versions import Key, Version, place

@@ -11,11 +11,11 @@ column header above it. So the same cell is found in both files wherever rows we
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from ..check.cells import sheet_formulas
 from ..check.rules import normalize_formula, same_formula
+from ..dataclass import dataclass
 from ..layout.cells import Cell, SheetLayout
 from .changes import Change
 from .compare import same

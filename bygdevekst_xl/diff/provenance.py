@@ -9,10 +9,10 @@ records' specs, compared the same way as the workbooks.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..dataclass import dataclass, field
 from ..record import Record
 from .changes import Change
 from .versions import Version

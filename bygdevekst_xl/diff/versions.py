@@ -10,10 +10,10 @@ else speaks in budget terms (project id, line, municipality, year).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..dataclass import dataclass
 from ..edited import Edited, read_edited
 from ..edited.inputs import NotOurWorkbook, ReadBudget
 from ..excel import Area, a1, parse_area

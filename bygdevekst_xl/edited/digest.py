@@ -8,12 +8,12 @@ id while any changed input changes it.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import math
 from typing import Any
 
+from ..dataclass import asdict
 from ..model import Amount, Budget, Formula, Project
 
 DIGEST_LENGTH = 12
@@ -22,8 +22,8 @@ DIGEST_LENGTH = 12
 def content_digest(budget: Budget) -> str:
     """The first 12 hex digits of SHA-256 over the budget's inputs as canonical JSON."""
     data = {  # every key in sorted order, as sort_keys would put them (they are many)
-        "categories": _canonical([dataclasses.asdict(c) for c in budget.categories]),
-        "pilot": _canonical(dataclasses.asdict(budget.pilot)),
+        "categories": _canonical([asdict(c) for c in budget.categories]),
+        "pilot": _canonical(asdict(budget.pilot)),
         "projects": [_project(p) for p in budget.projects],
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))

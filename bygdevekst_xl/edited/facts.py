@@ -9,11 +9,11 @@ cascade of false findings follows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..check.findings import Finding
 from ..check.rules import scheme_findings
+from ..dataclass import dataclass, field
 from ..layout.cells import a1
 from ..layout.front_sheet import GENERATION_ROW, parse_generation_text
 from ..model import Budget

@@ -8,9 +8,9 @@ inputs give. People insert rows and rename sheets; this module finds each sheet'
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+from ..dataclass import dataclass, field
 from ..excel import MAX_ROW, a1, col_letter, parse_a1
 from ..layout import WorkbookLayout
 from ..layout.relocate import ColMap, RowMap, align, name_anchors, relocate

@@ -9,12 +9,12 @@ differently: the same totals, the same content id, the same verdict.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..compute import BudgetTotals, ProjectTotals
+from ..dataclass import dataclass, replace
 from ..layout import WorkbookLayout, build_layout
 from ..model import Budget
 from .digest import content_digest

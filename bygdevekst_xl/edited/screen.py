@@ -11,9 +11,9 @@ carry a text they cannot write as typed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
+from ..dataclass import dataclass
 from ..excel import DAYS_1900_TO_1904
 
 _UNENCODABLE = re.compile("[\ud800-\udfff]")

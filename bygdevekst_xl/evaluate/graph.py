@@ -11,12 +11,12 @@ from __future__ import annotations
 import contextlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain, repeat
 from operator import attrgetter
 from typing import Any
 
+from ..dataclass import dataclass, field
 from ..excel import MAX_FORMULA_CHARS
 from .compile import compile_shape
 from .criteria import Matches

@@ -10,8 +10,8 @@ is not evaluated and is reported at its cell (``unsupported-formula``)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from ..dataclass import dataclass
 from ..excel import MAX_FORMULA_CHARS
 from .values import VALUE, Problem
 

@@ -11,9 +11,9 @@ Column names match without regard to case; ``'`` escapes ``[ ] # '`` in them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
+from ..dataclass import dataclass
 from .keys import MAX_COL, MAX_ROW, SBITS, col_index, col_of, row_of
 from .values import REF, VALUE, Problem
 

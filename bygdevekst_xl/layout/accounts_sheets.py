@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..accounts.classify import Booked
 from ..accounts.report import FUNDER_NAMES, Report
+from ..dataclass import dataclass, field
 from ..excel import MAX_ROW
 from .cells import SheetLayout, WorkbookLayout, a1, a1_range, ref
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..dataclass import dataclass, field
 from ..excel import MAX_FORMULA_CHARS, a1
 
 CellKind = Literal["label", "input", "formula"]

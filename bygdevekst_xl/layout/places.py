@@ -9,9 +9,9 @@ workbook row of every input. Only this module and the rest of ``layout/`` do row
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
+from ..dataclass import dataclass
 from ..excel import a1
 from ..texts import COST_HEADER, COST_TOTAL_LABEL, FINANCING_LABELS, SUM_HEADER
 from .relocate import SAME_COLUMNS, ColMap, columns_by_header

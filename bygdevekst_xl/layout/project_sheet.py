@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from ..compute import HOURS_DECIMALS, ProjectTotals, number
+from ..dataclass import dataclass, field
 from ..excel import col_letter, row_number
 from ..model import Budget, Project
 from ..texts import (

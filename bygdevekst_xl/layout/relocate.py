@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
 from typing import Any
 
+from ..dataclass import dataclass, replace
 from ..excel import col_index, col_letter, parse_area, reference_pattern, unquote_sheet
 from .cells import Cell, ConditionalFormat, Link, SheetLayout, Validation, WorkbookLayout, ref
 

@@ -7,8 +7,9 @@ categories, projects).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
+
+from ..dataclass import dataclass
 
 FIRST_YEAR_COL = 2
 """Column C: the first project year; one column per year follows, then the row's sum."""

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from ..compute import BudgetTotals, ProjectTotals
+from ..dataclass import dataclass, field
 from ..model import Budget, Project
 from ..texts import (
     ELIGIBLE,

@@ -10,9 +10,9 @@ place there is reported, never silently dropped or left pointing elsewhere.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
 from typing import Any
 
+from ..dataclass import dataclass, replace
 from ..edited.inputs import ReadBudget
 from ..edited.locate import Located
 from ..excel import (

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from ..dataclass import dataclass, field, replace
 from ..edited.inputs import ReadBudget
 from ..layout.places import parameter_fact_cell
 from ..layout.rows import PILOT_FACT_ROWS, ParameterRows

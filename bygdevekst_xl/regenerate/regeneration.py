@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from ..check.findings import Finding
 from ..check.rules import outside_findings, same_formula
+from ..dataclass import dataclass, field
 from ..edited import read_back, read_edited
 from ..edited.inputs import ReadBudget
 from ..errors import EXIT_FINDINGS, BygdevekstError

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..dataclass import dataclass, field
 from ..errors import BygdevekstError
 from ..files import Written
 from ..messages import Lang, localize, say

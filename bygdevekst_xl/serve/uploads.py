@@ -16,10 +16,10 @@ import shutil
 import tempfile
 import unicodedata
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from ..dataclass import dataclass, field
 from ..xlsx.limits import DEFAULT_LIMITS
 
 MAX_UPLOAD_BYTES = DEFAULT_LIMITS.fast_part_bytes

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import bisect
 import math
-from dataclasses import dataclass
 
+from ..dataclass import dataclass
 from ..layout.cells import SheetLayout
 
 # A4 in points, less Excel's default margins (0.7" left and right, 0.75" top and bottom).

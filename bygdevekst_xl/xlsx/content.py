@@ -8,10 +8,10 @@ after the read are named tuples: a dataclass costs four times as much to create 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from ..dataclass import dataclass, field
 from ..errors import BygdevekstError
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]+")

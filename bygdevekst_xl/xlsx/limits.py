@@ -7,10 +7,10 @@ limits=Limits(max_cells=10_000))``). :class:`Budget` counts what one read has sp
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
+from ..dataclass import dataclass
 from .content import ReadError
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-from dataclasses import dataclass
 
+from ..dataclass import dataclass
 from .content import Table
 from .xmlparts import MC, Parts, Rel, Text, local, rel_id, tags, unescape
 
