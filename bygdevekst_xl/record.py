@@ -43,6 +43,9 @@ PART_CHARS = 255
 MAX_PARTS = 9_999
 """Parts a record may have (about 2.5 MB of compressed spec)."""
 GENERATION_ID_CHARS = 12
+RECORD_COMPRESSION = 6
+"""zlib's level for the record: its default; 9 made the record of 50 projects 11 % smaller
+and took five times as long (18 ms of a 600 ms ``generate``)."""
 
 
 @dataclass(frozen=True)
@@ -117,8 +120,9 @@ def record_properties(budget: Budget) -> list[tuple[str, str]]:
     otherwise, so no workbook ever carries a record it could not read back.
     """
     data = canonical(budget)
-    check_spec(json.loads(data), "generation record")  # the record must read back
-    packed = base64.b64encode(zlib.compress(data, 9)).decode("ascii")
+    text = data.decode("utf-8")
+    check_spec(json.loads(text), "generation record", text)  # the record must read back
+    packed = base64.b64encode(zlib.compress(data, RECORD_COMPRESSION)).decode("ascii")
     parts = [packed[i : i + PART_CHARS] for i in range(0, len(packed), PART_CHARS)]
     if len(parts) > MAX_PARTS:
         raise SpecError(

@@ -483,3 +483,31 @@ def test_the_quick_text_scan_misses_no_character_the_spec_refuses():
         assert _maybe_bad_text({f"x{ch}": 1}), hex(ord(ch))
     for text in ("Måsøy og Hasvik", 'Sitat "her"', "C:\\Mappe\\Budsjett", "100 % · – ‹›", "\u00a0"):
         assert not _maybe_bad_text({"pilot": {"name": text}, "amounts": [0, 10**12]})
+
+
+def test_a_json_text_found_valid_is_not_validated_again_and_an_invalid_one_always_is(
+    example_dict, monkeypatch
+):
+    """regenerate meets its record's JSON three times (read, written, read back): validated
+    once; a text that failed is refused every time, and other data is still validated."""
+    import json
+
+    import bygdevekst_xl.spec as spec
+
+    looked = []
+    real = spec.validate
+    monkeypatch.setattr(spec, "validate", lambda *a: looked.append(1) or real(*a))
+    monkeypatch.setattr(spec, "_VALID_JSON", {})
+    text = json.dumps(example_dict)
+    for _ in range(3):
+        budget_from_dict(json.loads(text), "generation record", text)
+    assert len(looked) == 1
+    broken = copy.deepcopy(example_dict)
+    broken["pilot"]["kdd_cap"] = "mange"
+    bad = json.dumps(broken)
+    for _ in range(2):
+        with pytest.raises(SpecError, match="kdd_cap"):
+            budget_from_dict(json.loads(bad), "generation record", bad)
+    with pytest.raises(SpecError, match="kdd_cap"):  # same data, no text: validated
+        budget_from_dict(broken, "spec")
+    assert len(looked) == 4

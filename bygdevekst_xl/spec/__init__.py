@@ -156,10 +156,24 @@ def budget_from_dict(data: Any, source: str = "<spec>", json_text: str | None = 
 
 def check_spec(data: Any, source: str = "<spec>", json_text: str | None = None) -> None:
     """Raise ``SpecError`` for data ``budget_from_dict`` refuses, without building the budget
-    (for a check that data reads back)."""
+    (for a check that data reads back).
+
+    Data read from a JSON text this process found valid before is valid again without a
+    second look (``regenerate`` meets its record three times: read, written, read back)."""
+    if json_text is not None and json_text in _VALID_JSON:
+        return
     problems = _first_problems(validate(data, json_text))
     if problems:
         raise SpecError(source, problems)
+    if json_text is not None:
+        if len(_VALID_JSON) >= VALID_JSON_KEPT:
+            _VALID_JSON.clear()  # one step, safe between the server's threads
+        _VALID_JSON[json_text] = None
+
+
+VALID_JSON_KEPT = 4
+"""JSON texts (of records) remembered as valid: a command meets one or two."""
+_VALID_JSON: dict[str, None] = {}
 
 
 def _first_problems(problems: Iterator[str]) -> list[str]:
