@@ -87,3 +87,19 @@ def test_the_one_reading_test_has_teeth():
         assert ONE_READING.search(line), line
     modules = sorted(p.name for p in PACKAGE.glob("*.py"))
     assert len(modules) <= 17, modules
+
+
+def test_the_package_makes_its_data_classes_with_its_own_dataclass_module():
+    """``bygdevekst_xl.dataclass``, not the standard ``dataclasses`` (which imports ``inspect``
+    and compiles six methods a class: a third of checking the example was its start-up); only
+    ``dataclass.py`` names the standard module, for type checkers."""
+    standard = re.compile(r"^\s*(from dataclasses import|import dataclasses)", re.M)
+    problems = [
+        str(path.relative_to(PACKAGE))
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path.name != "dataclass.py" and standard.search(path.read_text("utf-8"))
+    ]
+    assert problems == []
+    assert standard.search("import dataclasses\n") and standard.search(
+        "    from dataclasses import x"
+    )

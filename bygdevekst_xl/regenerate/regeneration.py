@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..check.findings import Finding
-from ..check.rules import outside_findings, same_formula
+from ..check.rules import column_findings, outside_findings, same_formula
 from ..dataclass import dataclass, field
 from ..edited import read_back, read_edited
 from ..edited.inputs import ReadBudget
@@ -157,10 +157,14 @@ def regenerate(
     from ..extract import ExtractError
 
     edited = read_edited(workbook)
-    source = check_edited(edited).errors  # what the workbook itself has, checked once
-    unreadable = [f for f in source if f.code in ("text-unreadable", "column-deleted")]
-    if unreadable:
-        raise ExtractError(str(workbook), unreadable)
+    source: list[Finding] | None = None  # what the workbook itself has: checked when needed
+    if edited.screened or any(
+        f.code == "column-deleted" for f in column_findings(edited.read, edited.content)
+    ):  # a text or a column no spec can carry: refused, named as check names them
+        source = check_edited(edited).errors
+        unreadable = [f for f in source if f.code in ("text-unreadable", "column-deleted")]
+        if unreadable:
+            raise ExtractError(str(workbook), unreadable)
     read, content, record = edited.read, edited.content, edited.origin.record
     result = Regeneration(base=record.generation_id if record else "")
     if spec is not None:
@@ -227,12 +231,12 @@ def regenerate(
     report = check_edited(back)
     stated = [*report.errors, *report.warnings]
     result.broken = [f for f in stated if f.code in BUDGET_RULE_CODES]
-    carried = {f.code for f in source}  # the workbook had them already
-    faults: list[Message | Finding] = [
-        f for f in report.errors if f.code not in BUDGET_RULE_CODES | WRITTEN_FROM_SPEC | carried
-    ]
+    faults = [f for f in report.errors if f.code not in BUDGET_RULE_CODES | WRITTEN_FROM_SPEC]
+    if faults:  # not new if the workbook had them already (checked only now: most have none)
+        carried = {f.code for f in (source or check_edited(edited).errors)}
+        faults = [f for f in faults if f.code not in carried]
     if faults:
-        raise NotWrittenAsMeant(result, faults)
+        raise NotWrittenAsMeant(result, [*faults])
     if strict and result.broken:
         raise StrictRulesBroken(result)
     inputs = (Path(workbook),) if not isinstance(spec, Path | str) else (Path(workbook), Path(spec))
