@@ -326,3 +326,84 @@ def test_a_damaged_date_on_parametre_is_kept_and_named(
     assert kept == typed if isinstance(typed, str) else float(kept) == typed
     report = check_workbook(new, example_budget)
     assert ("date-invalid", "Parametre", "B8") in places(report.findings)
+
+
+def _written_with(monkeypatch, change):
+    """Make regenerate's renderer write ``change(bytes)`` instead of what it laid out."""
+    import bygdevekst_xl.regenerate.regeneration as regeneration
+
+    real = regeneration.render
+    monkeypatch.setattr(regeneration, "render", lambda *a, **k: change(real(*a, **k)))
+
+
+def test_a_workbook_that_reads_back_otherwise_than_meant_is_not_written(
+    example_workbook, tmp_path, monkeypatch, capsys
+):
+    """The bytes about to be written are read back through the one reading and compared
+    input by input: an amount that came out otherwise is named, exit 1, nothing written."""
+    import io
+    import re
+    import zipfile
+
+    reading = check_workbook(example_workbook)
+    assert reading.ok
+    part = damage.sheet_part(example_workbook, P2)
+
+    def one_amount_changed(data: bytes) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+            for item in source.infolist():
+                body = source.read(item)
+                if item.filename == part:
+                    text = body.decode("utf-8")
+                    text, n = re.subn(r'(<c r="C7"[^>]*><v>)350000(</v>)', r"\g<1>350001\2", text)
+                    assert n == 1
+                    body = text.encode("utf-8")
+                target.writestr(item, body)
+        return out.getvalue()
+
+    _written_with(monkeypatch, one_amount_changed)
+    output = tmp_path / "ny.xlsx"
+    assert main(["regenerate", str(example_workbook), "-o", str(output)]) == 1
+    err = capsys.readouterr().err
+    assert f"{P2}!C7" in err and "350" in err
+    assert not output.exists()
+
+
+def test_a_fault_the_new_workbook_brings_refuses_and_one_it_carries_over_does_not(
+    example_workbook, tmp_path, monkeypatch
+):
+    """The new workbook is checked before it is written: an error the old workbook did not
+    have refuses (nothing written); the same error in both is the workbook's own and is
+    carried over. The old workbook is checked only to tell the two apart."""
+    import bygdevekst_xl.check.workbook as workbook
+    from bygdevekst_xl.check.findings import Finding
+    from bygdevekst_xl.regenerate import NotWrittenAsMeant
+
+    real = workbook.check_edited
+    checked: list[str] = []
+    faulty: set[str] = set()
+
+    def check_edited(edited):
+        report = real(edited)
+        checked.append(edited.path.name)
+        if edited.path.name in faulty:
+            report.findings.append(Finding("formula-overwritten", P2, "F7"))
+        return report
+
+    monkeypatch.setattr(workbook, "check_edited", check_edited)
+    clean = tmp_path / "ren.xlsx"
+    regenerate(example_workbook, None, clean)
+    assert checked == ["ren.xlsx"]  # the written one only: the old one had nothing to excuse
+
+    checked.clear()
+    faulty.add("ny.xlsx")
+    with pytest.raises(NotWrittenAsMeant) as refused:
+        regenerate(example_workbook, None, tmp_path / "ny.xlsx")
+    assert [(d.code, d.cell) for d in refused.value.differences] == [("formula-overwritten", "F7")]
+    assert checked == ["ny.xlsx", example_workbook.name]
+    assert not (tmp_path / "ny.xlsx").exists()
+
+    faulty.add(example_workbook.name)
+    regenerate(example_workbook, None, tmp_path / "ny.xlsx")
+    assert (tmp_path / "ny.xlsx").exists()
