@@ -158,10 +158,15 @@ def regenerate(
 
     edited = read_edited(workbook)
     source = check_edited(edited).errors  # what the workbook itself has, checked once
-    unreadable = [f for f in source if f.code in ("text-unreadable", "column-deleted")]
+    read, content, record = edited.read, edited.content, edited.origin.record
+    unreadable = [
+        f
+        for f in source
+        if f.code == "text-unreadable"
+        or (f.code == "column-deleted" and read.holds_inputs(f.sheet))
+    ]
     if unreadable:
         raise ExtractError(str(workbook), unreadable)
-    read, content, record = edited.read, edited.content, edited.origin.record
     result = Regeneration(base=record.generation_id if record else "")
     if spec is not None:
         new = spec if isinstance(spec, Budget) else load_spec(spec)
