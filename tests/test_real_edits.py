@@ -347,6 +347,14 @@ def parametre_column_inserted(e: Edit) -> None:
     e.expect("Parametre", "C36", string="prosjektledelse")
 
 
+def parametre_column_at_a(e: Edit) -> None:
+    """An empty column inserted at A of Parametre: every label, municipality and category name
+    moves to column B."""
+    with e.unprotected("Parametre"):
+        e.insert_columns("Parametre", 1)
+    e.expect("Parametre", "B17", string="Hammerfest")
+
+
 def parametre_column_deleted(e: Edit) -> None:
     """Column D of Parametre deleted: the category notes and the register's sheet names."""
     with e.unprotected("Parametre"):
@@ -441,6 +449,7 @@ LIBREOFFICE_CASES = {
         summary_column_at_a,
         summary_column_deleted,
         parametre_column_inserted,
+        parametre_column_at_a,
         parametre_column_deleted,
         parametre_values_deleted,
         hours_sorted,
@@ -531,6 +540,20 @@ def keeps_inputs(workbook: Path, expected: dict[compare.Key, Any], work: Path) -
     code, regenerated, said = edits.regenerate_to(workbook, work)
     assert code == 0, said
     assert same_inputs(typed_inputs(regenerated), expected) == []
+
+
+def same_spec_and_digest(workbook: Path, original: Path, work: Path) -> None:
+    """extract gives the original's spec (the pilot's facts, categories and register included)
+    and regenerate a workbook with the original's content id."""
+    specs = []
+    for path in (workbook, original):
+        spec = work / f"{path.stem}.spec.yaml"
+        assert edits.run_cli("extract", path, "-o", spec, "--force")[0] == 0
+        specs.append(spec.read_text(encoding="utf-8").split("\n", 1)[1])  # after "from <file>"
+    assert specs[0] == specs[1]
+    code, regenerated, said = edits.regenerate_to(workbook, work)
+    assert code == 0, said
+    assert checked(regenerated)[1]["content_digest"] == checked(original)[1]["content_digest"]
 
 
 def assert_clean(path: Path) -> dict[str, Any]:
@@ -650,6 +673,7 @@ def test_a_note_column_in_the_combined_sheet_is_one_warning_and_every_value_is_k
     assert report["totals"] == checked(example_workbook)[1]["totals"]
     assert report["content_digest"] == checked(example_workbook)[1]["content_digest"]
     keeps_inputs(path, original, work)
+    same_spec_and_digest(path, example_workbook, work)
     assert f"{SUMMARY}!C8" in edits.regenerate_to(path, work)[2]  # not carried: said so
 
 
@@ -696,9 +720,22 @@ def test_a_column_inserted_in_parametre_is_a_warning_and_every_value_is_kept(
     assert report["totals"] == checked(example_workbook)[1]["totals"]
     assert report["content_digest"] == checked(example_workbook)[1]["content_digest"]
     keeps_inputs(path, original, work)
+    same_spec_and_digest(path, example_workbook, work)
     assert "Parametre!B5" in edits.regenerate_to(path, work)[2]  # not carried: said so
     code, said, _ = edits.run_cli("diff", str(example_workbook), str(path), "--json")
     assert code == 0 and '"differs": false' in said
+
+
+def test_an_empty_column_at_a_of_parametre_changes_nothing(
+    corpus, original, work, example_workbook
+):
+    """An empty column inserted at A of Parametre (municipalities and category names in B): no
+    finding, the same spec and every input kept."""
+    path = corpus["parametre_column_at_a"]
+    code, report = checked(path)
+    assert code == 0 and report["findings"] == [], report["findings"][:5]
+    keeps_inputs(path, original, work)
+    same_spec_and_digest(path, example_workbook, work)
 
 
 def test_a_deleted_parametre_column_is_an_error_and_extract_refuses(corpus, work):
