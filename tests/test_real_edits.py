@@ -355,6 +355,15 @@ def parametre_column_at_a(e: Edit) -> None:
     e.expect("Parametre", "B17", string="Hammerfest")
 
 
+def parametre_column_and_formula_category(e: Edit) -> None:
+    """A column inserted at A of Parametre, then a category picked by a formula pointing at the
+    category list where it is now (column B)."""
+    with e.unprotected("Parametre"):
+        e.insert_columns("Parametre", 1)
+    e.type(P1, "A8", "=Parametre!B" + e.address_of("Parametre", "Reiser")[1:])  # A in the source
+    e.expect(P1, "A8", string="Reiser")
+
+
 def parametre_column_deleted(e: Edit) -> None:
     """Column D of Parametre deleted: the category notes and the register's sheet names."""
     with e.unprotected("Parametre"):
@@ -450,6 +459,7 @@ LIBREOFFICE_CASES = {
         summary_column_deleted,
         parametre_column_inserted,
         parametre_column_at_a,
+        parametre_column_and_formula_category,
         parametre_column_deleted,
         parametre_values_deleted,
         hours_sorted,
@@ -736,6 +746,25 @@ def test_an_empty_column_at_a_of_parametre_changes_nothing(
     assert code == 0 and report["findings"] == [], report["findings"][:5]
     keeps_inputs(path, original, work)
     same_spec_and_digest(path, example_workbook, work)
+
+
+def test_a_formula_category_into_a_moved_parametre_column_is_carried_to_its_category(
+    corpus, original, work, example_workbook
+):
+    """A category typed as =Parametre!B<n> after a column was inserted at A of Parametre:
+    counted under Reiser (a warning at the cell naming what it depends on), and regenerate,
+    which writes Parametre without the inserted column, points the formula at Reiser's cell
+    there (column A), not at the column B it names now."""
+    path = corpus["parametre_column_and_formula_category"]
+    code, report = checked(path)
+    assert code == 0 and errors(report) == [], report["findings"][:5]
+    assert [f["severity"] for f in report["findings"]] == ["warning"]
+    reiser = Edit(example_workbook).address_of("Parametre", "Reiser")
+    assert reiser.startswith("A")
+    code, regenerated, said = edits.regenerate_to(path, work)
+    assert code == 0, said
+    expected = changed(original, prosjektledelse__cost__1__category=f"=Parametre!{reiser}")
+    assert same_inputs(typed_inputs(regenerated), expected) == []
 
 
 def test_a_deleted_parametre_column_is_an_error_and_extract_refuses(corpus, work):
