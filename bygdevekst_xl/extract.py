@@ -90,7 +90,11 @@ def cell_findings(edited: Edited) -> list[Finding]:
     problems += [
         Finding("text-unreadable", s.sheet, s.cell, found=s.shown) for s in edited.screened
     ]
-    problems += [f for f in column_findings(read, edited.content) if f.code == "column-deleted"]
+    problems += [
+        f
+        for f in column_findings(read, edited.content)
+        if f.code == "column-deleted" and read.holds_inputs(f.sheet)
+    ]
     problems += [  # a formula that gives an error (or cannot be evaluated) has no value to state
         Finding("error-value", sheet, address, found=str(f.value))
         for f in formula_inputs(read.budget)

@@ -26,6 +26,8 @@ PARAMETER_HEADINGS = {
     "projects": "Prosjekter",
 }
 """The headings of the tables on Parametre (the reader's fallback where a name is gone)."""
+REGISTER_HEADER = ("Nr", "Id", "Navn", "Ark", "Arbeidsgruppe")
+"""The header of Parametre's project register: it finds the sheet's columns again."""
 
 # Labels of kroner amounts the layout and the check report both use.
 IN_KIND = "Egeninnsats (kr)"

@@ -315,6 +315,70 @@ def column_deleted(e: Edit) -> None:
     e.expect(P2, "D6", string="Sum")
 
 
+def summary_column_inserted(e: Edit) -> None:
+    """A column inserted at C of the combined sheet, with a note typed in it (LibreOffice moves
+    every reference, name and chart with it)."""
+    with e.unprotected(SUMMARY):
+        e.insert_columns(SUMMARY, 3)
+        e.type(SUMMARY, "C8", "merknad")
+    e.expect(SUMMARY, "F21", string="KDD")
+
+
+def summary_column_at_a(e: Edit) -> None:
+    """An empty column inserted at A of the combined sheet: every label moves to column B."""
+    with e.unprotected(SUMMARY):
+        e.insert_columns(SUMMARY, 1)
+    e.expect(SUMMARY, "B21", string="Sum 2024–2025")
+
+
+def summary_column_deleted(e: Edit) -> None:
+    """The in-kind column (C) deleted from the combined sheet: its formulas are gone."""
+    with e.unprotected(SUMMARY):
+        e.delete_columns(SUMMARY, 3)
+    e.expect(SUMMARY, "C21", string="Sum kostnader inkl. egeninnsats")
+
+
+def parametre_column_inserted(e: Edit) -> None:
+    """A column inserted at B of Parametre, with a note typed beside the hourly rate: the values,
+    the years, the KDD flags and the project ids move to C."""
+    with e.unprotected("Parametre"):
+        e.insert_columns("Parametre", 2)
+        e.type("Parametre", "B5", "sjekket")
+    e.expect("Parametre", "C36", string="prosjektledelse")
+
+
+def parametre_column_at_a(e: Edit) -> None:
+    """An empty column inserted at A of Parametre: every label, municipality and category name
+    moves to column B."""
+    with e.unprotected("Parametre"):
+        e.insert_columns("Parametre", 1)
+    e.expect("Parametre", "B17", string="Hammerfest")
+
+
+def parametre_column_and_formula_category(e: Edit) -> None:
+    """A column inserted at A of Parametre, then a category picked by a formula pointing at the
+    category list where it is now (column B)."""
+    with e.unprotected("Parametre"):
+        e.insert_columns("Parametre", 1)
+    e.type(P1, "A8", "=Parametre!B" + e.address_of("Parametre", "Reiser")[1:])  # A in the source
+    e.expect(P1, "A8", string="Reiser")
+
+
+def parametre_column_deleted(e: Edit) -> None:
+    """Column D of Parametre deleted: the category notes and the register's sheet names."""
+    with e.unprotected("Parametre"):
+        e.delete_columns("Parametre", 4)
+    e.expect("Parametre", "D35", string="Arbeidsgruppe")
+
+
+def parametre_values_deleted(e: Edit) -> None:
+    """Column B of Parametre deleted: the cap, the hourly rate, the facts, the first year, the
+    KDD flags and the project ids."""
+    with e.unprotected("Parametre"):
+        e.delete_columns("Parametre", 2)
+    e.expect("Parametre", "B35", string="Navn")
+
+
 def hours_sorted(e: Edit) -> None:
     """Boligbygging's hours table sorted by municipality, Z to A."""
     with e.unprotected(P2):
@@ -390,6 +454,14 @@ LIBREOFFICE_CASES = {
         column_inserted,
         column_between_years,
         column_deleted,
+        summary_column_inserted,
+        summary_column_at_a,
+        summary_column_deleted,
+        parametre_column_inserted,
+        parametre_column_at_a,
+        parametre_column_and_formula_category,
+        parametre_column_deleted,
+        parametre_values_deleted,
         hours_sorted,
         cut_paste_line,
         copied_sheet,
@@ -478,6 +550,20 @@ def keeps_inputs(workbook: Path, expected: dict[compare.Key, Any], work: Path) -
     code, regenerated, said = edits.regenerate_to(workbook, work)
     assert code == 0, said
     assert same_inputs(typed_inputs(regenerated), expected) == []
+
+
+def same_spec_and_digest(workbook: Path, original: Path, work: Path) -> None:
+    """extract gives the original's spec (the pilot's facts, categories and register included)
+    and regenerate a workbook with the original's content id."""
+    specs = []
+    for path in (workbook, original):
+        spec = work / f"{path.stem}.spec.yaml"
+        assert edits.run_cli("extract", path, "-o", spec, "--force")[0] == 0
+        specs.append(spec.read_text(encoding="utf-8").split("\n", 1)[1])  # after "from <file>"
+    assert specs[0] == specs[1]
+    code, regenerated, said = edits.regenerate_to(workbook, work)
+    assert code == 0, said
+    assert checked(regenerated)[1]["content_digest"] == checked(original)[1]["content_digest"]
 
 
 def assert_clean(path: Path) -> dict[str, Any]:
@@ -578,6 +664,145 @@ def test_a_deleted_year_column_is_an_error_and_extract_refuses(corpus, work):
     assert edits.run_cli("extract", str(path))[0] == 1
     out = work / "slettet-ny.xlsx"
     assert edits.run_cli("regenerate", str(path), "-o", str(out))[0] == 1
+    assert not out.exists()
+
+
+def test_a_note_column_in_the_combined_sheet_is_one_warning_and_every_value_is_kept(
+    corpus, original, work, example_workbook
+):
+    """A column inserted at C of the combined sheet with a note in it: the columns are found by
+    the whole period's header, the note is one column-inserted warning at its cell, the totals
+    and content id are the original's, and extract and regenerate keep every input (before:
+    246 errors)."""
+    path = corpus["summary_column_inserted"]
+    code, report = checked(path)
+    assert code == 0, report["findings"][:5]
+    assert [(f["code"], f["sheet"], f["cell"]) for f in report["findings"]] == [
+        ("column-inserted", SUMMARY, "C8")
+    ]
+    assert report["totals"] == checked(example_workbook)[1]["totals"]
+    assert report["content_digest"] == checked(example_workbook)[1]["content_digest"]
+    keeps_inputs(path, original, work)
+    same_spec_and_digest(path, example_workbook, work)
+    assert f"{SUMMARY}!C8" in edits.regenerate_to(path, work)[2]  # not carried: said so
+
+
+def test_an_empty_column_at_a_of_the_combined_sheet_changes_nothing(corpus, original, work):
+    """An empty column inserted at A of the combined sheet (every label in B): no finding,
+    every input kept (before: 290 errors)."""
+    path = corpus["summary_column_at_a"]
+    code, report = checked(path)
+    assert code == 0 and report["findings"] == [], report["findings"][:5]
+    keeps_inputs(path, original, work)
+
+
+def test_a_deleted_column_of_the_combined_sheet_is_one_error_and_nothing_is_lost(
+    corpus, original, work
+):
+    """The in-kind column of the combined sheet deleted: one column-deleted error at its
+    header with the #REF! cascade under it; no typed value was in it, so extract and regenerate
+    go on, and regenerate lays the column out again."""
+    path = corpus["summary_column_deleted"]
+    code, report = checked(path)
+    assert code == 1
+    [cause] = report["findings"]
+    assert (cause["code"], cause["sheet"], cause["cell"]) == ("column-deleted", SUMMARY, "C21")
+    assert "Egeninnsats" in cause["message"] and cause["consequences"]
+    assert report["totals"]["costs"] == 4_860_000
+    keeps_inputs(path, original, work)
+    _, regenerated, _ = edits.regenerate_to(path, work)
+    assert checked(regenerated)[1]["findings"] == []
+
+
+def test_a_column_inserted_in_parametre_is_a_warning_and_every_value_is_kept(
+    corpus, original, work, example_workbook
+):
+    """A column inserted at B of Parametre with a note beside the hourly rate: the register,
+    facts, categories and years are found by the register's header (before: refused as not
+    ours), the note is one column-inserted warning at its cell, the totals and content id are
+    the original's, and extract and regenerate keep every input."""
+    path = corpus["parametre_column_inserted"]
+    code, report = checked(path)
+    assert code == 0, report["findings"][:5]
+    assert [(f["code"], f["sheet"], f["cell"]) for f in report["findings"]] == [
+        ("column-inserted", "Parametre", "B5")
+    ]
+    assert report["totals"] == checked(example_workbook)[1]["totals"]
+    assert report["content_digest"] == checked(example_workbook)[1]["content_digest"]
+    keeps_inputs(path, original, work)
+    same_spec_and_digest(path, example_workbook, work)
+    assert "Parametre!B5" in edits.regenerate_to(path, work)[2]  # not carried: said so
+    code, said, _ = edits.run_cli("diff", str(example_workbook), str(path), "--json")
+    assert code == 0 and '"differs": false' in said
+
+
+def test_an_empty_column_at_a_of_parametre_changes_nothing(
+    corpus, original, work, example_workbook
+):
+    """An empty column inserted at A of Parametre (municipalities and category names in B): no
+    finding, the same spec and every input kept."""
+    path = corpus["parametre_column_at_a"]
+    code, report = checked(path)
+    assert code == 0 and report["findings"] == [], report["findings"][:5]
+    keeps_inputs(path, original, work)
+    same_spec_and_digest(path, example_workbook, work)
+
+
+def test_a_formula_category_into_a_moved_parametre_column_is_carried_to_its_category(
+    corpus, original, work, example_workbook
+):
+    """A category typed as =Parametre!B<n> after a column was inserted at A of Parametre:
+    counted under Reiser (a warning at the cell naming what it depends on), and regenerate,
+    which writes Parametre without the inserted column, points the formula at Reiser's cell
+    there (column A), not at the column B it names now."""
+    path = corpus["parametre_column_and_formula_category"]
+    code, report = checked(path)
+    assert code == 0 and errors(report) == [], report["findings"][:5]
+    assert [f["severity"] for f in report["findings"]] == ["warning"]
+    reiser = Edit(example_workbook).address_of("Parametre", "Reiser")
+    assert reiser.startswith("A")
+    code, regenerated, said = edits.regenerate_to(path, work)
+    assert code == 0, said
+    expected = changed(original, prosjektledelse__cost__1__category=f"=Parametre!{reiser}")
+    assert same_inputs(typed_inputs(regenerated), expected) == []
+
+
+def test_a_deleted_parametre_column_is_an_error_and_extract_refuses(corpus, work):
+    """Column D of Parametre deleted (the register's sheet names, the category notes): one
+    column-deleted error at its header; extract and regenerate refuse naming it, writing
+    nothing."""
+    path = corpus["parametre_column_deleted"]
+    code, report = checked(path)
+    assert code == 1
+    assert [(f["code"], f["sheet"], f["cell"]) for f in report["findings"]] == [
+        ("column-deleted", "Parametre", "D35")
+    ]
+    assert "Ark" in report["findings"][0]["message"]
+    code, stdout, stderr = edits.run_cli("extract", str(path))
+    assert code == 1 and "Parametre!D35" in stdout + stderr
+    out = work / "parametre-slettet-ny.xlsx"
+    code, stdout, stderr = edits.run_cli("regenerate", str(path), "-o", str(out))
+    assert code == 1 and "Parametre!D35" in stdout + stderr
+    assert not out.exists()
+
+
+def test_a_deleted_column_of_parametre_values_is_one_error_with_its_cascade_under_it(corpus, work):
+    """Column B of Parametre deleted (cap, hourly rate, facts, a year, KDD flags, project
+    ids): the projects are still found by their sheets' names, one column-deleted error at the
+    register's header holds the #REF! cascade and the emptied facts (before: 444 errors), the
+    totals are still computed, and extract and regenerate refuse naming it."""
+    path = corpus["parametre_values_deleted"]
+    code, report = checked(path)
+    assert code == 1
+    [cause] = report["findings"]
+    assert (cause["code"], cause["sheet"], cause["cell"]) == ("column-deleted", "Parametre", "B35")
+    assert "error-value" in {c["code"] for c in cause["consequences"]}
+    assert report["totals"]["costs"] == 4_860_000
+    code, stdout, stderr = edits.run_cli("extract", str(path))
+    assert code == 1 and "Parametre!B35" in stdout + stderr
+    out = work / "parametre-verdier-slettet-ny.xlsx"
+    code, stdout, stderr = edits.run_cli("regenerate", str(path), "-o", str(out))
+    assert code == 1 and "Parametre!B35" in stdout + stderr
     assert not out.exists()
 
 

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from bygdevekst_xl.layout import build_layout
-from bygdevekst_xl.layout.relocate import RowMap, align, relocate, repoint
+from bygdevekst_xl.layout.relocate import (
+    ColMap,
+    RowMap,
+    align,
+    columns_by_header,
+    relocate,
+    repoint,
+)
 
 P2 = "2 Boligbygging"
 
@@ -64,3 +71,20 @@ def test_relocate_moves_cells_names_and_validations(example_budget):
     assert moved.names["Kostnader_boligbygging"] == "'2 Boligbygging'!$A$8:$E$15"
     assert [v.first_row for v in after.validations][:1] == [7]
     assert relocate(layout, {}, {}) is layout
+
+
+def test_a_column_map_finds_columns_inserted_before_the_first_header():
+    """Headers found one column right (a column inserted at A): column A is inserted, every
+    layout column moves one right, and a column left of the first header is found too."""
+    c = columns_by_header({1: "Nr", 2: "Id", 3: "Navn"}, [(0, "Nr"), (1, "Id"), (2, "Navn")])
+    assert [c(col) for col in range(4)] == [1, 2, 3, 4]
+    assert [c.inverse(col) for col in range(5)] == [None, 0, 1, 2, 3]
+    assert c.inserted == (0,) and c.deleted == ()
+    later = columns_by_header({2: "Id", 3: "Navn"}, [(1, "Id"), (2, "Navn")])
+    assert later(0) == 1 and later.inverse(1) == 0 and later.inverse(0) is None
+
+
+def test_a_column_map_without_headers_moves_nothing():
+    """No header found: every column is where the layout puts it, none inserted."""
+    c = ColMap(((0, None), (1, None)))
+    assert c(2) == 2 and c.inverse(2) == 2 and c.inserted == () and c.deleted == (0, 1)

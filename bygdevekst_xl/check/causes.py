@@ -117,14 +117,24 @@ def _under_missing_sheets(findings: list[Finding]) -> list[Finding]:
     ]
 
 
+AFTER_A_DELETED_COLUMN = FOLLOWERS | {
+    "spec-invalid",
+    "date-invalid",
+    "text-outside-table",
+    "value-outside-table",
+}
+"""What follows a deleted column: its #REF! cascade, the facts and texts that were in it (the
+spec cannot state them empty) and the cells laid out from them."""
+
+
 def _under_deleted_columns(findings: list[Finding]) -> list[Finding]:
-    """A deleted column turns every formula over it into #REF!: all that follows goes under
-    the first deleted column."""
+    """A deleted column turns every formula over it into #REF! and empties what it held: all
+    that follows goes under the first deleted column."""
     cause = next((f for f in findings if f.code == "column-deleted"), None)
     if cause is None:
         return findings
-    followers = [f for f in findings if f.code in FOLLOWERS]
-    rest = [f for f in findings if f.code not in FOLLOWERS]
+    followers = [f for f in findings if f.code in AFTER_A_DELETED_COLUMN]
+    rest = [f for f in findings if f.code not in AFTER_A_DELETED_COLUMN]
     return [
         replace(f, consequences=(*f.consequences, *followers)) if f is cause else f for f in rest
     ]

@@ -20,7 +20,7 @@ from ..excel import (
 )
 from ..layout import LAYOUT_PROPERTY, LAYOUT_VERSION, WorkbookLayout
 from ..layout.cells import Cell, SheetLayout, a1, a1_range
-from ..layout.places import header_text, parameter_fact_cell
+from ..layout.places import parameter_fact_cell
 from ..layout.rows import (
     CATEGORY_KDD_COL,
     CATEGORY_NAME_COL,
@@ -216,11 +216,14 @@ def check_rule_cells(ctx: Context) -> Iterator[Finding]:
     if content is None:
         return
 
-    def a1(row: int, col: int) -> str:
-        return ctx.located.address(PARAMETER_SHEET, row, col)
+    cols = ctx.located.cols.get(PARAMETER_SHEET)
+
+    def a1(row: int, col: int) -> str | None:  # None: its column deleted (reported as such)
+        deleted = cols is not None and cols(col) is None
+        return None if deleted else ctx.located.address(PARAMETER_SHEET, row, col)
 
     rows = ctx.layout.parameters
-    checks: list[tuple[str, object, str]] = [
+    checks: list[tuple[str | None, object, str]] = [
         (a1(rows.kdd_cap, PARAM_VALUE_COL), ctx.rules.kdd_cap, "KDD-taket"),
         (a1(rows.hourly_rate, PARAM_VALUE_COL), ctx.rules.hourly_rate, "Timesatsen"),
     ]
@@ -235,6 +238,8 @@ def check_rule_cells(ctx: Context) -> Iterator[Finding]:
             )
         )
     for address, expected, what in checks:
+        if address is None:
+            continue
         found = content.values.get(address, content.cached.get(address))
         if not same_value(found, expected):
             yield Finding(
@@ -247,6 +252,8 @@ def check_rule_cells(ctx: Context) -> Iterator[Finding]:
             )
     for row in (rows.deadline, rows.council_meeting):
         address = a1(row, PARAM_VALUE_COL)
+        if address is None:
+            continue
         found = content.values.get(address)
         if not isinstance(found, dt.datetime | dt.date | int | float) or isinstance(found, bool):
             yield Finding("date-invalid", sheet_name, address, found=found)
@@ -547,7 +554,7 @@ def spec_finding(read: ReadBudget, problem: str) -> Finding:
     fact = re.fullmatch(r"pilot\.(\w+)(?:\[\d+\])?", path)
     if fact and fact.group(1) in PILOT_FACT_ROWS:
         row = getattr(ParameterRows, PILOT_FACT_ROWS[fact.group(1)])
-        cell = parameter_fact_cell(row, read.parameter_shift)
+        cell = parameter_fact_cell(row, read.parameter_shift, read.parameter_cols)
         return Finding("spec-invalid", read.parameters, cell, params={"what": problem})
     project = re.match(r"projects\[(\d+)\]", path)
     projects = read.budget.projects
@@ -558,45 +565,40 @@ def spec_finding(read: ReadBudget, problem: str) -> Finding:
 
 
 def check_columns(ctx: Context) -> Iterator[Finding]:
-    """Columns a person deleted from a project sheet's tables (their inputs are gone: an
-    error), and columns inserted between them that hold something (not counted: a warning)."""
+    """Columns a person deleted from a sheet's tables (their inputs or formulas are gone: an
+    error), and columns inserted before or between them that hold something (not counted:
+    a warning)."""
     yield from column_findings(ctx.read, ctx.content)
 
 
 def column_findings(read: ReadBudget, content: Any) -> Iterator[Finding]:
     """See :func:`check_columns`; ``extract`` and ``regenerate`` refuse the deleted ones."""
-    years = read.budget.pilot.years
-    for place in read.places.values():
-        sheet = content.sheets.get(place.sheet)
-        if sheet is None or place.cols.identity:
+    for columns in read.column_maps():
+        sheet = content.sheets.get(columns.sheet)
+        if sheet is None:
             continue
-        header = place.cost_row(0) - 1
-        for col in place.cols.deleted:
-            what = header_text(place.rows, col, years)
-            yield Finding("column-deleted", place.sheet, a1(header, col), params={"what": what})
-        for col in place.cols.inserted:
+        for col in columns.cols.deleted:
+            at = a1(columns.header, col)
+            yield Finding("column-deleted", columns.sheet, at, params={"what": columns.text(col)})
+        for col in columns.cols.inserted:
             held = [
-                address
+                position
                 for address, value in sheet.values.items()
                 if value not in (None, "")
                 and (position := parse_a1(address)) is not None
                 and position[1] == col
             ]
-            held += [a for a in sheet.formulas if (p := parse_a1(a)) is not None and p[1] == col]
-            if held:
+            held += [p for a in sheet.formulas if (p := parse_a1(a)) is not None and p[1] == col]
+            if held:  # at its first cell that holds something, where a person typed it
                 yield Finding(
-                    "column-inserted", place.sheet, a1(header, col), params={"what": len(held)}
+                    "column-inserted", columns.sheet, a1(*min(held)), params={"what": len(held)}
                 )
 
 
 def check_outside_tables(ctx: Context) -> Iterator[Finding]:
     """Anything typed where the budget has no cell is not counted: numbers are errors (in a
     column a person inserted, :func:`check_columns` reports them)."""
-    inserted = {
-        place.sheet: set(place.cols.inserted)
-        for place in ctx.read.places.values()
-        if not place.cols.identity
-    }
+    inserted = {c.sheet: set(c.cols.inserted) for c in ctx.read.column_maps()}
     yield from outside_findings(ctx.content, ctx.layout, inserted, ctx.cells)
 
 

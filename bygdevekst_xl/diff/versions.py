@@ -91,7 +91,7 @@ def place(version: Version, key: Key) -> tuple[str, str] | None:
     read, kind = version.read, key[0]
     if kind == "fact":
         row = getattr(ParameterRows, PILOT_FACT_ROWS[key[1]])
-        return read.parameters, parameter_fact_cell(row, read.parameter_shift)
+        return read.parameters, parameter_fact_cell(row, read.parameter_shift, read.parameter_cols)
     if kind in ("cost", "hours", "kdd", "statsforvalteren"):
         where = read.places.get(key[1])
         if where is None:
@@ -131,6 +131,11 @@ def place(version: Version, key: Key) -> tuple[str, str] | None:
         col = CATEGORY_KDD_COL if key[2] == "kdd" else CATEGORY_NAME_COL
     else:
         col = {"name": PROJECT_NAME_COL, "sheet": PROJECT_SHEET_COL}.get(key[2], PROJECT_WG_COL)
+    if kind != "municipality":  # where the sheet has the column (None: deleted)
+        found = read.parameter_cols(col)
+        if found is None:
+            return None
+        col = found
     return area.sheet, a1(area.rows[index], col)
 
 

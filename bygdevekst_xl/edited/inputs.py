@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from ..dataclass import dataclass, field
+from ..dataclass import dataclass, field, replace
 from ..errors import BygdevekstError
 from ..excel import (
     Area,
@@ -35,18 +35,24 @@ from ..excel import (
     row_number,
     serial_date,
 )
-from ..layout import PARAMETER_NAMES, SUMMARY_NAME, project_names
+from ..layout import PARAMETER_NAMES, SUMMARY_NAME, project_id_of_name, project_names
 from ..layout.places import (
+    MAX_INSERTED_COLUMNS,
     ProjectPlace,
+    SheetColumns,
     TableNotFound,
     cost_table_by_labels,
+    header_years,
+    parameter_columns,
     parameter_row,
     parameter_shift,
     place_of,
     project_columns,
+    project_header,
     rows_under_heading,
+    summary_columns,
 )
-from ..layout.relocate import SAME_COLUMNS
+from ..layout.relocate import SAME_COLUMNS, ColMap
 from ..layout.rows import (
     CATEGORY_ID_COL,
     CATEGORY_KDD_COL,
@@ -88,8 +94,6 @@ from ..texts import (
 )
 
 MAX_SCAN_ROWS = 100_000
-MAX_INSERTED_COLUMNS = 30
-"""Columns a person may insert in a project sheet's tables and still have them found."""
 MAX_COST_ROWS = 2 * MAX_COST_LINES
 """Cost rows a project sheet may hold: the schema's lines, with room for rows people insert."""
 
@@ -130,6 +134,29 @@ class ReadBudget:
     front: str | None = FRONT_SHEET
     blank_text: tuple[tuple[str, str], ...] = ()
     """Inputs that held only white space, read as blank: (sheet, cell)."""
+    columns: tuple[SheetColumns, ...] = ()
+    """Where Parametre's and the combined sheet's columns are, where a person inserted or
+    deleted columns (the project sheets' are in ``places``)."""
+
+    @property
+    def parameter_cols(self) -> ColMap:
+        """Where Parametre's columns are."""
+        return next((c.cols for c in self.columns if c.sheet == self.parameters), SAME_COLUMNS)
+
+    def holds_inputs(self, sheet: str | None) -> bool:
+        """Whether a sheet holds inputs (the combined sheet holds only formulas, which
+        regenerate lays out again)."""
+        return sheet != self.summary
+
+    def column_maps(self) -> list[SheetColumns]:
+        """Every sheet's columns where they moved: Parametre, the combined sheet, the
+        project sheets (found by their headers)."""
+        years = self.budget.pilot.years
+        projects = [
+            SheetColumns(p.sheet, p.cost_header, p.cols, project_header(years))
+            for p in self.places.values()
+        ]
+        return [c for c in (*self.columns, *projects) if not c.cols.identity]
 
     def sheet_names(self) -> dict[str, str]:
         """Each generated sheet's name in the layout (register) -> its name in the workbook."""
@@ -192,6 +219,10 @@ class _Reader:
         self.params = content.sheets[self.parameters].values
         kdd_cap = self._area(PARAMETER_NAMES["kdd_cap"], self.parameters)
         self.shift = parameter_shift(kdd_cap.first_row) if kdd_cap else 0
+        register = self._area(PARAMETER_NAMES["projects"], self.parameters)
+        first = register.first_row if register else None
+        self.columns = parameter_columns(self.parameters, self.params, first)
+        self.cols = self.columns.cols if self.columns else SAME_COLUMNS
 
     # Parametre ---------------------------------------------------------------------------
 
@@ -219,7 +250,8 @@ class _Reader:
             rows = list(area.rows)
         else:
             heading = PARAMETER_HEADINGS[key]
-            rows = rows_under_heading(self.params, heading, key != "municipalities", limit)
+            header = key != "municipalities"
+            rows = rows_under_heading(self.params, heading, header, limit, self.cols)
         if len(rows) > limit:
             raise NotOurWorkbook(
                 f"{self.parameters}: the table {PARAMETER_HEADINGS[key]!r} has {len(rows)} rows; "
@@ -227,20 +259,31 @@ class _Reader:
             )
         return rows
 
+    def at(self, row: int, col: int) -> str:
+        """The address on Parametre of a workbook row and a layout column (a deleted column:
+        where it was)."""
+        found = self.cols(col)
+        return a1(row, col if found is None else found)
+
+    def get(self, row: int, col: int) -> Any:
+        """What Parametre holds at a workbook row and a layout column (None: deleted)."""
+        found = self.cols(col)
+        return None if found is None else self.params.get(a1(row, found))
+
     def fact(self, row: int, col: int = PARAM_VALUE_COL) -> Any:
         """A fact of Parametre at its planned row (moved with the facts block)."""
-        return self.params.get(a1(parameter_row(row, self.shift), col))
+        return self.get(parameter_row(row, self.shift), col)
 
     def rules(self) -> Rules:
         categories = []
+        get = self.get
         for row in self._table_rows("categories", MAX_CATEGORIES):
-            get = self.params.get
             categories.append(
                 Category(
-                    _text(get(a1(row, CATEGORY_ID_COL))),
-                    _text(get(a1(row, CATEGORY_NAME_COL))),
-                    get(a1(row, CATEGORY_KDD_COL)) == 1,
-                    _text(get(a1(row, CATEGORY_NOTE_COL))),
+                    _text(get(row, CATEGORY_ID_COL)),
+                    _text(get(row, CATEGORY_NAME_COL)),
+                    get(row, CATEGORY_KDD_COL) == 1,
+                    _text(get(row, CATEGORY_NOTE_COL)),
                 )
             )
         if not categories:
@@ -250,9 +293,28 @@ class _Reader:
         return Rules(int(_number_or(cap, 0)), int(_number_or(rate, 0)), tuple(categories))
 
     def _years(self) -> list[int]:
+        """The project years: Parametre's, or where a column of them was deleted, the years a
+        cost table's header shows."""
+        years = self._parameter_years()
+        span = range(PARAM_VALUE_COL, PARAM_VALUE_COL + len(years) + 1)  # a deleted one too
+        if any(col in span for col in self.cols.deleted):
+            years = self._cost_table_years() or years
+        return years
+
+    def _cost_table_years(self) -> list[int]:
+        """The years the first cost table found by its defined name shows in its header."""
+        for name, reference in self.content.names.items():
+            area = parse_area(reference) if project_id_of_name(name) else None
+            if area is not None and area.sheet in self.content.sheets:
+                return header_years(self.content.sheets[area.sheet].values, area.first_row - 1)
+        return []
+
+    def _parameter_years(self) -> list[int]:
         area = self._area(PARAMETER_NAMES["years"], self.parameters)
         row = area.first_row if area else parameter_row(ParameterRows.years, self.shift)
-        col = area.first_col if area else PARAM_VALUE_COL
+        col = area.first_col if area else self.cols(PARAM_VALUE_COL)
+        if col is None:
+            return []
         years: list[int] = []
         while _is_number(value := self.params.get(a1(row, col))) and len(years) < 10:
             years.append(int(value))
@@ -264,7 +326,7 @@ class _Reader:
     def budget(self, rules: Rules | None) -> ReadBudget:
         rules = rules or self.rules()
         municipalities = [
-            _text(self.params.get(a1(row, 0)))
+            _text(self.get(row, 0))
             for row in self._table_rows("municipalities", MAX_MUNICIPALITIES)
         ]
         register = self._table_rows("projects", MAX_PROJECTS)
@@ -272,10 +334,8 @@ class _Reader:
             raise NotOurWorkbook(f"{self.parameters}: the municipality or project table is missing")
         years = self._years()
         if not years:
-            raise NotOurWorkbook(
-                f"{self.parameters}!{a1(parameter_row(ParameterRows.years, self.shift), PARAM_VALUE_COL)}: "
-                "no project years"
-            )
+            cell = self.at(parameter_row(ParameterRows.years, self.shift), PARAM_VALUE_COL)
+            raise NotOurWorkbook(f"{self.parameters}!{cell}: no project years")
         pilot = Pilot(
             name=_text(self.fact(ParameterRows.pilot_name)),
             municipalities=tuple(municipalities),
@@ -294,17 +354,21 @@ class _Reader:
         )
         categories = _category_lookup(rules.categories)
         projects, places, capacities = [], {}, {}
+        get = self.get
         for row in register:
-            get = self.params.get
-            project_id = _text(get(a1(row, PROJECT_ID_COL)))
+            registered = _text(get(row, PROJECT_SHEET_COL))
+            project_id = _text(get(row, PROJECT_ID_COL))
+            if self.cols(PROJECT_ID_COL) is None:  # its column deleted: the sheet's names say
+                project_id = self._id_of_sheet(registered)
             if not project_id or project_id in places:
                 what = "has no project id" if not project_id else f"repeats the id {project_id!r}"
                 raise NotOurWorkbook(
-                    f"{self.parameters}!{a1(row, PROJECT_ID_COL)}: the project register {what}; "
-                    "each project is found by its id (type it back as generated)"
+                    f"{self.parameters}!{self.at(row, PROJECT_ID_COL)}: the project register "
+                    f"{what}; each project is found by its id (type it back as generated)"
                 )
-            registered = _text(get(a1(row, PROJECT_SHEET_COL)))
             place = self._place(project_id, registered, pilot, len(rules.categories))
+            if self.cols(PROJECT_SHEET_COL) is None:  # its column deleted: the sheet found
+                place = replace(place, registered=place.sheet)
             places[project_id] = place
             capacities[project_id] = place.rows.capacity
             projects.append(
@@ -312,22 +376,45 @@ class _Reader:
                     place,
                     pilot,
                     project_id,
-                    _text(get(a1(row, PROJECT_NAME_COL))),
-                    _text(get(a1(row, PROJECT_WG_COL))) == YES,
+                    _text(get(row, PROJECT_NAME_COL)),
+                    _text(get(row, PROJECT_WG_COL)) == YES,
                     categories,
                 )
             )
         budget = Budget(pilot, rules.categories, tuple(projects))
+        summary = self._sheet_of(SUMMARY_NAME, SUMMARY_SHEET)
+        columns = [self.columns, self._summary_columns(summary, pilot, len(projects))]
         return ReadBudget(
             budget,
             capacities,
             places,
             self.parameters,
             self.shift,
-            self._sheet_of(SUMMARY_NAME, SUMMARY_SHEET),
+            summary,
             self._front_sheet(),
             tuple(self.blank_text),
+            tuple(c for c in columns if c is not None and not c.cols.identity),
         )
+
+    def _summary_columns(
+        self, summary: str | None, pilot: Pilot, n_projects: int
+    ) -> SheetColumns | None:
+        """Where the combined sheet's columns are (its KDD total's name pins the header)."""
+        if summary is None:
+            return None
+        area = self._area(SUMMARY_NAME, summary)
+        values = self.content.sheets[summary].values
+        total = area.first_row if area else None
+        return summary_columns(summary, values, pilot.years, n_projects, total)
+
+    def _id_of_sheet(self, sheet: str) -> str:
+        """The project id whose cost table's defined name points at ``sheet`` ("" if none)."""
+        for name, reference in self.content.names.items():
+            project_id = project_id_of_name(name)
+            area = parse_area(reference) if project_id else None
+            if project_id and area is not None and area.sheet == sheet:
+                return project_id
+        return ""
 
     def _sheet_of(self, name: str, default: str) -> str | None:
         area = self._area(name)

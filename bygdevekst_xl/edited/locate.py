@@ -72,6 +72,9 @@ def locate(
     for place in read.places.values():
         if not place.cols.identity:
             cols[place.registered] = cols[place.sheet] = place.cols
+    layout_names = {found: name for name, found in names.items()}
+    for columns in read.columns:  # Parametre and the combined sheet
+        cols[layout_names.get(columns.sheet, columns.sheet)] = cols[columns.sheet] = columns.cols
     maps = {}
     for sheet in layout.sheets:
         actual = names.get(sheet.name, sheet.name)

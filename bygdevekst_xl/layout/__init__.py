@@ -27,6 +27,7 @@ __all__ = [
     "SheetLayout",
     "WorkbookLayout",
     "build_layout",
+    "project_id_of_name",
     "project_names",
 ]
 
@@ -54,6 +55,13 @@ def project_names(project_id: str) -> dict[str, str]:
         "hours": f"Timer_{project_id}",
         "financing": f"Finansiering_{project_id}",
     }
+
+
+def project_id_of_name(name: str) -> str | None:
+    """The project id a cost table's defined name (``Kostnader_<id>``) names; None for
+    another name."""
+    prefix = project_names("")["costs"]
+    return name[len(prefix) :] if name.casefold().startswith(prefix.casefold()) else None
 
 
 def build_layout(

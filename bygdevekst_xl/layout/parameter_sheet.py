@@ -5,7 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from ..model import Budget
-from ..texts import ELIGIBLE_FLAG, NO, PARAMETER_HEADINGS, PARAMETER_SHEET, YES
+from ..texts import (
+    ELIGIBLE_FLAG,
+    NO,
+    PARAMETER_HEADINGS,
+    PARAMETER_SHEET,
+    REGISTER_HEADER,
+    YES,
+)
 from .cells import SheetLayout, a1, a1_range, ref
 from .rows import (
     CATEGORY_ID_COL,
@@ -95,13 +102,7 @@ def parameter_sheet(budget: Budget, rows: ParameterRows) -> tuple[SheetLayout, d
         sheet.label(row, CATEGORY_NOTE_COL, category.note, "text")
 
     sheet.label(rows.project_heading, 0, PARAMETER_HEADINGS["projects"], "heading")
-    for col, text in (
-        (PROJECT_NO_COL, "Nr"),
-        (PROJECT_ID_COL, "Id"),
-        (PROJECT_NAME_COL, "Navn"),
-        (PROJECT_SHEET_COL, "Ark"),
-        (PROJECT_WG_COL, "Arbeidsgruppe"),
-    ):
+    for col, text in register_header():
         sheet.label(rows.project_header, col, text, "header")
     for p, project in enumerate(budget.projects):
         row = rows.project_first + p
@@ -139,6 +140,12 @@ def parameter_sheet(budget: Budget, rows: ParameterRows) -> tuple[SheetLayout, d
     names = {PARAMETER_NAMES[key]: name_ref(*area) for key, area in areas.items()}
     fit_widths(sheet)
     return sheet, names
+
+
+def register_header() -> tuple[tuple[int, str], ...]:
+    """The project register's header: (column, text), left to right."""
+    cols = (PROJECT_NO_COL, PROJECT_ID_COL, PROJECT_NAME_COL, PROJECT_SHEET_COL, PROJECT_WG_COL)
+    return tuple(zip(cols, REGISTER_HEADER, strict=True))
 
 
 PARAMETER_NAMES = {

@@ -8,12 +8,13 @@ workbook row of every input. Only this module and the rest of ``layout/`` do row
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from ..dataclass import dataclass
-from ..excel import a1
+from ..excel import a1, parse_a1
 from ..texts import COST_HEADER, COST_TOTAL_LABEL, FINANCING_LABELS, SUM_HEADER
+from .parameter_sheet import register_header
 from .relocate import SAME_COLUMNS, ColMap, columns_by_header
 from .rows import (
     LINE_CATEGORY_COL,
@@ -22,11 +23,15 @@ from .rows import (
     PROJECT_WG_COL,
     ParameterRows,
     ProjectRows,
+    SummaryRows,
     sum_col,
     year_col,
 )
+from .summary_sheet import whole_period_header
 
 MAX_SCAN_ROWS = 100_000
+MAX_INSERTED_COLUMNS = 30
+"""Columns a person may insert in a sheet's tables and still have them found."""
 
 
 class TableNotFound(ValueError):
@@ -65,6 +70,11 @@ class ProjectPlace:
         return self.rows.cost_first + line + self.shift["costs"]
 
     @property
+    def cost_header(self) -> int:
+        """The workbook row of the cost table's header (it finds the sheet's columns)."""
+        return self.cost_row(0) - 1
+
+    @property
     def kdd_row(self) -> int:
         return self.financing_rows["kdd"]
 
@@ -98,12 +108,25 @@ class ProjectPlace:
         yield from (self.kdd_row, self.statsforvalteren_row)
 
 
-def header_text(rows: ProjectRows, col: int, years: tuple[int, ...]) -> str:
-    """The cost table's header text of a layout column (what a deleted column was)."""
-    headers = {LINE_CATEGORY_COL: COST_HEADER[0], LINE_DESCRIPTION_COL: COST_HEADER[1]}
-    headers |= {year_col(y): str(year) for y, year in enumerate(years)}
-    headers[sum_col(len(years))] = SUM_HEADER
-    return headers.get(col, "")
+def project_header(years: tuple[int, ...]) -> tuple[tuple[int, str], ...]:
+    """The cost table's header, (layout column, text) left to right."""
+    return (
+        (LINE_CATEGORY_COL, COST_HEADER[0]),
+        (LINE_DESCRIPTION_COL, COST_HEADER[1]),
+        *((year_col(y), str(year)) for y, year in enumerate(years)),
+        (sum_col(len(years)), SUM_HEADER),
+    )
+
+
+def header_years(values: Mapping[str, Any], header_row: int) -> list[int]:
+    """The years a cost table's header shows (between the description and the sum), wherever
+    its columns are."""
+    row = {c: values.get(a1(header_row, c)) for c in range(MAX_INSERTED_COLUMNS * 2)}
+    texts = [str(int(v)) if isinstance(v, float) else str(v).strip() for v in row.values() if v]
+    if COST_HEADER[1] not in texts or SUM_HEADER not in texts:
+        return []
+    between = texts[texts.index(COST_HEADER[1]) + 1 : texts.index(SUM_HEADER)]
+    return [int(t) for t in between if t.isdecimal()]
 
 
 def project_columns(
@@ -113,13 +136,92 @@ def project_columns(
     columns to look at)."""
     row = {col: values.get(a1(header_row, col)) for col in range(width)}
     row = {col: value for col, value in row.items() if value is not None}
-    expected = [
-        (LINE_CATEGORY_COL, COST_HEADER[0]),
-        (LINE_DESCRIPTION_COL, COST_HEADER[1]),
-        *((year_col(y), str(year)) for y, year in enumerate(years)),
-        (sum_col(len(years)), SUM_HEADER),
-    ]
-    return columns_by_header(row, expected)
+    return columns_by_header(row, project_header(years))
+
+
+@dataclass(frozen=True)
+class SheetColumns:
+    """Where a sheet's columns are: the header row that found them (workbook row), the map,
+    and each header's text by layout column (what a deleted column was)."""
+
+    sheet: str
+    header: int
+    cols: ColMap
+    texts: tuple[tuple[int, str], ...]
+
+    def text(self, col: int) -> str:
+        """The header text of a layout column."""
+        return dict(self.texts).get(col, "")
+
+
+def header_row(
+    values: Mapping[str, Any], expected: Sequence[tuple[int, str]], pinned: int | None
+) -> int | None:
+    """The workbook row of a header row: ``pinned`` (where a defined name puts it) when it
+    holds the headers, else the first row that does. A row holds them when at most one is
+    missing (a deleted column), found left to right."""
+    least = max(2, len(expected) - 1)
+    if pinned is not None and pinned >= 0:
+        width = max(c for c, _ in expected) + MAX_INSERTED_COLUMNS
+        row = {c: values.get(a1(pinned, c)) for c in range(width)}
+        if _found(row, expected) >= least:
+            return pinned
+    texts = {text for _, text in expected}
+    rows: dict[int, dict[int, Any]] = {}
+    for address, value in values.items():
+        if isinstance(value, str) and value.strip() in texts:
+            position = parse_a1(address)
+            if position is not None:
+                rows.setdefault(position[0], {})[position[1]] = value
+    return next((r for r in sorted(rows) if _found(rows[r], expected) >= least), None)
+
+
+def _found(row: Mapping[int, Any], expected: Sequence[tuple[int, str]]) -> int:
+    """How many of the expected headers a row holds, left to right."""
+    cols = columns_by_header({c: v for c, v in row.items() if v is not None}, expected)
+    return len(cols.found) - len(cols.deleted)
+
+
+def sheet_columns(
+    sheet: str,
+    values: Mapping[str, Any],
+    expected: Sequence[tuple[int, str]],
+    pinned: int | None,
+) -> SheetColumns | None:
+    """A sheet's columns, found by a header row of its layout (``expected``: layout column,
+    text); None when no row holds the header."""
+    row = header_row(values, expected, pinned)
+    if row is None:
+        return None
+    width = max(c for c, _ in expected) + MAX_INSERTED_COLUMNS
+    found = {c: values.get(a1(row, c)) for c in range(width)}
+    cols = columns_by_header({c: v for c, v in found.items() if v is not None}, expected)
+    return SheetColumns(sheet, row, cols, tuple(expected))
+
+
+def parameter_columns(
+    sheet: str, values: Mapping[str, Any], register_first: int | None
+) -> SheetColumns | None:
+    """Where Parametre's columns are, from its project register's header (the row above the
+    register's first row, when its defined name says where that is)."""
+    pinned = None if register_first is None else register_first - 1
+    return sheet_columns(sheet, values, register_header(), pinned)
+
+
+def summary_columns(
+    sheet: str,
+    values: Mapping[str, Any],
+    years: tuple[int, ...],
+    n_projects: int,
+    kdd_total_row: int | None,
+) -> SheetColumns | None:
+    """Where the combined sheet's columns are, from the whole period block's header (above
+    its KDD total, when the defined name says where that is)."""
+    pinned = None
+    if kdd_total_row is not None:
+        rows = SummaryRows(len(years), n_projects, 0)
+        pinned = rows.block_header(len(years)) + kdd_total_row - rows.block_total(len(years))
+    return sheet_columns(sheet, values, whole_period_header(years), pinned)
 
 
 def cost_table_by_labels(values: dict[str, Any], sheet: str) -> tuple[int, int]:
@@ -195,11 +297,16 @@ def parameter_shift(kdd_cap_row: int) -> int:
     return kdd_cap_row - ParameterRows.kdd_cap
 
 
-def rows_under_heading(values: dict[str, Any], heading: str, header: bool, limit: int) -> list[int]:
-    """The rows of a Parametre table found by its heading (and header): until a blank row."""
+def rows_under_heading(
+    values: dict[str, Any], heading: str, header: bool, limit: int, cols: ColMap = SAME_COLUMNS
+) -> list[int]:
+    """The rows of a Parametre table found by its heading (and header): until a blank row
+    (``cols``: where the sheet's columns are)."""
+    label = cols(0) or 0
+    width = [c for c in map(cols, range(PROJECT_WG_COL + 1)) if c is not None]
     start = None
     for row in range(MAX_SCAN_ROWS):
-        value = values.get(a1(row, 0))
+        value = values.get(a1(row, label))
         if value == heading:
             start = row
             break
@@ -208,7 +315,7 @@ def rows_under_heading(values: dict[str, Any], heading: str, header: bool, limit
     if start is None:
         return []
     rows, row = [], start + (2 if header else 1)
-    while any(values.get(a1(row, c)) is not None for c in range(PROJECT_WG_COL + 1)):
+    while any(values.get(a1(row, c)) is not None for c in width):
         rows.append(row)
         row += 1
         if len(rows) > limit:
@@ -221,6 +328,8 @@ def parameter_row(row: int, shift: int) -> int:
     return row + shift
 
 
-def parameter_fact_cell(row: int, shift: int) -> str:
-    """The value cell of a Parametre fact (``ParameterRows.deadline`` ...) moved ``shift`` rows."""
-    return a1(parameter_row(row, shift), PARAM_VALUE_COL)
+def parameter_fact_cell(row: int, shift: int, cols: ColMap = SAME_COLUMNS) -> str:
+    """The value cell of a Parametre fact (``ParameterRows.deadline`` ...) moved ``shift`` rows
+    (``cols``: where the sheet's columns are; a deleted value column is named where it was)."""
+    found = cols(PARAM_VALUE_COL)
+    return a1(parameter_row(row, shift), PARAM_VALUE_COL if found is None else found)

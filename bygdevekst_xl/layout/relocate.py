@@ -72,9 +72,13 @@ class ColMap:
         known: dict[int, int | None] = self._known  # type: ignore[attr-defined]
         if col in known:
             return known[col]
-        left = [(a, b) for a, b in self._anchors if a < col]  # type: ignore[attr-defined]
-        if not left:
-            return col
+        anchors: list[tuple[int, int]] = self._anchors  # type: ignore[attr-defined]
+        left = [(a, b) for a, b in anchors if a < col]
+        if not left:  # left of every header: its distance to the first one
+            if not anchors:
+                return col
+            found = anchors[0][1] - (anchors[0][0] - col)
+            return found if found >= 0 else None
         layout, found = left[-1]
         return found + (col - layout)
 
@@ -85,8 +89,11 @@ class ColMap:
             return back[col]
         anchors: list[tuple[int, int]] = self._anchors  # type: ignore[attr-defined]
         left = [(a, b) for a, b in anchors if b < col]
-        if not left:
-            return col
+        if not left:  # left of every header: inserted when no layout column is there
+            if not anchors:
+                return col
+            layout = anchors[0][0] - (anchors[0][1] - col)
+            return layout if layout >= 0 else None
         layout, found = left[-1]
         right = [(a, b) for a, b in anchors if b > col]
         if right and right[0][0] == layout + 1:
@@ -100,15 +107,13 @@ class ColMap:
 
     @property
     def inserted(self) -> tuple[int, ...]:
-        """Workbook columns a person inserted between the headers."""
+        """Workbook columns a person inserted before or between the headers."""
         anchors: list[tuple[int, int]] = self._anchors  # type: ignore[attr-defined]
         if not anchors:
             return ()
         images = {b for _, b in anchors}
         return tuple(
-            c
-            for c in range(anchors[0][1], anchors[-1][1])
-            if c not in images and self.inverse(c) is None
+            c for c in range(anchors[-1][1]) if c not in images and self.inverse(c) is None
         )
 
 

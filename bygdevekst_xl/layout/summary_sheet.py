@@ -59,6 +59,15 @@ BLOCK_HEADERS = {
     BLOCK_ELIGIBLE: ELIGIBLE,
     BLOCK_MISSING_HOURS: "Kommuner uten timer",
 }
+
+
+def whole_period_header(years: tuple[int, ...]) -> tuple[tuple[int, str], ...]:
+    """The whole period block's header, (column, text) left to right: it spans every column
+    of the sheet, so it finds the sheet's columns again."""
+    title = f"Sum {period_label(years)}"
+    return ((BLOCK_PROJECT, title), *((c, t) for c, t in BLOCK_HEADERS.items() if c))
+
+
 RULE_NAMES = (
     ("rule_cap", "KDD-midlene er innenfor taket for hele perioden"),
     ("rule_eligible", "KDD-midlene er innenfor de støtteberettigede kostnadene"),
@@ -144,11 +153,14 @@ def _period_block(ctx: _Context, period: int) -> None:
     src_col = sum_col(n_years) if whole else year_col(period)
     header = rows.block_header(period)
     last_col = BLOCK_MISSING_HOURS if whole else BLOCK_ELIGIBLE
-    title = f"Sum {period_label(ctx.years)}" if whole else str(ctx.years[period])
-    sheet.label(header, BLOCK_PROJECT, title, "header")
+    if whole:
+        headers = whole_period_header(ctx.years)
+    else:
+        year = (BLOCK_PROJECT, str(ctx.years[period]))
+        headers = (year, *((c, t) for c, t in BLOCK_HEADERS.items() if 0 < c <= last_col))
     sheet.heights[header] = 30  # room for two-line column headings
-    for col in range(1, last_col + 1):
-        sheet.label(header, col, BLOCK_HEADERS[col], "header_num")
+    for col, text in headers:
+        sheet.label(header, col, text, "header" if col == BLOCK_PROJECT else "header_num")
 
     def pick(values: list[float]) -> float:
         return sum(values) if whole else values[period]

@@ -164,10 +164,11 @@ def _old_targets(
         if m is not None:
             row = {m(r): r for r in rows.all_rows}.get(row, -1)
         k = rows.category_of(row)
-        if k is None:
+        col = old.parameter_cols.inverse(position[1])  # columns a person inserted
+        if k is None or col is None:
             return None
         category = old.budget.categories[k].id
-        return ("", ("parameter-category", category), ("column", position[1]))  # type: ignore[return-value]
+        return ("", ("parameter-category", category), ("column", col))  # type: ignore[return-value]
 
     def resolve(sheet: str, address: str) -> Target | None:
         if sheet == old.parameters:

@@ -141,7 +141,7 @@ def input_cell(ours: ReadBudget, project_id: str, what: str, index: int, year: i
     workbook ("" when the workbook has no place for it)."""
     if what.startswith("pilot."):
         row = getattr(ParameterRows, PILOT_FACT_ROWS[what.removeprefix("pilot.")])
-        return parameter_fact_cell(row, ours.parameter_shift)
+        return parameter_fact_cell(row, ours.parameter_shift, ours.parameter_cols)
     place = ours.places.get(project_id)
     if place is None:
         return ""

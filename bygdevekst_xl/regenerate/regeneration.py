@@ -158,14 +158,20 @@ def regenerate(
 
     edited = read_edited(workbook)
     source: list[Finding] | None = None  # what the workbook itself has: checked when needed
+    read, content, record = edited.read, edited.content, edited.origin.record
     if edited.screened or any(
-        f.code == "column-deleted" for f in column_findings(edited.read, edited.content)
-    ):  # a text or a column no spec can carry: refused, named as check names them
+        f.code == "column-deleted" and read.holds_inputs(f.sheet)
+        for f in column_findings(read, content)
+    ):  # a text or a column of inputs no spec can carry: refused, named as check names them
         source = check_edited(edited).errors
-        unreadable = [f for f in source if f.code in ("text-unreadable", "column-deleted")]
+        unreadable = [
+            f
+            for f in source
+            if f.code == "text-unreadable"
+            or (f.code == "column-deleted" and read.holds_inputs(f.sheet))
+        ]
         if unreadable:
             raise ExtractError(str(workbook), unreadable)
-    read, content, record = edited.read, edited.content, edited.origin.record
     result = Regeneration(base=record.generation_id if record else "")
     if spec is not None:
         new = spec if isinstance(spec, Budget) else load_spec(spec)
