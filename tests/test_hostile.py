@@ -610,6 +610,33 @@ def test_any_value_typed_anywhere_gets_findings_not_a_crash(
         check_workbook(folder / "new.xlsx", example_budget)
 
 
+def test_a_number_typed_over_a_table_header_is_a_changed_label_not_a_deleted_column(
+    example_workbook, tmp_path
+):
+    """1E308 typed over the cost table's "Kategori" header (found by Hypothesis above): the
+    headers right of it have not moved, so the column is still there. One label-changed
+    warning at the header; regenerate writes the layout's header back and nothing is lost."""
+    from bygdevekst_xl.check import check_workbook
+    from bygdevekst_xl.cli import main
+    from bygdevekst_xl.edited import read_edited
+    from bygdevekst_xl.excel import a1
+
+    place = next(iter(read_edited(example_workbook).read.places.values()))
+    header = a1(place.cost_row(0) - 1, 0)
+
+    def typed(wb):
+        wb[place.sheet][header] = 1e308
+
+    path = damage.with_openpyxl(example_workbook, tmp_path / "overskrift.xlsx", typed)
+    report = check_workbook(path)
+    assert [(f.code, f.sheet, f.cell) for f in report.findings] == [
+        ("label-changed", place.sheet, header)
+    ]
+    assert report.content_digest == check_workbook(example_workbook).content_digest
+    assert main(["regenerate", str(path), "-o", str(tmp_path / "ny.xlsx")]) == 0
+    assert check_workbook(tmp_path / "ny.xlsx").findings == []
+
+
 _SPLIT_VIEWS = {  # name: (the cells of row 7 of a one-sheet workbook, refused by our reader)
     "twice": ('<c r="C7"><v>1</v></c>', True),
     "underscore": ('<c r="C7"><v>1_000</v></c>', True),

@@ -88,3 +88,28 @@ def test_a_column_map_without_headers_moves_nothing():
     """No header found: every column is where the layout puts it, none inserted."""
     c = ColMap(((0, None), (1, None)))
     assert c(2) == 2 and c.inverse(2) == 2 and c.inserted == () and c.deleted == (0, 1)
+
+
+def test_a_header_typed_over_is_its_column_still_and_a_deleted_one_is_not():
+    """Typing over (or clearing) a header leaves the headers right of it where they were: the
+    column is still there. Deleting a column moves every header right of it one to the left:
+    that column is gone. The last header has no neighbour to the right: its cell holding
+    something tells typed over from deleted."""
+    expected = [(0, "Kategori"), (1, "Beskrivelse"), (2, "2024"), (3, "2025"), (4, "Sum")]
+    row = {0: "Kategori", 1: "Beskrivelse", 2: 2024.0, 3: 2025.0, 4: "Sum"}
+    for col, typed in ((0, 1e308), (2, "tall"), (3, None), (4, "Totalt")):
+        over = {k: v for k, v in {**row, col: typed}.items() if v is not None}
+        c = columns_by_header(over, expected)
+        assert c.identity and c.deleted == (), (col, typed, c.found)
+    cleared_last = columns_by_header({k: v for k, v in row.items() if k != 4}, expected)
+    assert cleared_last.deleted == (4,)  # nothing there: as deleted (no neighbour tells)
+    first_deleted = columns_by_header({0: "Beskrivelse", 1: 2024.0, 2: 2025.0, 3: "Sum"}, expected)
+    assert first_deleted.deleted == (0,) and first_deleted(1) == 0
+    year_deleted = columns_by_header(
+        {0: "Kategori", 1: "Beskrivelse", 2: 2025.0, 3: "Sum"}, expected
+    )
+    assert year_deleted.deleted == (2,) and year_deleted(3) == 2 and year_deleted(4) == 3
+    inserted_and_typed = columns_by_header(
+        {1: "x", 2: "Beskrivelse", 3: 2024.0, 4: 2025.0, 5: "Sum"}, expected
+    )
+    assert inserted_and_typed.deleted == () and inserted_and_typed(0) == 1

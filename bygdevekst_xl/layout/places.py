@@ -15,7 +15,7 @@ from ..dataclass import dataclass
 from ..excel import a1, parse_a1
 from ..texts import COST_HEADER, COST_TOTAL_LABEL, FINANCING_LABELS, SUM_HEADER
 from .parameter_sheet import register_header
-from .relocate import SAME_COLUMNS, ColMap, columns_by_header
+from .relocate import SAME_COLUMNS, ColMap, columns_by_header, headers_found
 from .rows import (
     LINE_CATEGORY_COL,
     LINE_DESCRIPTION_COL,
@@ -178,8 +178,7 @@ def header_row(
 
 def _found(row: Mapping[int, Any], expected: Sequence[tuple[int, str]]) -> int:
     """How many of the expected headers a row holds, left to right."""
-    cols = columns_by_header({c: v for c, v in row.items() if v is not None}, expected)
-    return len(cols.found) - len(cols.deleted)
+    return headers_found({c: v for c, v in row.items() if v is not None}, expected)
 
 
 def sheet_columns(

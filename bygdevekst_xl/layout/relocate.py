@@ -121,8 +121,21 @@ SAME_COLUMNS = ColMap()
 
 
 def columns_by_header(row_values: Mapping[int, Any], expected: Iterable[tuple[int, str]]) -> ColMap:
-    """Find each expected header (layout column, text) in a workbook header row, in order."""
+    """Find each expected header (layout column, text) in a workbook header row, in order; a
+    header a person typed over is its column still (:func:`_typed_over`), not a deleted one."""
     texts = {col: _header_text(value) for col, value in row_values.items()}
+    return ColMap(tuple(_typed_over(_matches(texts, expected), texts)))
+
+
+def headers_found(row_values: Mapping[int, Any], expected: Iterable[tuple[int, str]]) -> int:
+    """How many of the expected headers a row holds as they are written, left to right."""
+    texts = {col: _header_text(value) for col, value in row_values.items()}
+    return sum(1 for _, match in _matches(texts, expected) if match is not None)
+
+
+def _matches(
+    texts: Mapping[int, str], expected: Iterable[tuple[int, str]]
+) -> list[tuple[int, int | None]]:
     found: list[tuple[int, int | None]] = []
     floor = -1
     for layout, text in expected:
@@ -130,7 +143,35 @@ def columns_by_header(row_values: Mapping[int, Any], expected: Iterable[tuple[in
         found.append((layout, match))
         if match is not None:
             floor = match
-    return ColMap(tuple(found))
+    return found
+
+
+def _typed_over(
+    found: list[tuple[int, int | None]], texts: Mapping[int, str]
+) -> list[tuple[int, int | None]]:
+    """Headers not found that a person typed over (or cleared) rather than deleted with their
+    column: deleting a column moves every header right of it one to the left, so a missing
+    header whose found neighbours keep the same distance on both sides (one found before every
+    header: no move to the left; one after every header found: its cell holds something) is
+    where its neighbours say. The rules then name the changed header at its cell."""
+    anchors = [(a, b) for a, b in found if b is not None]
+    taken = {b for _, b in anchors}
+    out: list[tuple[int, int | None]] = []
+    for layout, match in found:
+        if match is None and anchors:
+            left = [b - a for a, b in anchors if a < layout]
+            right = [b - a for a, b in anchors if a > layout]
+            at: int | None = None
+            if left and right and left[-1] == right[0]:
+                at = layout + left[-1]
+            elif right and not left and right[0] >= 0:
+                at = layout + right[0]
+            elif left and not right and texts.get(layout + left[-1]):
+                at = layout + left[-1]
+            if at is not None and at >= 0 and at not in taken:
+                match = at
+        out.append((layout, match))
+    return out
 
 
 def _header_text(value: Any) -> str:
@@ -346,6 +387,7 @@ __all__ = [
     "RowMap",
     "align",
     "columns_by_header",
+    "headers_found",
     "name_anchors",
     "relocate",
     "repoint",
