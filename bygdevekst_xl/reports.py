@@ -239,10 +239,11 @@ def _conflict_dict(c: Conflict, lang: str) -> dict:
 
 
 def _shown(value: object, lang: str) -> str:
-    """A left-out value: a number as a finance officer writes it, anything else quoted."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return number(value, lang)
-    return repr(value)
+    """A left-out value as the checker shows a value (:func:`check.findings.show`): a number
+    as a finance officer writes it (beyond 15 digits as Excel shows it), a text quoted."""
+    from .check.findings import show
+
+    return show(value, lang)
 
 
 def _json_value(value: object) -> object:

@@ -637,6 +637,35 @@ def test_a_number_typed_over_a_table_header_is_a_changed_label_not_a_deleted_col
     assert check_workbook(tmp_path / "ny.xlsx").findings == []
 
 
+def test_a_number_typed_right_of_the_years_is_outside_the_table_not_a_third_year(
+    example_workbook, tmp_path, capsys
+):
+    """1E308 typed in the cell right of Parametre's two years (found by Hypothesis above): the
+    years are the cells their defined name spans, so it is one value outside the tables (not
+    a third year that every project sheet lacks); regenerate lists it as it would be lost."""
+    from bygdevekst_xl.check import check_workbook
+    from bygdevekst_xl.cli import main
+    from bygdevekst_xl.edited import read_edited
+    from bygdevekst_xl.excel import a1, parse_area
+    from bygdevekst_xl.layout.parameter_sheet import PARAMETER_NAMES
+
+    reading = read_edited(example_workbook)
+    years = parse_area(reading.content.names[PARAMETER_NAMES["years"]])
+    right = a1(years.first_row, years.last_col + 1)
+
+    def typed(wb):
+        wb[reading.read.parameters][right] = 1e308
+
+    path = damage.with_openpyxl(example_workbook, tmp_path / "aar.xlsx", typed)
+    report = check_workbook(path)
+    assert [(f.code, f.sheet, f.cell) for f in report.findings] == [
+        ("value-outside-table", reading.read.parameters, right)
+    ]
+    assert report.totals == check_workbook(example_workbook).totals
+    assert main(["regenerate", str(path), "-o", str(tmp_path / "ny.xlsx")]) == 1
+    assert f"ville gått tapt: {reading.read.parameters}!{right} = 1E308" in capsys.readouterr().err
+
+
 _SPLIT_VIEWS = {  # name: (the cells of row 7 of a one-sheet workbook, refused by our reader)
     "twice": ('<c r="C7"><v>1</v></c>', True),
     "underscore": ('<c r="C7"><v>1_000</v></c>', True),

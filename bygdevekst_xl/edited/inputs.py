@@ -94,6 +94,8 @@ from ..texts import (
 )
 
 MAX_SCAN_ROWS = 100_000
+MAX_YEARS_READ = 10
+"""Project years read from Parametre's row when no defined name bounds them."""
 MAX_COST_ROWS = 2 * MAX_COST_LINES
 """Cost rows a project sheet may hold: the schema's lines, with room for rows people insert."""
 
@@ -315,8 +317,9 @@ class _Reader:
         col = area.first_col if area else self.cols(PARAM_VALUE_COL)
         if col is None:
             return []
-        years: list[int] = []
-        while _is_number(value := self.params.get(a1(row, col))) and len(years) < 10:
+        most = area.last_col - area.first_col + 1 if area else MAX_YEARS_READ  # a number typed
+        years: list[int] = []  # right of the named years is outside the table, not a year
+        while _is_number(value := self.params.get(a1(row, col))) and len(years) < most:
             years.append(int(value))
             col += 1
         return years
