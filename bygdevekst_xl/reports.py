@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .errors import BygdevekstError
-from .messages import kroner, localize, number, say
+from .messages import kroner, localize, say
 
 if TYPE_CHECKING:
     from .check.findings import Finding

@@ -407,3 +407,55 @@ def test_a_fault_the_new_workbook_brings_refuses_and_one_it_carries_over_does_no
     faulty.add(example_workbook.name)
     regenerate(example_workbook, None, tmp_path / "ny.xlsx")
     assert (tmp_path / "ny.xlsx").exists()
+
+
+def test_a_typed_formula_that_gives_another_input_in_the_new_workbook_is_not_written(
+    example_workbook, tmp_path, monkeypatch
+):
+    """A category picked by a formula into Parametre's list is carried with its reference
+    re-pointed; should the re-pointing go wrong (here: one column right, at the KDD flag), the
+    new workbook's category is unknown where the old one's was not, and regenerate refuses
+    naming the cell, instead of excusing it as a value the spec wrote."""
+    import re
+
+    import bygdevekst_xl.regenerate.regeneration as regeneration
+    from bygdevekst_xl.dataclass import replace
+    from bygdevekst_xl.edited import read_edited
+    from bygdevekst_xl.model import Formula
+    from bygdevekst_xl.regenerate import NotWrittenAsMeant
+
+    reading = read_edited(example_workbook)
+    place = reading.read.places["prosjektledelse"]
+    cell = f"A{place.cost_row(1) + 1}"  # the second cost line's category
+    row = next(
+        a[1:]
+        for a, v in reading.content.sheets[reading.read.parameters].values.items()
+        if v == "Reiser" and a.startswith("A")
+    )
+
+    def typed(wb):
+        wb[place.sheet][cell] = f"=Parametre!A{row}"
+
+    source = damage.with_openpyxl(example_workbook, tmp_path / "formel.xlsx", typed)
+    assert check_workbook(source).ok
+    regenerate(source, None, tmp_path / "riktig.xlsx")  # carried as meant: written
+    assert check_workbook(tmp_path / "riktig.xlsx").ok
+
+    real = regeneration.carry_formulas
+
+    def one_column_right(*args, **kwargs):
+        problems = real(*args, **kwargs)
+        for sheet in args[3].sheets:
+            for key, laid in list(sheet.cells.items()):
+                if isinstance(laid.value, Formula):
+                    text = re.sub(r"!\$?A", "!B", laid.value.text)
+                    sheet.cells[key] = replace(laid, value=replace(laid.value, text=text))
+        return problems
+
+    monkeypatch.setattr(regeneration, "carry_formulas", one_column_right)
+    with pytest.raises(NotWrittenAsMeant) as refused:
+        regenerate(source, None, tmp_path / "galt.xlsx")
+    assert ("category-unknown", place.sheet, cell) in [
+        (d.code, d.sheet, d.cell) for d in refused.value.differences
+    ]
+    assert not (tmp_path / "galt.xlsx").exists()

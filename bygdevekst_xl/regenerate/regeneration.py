@@ -237,7 +237,18 @@ def regenerate(
     report = check_edited(back)
     stated = [*report.errors, *report.warnings]
     result.broken = [f for f in stated if f.code in BUDGET_RULE_CODES]
-    faults = [f for f in report.errors if f.code not in BUDGET_RULE_CODES | WRITTEN_FROM_SPEC]
+    typed_formulas = {  # their values are what the formulas give, not what a person typed
+        (sheet.name, cell.address)
+        for sheet in layout.sheets
+        for cell in sheet.cells.values()
+        if cell.kind == "input" and isinstance(cell.value, Formula)
+    }
+    faults = [
+        f
+        for f in report.errors
+        if f.code not in BUDGET_RULE_CODES
+        and (f.code not in WRITTEN_FROM_SPEC or (f.sheet, f.cell) in typed_formulas)
+    ]
     if faults:  # not new if the workbook had them already (checked only now: most have none)
         carried = {f.code for f in (source or check_edited(edited).errors)}
         faults = [f for f in faults if f.code not in carried]
@@ -275,7 +286,9 @@ WRITTEN_FROM_SPEC = frozenset(
     }
 )
 """Findings about inputs the merge carried as they were typed: the workbook had them too
-(``check`` reports them there), and regeneration keeps a person's value, not a fixed one."""
+(``check`` reports them there), and regeneration keeps a person's value, not a fixed one. Not
+at a formula a person typed into an input: its value is what the re-pointed formula gives in
+the new workbook, so a fault there is new unless the old workbook had it too."""
 
 
 def written_differences(layout: WorkbookLayout, content: Any) -> list[Message | Finding]:
