@@ -37,6 +37,9 @@ ELIGIBLE_FLAG = "Støtteberettiget (KDD)"
 
 SUMMARY_SHEET = "Samlet budsjett og finansiering"
 FRONT_SHEET = "Forside"
+FRONT_HEADINGS = ("Om søknaden", "Kontroller", "Innhold")
+"""The Forside's fixed headings in column A: the layout writes them, the reader finds the
+sheet's columns by them (a column inserted before them)."""
 PARAMETER_SHEET = "Parametre"
 ARCHIVE_SHEET = "Arkiv"
 """Where regenerate --archive-orphans keeps values that have no place in the new spec."""

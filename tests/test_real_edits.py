@@ -331,6 +331,15 @@ def summary_column_at_a(e: Edit) -> None:
     e.expect(SUMMARY, "B21", string="Sum 2024–2025")
 
 
+def front_column_at_a(e: Edit) -> None:
+    """A column inserted at A of the Forside, a margin with a note in it: the labels move to B
+    and the figures to C."""
+    with e.unprotected("Forside"):
+        e.insert_columns("Forside", 1)
+        e.type("Forside", "A3", "utkast til styringsgruppen")
+    e.expect("Forside", "B" + e.address_of("Forside", "Kontroller")[1:], string="Kontroller")
+
+
 def summary_column_deleted(e: Edit) -> None:
     """The in-kind column (C) deleted from the combined sheet: its formulas are gone."""
     with e.unprotected(SUMMARY):
@@ -456,6 +465,7 @@ LIBREOFFICE_CASES = {
         column_deleted,
         summary_column_inserted,
         summary_column_at_a,
+        front_column_at_a,
         summary_column_deleted,
         parametre_column_inserted,
         parametre_column_at_a,
@@ -694,6 +704,24 @@ def test_an_empty_column_at_a_of_the_combined_sheet_changes_nothing(corpus, orig
     code, report = checked(path)
     assert code == 0 and report["findings"] == [], report["findings"][:5]
     keeps_inputs(path, original, work)
+
+
+def test_a_column_inserted_at_a_of_the_forside_is_one_warning_and_nothing_is_lost(
+    corpus, original, work, example_workbook
+):
+    """A margin column inserted at A of the Forside with a note in it: the sheet's columns are
+    found by its fixed headings, the note is one column-inserted warning, totals and content id
+    are the original's and every input is kept (before: 53 errors)."""
+    path = corpus["front_column_at_a"]
+    code, report = checked(path)
+    assert code == 0, report["findings"][:5]
+    assert [(f["code"], f["sheet"], f["cell"]) for f in report["findings"]] == [
+        ("column-inserted", "Forside", "A3")
+    ]
+    assert report["totals"] == checked(example_workbook)[1]["totals"]
+    assert report["content_digest"] == checked(example_workbook)[1]["content_digest"]
+    keeps_inputs(path, original, work)
+    same_spec_and_digest(path, example_workbook, work)
 
 
 def test_a_deleted_column_of_the_combined_sheet_is_one_error_and_nothing_is_lost(

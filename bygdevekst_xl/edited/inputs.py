@@ -42,6 +42,7 @@ from ..layout.places import (
     SheetColumns,
     TableNotFound,
     cost_table_by_labels,
+    front_columns,
     header_years,
     parameter_columns,
     parameter_row,
@@ -386,7 +387,12 @@ class _Reader:
             )
         budget = Budget(pilot, rules.categories, tuple(projects))
         summary = self._sheet_of(SUMMARY_NAME, SUMMARY_SHEET)
-        columns = [self.columns, self._summary_columns(summary, pilot, len(projects))]
+        front = self._front_sheet()
+        columns = [
+            self.columns,
+            self._summary_columns(summary, pilot, len(projects)),
+            front_columns(front, self.content.sheets[front].values) if front else None,
+        ]
         return ReadBudget(
             budget,
             capacities,
@@ -394,7 +400,7 @@ class _Reader:
             self.parameters,
             self.shift,
             summary,
-            self._front_sheet(),
+            front,
             tuple(self.blank_text),
             tuple(c for c in columns if c is not None and not c.cols.identity),
         )

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from ..compute import BudgetTotals
 from ..model import Budget
-from ..texts import FRONT_SHEET, OWN_SHARE, PARAMETER_SHEET, SUMMARY_SHEET, period_label
+from ..texts import (
+    FRONT_HEADINGS,
+    FRONT_SHEET,
+    OWN_SHARE,
+    PARAMETER_SHEET,
+    SUMMARY_SHEET,
+    period_label,
+)
 from .cells import Link, SheetLayout, a1, ref, wrapped_height
 from .parameter_sheet import applicant_facts, excel_date
 from .rows import PARAM_VALUE_COL, ParameterRows
@@ -71,7 +78,7 @@ def front_sheet(
     if generation is not None:
         sheet.label(GENERATION_ROW, 0, generation_text(*generation), "note")
     row = HEADING_ROWS
-    sheet.label(row, 0, "Om søknaden", "heading")
+    sheet.label(row, 0, FRONT_HEADINGS[0], "heading")
     applicant = tuple(
         (label, row, getattr(pilot, key), "text")
         for key, label, row in applicant_facts(parameter_rows)
@@ -172,7 +179,7 @@ def front_sheet(
         )
 
     row += 2
-    sheet.label(row, 0, "Kontroller", "heading")
+    sheet.label(row, 0, FRONT_HEADINGS[1], "heading")
     for key, text in (*RULE_NAMES, ("rule_all", "Alle regler oppfylt")):
         row += 1
         sheet.label(row, 0, text, "text_bold" if key == "rule_all" else "wrap")
@@ -183,7 +190,7 @@ def front_sheet(
         sheet.conditional += status_formats(row, 1)
 
     row += 2
-    sheet.label(row, 0, "Innhold", "heading")
+    sheet.label(row, 0, FRONT_HEADINGS[2], "heading")
     for name in sheet_names:
         row += 1
         sheet.links.append(Link(row, 0, f"internal:{ref(name, 'A1')}", name))

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..dataclass import dataclass
 from ..excel import a1, parse_a1
-from ..texts import COST_HEADER, COST_TOTAL_LABEL, FINANCING_LABELS, SUM_HEADER
+from ..texts import COST_HEADER, COST_TOTAL_LABEL, FINANCING_LABELS, FRONT_HEADINGS, SUM_HEADER
 from .parameter_sheet import register_header
 from .relocate import SAME_COLUMNS, ColMap, columns_by_header, headers_found
 from .rows import (
@@ -221,6 +221,23 @@ def summary_columns(
         rows = SummaryRows(len(years), n_projects, 0)
         pinned = rows.block_header(len(years)) + kdd_total_row - rows.block_total(len(years))
     return sheet_columns(sheet, values, whole_period_header(years), pinned)
+
+
+def front_columns(sheet: str, values: Mapping[str, Any]) -> SheetColumns | None:
+    """Where the Forside's columns are: its labels (column A of the layout) and figures (B)
+    are where most of its fixed headings are found (a column inserted before them moves them
+    right); None when none is found."""
+    found: dict[int, list[int]] = {}
+    for address, value in values.items():
+        if isinstance(value, str) and value.strip() in FRONT_HEADINGS:
+            position = parse_a1(address)
+            if position is not None and position[1] <= MAX_INSERTED_COLUMNS:
+                found.setdefault(position[1], []).append(position[0])
+    if not found:
+        return None
+    col = max(found, key=lambda c: (len(found[c]), -c))
+    cols = ColMap(((0, col), (1, col + 1)))
+    return SheetColumns(sheet, min(found[col]), cols, ((0, FRONT_HEADINGS[0]), (1, "")))
 
 
 def cost_table_by_labels(values: dict[str, Any], sheet: str) -> tuple[int, int]:
