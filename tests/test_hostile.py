@@ -610,24 +610,27 @@ def test_any_value_typed_anywhere_gets_findings_not_a_crash(
         check_workbook(folder / "new.xlsx", example_budget)
 
 
-def test_a_number_typed_over_a_table_header_is_a_changed_label_not_a_deleted_column(
-    example_workbook, tmp_path
+@pytest.mark.parametrize(("col", "typed"), [(0, 1e308), (2, ""), (4, "")])
+def test_a_table_header_typed_over_or_cleared_is_a_changed_label_not_a_deleted_column(
+    example_workbook, tmp_path, col, typed
 ):
-    """1E308 typed over the cost table's "Kategori" header (found by Hypothesis above): the
-    headers right of it have not moved, so the column is still there. One label-changed
-    warning at the header; regenerate writes the layout's header back and nothing is lost."""
+    """1E308 typed over the cost table's "Kategori" header, the first year's or the "Sum"
+    header cleared (found by Hypothesis above): the headers right of it have not moved (and
+    below the last one its formulas still are), so the column is still there. One
+    label-changed warning at the header; regenerate writes the layout's header back and
+    nothing is lost."""
     from bygdevekst_xl.check import check_workbook
     from bygdevekst_xl.cli import main
     from bygdevekst_xl.edited import read_edited
     from bygdevekst_xl.excel import a1
 
     place = next(iter(read_edited(example_workbook).read.places.values()))
-    header = a1(place.cost_row(0) - 1, 0)
+    header = a1(place.cost_row(0) - 1, col)
 
-    def typed(wb):
-        wb[place.sheet][header] = 1e308
+    def edit(wb):
+        wb[place.sheet][header] = typed
 
-    path = damage.with_openpyxl(example_workbook, tmp_path / "overskrift.xlsx", typed)
+    path = damage.with_openpyxl(example_workbook, tmp_path / "overskrift.xlsx", edit)
     report = check_workbook(path)
     assert [(f.code, f.sheet, f.cell) for f in report.findings] == [
         ("label-changed", place.sheet, header)

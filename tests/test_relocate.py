@@ -93,16 +93,17 @@ def test_a_column_map_without_headers_moves_nothing():
 def test_a_header_typed_over_is_its_column_still_and_a_deleted_one_is_not():
     """Typing over (or clearing) a header leaves the headers right of it where they were: the
     column is still there. Deleting a column moves every header right of it one to the left:
-    that column is gone. The last header has no neighbour to the right: its cell holding
-    something tells typed over from deleted."""
+    that column is gone. The last header has no neighbour to the right: its cell, or the one
+    below it, holding something tells typed over or cleared from deleted."""
     expected = [(0, "Kategori"), (1, "Beskrivelse"), (2, "2024"), (3, "2025"), (4, "Sum")]
     row = {0: "Kategori", 1: "Beskrivelse", 2: 2024.0, 3: 2025.0, 4: "Sum"}
     for col, typed in ((0, 1e308), (2, "tall"), (3, None), (4, "Totalt")):
         over = {k: v for k, v in {**row, col: typed}.items() if v is not None}
         c = columns_by_header(over, expected)
         assert c.identity and c.deleted == (), (col, typed, c.found)
-    cleared_last = columns_by_header({k: v for k, v in row.items() if k != 4}, expected)
-    assert cleared_last.deleted == (4,)  # nothing there: as deleted (no neighbour tells)
+    without_last = {k: v for k, v in row.items() if k != 4}
+    assert columns_by_header(without_last, expected, filled_below={0, 2, 3, 4}).identity
+    assert columns_by_header(without_last, expected, filled_below={0, 2, 3}).deleted == (4,)
     first_deleted = columns_by_header({0: "Beskrivelse", 1: 2024.0, 2: 2025.0, 3: "Sum"}, expected)
     assert first_deleted.deleted == (0,) and first_deleted(1) == 0
     year_deleted = columns_by_header(

@@ -279,8 +279,8 @@ def check_labels(ctx: Context) -> Iterator[Finding]:
                 found = content.formulas[address]
             if found == cell.value and isinstance(found, str):
                 continue  # the same text (the common case, which same_value would agree to)
-            if sorted_labels.get((sheet.name, address)) == found:
-                continue
+            if found is not None and sorted_labels.get((sheet.name, address)) == found:
+                continue  # (a cleared label is no municipality sorted here: it is changed)
             if not same_value(found, cell.value):
                 yield Finding(
                     "label-changed", sheet.name, address, expected=cell.value, found=found

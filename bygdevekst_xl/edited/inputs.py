@@ -224,7 +224,8 @@ class _Reader:
         self.shift = parameter_shift(kdd_cap.first_row) if kdd_cap else 0
         register = self._area(PARAMETER_NAMES["projects"], self.parameters)
         first = register.first_row if register else None
-        self.columns = parameter_columns(self.parameters, self.params, first)
+        formulas = content.sheets[self.parameters].formulas
+        self.columns = parameter_columns(self.parameters, self.params, first, formulas)
         self.cols = self.columns.cols if self.columns else SAME_COLUMNS
 
     # Parametre ---------------------------------------------------------------------------
@@ -412,9 +413,11 @@ class _Reader:
         if summary is None:
             return None
         area = self._area(SUMMARY_NAME, summary)
-        values = self.content.sheets[summary].values
+        found = self.content.sheets[summary]
         total = area.first_row if area else None
-        return summary_columns(summary, values, pilot.years, n_projects, total)
+        return summary_columns(
+            summary, found.values, pilot.years, n_projects, total, found.formulas
+        )
 
     def _id_of_sheet(self, sheet: str) -> str:
         """The project id whose cost table's defined name points at ``sheet`` ("" if none)."""
@@ -474,7 +477,8 @@ class _Reader:
         cost_rows = areas["costs"]
         if cost_rows is not None and values:
             width = sum_col(len(pilot.years)) + MAX_INSERTED_COLUMNS
-            cols = project_columns(values, cost_rows[0] - 1, pilot.years, width)
+            formulas = self.content.sheets[sheet].formulas
+            cols = project_columns(values, cost_rows[0] - 1, pilot.years, width, formulas)
         return place_of(
             capacity,
             n_categories,

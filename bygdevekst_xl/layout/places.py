@@ -130,13 +130,29 @@ def header_years(values: Mapping[str, Any], header_row: int) -> list[int]:
 
 
 def project_columns(
-    values: dict[str, Any], header_row: int, years: tuple[int, ...], width: int
+    values: dict[str, Any],
+    header_row: int,
+    years: tuple[int, ...],
+    width: int,
+    formulas: Mapping[str, str] | None = None,
 ) -> ColMap:
     """Where the project sheet's columns are, from its cost header row (``width``: how many
-    columns to look at)."""
+    columns to look at; ``formulas``: the sheet's, for what lies below the header)."""
     row = {col: values.get(a1(header_row, col)) for col in range(width)}
     row = {col: value for col, value in row.items() if value is not None}
-    return columns_by_header(row, project_header(years))
+    below = filled_row(values, formulas or {}, header_row + 1, width)
+    return columns_by_header(row, project_header(years), below)
+
+
+def filled_row(
+    values: Mapping[str, Any], formulas: Mapping[str, str], row: int, width: int
+) -> set[int]:
+    """The columns of ``row`` holding a value or a formula."""
+    return {
+        col
+        for col in range(width)
+        if values.get(address := a1(row, col)) is not None or address in formulas
+    }
 
 
 @dataclass(frozen=True)
@@ -186,25 +202,30 @@ def sheet_columns(
     values: Mapping[str, Any],
     expected: Sequence[tuple[int, str]],
     pinned: int | None,
+    formulas: Mapping[str, str] | None = None,
 ) -> SheetColumns | None:
     """A sheet's columns, found by a header row of its layout (``expected``: layout column,
-    text); None when no row holds the header."""
+    text; ``formulas``: the sheet's, for what lies below it); None when no row holds it."""
     row = header_row(values, expected, pinned)
     if row is None:
         return None
     width = max(c for c, _ in expected) + MAX_INSERTED_COLUMNS
     found = {c: values.get(a1(row, c)) for c in range(width)}
-    cols = columns_by_header({c: v for c, v in found.items() if v is not None}, expected)
+    below = filled_row(values, formulas or {}, row + 1, width)
+    cols = columns_by_header({c: v for c, v in found.items() if v is not None}, expected, below)
     return SheetColumns(sheet, row, cols, tuple(expected))
 
 
 def parameter_columns(
-    sheet: str, values: Mapping[str, Any], register_first: int | None
+    sheet: str,
+    values: Mapping[str, Any],
+    register_first: int | None,
+    formulas: Mapping[str, str] | None = None,
 ) -> SheetColumns | None:
     """Where Parametre's columns are, from its project register's header (the row above the
     register's first row, when its defined name says where that is)."""
     pinned = None if register_first is None else register_first - 1
-    return sheet_columns(sheet, values, register_header(), pinned)
+    return sheet_columns(sheet, values, register_header(), pinned, formulas)
 
 
 def summary_columns(
@@ -213,6 +234,7 @@ def summary_columns(
     years: tuple[int, ...],
     n_projects: int,
     kdd_total_row: int | None,
+    formulas: Mapping[str, str] | None = None,
 ) -> SheetColumns | None:
     """Where the combined sheet's columns are, from the whole period block's header (above
     its KDD total, when the defined name says where that is)."""
@@ -220,7 +242,7 @@ def summary_columns(
     if kdd_total_row is not None:
         rows = SummaryRows(len(years), n_projects, 0)
         pinned = rows.block_header(len(years)) + kdd_total_row - rows.block_total(len(years))
-    return sheet_columns(sheet, values, whole_period_header(years), pinned)
+    return sheet_columns(sheet, values, whole_period_header(years), pinned, formulas)
 
 
 def front_columns(sheet: str, values: Mapping[str, Any]) -> SheetColumns | None:

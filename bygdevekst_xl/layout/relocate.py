@@ -11,7 +11,7 @@ to where the workbook has it, so the rules compare like with like.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from ..dataclass import dataclass, replace
@@ -120,11 +120,16 @@ class ColMap:
 SAME_COLUMNS = ColMap()
 
 
-def columns_by_header(row_values: Mapping[int, Any], expected: Iterable[tuple[int, str]]) -> ColMap:
+def columns_by_header(
+    row_values: Mapping[int, Any],
+    expected: Iterable[tuple[int, str]],
+    filled_below: Collection[int] = (),
+) -> ColMap:
     """Find each expected header (layout column, text) in a workbook header row, in order; a
-    header a person typed over is its column still (:func:`_typed_over`), not a deleted one."""
+    header a person typed over or cleared is its column still (:func:`_typed_over`), not a
+    deleted one (``filled_below``: the columns holding something in the row below)."""
     texts = {col: _header_text(value) for col, value in row_values.items()}
-    return ColMap(tuple(_typed_over(_matches(texts, expected), texts)))
+    return ColMap(tuple(_typed_over(_matches(texts, expected), texts, filled_below)))
 
 
 def headers_found(row_values: Mapping[int, Any], expected: Iterable[tuple[int, str]]) -> int:
@@ -147,13 +152,13 @@ def _matches(
 
 
 def _typed_over(
-    found: list[tuple[int, int | None]], texts: Mapping[int, str]
+    found: list[tuple[int, int | None]], texts: Mapping[int, str], filled_below: Collection[int]
 ) -> list[tuple[int, int | None]]:
     """Headers not found that a person typed over (or cleared) rather than deleted with their
     column: deleting a column moves every header right of it one to the left, so a missing
     header whose found neighbours keep the same distance on both sides (one found before every
-    header: no move to the left; one after every header found: its cell holds something) is
-    where its neighbours say. The rules then name the changed header at its cell."""
+    header: no move to the left; one after every header found: its cell, or the cell below it,
+    holds something) is where its neighbours say. The rules then name the changed header."""
     anchors = [(a, b) for a, b in found if b is not None]
     taken = {b for _, b in anchors}
     out: list[tuple[int, int | None]] = []
@@ -166,8 +171,10 @@ def _typed_over(
                 at = layout + left[-1]
             elif right and not left and right[0] >= 0:
                 at = layout + right[0]
-            elif left and not right and texts.get(layout + left[-1]):
+            elif left and not right:
                 at = layout + left[-1]
+                if not texts.get(at) and at not in filled_below:
+                    at = None  # nothing where it was: the last column deleted
             if at is not None and at >= 0 and at not in taken:
                 match = at
         out.append((layout, match))
