@@ -36,6 +36,11 @@ def screen_texts(content: Any) -> tuple[Screened, ...]:
     found: list[Screened] = []
     for name, sheet in content.sheets.items():
         for cells in (sheet.values, sheet.cached, sheet.formulas):
+            try:  # all of them at once (the common case: every text encodes)
+                "".join([v for v in cells.values() if isinstance(v, str)]).encode("utf-8")
+                continue
+            except UnicodeEncodeError:
+                pass
             for address, value in cells.items():
                 if isinstance(value, str) and not value.isascii() and _UNENCODABLE.search(value):
                     shown = _UNENCODABLE.sub(REPLACEMENT, value)
