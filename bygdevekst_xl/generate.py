@@ -108,8 +108,20 @@ def generate(
     if strict and broken:
         raise RulesBroken(budget, broken)
     data = workbook_bytes(budget, layout)
+    _read_back(data, layout, Path(output).name)
     if Path(output) == STANDARD_OUTPUT:
         return Generated(write_standard_output(data), budget, layout.totals, broken)
     inputs = () if isinstance(spec, Budget) else (Path(spec),)
     written = write_new(Path(output), data, force=force, protect=inputs)
     return Generated(written, budget, layout.totals, broken)
+
+
+def _read_back(data: bytes, layout: WorkbookLayout, name: str) -> None:
+    """Read the workbook about to be written back through the reader and compare every cell
+    with the layout; raise ``NotAsMeant`` (nothing written) where one is not as meant."""
+    from .check.written import NotAsMeant, written_differences
+    from .edited import read_written
+
+    differences = written_differences(layout, read_written(data, name), every_cell=True)
+    if differences:
+        raise NotAsMeant(differences)

@@ -215,3 +215,55 @@ def test_row_heights_grow_only_for_text_that_wraps():
         9: 60,
     }
     assert blocks(sheet, row_heights(sheet)) == [(7, 9)]
+
+
+@pytest.mark.parametrize(
+    ("where", "before", "after"),
+    [
+        ("an amount", r'(<c r="C7"[^>]*><v>)1050000(</v>)', r"\g<1>1050001\2"),
+        ("a formula", r"<f>SUM\(C7:D7\)</f>", "<f>SUM(C7:C7)</f>"),
+        ("a label", r"(<c r=\"A6\"[^>]*t=\")s(\"><v>)\d+(</v>)", r"\1n\g<2>7\3"),
+    ],
+)
+def test_generate_reads_back_what_it_writes_and_refuses_what_is_not_as_meant(
+    example_budget, tmp_path, monkeypatch, capsys, where, before, after
+):
+    """The bytes about to be written are read back through the reader and every cell compared
+    with the layout: an amount, a formula or a label that came out otherwise is named at its
+    cell, exit 1, and nothing is written."""
+    import io
+    import re
+    import zipfile
+
+    import bygdevekst_xl.generate as generate
+    from bygdevekst_xl.cli import main
+    from bygdevekst_xl.spec import dump_spec
+
+    sheet_part = "xl/worksheets/sheet3.xml"  # 1 Prosjektledelse: Forside, combined, then it
+    real = generate.render
+
+    def changed(*args, **kwargs):
+        out = io.BytesIO()
+        with (
+            zipfile.ZipFile(io.BytesIO(real(*args, **kwargs))) as source,
+            zipfile.ZipFile(out, "w") as target,
+        ):
+            for item in source.infolist():
+                body = source.read(item)
+                if item.filename == sheet_part:
+                    text, n = re.subn(before, after, body.decode("utf-8"), count=1)
+                    assert n == 1, where
+                    body = text.encode("utf-8")
+                target.writestr(item, body)
+        return out.getvalue()
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(dump_spec(example_budget), "utf-8")
+    output = tmp_path / "ny.xlsx"
+    assert main(["generate", str(spec), "-o", str(output)]) == 0  # as meant: written
+    output.unlink()
+    monkeypatch.setattr(generate, "render", changed)
+    assert main(["generate", str(spec), "-o", str(output)]) == 1
+    err = capsys.readouterr().err
+    assert "1 Prosjektledelse!" in err and "ikke som ment" in err, err
+    assert not output.exists()

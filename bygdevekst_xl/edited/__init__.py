@@ -6,6 +6,6 @@ the scheme), reads its inputs through the map (``inputs``), screens its texts (`
 and finds the layout where the workbook has it (``locate``). ``digest`` gives the content id.
 """
 
-from .reading import Edited, read_back, read_edited
+from .reading import Edited, read_back, read_edited, read_written
 
-__all__ = ["Edited", "read_back", "read_edited"]
+__all__ = ["Edited", "read_back", "read_edited", "read_written"]

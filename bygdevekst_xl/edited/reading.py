@@ -104,12 +104,38 @@ def read_edited(path: Path | str, spec: Budget | None = None) -> Edited:
     return Edited(Path(path), content, evaluation, origin, read, located, screened)
 
 
+def read_written(data: bytes, name: str) -> Any:
+    """The cells, names and parts of the workbook a command is about to write (``data``), as
+    the reader reads them from a private temporary copy (``generate`` compares them with its
+    layout; no evaluation: every formula is its own)."""
+    import tempfile
+
+    from ..xlsx import read_workbook
+
+    with tempfile.TemporaryDirectory(prefix="bygdevekst-") as folder:
+        path = _private_copy(folder, name, data)
+        return read_workbook(path)
+
+
 def read_back(data: bytes, name: str, spec: Budget | None = None) -> Edited:
     """The workbook a command is about to write (``data``), read the way every command reads
     it, from a private temporary copy: what the command compares with what it meant."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="bygdevekst-") as folder:
-        path = Path(folder) / (Path(name).name or "arbeidsbok.xlsx")
-        path.write_bytes(data)
-        return read_edited(path, spec)
+        return read_edited(_private_copy(folder, name, data), spec)
+
+
+def _private_copy(folder: str, name: str, data: bytes) -> Path:
+    """``data`` written into ``folder`` under the output's file name (which messages show),
+    or a short one when that name is too long to be a file's inside the folder."""
+    short = Path(name).name
+    if not short or len(short.encode("utf-8", "surrogateescape")) > MAX_COPY_NAME_BYTES:
+        short = "arbeidsbok.xlsx"
+    path = Path(folder) / short
+    path.write_bytes(data)
+    return path
+
+
+MAX_COPY_NAME_BYTES = 200
+"""A file name's bytes a private copy keeps (most file systems allow 255)."""

@@ -11,12 +11,12 @@ keeps it in an archive sheet; an input changed on both sides is refused the same
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from pathlib import Path
 from typing import Any, Literal
 
 from ..check.findings import Finding
-from ..check.rules import column_findings, outside_findings, same_formula
+from ..check.rules import column_findings, outside_findings
+from ..check.written import written_differences
 from ..dataclass import dataclass, field
 from ..edited import read_back, read_edited
 from ..edited.inputs import ReadBudget
@@ -233,7 +233,7 @@ def regenerate(
     back = read_back(data, Path(output).name)
     differences = written_differences(layout, back.content)
     if differences:
-        raise NotWrittenAsMeant(result, differences)
+        raise NotWrittenAsMeant(result, [*differences])
     report = check_edited(back)
     stated = [*report.errors, *report.warnings]
     result.broken = [f for f in stated if f.code in BUDGET_RULE_CODES]
@@ -289,44 +289,6 @@ WRITTEN_FROM_SPEC = frozenset(
 (``check`` reports them there), and regeneration keeps a person's value, not a fixed one. Not
 at a formula a person typed into an input: its value is what the re-pointed formula gives in
 the new workbook, so a fault there is new unless the old workbook had it too."""
-
-
-def written_differences(layout: WorkbookLayout, content: Any) -> list[Message | Finding]:
-    """Every input cell of ``layout`` whose value or formula the file ``content`` (the new
-    workbook, read back) does not hold as meant: ``Ark!C12: meant 50000, read 0``."""
-    out: list[Message | Finding] = []
-    for sheet in layout.sheets:
-        found = content.sheets.get(sheet.name)
-        if found is None:
-            out.append(Message("at", place=sheet.name, text=Message("sheet-not-written")))
-            continue
-        for cell in sheet.cells.values():
-            if cell.kind != "input":
-                continue
-            meant = cell.value
-            address = cell.address
-            if isinstance(meant, Formula):
-                read = found.formulas.get(address)
-                ok = read is not None and same_formula(read, meant.text)
-                meant_shown: Any = meant.text
-            else:
-                read = found.formulas.get(address) or found.values.get(address)
-                ok = _same_input(meant, read)
-                meant_shown = meant
-            if not ok:
-                text = Message("meant-read", meant=repr(meant_shown), read=repr(read))
-                out.append(Message("at", place=f"{sheet.name}!{address}", text=text))
-    return out
-
-
-def _same_input(meant: Any, read: Any) -> bool:
-    if meant in (None, "") or read in (None, ""):
-        return meant in (None, "") and read in (None, "")
-    if isinstance(meant, int | float) and isinstance(read, int | float):
-        return not isinstance(meant, bool) and float(meant) == float(read)
-    if isinstance(meant, dt.date | dt.datetime):
-        return True  # dates are written as serials; the date checks compare them
-    return bool(meant == read)
 
 
 def _outside_values(read: ReadBudget, content: Any, layout: WorkbookLayout) -> list[LeftOut]:
