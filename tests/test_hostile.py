@@ -669,6 +669,32 @@ def test_a_number_typed_right_of_the_years_is_outside_the_table_not_a_third_year
     assert f"ville gått tapt: {reading.read.parameters}!{right} = 1E308" in capsys.readouterr().err
 
 
+def test_true_typed_into_an_amount_is_reported_and_carried_as_true(example_workbook, tmp_path):
+    """TRUE typed into an amount (found by Hypothesis above): check says it is no number,
+    regenerate carries it as TRUE and reads it back as TRUE (it refused: "meant True, read
+    True"), and the new workbook reports it where the old one did."""
+    import openpyxl
+
+    from bygdevekst_xl.check import check_workbook
+    from bygdevekst_xl.cli import main
+    from bygdevekst_xl.edited import read_edited
+    from bygdevekst_xl.excel import a1
+    from bygdevekst_xl.layout.rows import year_col
+
+    place = next(iter(read_edited(example_workbook).read.places.values()))
+    cell = a1(place.cost_row(0), year_col(0))
+
+    def typed(wb):
+        wb[place.sheet][cell] = True
+
+    path = damage.with_openpyxl(example_workbook, tmp_path / "sann.xlsx", typed)
+    assert ("amount-not-number", cell) in [(f.code, f.cell) for f in check_workbook(path).errors]
+    new = tmp_path / "ny.xlsx"
+    assert main(["regenerate", str(path), "-o", str(new)]) == 0
+    assert openpyxl.load_workbook(new)[place.sheet][cell].value is True
+    assert ("amount-not-number", cell) in [(f.code, f.cell) for f in check_workbook(new).errors]
+
+
 _SPLIT_VIEWS = {  # name: (the cells of row 7 of a one-sheet workbook, refused by our reader)
     "twice": ('<c r="C7"><v>1</v></c>', True),
     "underscore": ('<c r="C7"><v>1_000</v></c>', True),
