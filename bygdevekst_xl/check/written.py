@@ -11,7 +11,7 @@ from ..errors import EXIT_FINDINGS, BygdevekstError
 from ..layout import WorkbookLayout
 from ..messages import Count, Message
 from ..model import Formula
-from .cells import sheet_cells
+from .cells import SheetCells, sheet_cells
 from .rules import same_formula
 
 
@@ -41,7 +41,10 @@ def written_differences(
             out.append(Message("at", place=sheet.name, text=Message("sheet-not-written")))
             continue
         formulas, values = found.formulas, found.values
-        for address, cell in sheet_cells(sheet).cells.items():
+        cells = sheet_cells(sheet)
+        if every_cell and _all_as_meant(cells, found):
+            continue
+        for address, cell in cells.cells.items():
             kind, meant = cell.kind, cell.value
             if kind == "input" and isinstance(meant, Formula):
                 read = formulas.get(address)
@@ -62,6 +65,26 @@ def written_differences(
                 text = Message("meant-read", meant=repr(meant), read=repr(read))
                 out.append(Message("at", place=f"{sheet.name}!{address}", text=text))
     return out
+
+
+def _all_as_meant(cells: SheetCells, found: Any) -> bool:
+    """Every formula, label and input of a sheet as meant, compared as two dicts (the common
+    case, a few comparisons instead of one a cell); False sends the sheet cell by cell."""
+    if found.formulas != cells.formulas:
+        return False
+    expected: dict[str, Any] = {}
+    booleans = []
+    for address, cell in cells.cells.items():
+        value = cell.value
+        if cell.kind == "formula" or value is None or value == "":
+            continue
+        if isinstance(value, dt.date | dt.datetime | Formula):
+            return False  # a date is written as its serial: compared cell by cell
+        if type(value) is bool:
+            booleans.append(address)  # == takes TRUE for 1: its type is compared below
+        expected[address] = value
+    values = found.values
+    return expected == values and all(type(values[a]) is bool for a in booleans)
 
 
 def _same_input(meant: Any, read: Any) -> bool:
