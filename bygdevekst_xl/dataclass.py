@@ -15,6 +15,7 @@ shared functions over each class's field names. For type checkers this module *i
 
 from __future__ import annotations
 
+import sys
 from operator import attrgetter
 from typing import TYPE_CHECKING, ClassVar
 
@@ -38,6 +39,8 @@ else:
             return "MISSING"
 
     MISSING = _Missing()
+    _INIT_FALSE_REPLACED = TypeError if sys.version_info >= (3, 13) else ValueError
+    """What replacing an ``init=False`` field raises: ValueError before Python 3.13."""
 
     class Field:
         """One field of a data class: its name, default or default factory, and whether it is an
@@ -71,7 +74,10 @@ else:
         for f in obj.__data_fields__:
             if not f.init:
                 if f.name in changes:
-                    raise ValueError(f"field {f.name} is declared with init=False")
+                    raise _INIT_FALSE_REPLACED(
+                        f"field {f.name} is declared with init=False, it cannot be specified "
+                        "with replace()"
+                    )
             elif f.name not in changes:
                 changes[f.name] = getattr(obj, f.name)
         return obj.__class__(**changes)
