@@ -48,7 +48,9 @@ def generate_workbook(
     spec: Budget | Path | str, output: Path | str, *, force: bool = False, strict: bool = False
 ) -> Generated:
     """``generate``: write the workbook of ``spec`` (a Budget or a YAML path) to ``output``;
-    the rules it breaks are in ``.broken`` (``strict`` refuses them, writing nothing)."""
+    the rules it breaks are in ``.broken`` (``strict`` refuses them, writing nothing). The
+    bytes are read back and compared cell by cell first: ``check.written.NotAsMeant`` (nothing
+    written) when one is not as meant."""
     from .generate import generate
 
     return generate(spec, output, force=force, strict=strict)

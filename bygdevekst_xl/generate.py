@@ -101,6 +101,8 @@ def generate(
 
     A spec that breaks a rule still gives its workbook (a draft, the rule red in it), with the
     broken rules in ``Generated.broken``; ``strict`` raises ``RulesBroken`` and writes nothing.
+    The bytes are read back through the reader and every cell compared with the layout before
+    anything is written: ``NotAsMeant`` (nothing written) when one is not as meant.
     """
     budget = spec if isinstance(spec, Budget) else load_spec(spec)
     layout = generated_layout(budget)
