@@ -47,7 +47,9 @@ def write_new(
 
     An existing file with the same bytes is left alone; a different one is only replaced with
     ``force``, and then kept as a backup beside it first. Paths in ``protect`` (the inputs of the
-    run) are never written.
+    run) are never written. What was written is read back and compared with ``data``: a file
+    that does not hold it is removed (or the replaced one put back), and nothing is reported
+    written.
     """
     path = Path(path)
     for source in protect:
@@ -60,12 +62,17 @@ def write_new(
         if _kind(path) is None:
             try:
                 _create_atomically(path, data)
-                return Written(path)
             except FileExistsError:
                 continue  # another run created it just now: judge it as an existing file
             except OSError as exc:
                 reason = _reason(exc)
                 raise _refused(path, "cannot-write-nothing", why=reason) from None
+            why = _not_as_written(path, data)
+            if why:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                raise _refused(path, "written-differs-nothing", why=why)
+            return Written(path)
         return _over_existing(path, data, force)
     raise _refused(path, "output-flickers")
 
@@ -140,7 +147,25 @@ def _over_existing(path: Path, data: bytes, force: bool) -> Written:
         if not isinstance(exc, OSError):
             raise  # Ctrl-C, SIGTERM
         raise _refused(path, "cannot-write-unchanged", why=_reason(exc)) from None
+    why = _not_as_written(path, data)
+    if why:
+        with contextlib.suppress(OSError):
+            os.replace(backup, path)
+        raise _refused(path, "written-differs-unchanged", why=why)
     return Written(path, backup=backup)
+
+
+def _not_as_written(path: Path, data: bytes) -> str | Message | None:
+    """Why the file at ``path``, read back, does not hold ``data`` (None when it does)."""
+    try:
+        back = path.read_bytes()
+    except OSError as exc:
+        return _reason(exc)
+    if back == data:
+        return None
+    if len(back) != len(data):
+        return Message("bytes-of", found=len(back), meant=len(data))
+    return Message("other-bytes")
 
 
 def _keep_backup(path: Path) -> Path:

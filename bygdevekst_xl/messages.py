@@ -139,6 +139,17 @@ CATALOG: dict[str, tuple[str, str]] = {
         "kan ikke skrive: {why}; den eksisterende filen er uendret",
         "cannot write: {why}; the existing file is unchanged",
     ),
+    "bytes-of": ("{found} av {meant} byte", "{found} of {meant} bytes"),
+    "other-bytes": ("andre byte enn skrevet", "other bytes than written"),
+    "written-differs-nothing": (
+        "filen, lest tilbake, er ikke det som ble skrevet ({why}); ingenting er skrevet",
+        "the file, read back, is not what was written ({why}); nothing was written",
+    ),
+    "written-differs-unchanged": (
+        "filen, lest tilbake, er ikke det som ble skrevet ({why}); den eksisterende filen er "
+        "satt tilbake",
+        "the file, read back, is not what was written ({why}); the existing file is put back",
+    ),
     "output-flickers": (
         "filen dukker opp og forsvinner igjen; prøv på nytt",
         "the file keeps appearing and vanishing; try again",

@@ -61,6 +61,39 @@ def test_a_failed_new_write_creates_nothing(tmp_path, monkeypatch, capsys):
     assert list(tmp_path.iterdir()) == []
 
 
+def _losing_half(real_fsync):
+    """An fsync on a disk that silently keeps only the first half of what was written."""
+
+    def fsync(fd: int) -> None:
+        os.ftruncate(fd, os.fstat(fd).st_size // 2)
+        real_fsync(fd)
+
+    return fsync
+
+
+def test_a_file_that_does_not_read_back_as_written_is_not_reported_written(
+    tmp_path, monkeypatch, capsys
+):
+    """What a command writes is read back and compared with its bytes: a disk that loses half
+    of a new workbook leaves no file and says so; one that loses half of a forced replacement
+    puts the old file back, and the finance officer's bytes are untouched."""
+    out = tmp_path / "ny.xlsx"
+    monkeypatch.setattr(os, "fsync", _losing_half(os.fsync))
+    assert main(["generate", "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"feil: {out}: filen, lest tilbake, er ikke det som ble skrevet (")
+    assert err.endswith("byte); ingenting er skrevet")
+    assert list(tmp_path.iterdir()) == []
+
+    old = tmp_path / "budsjett.xlsx"
+    old.write_bytes(b"the finance officer's edited workbook")
+    assert main(["generate", "-o", str(old), "--force", "--lang", "en"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("bytes); the existing file is put back"), err
+    assert old.read_bytes() == b"the finance officer's edited workbook"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["budsjett.xlsx"]
+
+
 def test_a_backup_that_cannot_be_made_stops_the_write(tmp_path, monkeypatch, capsys):
     """Without its backup the old file is not replaced: exit 2 and the file is untouched."""
     out = tmp_path / "budsjett.xlsx"
