@@ -184,10 +184,13 @@ def _keep_backup(path: Path) -> Path:
             with open(path, "rb") as source, os.fdopen(fd, "wb") as target:
                 shutil.copyfileobj(source, target)
             shutil.copystat(path, backup)
+            why = _not_as_written(backup, path.read_bytes())  # the backup is read back too
         except OSError as exc:
+            why = _reason(exc)
+        if why:
             with contextlib.suppress(OSError):
                 backup.unlink()
-            raise _refused(backup, "cannot-backup", why=_reason(exc)) from None
+            raise _refused(backup, "cannot-backup", why=why)
         return backup
     raise _refused(path, "too-many-backups")
 
