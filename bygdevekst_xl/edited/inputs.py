@@ -266,8 +266,7 @@ class _Reader:
     def at(self, row: int, col: int) -> str:
         """The address on Parametre of a workbook row and a layout column (a deleted column:
         where it was)."""
-        found = self.cols(col)
-        return a1(row, col if found is None else found)
+        return a1(row, self.cols.place(col))
 
     def get(self, row: int, col: int) -> Any:
         """What Parametre holds at a workbook row and a layout column (None: deleted)."""

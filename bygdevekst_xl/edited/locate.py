@@ -33,8 +33,7 @@ class Located:
         """The workbook address of a layout cell (layout coordinates, layout sheet name)."""
         m = self.maps.get(sheet)
         c = self.cols.get(sheet)
-        found = c(col) if c else col
-        return a1(m(row) if m else row, col if found is None else found)
+        return a1(m(row) if m else row, c.place(col) if c else col)
 
     def sheet(self, name: str) -> str:
         """The workbook's name of a layout sheet."""

@@ -88,18 +88,14 @@ class ProjectPlace:
         ``("kdd", 0, y)`` or ``("statsforvalteren", 0, y)`` (years 0-based)."""
         if table in ("category", "description"):  # a cost line's text columns
             col = LINE_CATEGORY_COL if table == "category" else LINE_DESCRIPTION_COL
-            return a1(self.cost_row(int(index)), self._col(col))
+            return a1(self.cost_row(int(index)), self.cols.place(col))
         if table == "cost":
             row = self.cost_row(int(index))
         elif table == "hours":
             row = self.hours_rows[str(index)]
         else:
             row = self.kdd_row if table == "kdd" else self.statsforvalteren_row
-        return a1(row, self._col(year_col(year)))
-
-    def _col(self, col: int) -> int:
-        found = self.cols(col)
-        return col if found is None else found
+        return a1(row, self.cols.place(year_col(year)))
 
     def counted_rows(self) -> Iterator[int]:
         """Every row that holds counted inputs: cost lines, hours, financing."""
@@ -138,21 +134,25 @@ def project_columns(
 ) -> ColMap:
     """Where the project sheet's columns are, from its cost header row (``width``: how many
     columns to look at; ``formulas``: the sheet's, for what lies below the header)."""
-    row = {col: values.get(a1(header_row, col)) for col in range(width)}
-    row = {col: value for col, value in row.items() if value is not None}
-    below = filled_row(values, formulas or {}, header_row + 1, width)
-    return columns_by_header(row, project_header(years), below)
+    return _columns_at(values, formulas or {}, header_row, project_header(years), width)
 
 
-def filled_row(
-    values: Mapping[str, Any], formulas: Mapping[str, str], row: int, width: int
-) -> set[int]:
-    """The columns of ``row`` holding a value or a formula."""
-    return {
-        col
-        for col in range(width)
-        if values.get(address := a1(row, col)) is not None or address in formulas
+def _columns_at(
+    values: Mapping[str, Any],
+    formulas: Mapping[str, str],
+    row: int,
+    expected: Sequence[tuple[int, str]],
+    width: int,
+) -> ColMap:
+    """The columns the header ``row`` shows (``width`` columns looked at), and what the row
+    below holds (a header cleared above something is its column still)."""
+    found = {c: v for c in range(width) if (v := values.get(a1(row, c))) is not None}
+    below = {
+        c
+        for c in range(width)
+        if values.get(address := a1(row + 1, c)) is not None or address in formulas
     }
+    return columns_by_header(found, expected, below)
 
 
 @dataclass(frozen=True)
@@ -210,9 +210,7 @@ def sheet_columns(
     if row is None:
         return None
     width = max(c for c, _ in expected) + MAX_INSERTED_COLUMNS
-    found = {c: values.get(a1(row, c)) for c in range(width)}
-    below = filled_row(values, formulas or {}, row + 1, width)
-    cols = columns_by_header({c: v for c, v in found.items() if v is not None}, expected, below)
+    cols = _columns_at(values, formulas or {}, row, expected, width)
     return SheetColumns(sheet, row, cols, tuple(expected))
 
 
@@ -369,5 +367,4 @@ def parameter_row(row: int, shift: int) -> int:
 def parameter_fact_cell(row: int, shift: int, cols: ColMap = SAME_COLUMNS) -> str:
     """The value cell of a Parametre fact (``ParameterRows.deadline`` ...) moved ``shift`` rows
     (``cols``: where the sheet's columns are; a deleted value column is named where it was)."""
-    found = cols(PARAM_VALUE_COL)
-    return a1(parameter_row(row, shift), PARAM_VALUE_COL if found is None else found)
+    return a1(parameter_row(row, shift), cols.place(PARAM_VALUE_COL))

@@ -82,6 +82,12 @@ class ColMap:
         layout, found = left[-1]
         return found + (col - layout)
 
+    def place(self, col: int) -> int:
+        """The workbook column of a layout column, or, deleted, the layout's own (where a
+        message names it)."""
+        found = self(col)
+        return col if found is None else found
+
     def inverse(self, col: int) -> int | None:
         """The layout column of a workbook column; None for a column a person inserted."""
         back: dict[int, int] = self._back  # type: ignore[attr-defined]
@@ -281,32 +287,36 @@ def relocate(
         m = moved.get(sheet.name, IDENTITY)
         c = shifted.get(sheet.name, SAME_COLUMNS)
 
-        def col(n: int, c: ColMap = c) -> int:
-            found = c(n)
-            return n if found is None else found
-
         new = SheetLayout(renamed.get(sheet.name, sheet.name))
         for cell in sheet.cells.values():
             if c(cell.col) is None:
                 continue  # its column was deleted
             text = formula(cell.formula, sheet.name) if cell.formula else None
-            moved_cell = replace(cell, row=m(cell.row), col=col(cell.col), formula=text)
+            moved_cell = replace(cell, row=m(cell.row), col=c.place(cell.col), formula=text)
             new.cells[(moved_cell.row, moved_cell.col)] = moved_cell
-        new.widths = {col(k): w for k, w in sheet.widths.items()}
+        new.widths = {c.place(k): w for k, w in sheet.widths.items()}
         new.heights = {m(r): h for r, h in sheet.heights.items()}
-        new.merges = [(m(a), col(b), m(r), col(d)) for a, b, r, d in sheet.merges]
+        new.merges = [(m(a), c.place(b), m(r), c.place(d)) for a, b, r, d in sheet.merges]
         new.validations = [
-            Validation(m(v.first_row), col(v.first_col), m(v.last_row), col(v.last_col), v.options)
+            Validation(
+                m(v.first_row), c.place(v.first_col), m(v.last_row), c.place(v.last_col), v.options
+            )
             for v in sheet.validations
         ]
         new.conditional = [
             ConditionalFormat(
-                m(f.first_row), col(f.first_col), m(f.last_row), col(f.last_col), f.options, f.style
+                m(f.first_row),
+                c.place(f.first_col),
+                m(f.last_row),
+                c.place(f.last_col),
+                f.options,
+                f.style,
             )
             for f in sheet.conditional
         ]
         new.links = [
-            Link(m(k.row), col(k.col), _link(k.target, renamed, moved), k.text) for k in sheet.links
+            Link(m(k.row), c.place(k.col), _link(k.target, renamed, moved), k.text)
+            for k in sheet.links
         ]
         new.charts = list(sheet.charts)
         new.freeze, new.repeat_rows, new.tab_color = (
@@ -321,8 +331,7 @@ def relocate(
     }
 
     def col_of(sheet: str, col: int) -> int:
-        found = shifted[sheet](col) if sheet in shifted else col
-        return col if found is None else found
+        return shifted[sheet].place(col) if sheet in shifted else col
 
     anchors = {
         key: (renamed.get(sheet, sheet), row_of(sheet, row), col_of(sheet, col))
