@@ -82,19 +82,26 @@ def extract_edited(edited: Edited) -> Extracted:
     raise ExtractError(str(edited.path), problems)
 
 
+def uncarriable(edited: Edited) -> list[Finding]:
+    """What neither a spec nor a new workbook can carry: texts no file can store, and
+    columns of inputs a person deleted (``extract`` and ``regenerate`` refuse them)."""
+    read = edited.read
+    return [
+        *(Finding("text-unreadable", s.sheet, s.cell, found=s.shown) for s in edited.screened),
+        *(
+            f
+            for f in column_findings(read, edited.content)
+            if f.code == "column-deleted" and read.holds_inputs(f.sheet)
+        ),
+    ]
+
+
 def cell_findings(edited: Edited) -> list[Finding]:
     """The inputs no spec can hold whatever the rest says: bad amounts and categories, texts
     no file can store, deleted columns, formulas that give an error."""
     read = edited.read
     problems = list(input_findings(read, {c.id for c in edited.rules.categories}))
-    problems += [
-        Finding("text-unreadable", s.sheet, s.cell, found=s.shown) for s in edited.screened
-    ]
-    problems += [
-        f
-        for f in column_findings(read, edited.content)
-        if f.code == "column-deleted" and read.holds_inputs(f.sheet)
-    ]
+    problems += uncarriable(edited)
     problems += [  # a formula that gives an error (or cannot be evaluated) has no value to state
         Finding("error-value", sheet, address, found=str(f.value))
         for f in formula_inputs(read.budget)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..check.findings import Finding
-from ..check.rules import column_findings, outside_findings
+from ..check.rules import outside_findings
 from ..check.written import written_differences
 from ..dataclass import dataclass, field
 from ..edited import read_back, read_edited
@@ -154,24 +154,13 @@ def regenerate(
     ``StrictRulesBroken`` when ``strict`` and a rule is broken; nothing is written then.
     """
     from ..check.workbook import check_edited
-    from ..extract import ExtractError
+    from ..extract import ExtractError, uncarriable
 
     edited = read_edited(workbook)
-    source: list[Finding] | None = None  # what the workbook itself has: checked when needed
     read, content, record = edited.read, edited.content, edited.origin.record
-    if edited.screened or any(
-        f.code == "column-deleted" and read.holds_inputs(f.sheet)
-        for f in column_findings(read, content)
-    ):  # a text or a column of inputs no spec can carry: refused, named as check names them
-        source = check_edited(edited).errors
-        unreadable = [
-            f
-            for f in source
-            if f.code == "text-unreadable"
-            or (f.code == "column-deleted" and read.holds_inputs(f.sheet))
-        ]
-        if unreadable:
-            raise ExtractError(str(workbook), unreadable)
+    unreadable = uncarriable(edited)
+    if unreadable:
+        raise ExtractError(str(workbook), unreadable)
     result = Regeneration(base=record.generation_id if record else "")
     if spec is not None:
         new = spec if isinstance(spec, Budget) else load_spec(spec)
@@ -250,7 +239,7 @@ def regenerate(
         and (f.code not in WRITTEN_FROM_SPEC or (f.sheet, f.cell) in typed_formulas)
     ]
     if faults:  # not new if the workbook had them already (checked only now: most have none)
-        carried = {f.code for f in (source or check_edited(edited).errors)}
+        carried = {f.code for f in check_edited(edited).errors}
         faults = [f for f in faults if f.code not in carried]
     if faults:
         raise NotWrittenAsMeant(result, [*faults])
